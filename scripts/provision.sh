@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Provision real CPython 3.13.5 builds (default, free-threaded, JIT) and the Python test tools
+# (pytest, pytest-benchmark, pyperf) on a Debian 12/13 machine that reaches only Debian's mirror.
+#
+# Idempotent: everything lands in $CPV_CACHE (default ~/.cache/cpython-variants), outside the
+# clone, so a machine pays the ~18 minute cold build once. Prints the interpreter paths as
+# VARIANT=PATH lines into $CPV_CACHE/interpreters.txt (the `interpreters` input's format).
+#
+# Usage: scripts/provision.sh [--print-env]
+set -euo pipefail
+
+CACHE=${CPV_CACHE:-$HOME/.cache/cpython-variants}
+PY_VERSION=3.13.5
+# python.org's Python-3.13.5.tar.xz is byte-identical to Debian's orig tarball.
+SOURCE_SHA256=93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640
+JOBS=$(nproc)
+mkdir -p "$CACHE"
+log() { printf '[provision %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $apt_updated -eq 0 ]; then apt-get update -qq; apt_updated=1; fi
+  log "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+mirror() {
+  local m
+  m=$(grep -hm1 '^URIs:' /etc/apt/sources.list.d/debian.sources 2>/dev/null | awk '{print $2}' || true)
+  [ -n "$m" ] || m=$(grep -hm1 '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' || true)
+  [ -n "$m" ] || { echo "provision: cannot find the apt mirror in /etc/apt" >&2; exit 1; }
+  echo "$m"
+}
+
+# A private apt view of trixie that leaves the system's sources alone.
+TX=$CACHE/apt-trixie
+A=(-o Dir::Etc::SourceList="$TX/sources.list" -o Dir::Etc::SourceParts=/dev/null
+   -o Dir::State::Lists="$TX/lists" -o Dir::Cache="$TX/cache" -o APT::Sandbox::User=root)
+trixie_update() {
+  [ -f "$TX/updated" ] && return 0
+  mkdir -p "$TX/lists/partial" "$TX/cache/archives/partial"
+  local m; m=$(mirror)
+  printf 'deb %s trixie main\ndeb-src %s trixie main\n' "$m" "$m" > "$TX/sources.list"
+  log "apt-get update (private trixie view)"
+  apt-get "${A[@]}" update -qq
+  touch "$TX/updated"
+}
+# Download trixie .debs into $2 (without installing) and unpack them into $3.
+trixie_unpack() {
+  local pkgs=$1 debs=$2 root=$3
+  [ -f "$root/.done" ] && return 0
+  trixie_update
+  mkdir -p "$debs" "$root"
+  : > "$debs/status"
+  (cd "$debs" && apt-get "${A[@]}" download $pkgs >/dev/null)
+  for d in "$debs"/*.deb; do dpkg -x "$d" "$root"; done
+  touch "$root/.done"
+}
+
+source_tarball() {
+  local t=$CACHE/src/Python-$PY_VERSION.tar.xz
+  if [ ! -f "$t" ]; then
+    trixie_update
+    mkdir -p "$CACHE/src/dl"
+    log "downloading the CPython $PY_VERSION source (Debian orig tarball)"
+    (cd "$CACHE/src/dl" && apt-get "${A[@]}" source --download-only python3.13 >/dev/null)
+    local orig; orig=$(ls "$CACHE"/src/dl/python3.13_${PY_VERSION}.orig.tar.xz)
+    mv "$orig" "$t.part"
+    rm -rf "$CACHE/src/dl"
+    echo "$SOURCE_SHA256  $t.part" | sha256sum -c --quiet - || { rm -f "$t.part"; echo "provision: checksum mismatch for the CPython source" >&2; exit 1; }
+    mv "$t.part" "$t"
+  fi
+  echo "$SOURCE_SHA256  $t" | sha256sum -c --quiet -
+  echo "$t"
+}
+
+# LLVM 18 for the 3.13 JIT's stencils: trixie installs it; bookworm has none, so take trixie's
+# packages, unpack them, and run them through trixie's own loader.
+llvm18() {
+  if command -v clang-18 >/dev/null && command -v llvm-readobj-18 >/dev/null; then return 0; fi
+  local codename; codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  if [ "$codename" != bookworm ]; then apt_install clang-18 llvm-18; return 0; fi
+  local L=$CACHE/llvm18
+  if [ ! -x "$L/bin/clang-18" ]; then
+    trixie_update
+    mkdir -p "$L/debs"
+    : > "$L/status"
+    log "downloading LLVM 18 from trixie"
+    apt-get "${A[@]}" -o Dir::State::status="$L/status" -o Dir::Cache::archives="$L/debs" \
+      -d -y -qq install clang-18 llvm-18 >/dev/null
+    for d in "$L"/debs/*.deb; do dpkg -x "$d" "$L/root"; done
+    mkdir -p "$L/bin"
+    local R=$L/root LIB=$L/root/usr/lib/x86_64-linux-gnu
+    cat > "$L/bin/clang-18" <<W
+#!/bin/sh
+exec $LIB/ld-linux-x86-64.so.2 --library-path $LIB:$R/usr/lib/llvm-18/lib $R/usr/lib/llvm-18/bin/clang -resource-dir $R/usr/lib/llvm-18/lib/clang/18 "\$@"
+W
+    for tool in llvm-readobj llvm-objdump; do
+      cat > "$L/bin/$tool-18" <<W
+#!/bin/sh
+exec $LIB/ld-linux-x86-64.so.2 --library-path $LIB:$R/usr/lib/llvm-18/lib $R/usr/lib/llvm-18/bin/$tool "\$@"
+W
+    done
+    chmod +x "$L"/bin/*
+    rm -rf "$L/debs"
+  fi
+  export PATH="$L/bin:$PATH"
+}
+
+build() {
+  local name=$1; shift
+  local prefix=$CACHE/cpython/$PY_VERSION-$name
+  [ -f "$prefix/.complete" ] && return 0
+  local tarball; tarball=$(source_tarball)
+  local work=$CACHE/build/$name
+  rm -rf "$work" "$prefix"; mkdir -p "$work"
+  tar -xJf "$tarball" -C "$work"
+  local start=$SECONDS
+  log "building CPython $PY_VERSION $name ($*) into $prefix"
+  (cd "$work" && mkdir obj && cd obj &&
+    PYTHON_FOR_REGEN=/usr/bin/python3 ../Python-$PY_VERSION/configure --prefix="$prefix" "$@" >configure.log 2>&1 &&
+    make -j"$JOBS" >make.log 2>&1 &&
+    make install >install.log 2>&1) || {
+      log "build $name failed; last lines of its logs:"; tail -n 30 "$work"/obj/*.log >&2; exit 1; }
+  # The test suite and the static library are 200 MB the action never uses.
+  rm -rf "$prefix"/lib/python3.13*/test "$prefix"/lib/python3.13*/config-*/libpython*.a
+  touch "$prefix/.complete"
+  rm -rf "$work"
+  log "built $name in $((SECONDS - start)) s"
+}
+
+pytools() {
+  local root=$CACHE/pytools
+  [ -f "$root/.done" ] && { echo "$root/usr/lib/python3/dist-packages"; return 0; }
+  log "downloading pytest, pytest-benchmark and pyperf from trixie"
+  rm -rf "$root"
+  trixie_unpack "python3-pytest python3-pluggy python3-iniconfig python3-packaging python3-pytest-benchmark python3-cpuinfo python3-pyperf python3-psutil" \
+    "$CACHE/pytools-debs" "$root"
+  rm -rf "$CACHE/pytools-debs"
+  echo "$root/usr/lib/python3/dist-packages"
+}
+
+apt_install build-essential pkg-config xz-utils libssl-dev zlib1g-dev libffi-dev libbz2-dev \
+  liblzma-dev libsqlite3-dev libreadline-dev uuid-dev libncurses-dev libgdbm-dev libgdbm-compat-dev \
+  git hyperfine cmark-gfm zstd
+
+llvm18
+build default
+build freethreaded --disable-gil
+build jit --enable-experimental-jit=yes-off
+TOOLS=$(pytools)
+
+P=$CACHE/cpython/$PY_VERSION
+cat > "$CACHE/interpreters.txt" <<T
+3.13=$P-default/bin/python3.13
+3.13t=$P-freethreaded/bin/python3.13t
+3.13+jit=$P-jit/bin/python3.13
+T
+echo "$TOOLS" > "$CACHE/pytools.path"
+log "ready: $(tr '\n' ' ' < "$CACHE/interpreters.txt")"
+if [ "${1:-}" = --print-env ]; then
+  echo "CPV_INTERPRETERS_FILE=$CACHE/interpreters.txt"
+  echo "CPV_PYTOOLS=$TOOLS"
+fi

@@ -1,0 +1,150 @@
+// report.json: the stable core of DESIGN.md ("Reporting"), plus fields that may grow.
+// Counts are integers and always present; `name` is the label exactly as written.
+
+export const REPORT_SCHEMA = 'cpython-variants/report@1';
+
+export type TestOutcome = 'passed' | 'failed' | 'error' | 'skipped' | 'xfailed' | 'xpassed' | 'crashed' | 'timedOut';
+
+export interface TestCase {
+  /** pytest node id, e.g. tests/test_x.py::test_y */
+  readonly id: string;
+  readonly outcome: TestOutcome;
+  readonly file?: string;
+  readonly line?: number;
+  readonly durationMs?: number;
+  /** Short failure or crash text, from the tested code: escape before rendering. */
+  readonly message?: string;
+}
+
+export interface CrashRecord {
+  /** The test that was running, or null when it is not known (no per-test record). */
+  readonly test: string | null;
+  /** 'SIGSEGV' etc., or null for a `Fatal Python error` without a signal, or a hang. */
+  readonly signal: string | null;
+  /** 'k/N': how many of N lone reruns crashed again; null when not rerun. */
+  readonly reproduced: string | null;
+  readonly kind: 'signal' | 'fatal-error' | 'timeout';
+  /** A bounded excerpt of the faulthandler dump or the output's tail. */
+  readonly excerpt: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export interface TestSummary {
+  /** How the test command ended. */
+  readonly status: 'passed' | 'failed' | 'crashed' | 'timedOut' | 'not-run';
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly durationMs: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly errors: number;
+  readonly skipped: number;
+  readonly crashed: number;
+  readonly timedOut: number;
+  readonly crashes: readonly CrashRecord[];
+  readonly cases: readonly TestCase[];
+  /** Bounded tail of the command's output, for the details. */
+  readonly outputTail: string;
+}
+
+export interface InterpreterFacts {
+  readonly executable: string;
+  /** Full version, e.g. '3.13.5'. */
+  readonly version: string;
+  readonly freeThreaded: boolean;
+  /** The JIT is active in this variant's runs (compiled in and PYTHON_JIT=1). */
+  readonly jit: boolean;
+  /** The JIT is compiled into the build (whether or not this variant switches it on). */
+  readonly jitCompiled: boolean;
+  readonly debug: boolean;
+  /** Where the interpreter came from: 'interpreters', 'prebuilt', 'build', 'cache', 'tool-cache'. */
+  readonly source: string;
+}
+
+export interface Sample {
+  /** Median (or the one value) of one process's measurement, in milliseconds. */
+  readonly values: readonly number[];
+}
+
+export interface StartupMetric {
+  /** 'python -c pass', 'import pkg', or the startup command. */
+  readonly name: string;
+  readonly kind: 'interpreter' | 'import' | 'command';
+  /** Milliseconds, one per sample (after the runner's own overhead is subtracted). */
+  readonly samples: readonly number[];
+  readonly median: number | null;
+  /** Set when the metric could not be measured (a module that does not import). */
+  readonly error?: string;
+  /** For imports: the heaviest modules, cumulative microseconds, from -X importtime. */
+  readonly heaviest?: readonly { module: string; cumulativeUs: number }[];
+}
+
+export interface BenchmarkMetric {
+  readonly name: string;
+  /** Seconds per iteration, one value per process run (its median round). */
+  readonly samples: readonly number[];
+  readonly median: number | null;
+  readonly unit: 's';
+  readonly error?: string;
+}
+
+export interface VariantReport {
+  readonly name: string;
+  readonly optional: boolean;
+  readonly interpreter: InterpreterFacts | null;
+  readonly install: { readonly ok: boolean; readonly error?: string; readonly durationMs?: number };
+  readonly tests: TestSummary;
+  readonly gil: { readonly reenabledBy: readonly string[] };
+  readonly startup: readonly StartupMetric[];
+  readonly benchmarks: readonly BenchmarkMetric[];
+  /** Measurements of the PR's base commit with the same interpreter, when compare-base is on. */
+  readonly base?: {
+    readonly sha: string;
+    readonly startup: readonly StartupMetric[];
+    readonly benchmarks: readonly BenchmarkMetric[];
+    readonly tests?: TestSummary;
+  };
+}
+
+export type FindingKind =
+  | 'crash'
+  | 'new-crash'
+  | 'failure'
+  | 'new-failure'
+  | 'timeout'
+  | 'regression'
+  | 'improvement'
+  | 'gil-reenabled'
+  | 'install-failure'
+  | 'missing-benchmark'
+  | 'flaky';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly variant: string;
+  /** What the variant was compared with: the reference variant, or the same variant on the base commit. */
+  readonly against: 'reference' | 'base' | null;
+  readonly metric: 'startup' | 'throughput' | 'tests' | 'install' | 'gil' | null;
+  /** The test id, benchmark, import or module name. */
+  readonly name: string | null;
+  /** Ratio candidate/baseline for timings (1.42 = 42% slower); null otherwise. */
+  readonly change: number | null;
+  /** Human detail: p-value and interval for timings, the error for install failures. */
+  readonly detail?: string;
+}
+
+export interface Report {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly generatedAt: string;
+  readonly reference: string;
+  readonly threshold: number;
+  readonly commit: { readonly head: string | null; readonly base: string | null };
+  readonly variants: readonly VariantReport[];
+  readonly findings: readonly Finding[];
+  readonly verdict: 'pass' | 'fail';
+  /** Why the verdict is fail: which fail-on rule matched which findings. */
+  readonly verdictReasons: readonly string[];
+  /** Errors that stopped part of the run (report.json is written anyway). */
+  readonly errors: readonly string[];
+}

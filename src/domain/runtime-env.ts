@@ -1,0 +1,28 @@
+import type { Variant } from './variants.js';
+
+/**
+ * The environment of every process run for a variant: its venv first on PATH, the JIT switched
+ * on exactly for `+jit`, faulthandler on so a crash leaves its stacks. PYTHON_GIL is left as the
+ * user set it, so an extension that re-enables the GIL shows up.
+ */
+export function variantEnvironment(options: {
+  base: Readonly<Record<string, string>>;
+  variant: Variant;
+  venv?: { dir: string; bin: string };
+  pathSeparator?: string;
+}): Record<string, string> {
+  const env: Record<string, string> = { ...options.base };
+  // A PYTHONHOME or PYTHONPATH meant for another interpreter would mix stdlibs.
+  delete env['PYTHONHOME'];
+  delete env['__PYVENV_LAUNCHER__'];
+  env['PYTHON_JIT'] = options.variant.jit ? '1' : '0';
+  env['PYTHONFAULTHANDLER'] = '1';
+  env['PIP_DISABLE_PIP_VERSION_CHECK'] = '1';
+  env['PYTHONUNBUFFERED'] = '1';
+  if (options.venv) {
+    const sep = options.pathSeparator ?? ':';
+    env['VIRTUAL_ENV'] = options.venv.dir;
+    env['PATH'] = [options.venv.bin, env['PATH']].filter(Boolean).join(sep);
+  }
+  return env;
+}

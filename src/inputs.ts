@@ -1,0 +1,272 @@
+// The only reader of inputs. parseInputs owns every default: a run outside the runner (the
+// README's local run, the tests) gets none from action.yml. Every refusal names the input, the
+// value and what is allowed, and happens before any work starts.
+import { isAbsolute, resolve } from 'node:path';
+import { canonicalName, parseVariant, splitList, VariantSyntaxError, type Variant } from './domain/variants.js';
+
+export const FAIL_ON = [
+  'crash',
+  'new-crash',
+  'failure',
+  'new-failure',
+  'regression',
+  'variant-regression',
+  'install-failure',
+  'gil-reenabled',
+  'none',
+] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface Inputs {
+  readonly variants: readonly Variant[];
+  readonly reference: string;
+  /** Variant name -> interpreter path, for interpreters already on the machine. */
+  readonly interpreters: ReadonlyMap<string, string>;
+  readonly pythonSource: 'auto' | 'prebuilt' | 'build';
+  readonly cpythonSource: string;
+  readonly prebuiltMirror: string;
+  readonly prebuiltCatalog: string | null;
+  readonly cache: boolean;
+  readonly workingDirectory: string;
+  /** null: decided from the project (pyproject / requirements); '' : nothing to install. */
+  readonly installCommand: string | null;
+  readonly testCommand: string;
+  readonly benchmarkCommand: string | null;
+  /** null: the project's own top-level packages. */
+  readonly startupImports: readonly string[] | null;
+  readonly startupCommand: string | null;
+  /** 0.10 for 10%. */
+  readonly threshold: number;
+  readonly compareBase: 'auto' | 'true' | 'false';
+  readonly failOn: ReadonlySet<FailOn>;
+  readonly mode: 'run' | 'measure' | 'report';
+  readonly reports: readonly string[];
+  readonly measureMinutes: number;
+  readonly comment: 'update' | 'new' | 'off';
+  readonly commentKey: string;
+  readonly githubToken: string;
+  readonly commandTimeoutMinutes: number;
+  /** Where report.json and the markdown are written. */
+  readonly outputDirectory: string;
+}
+
+export const DEFAULTS = {
+  variants: '3.13 3.13t 3.13+jit',
+  'python-source': 'auto',
+  'cpython-source': 'https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz',
+  'prebuilt-mirror': 'https://github.com/astral-sh/python-build-standalone/releases/download',
+  cache: 'true',
+  'working-directory': '.',
+  'test-command': 'python -m pytest',
+  threshold: '10%',
+  'compare-base': 'auto',
+  'fail-on': 'new-crash,new-failure,regression',
+  mode: 'run',
+  'measure-minutes': '10',
+  comment: 'update',
+  'command-timeout-minutes': '30',
+} as const;
+
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    readonly value: string,
+    allowed: string,
+  ) {
+    super(`Input '${input}' has the value ${JSON.stringify(value)}: ${allowed}`);
+    this.name = 'InputError';
+  }
+}
+
+/** Reads one input as the runner passes it ('' when not given). */
+export type InputReader = (name: string) => string;
+
+export interface InputContext {
+  /** GITHUB_WORKFLOW, GITHUB_JOB, RUNNER_TEMP and friends, for defaults that depend on the run. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+function choice<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  const value = raw.trim().toLowerCase();
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(name, raw, `allowed values are ${allowed.join(', ')}`);
+}
+
+function booleanInput(name: string, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['true', 'yes', '1', 'on'].includes(value)) return true;
+  if (['false', 'no', '0', 'off'].includes(value)) return false;
+  throw new InputError(name, raw, 'allowed values are true or false');
+}
+
+function positiveNumber(name: string, raw: string, max: number): number {
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0 || value > max) {
+    throw new InputError(name, raw, `it must be a number of minutes greater than 0 and at most ${max}`);
+  }
+  return value;
+}
+
+function parseThreshold(raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
+  const value = m ? Number(m[1]) / (m[2] === '%' ? 100 : 1) : NaN;
+  // A bare number above 1 is read as a percentage ("10" means 10%), the way people write it.
+  const fraction = m && m[2] !== '%' && value > 1 ? value / 100 : value;
+  if (!m || !(fraction > 0) || fraction >= 10) {
+    throw new InputError('threshold', raw, 'it must be a percentage such as 10% or 2.5% (or a fraction such as 0.1)');
+  }
+  return fraction;
+}
+
+function parseVariants(raw: string): Variant[] {
+  const words = splitList(raw);
+  if (words.length === 0) throw new InputError('variants', raw, 'name at least one variant, e.g. 3.13 3.13t 3.13+jit');
+  const seen = new Map<string, string>();
+  return words.map((word) => {
+    let variant: Variant;
+    try {
+      variant = parseVariant(word);
+    } catch (error) {
+      if (error instanceof VariantSyntaxError) throw new InputError('variants', word, error.message);
+      throw error;
+    }
+    const key = canonicalName(variant);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new InputError('variants', raw, `${word} names the same variant as ${earlier}; list each variant once`);
+    }
+    seen.set(key, word);
+    return variant;
+  });
+}
+
+function parseInterpreters(raw: string, variants: readonly Variant[]): Map<string, string> {
+  const map = new Map<string, string>();
+  const names = variants.map((v) => v.name);
+  for (const line of raw.split(/\r?\n/)) {
+    const text = line.trim();
+    if (text === '' || text.startsWith('#')) continue;
+    const eq = text.indexOf('=');
+    const name = eq > 0 ? text.slice(0, eq).trim() : '';
+    const path = eq > 0 ? text.slice(eq + 1).trim() : '';
+    if (!name || !path) {
+      throw new InputError('interpreters', text, 'each line must be VARIANT=PATH, e.g. 3.13t=/opt/python3.13t/bin/python3.13t');
+    }
+    if (!names.includes(name)) {
+      throw new InputError('interpreters', text, `${name} is not one of the variants (${names.join(', ')})`);
+    }
+    if (map.has(name)) throw new InputError('interpreters', text, `${name} is given twice`);
+    if (!isAbsolute(path) && !path.includes('/')) {
+      throw new InputError('interpreters', text, 'the path must be a path to an interpreter, absolute or relative');
+    }
+    map.set(name, path);
+  }
+  return map;
+}
+
+function parseModules(raw: string): string[] | null {
+  const words = splitList(raw);
+  if (words.length === 0) return null;
+  for (const word of words) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(word)) {
+      throw new InputError('startup-imports', word, 'each entry must be a dotted module name such as mypkg or mypkg.sub');
+    }
+  }
+  return words;
+}
+
+function parseFailOn(raw: string): Set<FailOn> {
+  const words = splitList(raw.toLowerCase());
+  const set = new Set<FailOn>();
+  for (const word of words) {
+    // 'test-failure' is the older spelling of 'failure'.
+    const normal = word === 'test-failure' ? 'failure' : word;
+    if (!(FAIL_ON as readonly string[]).includes(normal)) {
+      throw new InputError('fail-on', word, `allowed values are ${FAIL_ON.join(', ')} (several, comma-separated)`);
+    }
+    set.add(normal as FailOn);
+  }
+  if (set.has('none') && set.size > 1) {
+    throw new InputError('fail-on', raw, "'none' cannot be combined with other values");
+  }
+  set.delete('none');
+  return set;
+}
+
+function url(name: string, raw: string, opts: { allowPath: boolean }): string {
+  const value = raw.trim();
+  if (/^https?:\/\//i.test(value)) return value.replace(/\/+$/, '');
+  if (opts.allowPath && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  throw new InputError(name, raw, opts.allowPath ? 'it must be an http(s) URL or a local path' : 'it must be an http(s) URL');
+}
+
+function nonEmptyCommand(name: string, raw: string): string {
+  if (raw.includes('\0')) throw new InputError(name, raw, 'a command cannot contain a NUL byte');
+  return raw.trim();
+}
+
+export function parseInputs(read: InputReader, context: InputContext): Inputs {
+  const get = (name: keyof typeof DEFAULTS | string): string => {
+    const value = read(name).trim();
+    return value !== '' ? value : ((DEFAULTS as Record<string, string>)[name] ?? '');
+  };
+
+  const variants = parseVariants(get('variants'));
+  const names = variants.map((v) => v.name);
+  const reference = get('reference') || (names[0] as string);
+  if (!names.includes(reference)) {
+    throw new InputError('reference', reference, `it must be one of the variants: ${names.join(', ')}`);
+  }
+  const mode = choice('mode', get('mode'), ['run', 'measure', 'report'] as const);
+  const reports = splitList(read('reports'));
+  if (mode === 'report' && reports.length === 0) {
+    throw new InputError('reports', '', "mode 'report' needs the paths or globs of the report.json files to merge");
+  }
+  const benchmark = nonEmptyCommand('benchmark-command', read('benchmark-command'));
+  const testCommand = nonEmptyCommand('test-command', get('test-command'));
+  const installRaw = read('install-command');
+  const cpythonSource = url('cpython-source', get('cpython-source'), { allowPath: true });
+  if (/^https?:/i.test(cpythonSource) && !cpythonSource.includes('{version}')) {
+    throw new InputError('cpython-source', cpythonSource, 'a URL must contain {version}, where the exact version is put');
+  }
+  const catalog = read('prebuilt-catalog').trim();
+  const workingDirectory = resolve(context.cwd, get('working-directory'));
+  const env = context.env;
+  const commentKey =
+    read('comment-key').trim() || [env['GITHUB_WORKFLOW'], env['GITHUB_JOB']].filter(Boolean).join('/') || 'default';
+  if (commentKey.includes('-->')) {
+    throw new InputError('comment-key', commentKey, "it cannot contain '-->' (it goes into a hidden HTML comment)");
+  }
+
+  return Object.freeze({
+    variants: Object.freeze(variants),
+    reference,
+    interpreters: parseInterpreters(read('interpreters'), variants),
+    pythonSource: choice('python-source', get('python-source'), ['auto', 'prebuilt', 'build'] as const),
+    cpythonSource,
+    prebuiltMirror: url('prebuilt-mirror', get('prebuilt-mirror'), { allowPath: false }),
+    prebuiltCatalog: catalog === '' ? null : url('prebuilt-catalog', catalog, { allowPath: true }),
+    cache: booleanInput('cache', get('cache')),
+    workingDirectory,
+    installCommand: installRaw.trim() === '' ? null : nonEmptyCommand('install-command', installRaw),
+    testCommand,
+    benchmarkCommand: benchmark === '' ? null : benchmark,
+    startupImports: parseModules(read('startup-imports')),
+    startupCommand: read('startup-command').trim() || null,
+    threshold: parseThreshold(get('threshold')),
+    compareBase: choice('compare-base', get('compare-base'), ['auto', 'true', 'false'] as const),
+    failOn: parseFailOn(get('fail-on')),
+    mode,
+    reports: Object.freeze(reports),
+    measureMinutes: positiveNumber('measure-minutes', get('measure-minutes'), 360),
+    comment: choice('comment', get('comment'), ['update', 'new', 'off'] as const),
+    commentKey,
+    githubToken: read('github-token').trim() || env['GITHUB_TOKEN'] || '',
+    commandTimeoutMinutes: positiveNumber('command-timeout-minutes', get('command-timeout-minutes'), 360),
+    // Outside the project's tree on a runner, so the base commit's worktree and git status stay clean.
+    outputDirectory:
+      env['CPV_OUTPUT_DIR'] ??
+      (env['RUNNER_TEMP'] ? resolve(env['RUNNER_TEMP'], 'cpython-variants') : resolve(workingDirectory, '.cpv')),
+  });
+}

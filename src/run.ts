@@ -1,0 +1,317 @@
+// Orchestration only: inputs -> interpreters -> per variant venv, install, tests -> startup ->
+// findings -> report (files, summary, comment, outputs) -> verdict. Whatever fails halfway,
+// report.json is written from what was measured.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { scrubEnvironment } from './domain/environment.js';
+import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
+import { renderComment } from './domain/markdown.js';
+import {
+  REPORT_SCHEMA,
+  type BenchmarkMetric,
+  type Finding,
+  type Report,
+  type StartupMetric,
+  type TestSummary,
+  type VariantReport,
+} from './domain/report.js';
+import { variantEnvironment } from './domain/runtime-env.js';
+import type { Variant } from './domain/variants.js';
+import { readRunContext, type RunContext } from './context.js';
+import { InputError, parseInputs, type InputReader, type Inputs } from './inputs.js';
+import type { CacheStore, CommentClient, ProcessRunner, Toolkit } from './ports.js';
+import { installVariants, type InstallOutcome } from './python/install.js';
+import type { Venv } from './python/venv.js';
+import { writeReportFiles } from './report-files.js';
+import { prepareVariant } from './suite/prepare.js';
+import { measureInterpreterStartup } from './suite/startup.js';
+import { runTestSuite, type TestRunResult } from './suite/tests.js';
+
+export interface World {
+  readonly runner: ProcessRunner;
+  readonly toolkit: Toolkit;
+  readonly cache: CacheStore;
+  /** Builds the GitHub client once the token and API URL are known. */
+  readonly comments: (options: { token: string; apiUrl: string }) => CommentClient;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly read: InputReader;
+  /** Where the comment is printed for a reader of the log (a local run's main output). */
+  readonly print: (text: string) => void;
+}
+
+export interface RunResult {
+  readonly report: Report | null;
+  readonly reportPath: string | null;
+  readonly failed: boolean;
+}
+
+interface VariantState {
+  readonly variant: Variant;
+  install?: InstallOutcome;
+  venv?: Venv;
+  prepareError?: string;
+  tests?: TestRunResult;
+  startup: StartupMetric[];
+  benchmarks: BenchmarkMetric[];
+}
+
+const NOT_RUN: TestSummary = {
+  status: 'not-run',
+  exitCode: null,
+  signal: null,
+  durationMs: 0,
+  passed: 0,
+  failed: 0,
+  errors: 0,
+  skipped: 0,
+  crashed: 0,
+  timedOut: 0,
+  crashes: [],
+  cases: [],
+  outputTail: '',
+};
+
+function message(error: unknown): string {
+  if (error instanceof Error) return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+  return String(error);
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9.]+/g, '_');
+}
+
+function variantReport(state: VariantState): VariantReport {
+  const install = state.install;
+  const facts = install?.ok ? install.facts : null;
+  const installOk = install?.ok === true && state.prepareError === undefined;
+  const installError = install && !install.ok ? install.error : state.prepareError;
+  return {
+    name: state.variant.name,
+    optional: state.variant.optional,
+    interpreter: facts
+      ? {
+          executable: facts.executable,
+          version: facts.version,
+          freeThreaded: facts.freeThreaded,
+          jit: state.variant.jit && facts.jitCompiled,
+          jitCompiled: facts.jitCompiled,
+          debug: facts.debug,
+          source: install?.ok ? install.source : 'unknown',
+        }
+      : null,
+    install: installOk
+      ? { ok: true, ...(install?.ok ? { durationMs: install.durationMs } : {}) }
+      : { ok: false, error: installError ?? 'not installed (the run stopped before this variant)' },
+    tests: state.tests?.summary ?? NOT_RUN,
+    gil: { reenabledBy: [...(state.tests?.gilReenabledBy ?? [])] },
+    startup: state.startup,
+    benchmarks: state.benchmarks,
+  };
+}
+
+function buildReport(options: {
+  inputs: Inputs;
+  states: readonly VariantState[];
+  context: RunContext;
+  errors: readonly string[];
+}): Report {
+  const variants = options.states.map(variantReport);
+  const findings: Finding[] = variants.flatMap(variantFindings);
+  const decided = verdict({
+    findings,
+    failOn: options.inputs.failOn as ReadonlySet<FailOnRule>,
+    optionalVariants: new Set(options.inputs.variants.filter((v) => v.optional).map((v) => v.name)),
+  });
+  const errorReasons = options.errors.length > 0 ? ['the run stopped with an error'] : [];
+  const reasons = [...decided.reasons, ...errorReasons];
+  return {
+    schema: REPORT_SCHEMA,
+    generatedAt: new Date().toISOString(),
+    reference: options.inputs.reference,
+    threshold: options.inputs.threshold,
+    commit: {
+      head: options.context.pullRequest?.headSha ?? options.context.sha,
+      base: options.context.pullRequest?.baseSha ?? null,
+    },
+    variants,
+    findings,
+    verdict: reasons.length > 0 ? 'fail' : 'pass',
+    verdictReasons: reasons,
+    errors: options.errors,
+  };
+}
+
+async function measure(world: World, inputs: Inputs, states: VariantState[], errors: string[]): Promise<void> {
+  const { runner, toolkit } = world;
+  const cleanEnv = scrubEnvironment(world.env);
+  const workRoot = join(inputs.outputDirectory, 'work');
+  mkdirSync(workRoot, { recursive: true });
+  const timeoutMs = inputs.commandTimeoutMinutes * 60_000;
+
+  const outcomes = await toolkit.group('Interpreters', () =>
+    installVariants(
+      { inputs, runner, cache: world.cache, toolkit, env: cleanEnv, installRoot: join(workRoot, 'python') },
+      inputs.variants,
+    ),
+  );
+  for (const state of states) {
+    const outcome = outcomes.get(state.variant.name);
+    if (!outcome) continue;
+    state.install = outcome;
+    if (outcome.ok) toolkit.info(`${state.variant.name}: ${outcome.executable} (${outcome.source})`);
+    else {
+      toolkit.error(`${state.variant.name}: ${outcome.error}`);
+      if (outcome.fatal) errors.push(`${state.variant.name}: ${outcome.error}`);
+    }
+  }
+  if (errors.length > 0) return;
+
+  const envFor = (state: VariantState, venv: Venv | null): Record<string, string> =>
+    variantEnvironment({ base: cleanEnv, variant: state.variant, ...(venv ? { venv } : {}) });
+
+  for (const state of states) {
+    const install = state.install;
+    if (!install?.ok) continue;
+    const name = state.variant.name;
+    await toolkit.group(`${name}: venv and install-command`, async () => {
+      const prepared = await prepareVariant({
+        runner,
+        python: install.executable,
+        venvDir: join(workRoot, 'venvs', safeName(name)),
+        projectDir: inputs.workingDirectory,
+        installCommand: inputs.installCommand,
+        envFor: (venv) => envFor(state, venv),
+        timeoutMs,
+      });
+      if (prepared.ok) {
+        state.venv = prepared.venv;
+        toolkit.info(`installed with: ${prepared.installCommand || '(nothing to install)'}`);
+      } else {
+        state.prepareError = prepared.error;
+        toolkit.error(`${name}: ${prepared.error}`);
+      }
+    });
+  }
+
+  for (const state of states) {
+    const venv = state.venv;
+    if (!venv) continue;
+    const name = state.variant.name;
+    state.tests = await toolkit.group(`${name}: tests`, () =>
+      runTestSuite({
+        runner,
+        command: inputs.testCommand,
+        cwd: inputs.workingDirectory,
+        env: envFor(state, venv),
+        timeoutMs,
+        workDir: join(workRoot, 'tests', safeName(name)),
+        reruns: 3,
+        freeThreaded: state.variant.freeThreaded,
+        log: (line) => toolkit.info(line),
+      }),
+    );
+    const s = state.tests.summary;
+    toolkit.info(`${name}: ${s.status}: ${s.passed} passed, ${s.failed} failed, ${s.crashed} crashed`);
+  }
+
+  const ready = states.filter((s) => s.venv);
+  if (ready.length > 0) {
+    const budgetMs = inputs.measureMinutes * 60_000;
+    const startup = await toolkit.group('Startup', () =>
+      measureInterpreterStartup({
+        runner,
+        subjects: ready.map((s) => ({
+          name: s.variant.name,
+          python: s.venv!.python,
+          env: envFor(s, s.venv!),
+          cwd: inputs.workingDirectory,
+        })),
+        samples: 20,
+        warmups: 2,
+        deadline: Date.now() + budgetMs,
+      }),
+    );
+    for (const state of ready) {
+      const metric = startup.get(state.variant.name);
+      if (metric) state.startup.push(metric);
+    }
+  }
+}
+
+async function publish(options: {
+  world: World;
+  inputs: Inputs;
+  context: RunContext;
+  report: Report;
+}): Promise<{ reportPath: string; commentUrl: string }> {
+  const { world, inputs, context, report } = options;
+  const marker = `<!-- cpython-variants:${inputs.commentKey} -->`;
+  const hint = context.runUrl ? `full report: report.json in [this run](${context.runUrl})` : 'full report: report.json';
+  const markdown = renderComment(report, { marker, fullReportHint: hint });
+  const files = writeReportFiles({ dir: inputs.outputDirectory, report, markdown });
+  world.print(markdown);
+  await world.toolkit.appendSummary(markdown).catch((error: unknown) => {
+    world.toolkit.warning(`could not write the job summary: ${message(error)}`);
+  });
+  let commentUrl = '';
+  if (inputs.mode !== 'measure' && inputs.comment !== 'off' && context.pullRequest) {
+    if (!inputs.githubToken) world.toolkit.warning('no github-token: the comment is not posted (the job summary has it)');
+    else {
+      try {
+        const client = world.comments({ token: inputs.githubToken, apiUrl: context.apiUrl });
+        const posted = await client.upsert({ pr: context.pullRequest, marker, body: markdown, mode: inputs.comment });
+        commentUrl = posted.url;
+        world.toolkit.info(`comment ${posted.action}: ${posted.url}`);
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        const why =
+          status === 403
+            ? 'the token cannot write to this pull request (a fork PR has a read-only token; see the README for the split workflow)'
+            : message(error);
+        world.toolkit.warning(`the comment was not posted: ${why}. The job summary has the report.`);
+      }
+    }
+  }
+  const set = world.toolkit.setOutput.bind(world.toolkit);
+  set('report', files.reportPath);
+  set('markdown', files.markdownPath);
+  set('verdict', report.verdict);
+  set('crashes', String(report.variants.reduce((n, v) => n + v.tests.crashes.length, 0)));
+  set('regressions', String(report.findings.filter((f) => f.kind === 'regression').length));
+  set('comment-url', commentUrl);
+  return { reportPath: files.reportPath, commentUrl };
+}
+
+export async function run(world: World): Promise<RunResult> {
+  let inputs: Inputs;
+  try {
+    inputs = parseInputs(world.read, { env: world.env, cwd: world.cwd });
+  } catch (error) {
+    // Bad input: refused before any work starts.
+    world.toolkit.setFailed(error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`);
+    return { report: null, reportPath: null, failed: true };
+  }
+  const context = readRunContext(world.env);
+  const states: VariantState[] = inputs.variants.map((variant) => ({ variant, startup: [], benchmarks: [] }));
+  const errors: string[] = [];
+  try {
+    await measure(world, inputs, states, errors);
+  } catch (error) {
+    errors.push(`the run stopped: ${message(error)}`);
+  }
+  const report = buildReport({ inputs, states, context, errors });
+  let reportPath: string | null = null;
+  try {
+    reportPath = (await publish({ world, inputs, context, report })).reportPath;
+  } catch (error) {
+    world.toolkit.setFailed(`cpython-variants could not write its report: ${message(error)}`);
+    return { report, reportPath, failed: true };
+  }
+  for (const e of errors) world.toolkit.error(e);
+  if (report.verdict === 'fail') {
+    world.toolkit.setFailed(`cpython-variants: ${report.verdictReasons.join('; ')}`);
+    return { report, reportPath, failed: true };
+  }
+  return { report, reportPath, failed: false };
+}
