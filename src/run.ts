@@ -24,7 +24,7 @@ import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
 import { writeReportFiles } from './report-files.js';
 import { prepareVariant } from './suite/prepare.js';
-import { measureInterpreterStartup } from './suite/startup.js';
+import { measurePerformance } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 
 export interface World {
@@ -54,6 +54,7 @@ interface VariantState {
   tests?: TestRunResult;
   startup: StartupMetric[];
   benchmarks: BenchmarkMetric[];
+  base?: { startup: StartupMetric[]; benchmarks: BenchmarkMetric[] };
 }
 
 const NOT_RUN: TestSummary = {
@@ -73,7 +74,8 @@ const NOT_RUN: TestSummary = {
 };
 
 function message(error: unknown): string {
-  if (error instanceof Error) return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+  if (error instanceof Error)
+    return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
   return String(error);
 }
 
@@ -81,7 +83,7 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9.]+/g, '_');
 }
 
-function variantReport(state: VariantState): VariantReport {
+function variantReport(state: VariantState, options: { baseSha: string | null }): VariantReport {
   const install = state.install;
   const facts = install?.ok ? install.facts : null;
   const installOk = install?.ok === true && state.prepareError === undefined;
@@ -107,6 +109,7 @@ function variantReport(state: VariantState): VariantReport {
     gil: { reenabledBy: [...(state.tests?.gilReenabledBy ?? [])] },
     startup: state.startup,
     benchmarks: state.benchmarks,
+    ...(state.base && options.baseSha ? { base: { sha: options.baseSha, ...state.base } } : {}),
   };
 }
 
@@ -115,9 +118,11 @@ function buildReport(options: {
   states: readonly VariantState[];
   context: RunContext;
   errors: readonly string[];
+  timingFindings: readonly Finding[];
 }): Report {
-  const variants = options.states.map(variantReport);
-  const findings: Finding[] = variants.flatMap(variantFindings);
+  const baseSha = options.context.pullRequest?.baseSha ?? null;
+  const variants = options.states.map((s) => variantReport(s, { baseSha }));
+  const findings: Finding[] = [...variants.flatMap(variantFindings), ...options.timingFindings];
   const decided = verdict({
     findings,
     failOn: options.inputs.failOn as ReadonlySet<FailOnRule>,
@@ -142,7 +147,13 @@ function buildReport(options: {
   };
 }
 
-async function measure(world: World, inputs: Inputs, states: VariantState[], errors: string[]): Promise<void> {
+async function measure(
+  world: World,
+  inputs: Inputs,
+  states: VariantState[],
+  sink: { errors: string[]; timingFindings: Finding[] },
+): Promise<void> {
+  const { errors, timingFindings } = sink;
   const { runner, toolkit } = world;
   const cleanEnv = scrubEnvironment(world.env);
   const workRoot = join(inputs.outputDirectory, 'work');
@@ -216,27 +227,33 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], err
   }
 
   const ready = states.filter((s) => s.venv);
-  if (ready.length > 0) {
-    const budgetMs = inputs.measureMinutes * 60_000;
-    const startup = await toolkit.group('Startup', () =>
-      measureInterpreterStartup({
-        runner,
-        subjects: ready.map((s) => ({
-          name: s.variant.name,
-          python: s.venv!.python,
-          env: envFor(s, s.venv!),
-          cwd: inputs.workingDirectory,
-        })),
-        samples: 20,
-        warmups: 2,
-        deadline: Date.now() + budgetMs,
-      }),
-    );
-    for (const state of ready) {
-      const metric = startup.get(state.variant.name);
-      if (metric) state.startup.push(metric);
-    }
+  if (ready.length === 0) return;
+  const performance = await measurePerformance({
+    runner,
+    toolkit,
+    head: ready.map((s) => ({
+      variant: s.variant,
+      python: s.venv!.python,
+      env: envFor(s, s.venv!),
+      cwd: inputs.workingDirectory,
+    })),
+    base: [],
+    reference: inputs.reference,
+    threshold: inputs.threshold,
+    startupImports: inputs.startupImports,
+    startupCommand: inputs.startupCommand,
+    benchmarkCommand: inputs.benchmarkCommand,
+    measureMinutes: inputs.measureMinutes,
+    workDir: join(workRoot, 'performance'),
+  });
+  for (const state of ready) {
+    const measured = performance.variants.get(state.variant.name);
+    if (!measured) continue;
+    state.startup.push(...measured.startup);
+    state.benchmarks.push(...measured.benchmarks);
+    if (measured.base) state.base = measured.base;
   }
+  timingFindings.push(...performance.findings);
 }
 
 async function publish(options: {
@@ -247,7 +264,9 @@ async function publish(options: {
 }): Promise<{ reportPath: string; commentUrl: string }> {
   const { world, inputs, context, report } = options;
   const marker = `<!-- cpython-variants:${inputs.commentKey} -->`;
-  const hint = context.runUrl ? `full report: report.json in [this run](${context.runUrl})` : 'full report: report.json';
+  const hint = context.runUrl
+    ? `full report: report.json in [this run](${context.runUrl})`
+    : 'full report: report.json';
   const markdown = renderComment(report, { marker, fullReportHint: hint });
   const files = writeReportFiles({ dir: inputs.outputDirectory, report, markdown });
   world.print(markdown);
@@ -256,11 +275,17 @@ async function publish(options: {
   });
   let commentUrl = '';
   if (inputs.mode !== 'measure' && inputs.comment !== 'off' && context.pullRequest) {
-    if (!inputs.githubToken) world.toolkit.warning('no github-token: the comment is not posted (the job summary has it)');
+    if (!inputs.githubToken)
+      world.toolkit.warning('no github-token: the comment is not posted (the job summary has it)');
     else {
       try {
         const client = world.comments({ token: inputs.githubToken, apiUrl: context.apiUrl });
-        const posted = await client.upsert({ pr: context.pullRequest, marker, body: markdown, mode: inputs.comment });
+        const posted = await client.upsert({
+          pr: context.pullRequest,
+          marker,
+          body: markdown,
+          mode: inputs.comment,
+        });
         commentUrl = posted.url;
         world.toolkit.info(`comment ${posted.action}: ${posted.url}`);
       } catch (error) {
@@ -289,18 +314,21 @@ export async function run(world: World): Promise<RunResult> {
     inputs = parseInputs(world.read, { env: world.env, cwd: world.cwd });
   } catch (error) {
     // Bad input: refused before any work starts.
-    world.toolkit.setFailed(error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`);
+    world.toolkit.setFailed(
+      error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`,
+    );
     return { report: null, reportPath: null, failed: true };
   }
   const context = readRunContext(world.env);
   const states: VariantState[] = inputs.variants.map((variant) => ({ variant, startup: [], benchmarks: [] }));
   const errors: string[] = [];
+  const timingFindings: Finding[] = [];
   try {
-    await measure(world, inputs, states, errors);
+    await measure(world, inputs, states, { errors, timingFindings });
   } catch (error) {
     errors.push(`the run stopped: ${message(error)}`);
   }
-  const report = buildReport({ inputs, states, context, errors });
+  const report = buildReport({ inputs, states, context, errors, timingFindings });
   let reportPath: string | null = null;
   try {
     reportPath = (await publish({ world, inputs, context, report })).reportPath;

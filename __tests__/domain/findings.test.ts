@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { testFindings, variantFindings, verdict, type FailOnRule } from '../../src/domain/findings.js';
+import type { Finding, TestSummary, VariantReport } from '../../src/domain/report.js';
+
+const tests = (over: Partial<TestSummary> = {}): TestSummary => ({
+  status: 'passed',
+  exitCode: 0,
+  signal: null,
+  durationMs: 10,
+  passed: 3,
+  failed: 0,
+  errors: 0,
+  skipped: 0,
+  crashed: 0,
+  timedOut: 0,
+  crashes: [],
+  cases: [],
+  outputTail: '',
+  ...over,
+});
+
+const variant = (over: Partial<VariantReport> = {}): VariantReport => ({
+  name: '3.13t',
+  optional: false,
+  interpreter: null,
+  install: { ok: true },
+  tests: tests(),
+  gil: { reenabledBy: [] },
+  startup: [],
+  benchmarks: [],
+  ...over,
+});
+
+const segv = tests({
+  status: 'crashed',
+  exitCode: null,
+  signal: 'SIGSEGV',
+  crashed: 1,
+  crashes: [{ test: 't.py::test_a', signal: 'SIGSEGV', reproduced: '3/3', kind: 'signal', excerpt: '' }],
+});
+
+describe('findings', () => {
+  it('a crash with no base run is new', () => {
+    const [f] = testFindings(variant({ tests: segv }));
+    expect(f).toMatchObject({ kind: 'new-crash', name: 't.py::test_a', against: null, detail: 'SIGSEGV, reproduced 3/3' });
+  });
+
+  it('a crash also on the base commit is old', () => {
+    const v = variant({ tests: segv, base: { sha: 'b', startup: [], benchmarks: [], tests: segv } });
+    expect(testFindings(v).map((f) => f.kind)).toEqual(['crash']);
+  });
+
+  it('each failing test is a failure, new unless it failed on base', () => {
+    const t = tests({
+      status: 'failed',
+      exitCode: 1,
+      cases: [
+        { id: 'a', outcome: 'failed' },
+        { id: 'b', outcome: 'error' },
+        { id: 'c', outcome: 'passed' },
+      ],
+    });
+    const base = tests({ status: 'failed', cases: [{ id: 'a', outcome: 'failed' }] });
+    const v = variant({ tests: t, base: { sha: 'b', startup: [], benchmarks: [], tests: base } });
+    expect(testFindings(v).map((f) => [f.kind, f.name])).toEqual([
+      ['failure', 'a'],
+      ['new-failure', 'b'],
+    ]);
+  });
+
+  it('a failing command without per-test records is still a failure', () => {
+    expect(testFindings(variant({ tests: tests({ status: 'failed', exitCode: 2 }) }))).toMatchObject([
+      { kind: 'new-failure', name: null, detail: 'the test command exited with 2' },
+    ]);
+  });
+
+  it('an install failure is the only finding of its variant', () => {
+    expect(variantFindings(variant({ install: { ok: false, error: 'no cp313t wheel' }, tests: segv }))).toMatchObject([
+      { kind: 'install-failure', detail: 'no cp313t wheel' },
+    ]);
+  });
+
+  it('names every module that re-enabled the GIL', () => {
+    const found = variantFindings(variant({ gil: { reenabledBy: ['pkg._speedups', 'other'] } }));
+    expect(found.map((f) => [f.kind, f.name])).toEqual([
+      ['gil-reenabled', 'pkg._speedups'],
+      ['gil-reenabled', 'other'],
+    ]);
+  });
+});
+
+describe('verdict follows fail-on', () => {
+  const crash = variantFindings(variant({ tests: segv }));
+  const install = variantFindings(variant({ name: '3.14t', install: { ok: false, error: 'x' } }));
+  const cases: Array<[string, Finding[], FailOnRule[], string[], 'pass' | 'fail']> = [
+    ['new crash, default rules', crash, ['new-crash', 'new-failure', 'regression'], [], 'fail'],
+    ['new crash, only regressions', crash, ['regression'], [], 'pass'],
+    ['new crash, fail-on none', crash, [], [], 'pass'],
+    ['install failure of a required variant', install, ['install-failure'], [], 'fail'],
+    ['install failure of an optional variant', install, ['install-failure'], ['3.14t'], 'pass'],
+  ];
+  it.each(cases)('%s', (_label, findings, rules, optional, expected) => {
+    expect(verdict({ findings, failOn: new Set(rules), optionalVariants: new Set(optional) }).verdict).toBe(expected);
+  });
+
+  it('says which rule failed the check', () => {
+    const v = verdict({ findings: crash, failOn: new Set<FailOnRule>(['crash']), optionalVariants: new Set() });
+    expect(v.reasons).toEqual(['fail-on crash: 1 finding (3.13t)']);
+  });
+
+  it('regression fails only against base; variant-regression only against the reference', () => {
+    const base = { kind: 'regression', variant: '3.13', against: 'base', metric: 'startup', name: 'x', change: 1.3 } as const;
+    const ref = { ...base, against: 'reference' } as const;
+    const rules = new Set<FailOnRule>(['regression']);
+    expect(verdict({ findings: [ref], failOn: rules, optionalVariants: new Set() }).verdict).toBe('pass');
+    expect(verdict({ findings: [base], failOn: rules, optionalVariants: new Set() }).verdict).toBe('fail');
+    expect(
+      verdict({ findings: [ref], failOn: new Set<FailOnRule>(['variant-regression']), optionalVariants: new Set() })
+        .verdict,
+    ).toBe('fail');
+  });
+});
