@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provision real CPython 3.13.5 builds (default, free-threaded, JIT) and the Python test tools
-# (pytest, pytest-benchmark, pyperf) on a Debian 12/13 machine that reaches only Debian's mirror.
+# (pytest, pytest-benchmark) on a Debian 12/13 machine that reaches only Debian's mirror.
 #
 # Idempotent: everything lands in $CPV_CACHE (default ~/.cache/cpython-variants), outside the
 # clone, so a machine pays the ~18 minute cold build once. Prints the interpreter paths as
@@ -135,9 +135,9 @@ build() {
 pytools() {
   local root=$CACHE/pytools
   [ -f "$root/.done" ] && { echo "$root/usr/lib/python3/dist-packages"; return 0; }
-  log "downloading pytest, pytest-benchmark and pyperf from trixie"
+  log "downloading pytest and pytest-benchmark from trixie"
   rm -rf "$root"
-  trixie_unpack "python3-pytest python3-pluggy python3-iniconfig python3-packaging python3-pytest-benchmark python3-cpuinfo python3-pyperf python3-psutil" \
+  trixie_unpack "python3-pytest python3-pluggy python3-iniconfig python3-packaging python3-pytest-benchmark python3-cpuinfo" \
     "$CACHE/pytools-debs" "$root"
   rm -rf "$CACHE/pytools-debs"
   echo "$root/usr/lib/python3/dist-packages"

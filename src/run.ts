@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
+import { commentMarker } from './domain/escape.js';
 import { renderComment } from './domain/markdown.js';
 import {
   REPORT_SCHEMA,
@@ -263,7 +264,7 @@ async function publish(options: {
   report: Report;
 }): Promise<{ reportPath: string; commentUrl: string }> {
   const { world, inputs, context, report } = options;
-  const marker = `<!-- cpython-variants:${inputs.commentKey} -->`;
+  const marker = commentMarker(inputs.commentKey);
   const hint = context.runUrl
     ? `full report: report.json in [this run](${context.runUrl})`
     : 'full report: report.json';
