@@ -37,7 +37,9 @@ describe('parseInputs defaults', () => {
       reader({ variants: '3.13,\n3.13.5t  3.14t?\n3.13+debug+jit', reference: '3.13.5t', threshold: '2.5%' }),
       context,
     );
-    expect(inputs.variants.map((v) => [v.name, v.version, v.freeThreaded, v.jit, v.debug, v.optional])).toEqual([
+    expect(
+      inputs.variants.map((v) => [v.name, v.version, v.freeThreaded, v.jit, v.debug, v.optional]),
+    ).toEqual([
       ['3.13', '3.13', false, false, false, false],
       ['3.13.5t', '3.13.5', true, false, false, false],
       ['3.14t', '3.14', true, false, false, true],
@@ -48,10 +50,13 @@ describe('parseInputs defaults', () => {
   });
 
   it('takes interpreters as VARIANT=PATH lines and the comment key from workflow and job', () => {
-    const inputs = parseInputs(reader({ interpreters: '3.13=/opt/py/bin/python3\n\n3.13t = /opt/pyt/bin/python3.13t\n' }), {
-      env: { GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'variants' },
-      cwd: '/p',
-    });
+    const inputs = parseInputs(
+      reader({ interpreters: '3.13=/opt/py/bin/python3\n\n3.13t = /opt/pyt/bin/python3.13t\n' }),
+      {
+        env: { GITHUB_WORKFLOW: 'CI', GITHUB_JOB: 'variants' },
+        cwd: '/p',
+      },
+    );
     expect([...inputs.interpreters]).toEqual([
       ['3.13', '/opt/py/bin/python3'],
       ['3.13t', '/opt/pyt/bin/python3.13t'],
@@ -62,22 +67,54 @@ describe('parseInputs defaults', () => {
 
 // Each bad input: the message names the input, the value, and what is allowed.
 const BAD: Array<[string, Record<string, string>, RegExp]> = [
-  ['JIT on free-threaded', { variants: '3.13t+jit' }, /'variants'.*3\.13t\+jit.*JIT is inert on free-threaded/],
-  ['JIT before 3.13', { variants: '3.12+jit' }, /'variants'.*3\.12\+jit.*JIT \(\+jit\) exists from CPython 3\.13/],
-  ['free-threading before 3.13', { variants: '3.12t' }, /'variants'.*3\.12t.*free-threaded builds \(t\) exist from CPython 3\.13/],
-  ['unknown version', { variants: '3.7' }, /'variants'.*"3\.7".*not a version this action knows \(3\.9, 3\.10/],
+  [
+    'JIT on free-threaded',
+    { variants: '3.13t+jit' },
+    /'variants'.*3\.13t\+jit.*JIT is inert on free-threaded/,
+  ],
+  [
+    'JIT before 3.13',
+    { variants: '3.12+jit' },
+    /'variants'.*3\.12\+jit.*JIT \(\+jit\) exists from CPython 3\.13/,
+  ],
+  [
+    'free-threading before 3.13',
+    { variants: '3.12t' },
+    /'variants'.*3\.12t.*free-threaded builds \(t\) exist from CPython 3\.13/,
+  ],
+  [
+    'unknown version',
+    { variants: '3.7' },
+    /'variants'.*"3\.7".*not a version this action knows \(3\.9, 3\.10/,
+  ],
   ['not a variant', { variants: '3.13 python3' }, /'variants'.*python3.*VERSION\[t\]\[\+jit\]\[\+debug\]/],
   ['unknown modifier', { variants: '3.13+pgo' }, /'variants'.*3\.13\+pgo.*the form is/],
-  ['duplicate', { variants: '3.13 3.13t 3.13' }, /'variants'.*names the same variant as 3\.13; list each variant once/],
+  [
+    'duplicate',
+    { variants: '3.13 3.13t 3.13' },
+    /'variants'.*names the same variant as 3\.13; list each variant once/,
+  ],
   ['duplicate in another order', { variants: '3.13+jit+debug 3.13+debug+jit' }, /names the same variant/],
   ['repeated modifier', { variants: '3.13+jit+jit' }, /'variants'.*repeats a modifier/],
-  ['reference not a variant', { reference: '3.12' }, /'reference'.*"3\.12".*one of the variants: 3\.13, 3\.13t, 3\.13\+jit/],
+  [
+    'reference not a variant',
+    { reference: '3.12' },
+    /'reference'.*"3\.12".*one of the variants: 3\.13, 3\.13t, 3\.13\+jit/,
+  ],
   ['interpreters without =', { interpreters: '/usr/bin/python3' }, /'interpreters'.*VARIANT=PATH/],
-  ['interpreters for no variant', { interpreters: '3.14=/x/python' }, /'interpreters'.*3\.14 is not one of the variants/],
+  [
+    'interpreters for no variant',
+    { interpreters: '3.14=/x/python' },
+    /'interpreters'.*3\.14 is not one of the variants/,
+  ],
   ['interpreters twice', { interpreters: '3.13=/a/python\n3.13=/b/python' }, /'interpreters'.*given twice/],
   ['threshold word', { threshold: 'ten' }, /'threshold'.*"ten".*percentage such as 10%/],
   ['threshold zero', { threshold: '0%' }, /'threshold'.*"0%"/],
-  ['fail-on unknown', { 'fail-on': 'crash,segfaults' }, /'fail-on'.*segfaults.*allowed values are crash, new-crash/],
+  [
+    'fail-on unknown',
+    { 'fail-on': 'crash,segfaults' },
+    /'fail-on'.*segfaults.*allowed values are crash, new-crash/,
+  ],
   ['fail-on none with others', { 'fail-on': 'none,crash' }, /'fail-on'.*'none' cannot be combined/],
   ['mode', { mode: 'bench' }, /'mode'.*"bench".*run, measure, report/],
   ['report without reports', { mode: 'report' }, /'reports'.*mode 'report' needs/],
@@ -86,10 +123,26 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   ['compare-base', { 'compare-base': 'maybe' }, /'compare-base'.*auto, true, false/],
   ['cache', { cache: 'sometimes' }, /'cache'.*true or false/],
   ['measure-minutes', { 'measure-minutes': '-1' }, /'measure-minutes'.*greater than 0/],
-  ['command-timeout-minutes', { 'command-timeout-minutes': 'forever' }, /'command-timeout-minutes'.*"forever"/],
-  ['cpython-source without {version}', { 'cpython-source': 'https://example.test/Python.tar.xz' }, /'cpython-source'.*\{version\}/],
-  ['prebuilt-mirror not a URL', { 'prebuilt-mirror': 'ftp://mirror/pbs' }, /'prebuilt-mirror'.*http\(s\) URL/],
-  ['startup-imports not modules', { 'startup-imports': 'pkg os.path; rm -rf' }, /'startup-imports'.*dotted module name/],
+  [
+    'command-timeout-minutes',
+    { 'command-timeout-minutes': 'forever' },
+    /'command-timeout-minutes'.*"forever"/,
+  ],
+  [
+    'cpython-source without {version}',
+    { 'cpython-source': 'https://example.test/Python.tar.xz' },
+    /'cpython-source'.*\{version\}/,
+  ],
+  [
+    'prebuilt-mirror not a URL',
+    { 'prebuilt-mirror': 'ftp://mirror/pbs' },
+    /'prebuilt-mirror'.*http\(s\) URL/,
+  ],
+  [
+    'startup-imports not modules',
+    { 'startup-imports': 'pkg os.path; rm -rf' },
+    /'startup-imports'.*dotted module name/,
+  ],
   ['comment-key closing the marker', { 'comment-key': 'x --> <b>' }, /'comment-key'.*'-->'/],
 ];
 

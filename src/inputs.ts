@@ -2,7 +2,13 @@
 // README's local run, the tests) gets none from action.yml. Every refusal names the input, the
 // value and what is allowed, and happens before any work starts.
 import { isAbsolute, resolve } from 'node:path';
-import { canonicalName, parseVariant, splitList, VariantSyntaxError, type Variant } from './domain/variants.js';
+import {
+  canonicalName,
+  parseVariant,
+  splitList,
+  VariantSyntaxError,
+  type Variant,
+} from './domain/variants.js';
 
 export const FAIL_ON = [
   'crash',
@@ -114,14 +120,19 @@ function parseThreshold(raw: string): number {
   // A bare number above 1 is read as a percentage ("10" means 10%), the way people write it.
   const fraction = m && m[2] !== '%' && value > 1 ? value / 100 : value;
   if (!m || !(fraction > 0) || fraction >= 10) {
-    throw new InputError('threshold', raw, 'it must be a percentage such as 10% or 2.5% (or a fraction such as 0.1)');
+    throw new InputError(
+      'threshold',
+      raw,
+      'it must be a percentage such as 10% or 2.5% (or a fraction such as 0.1)',
+    );
   }
   return fraction;
 }
 
 function parseVariants(raw: string): Variant[] {
   const words = splitList(raw);
-  if (words.length === 0) throw new InputError('variants', raw, 'name at least one variant, e.g. 3.13 3.13t 3.13+jit');
+  if (words.length === 0)
+    throw new InputError('variants', raw, 'name at least one variant, e.g. 3.13 3.13t 3.13+jit');
   const seen = new Map<string, string>();
   return words.map((word) => {
     let variant: Variant;
@@ -134,7 +145,11 @@ function parseVariants(raw: string): Variant[] {
     const key = canonicalName(variant);
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      throw new InputError('variants', raw, `${word} names the same variant as ${earlier}; list each variant once`);
+      throw new InputError(
+        'variants',
+        raw,
+        `${word} names the same variant as ${earlier}; list each variant once`,
+      );
     }
     seen.set(key, word);
     return variant;
@@ -151,14 +166,22 @@ function parseInterpreters(raw: string, variants: readonly Variant[]): Map<strin
     const name = eq > 0 ? text.slice(0, eq).trim() : '';
     const path = eq > 0 ? text.slice(eq + 1).trim() : '';
     if (!name || !path) {
-      throw new InputError('interpreters', text, 'each line must be VARIANT=PATH, e.g. 3.13t=/opt/python3.13t/bin/python3.13t');
+      throw new InputError(
+        'interpreters',
+        text,
+        'each line must be VARIANT=PATH, e.g. 3.13t=/opt/python3.13t/bin/python3.13t',
+      );
     }
     if (!names.includes(name)) {
       throw new InputError('interpreters', text, `${name} is not one of the variants (${names.join(', ')})`);
     }
     if (map.has(name)) throw new InputError('interpreters', text, `${name} is given twice`);
     if (!isAbsolute(path) && !path.includes('/')) {
-      throw new InputError('interpreters', text, 'the path must be a path to an interpreter, absolute or relative');
+      throw new InputError(
+        'interpreters',
+        text,
+        'the path must be a path to an interpreter, absolute or relative',
+      );
     }
     map.set(name, path);
   }
@@ -170,7 +193,11 @@ function parseModules(raw: string): string[] | null {
   if (words.length === 0) return null;
   for (const word of words) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(word)) {
-      throw new InputError('startup-imports', word, 'each entry must be a dotted module name such as mypkg or mypkg.sub');
+      throw new InputError(
+        'startup-imports',
+        word,
+        'each entry must be a dotted module name such as mypkg or mypkg.sub',
+      );
     }
   }
   return words;
@@ -183,7 +210,11 @@ function parseFailOn(raw: string): Set<FailOn> {
     // 'test-failure' is the older spelling of 'failure'.
     const normal = word === 'test-failure' ? 'failure' : word;
     if (!(FAIL_ON as readonly string[]).includes(normal)) {
-      throw new InputError('fail-on', word, `allowed values are ${FAIL_ON.join(', ')} (several, comma-separated)`);
+      throw new InputError(
+        'fail-on',
+        word,
+        `allowed values are ${FAIL_ON.join(', ')} (several, comma-separated)`,
+      );
     }
     set.add(normal as FailOn);
   }
@@ -198,7 +229,11 @@ function url(name: string, raw: string, opts: { allowPath: boolean }): string {
   const value = raw.trim();
   if (/^https?:\/\//i.test(value)) return value.replace(/\/+$/, '');
   if (opts.allowPath && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
-  throw new InputError(name, raw, opts.allowPath ? 'it must be an http(s) URL or a local path' : 'it must be an http(s) URL');
+  throw new InputError(
+    name,
+    raw,
+    opts.allowPath ? 'it must be an http(s) URL or a local path' : 'it must be an http(s) URL',
+  );
 }
 
 function nonEmptyCommand(name: string, raw: string): string {
@@ -221,22 +256,36 @@ export function parseInputs(read: InputReader, context: InputContext): Inputs {
   const mode = choice('mode', get('mode'), ['run', 'measure', 'report'] as const);
   const reports = splitList(read('reports'));
   if (mode === 'report' && reports.length === 0) {
-    throw new InputError('reports', '', "mode 'report' needs the paths or globs of the report.json files to merge");
+    throw new InputError(
+      'reports',
+      '',
+      "mode 'report' needs the paths or globs of the report.json files to merge",
+    );
   }
   const benchmark = nonEmptyCommand('benchmark-command', read('benchmark-command'));
   const testCommand = nonEmptyCommand('test-command', get('test-command'));
   const installRaw = read('install-command');
   const cpythonSource = url('cpython-source', get('cpython-source'), { allowPath: true });
   if (/^https?:/i.test(cpythonSource) && !cpythonSource.includes('{version}')) {
-    throw new InputError('cpython-source', cpythonSource, 'a URL must contain {version}, where the exact version is put');
+    throw new InputError(
+      'cpython-source',
+      cpythonSource,
+      'a URL must contain {version}, where the exact version is put',
+    );
   }
   const catalog = read('prebuilt-catalog').trim();
   const workingDirectory = resolve(context.cwd, get('working-directory'));
   const env = context.env;
   const commentKey =
-    read('comment-key').trim() || [env['GITHUB_WORKFLOW'], env['GITHUB_JOB']].filter(Boolean).join('/') || 'default';
+    read('comment-key').trim() ||
+    [env['GITHUB_WORKFLOW'], env['GITHUB_JOB']].filter(Boolean).join('/') ||
+    'default';
   if (commentKey.includes('-->')) {
-    throw new InputError('comment-key', commentKey, "it cannot contain '-->' (it goes into a hidden HTML comment)");
+    throw new InputError(
+      'comment-key',
+      commentKey,
+      "it cannot contain '-->' (it goes into a hidden HTML comment)",
+    );
   }
 
   return Object.freeze({
@@ -267,6 +316,8 @@ export function parseInputs(read: InputReader, context: InputContext): Inputs {
     // Outside the project's tree on a runner, so the base commit's worktree and git status stay clean.
     outputDirectory:
       env['CPV_OUTPUT_DIR'] ??
-      (env['RUNNER_TEMP'] ? resolve(env['RUNNER_TEMP'], 'cpython-variants') : resolve(workingDirectory, '.cpv')),
+      (env['RUNNER_TEMP']
+        ? resolve(env['RUNNER_TEMP'], 'cpython-variants')
+        : resolve(workingDirectory, '.cpv')),
   });
 }

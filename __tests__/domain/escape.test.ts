@@ -50,7 +50,7 @@ describe('codeSpan', () => {
     ['a run of backticks', 'a```b`', {}, '```` a```b` ````'],
     ['a backtick at the start', '`a', {}, '`` `a ``'],
     ['spaces on both ends', ' a ', {}, '`  a  `'],
-    ['only spaces', '   ', {}, '`   `'],
+    ['only spaces', '   ', {}, '`\u00A0\u00A0\u00A0`'],
     ['a pipe, in a table', 'a|b', {}, '`a\\|b`'],
     ['a pipe, in prose', 'a|b', { where: 'prose' as const }, '`a|b`'],
     ['newlines', 'a\nb', {}, '`a b`'],
@@ -79,7 +79,7 @@ describe('commentMarker', () => {
     ['ci/variants', '<!-- cpython-variants:ci/variants -->'],
     ['CI / variants (3.13)', '<!-- cpython-variants:CI%20/%20variants%20%283.13%29 -->'],
     ['a-->b', '<!-- cpython-variants:a-%2D%3Eb -->'],
-    ['x--!>', '<!-- cpython-variants:x-%2D!%3E -->'.replace('!', '%21')],
+    ['x--!>', '<!-- cpython-variants:x-%2D%21%3E -->'],
     ['100%', '<!-- cpython-variants:100%25 -->'],
     ['é', '<!-- cpython-variants:%C3%A9 -->'],
   ])('%j', (key, expected) => {
@@ -294,8 +294,8 @@ function checkBatch(rows: readonly Row[]): void {
       expect(text, context).not.toMatch(/#\d|gh-\d|:\/\/|www\./i);
       expect(text.replaceAll(Z, ''), context).toBe(
         visible(source, maxLength)
-          .replaceAll(Z, '')
-          .replace(/^ +| +$/g, ''),
+          .replace(/^ +| +$/g, '')
+          .replaceAll(Z, ''),
       );
     }
 
@@ -305,7 +305,9 @@ function checkBatch(rows: readonly Row[]): void {
     } else {
       const code = /^<code>([^<]*)<\/code>$/.exec(codeCell);
       expect(code, `${context}\n${codeCell}`).not.toBeNull();
-      expect(decode(code?.[1] ?? ''), context).toBe(expectedCode);
+      expect(decode(code?.[1] ?? ''), context).toBe(
+        /^ +$/.test(expectedCode) ? expectedCode.replaceAll(' ', '\u00A0') : expectedCode,
+      );
     }
   });
 }
@@ -335,7 +337,9 @@ describe(`escaping fuzz, rendered by cmark-gfm${SKIP_NOTE}`, () => {
         /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
         '\uFFFD',
       );
-      const expected = text.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '\uFFFD');
+      const expected = text.replace(/\p{Cc}/gu, (c) =>
+        c === '\n' || c === '\t' || c > '\u007F' ? c : '\uFFFD',
+      );
       expect(block, JSON.stringify(texts[i])).toBe(
         expected === '' || expected.endsWith('\n') ? expected : `${expected}\n`,
       );

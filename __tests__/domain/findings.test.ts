@@ -42,7 +42,12 @@ const segv = tests({
 describe('findings', () => {
   it('a crash with no base run is new', () => {
     const [f] = testFindings(variant({ tests: segv }));
-    expect(f).toMatchObject({ kind: 'new-crash', name: 't.py::test_a', against: null, detail: 'SIGSEGV, reproduced 3/3' });
+    expect(f).toMatchObject({
+      kind: 'new-crash',
+      name: 't.py::test_a',
+      against: null,
+      detail: 'SIGSEGV, reproduced 3/3',
+    });
   });
 
   it('a crash also on the base commit is old', () => {
@@ -75,9 +80,9 @@ describe('findings', () => {
   });
 
   it('an install failure is the only finding of its variant', () => {
-    expect(variantFindings(variant({ install: { ok: false, error: 'no cp313t wheel' }, tests: segv }))).toMatchObject([
-      { kind: 'install-failure', detail: 'no cp313t wheel' },
-    ]);
+    expect(
+      variantFindings(variant({ install: { ok: false, error: 'no cp313t wheel' }, tests: segv })),
+    ).toMatchObject([{ kind: 'install-failure', detail: 'no cp313t wheel' }]);
   });
 
   it('names every module that re-enabled the GIL', () => {
@@ -100,23 +105,39 @@ describe('verdict follows fail-on', () => {
     ['install failure of an optional variant', install, ['install-failure'], ['3.14t'], 'pass'],
   ];
   it.each(cases)('%s', (_label, findings, rules, optional, expected) => {
-    expect(verdict({ findings, failOn: new Set(rules), optionalVariants: new Set(optional) }).verdict).toBe(expected);
+    expect(verdict({ findings, failOn: new Set(rules), optionalVariants: new Set(optional) }).verdict).toBe(
+      expected,
+    );
   });
 
   it('says which rule failed the check', () => {
-    const v = verdict({ findings: crash, failOn: new Set<FailOnRule>(['crash']), optionalVariants: new Set() });
+    const v = verdict({
+      findings: crash,
+      failOn: new Set<FailOnRule>(['crash']),
+      optionalVariants: new Set(),
+    });
     expect(v.reasons).toEqual(['fail-on crash: 1 finding (3.13t)']);
   });
 
   it('regression fails only against base; variant-regression only against the reference', () => {
-    const base = { kind: 'regression', variant: '3.13', against: 'base', metric: 'startup', name: 'x', change: 1.3 } as const;
+    const base = {
+      kind: 'regression',
+      variant: '3.13',
+      against: 'base',
+      metric: 'startup',
+      name: 'x',
+      change: 1.3,
+    } as const;
     const ref = { ...base, against: 'reference' } as const;
     const rules = new Set<FailOnRule>(['regression']);
     expect(verdict({ findings: [ref], failOn: rules, optionalVariants: new Set() }).verdict).toBe('pass');
     expect(verdict({ findings: [base], failOn: rules, optionalVariants: new Set() }).verdict).toBe('fail');
     expect(
-      verdict({ findings: [ref], failOn: new Set<FailOnRule>(['variant-regression']), optionalVariants: new Set() })
-        .verdict,
+      verdict({
+        findings: [ref],
+        failOn: new Set<FailOnRule>(['variant-regression']),
+        optionalVariants: new Set(),
+      }).verdict,
     ).toBe('fail');
   });
 });

@@ -29,10 +29,17 @@ testpaths = ["tests"]
 describe('project facts', () => {
   it.each([
     ['nothing to install', files({ topLevel: ['tests'] }), ''],
-    ['requirements only', files({ topLevel: ['requirements.txt'] }), 'python -m pip install -r requirements.txt'],
+    [
+      'requirements only',
+      files({ topLevel: ['requirements.txt'] }),
+      'python -m pip install -r requirements.txt',
+    ],
     [
       'dev requirements win and the project with its test extra',
-      files({ topLevel: ['requirements.txt', 'requirements-dev.txt', 'pyproject.toml'], pyproject: PYPROJECT }),
+      files({
+        topLevel: ['requirements.txt', 'requirements-dev.txt', 'pyproject.toml'],
+        pyproject: PYPROJECT,
+      }),
       'python -m pip install -r requirements-dev.txt && python -m pip install -e ".[test]"',
     ],
     ['setup.py', files({ topLevel: ['setup.py'] }), 'python -m pip install -e "."'],

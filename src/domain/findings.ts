@@ -84,16 +84,14 @@ export function variantFindings(variant: VariantReport): Finding[] {
       },
     ];
   }
-  const gil = variant.gil.reenabledBy.map(
-    (module): Finding => ({
-      kind: 'gil-reenabled',
-      variant: variant.name,
-      against: null,
-      metric: 'gil',
-      name: module,
-      change: null,
-    }),
-  );
+  const gil = variant.gil.reenabledBy.map((module): Finding => ({
+    kind: 'gil-reenabled',
+    variant: variant.name,
+    against: null,
+    metric: 'gil',
+    name: module,
+    change: null,
+  }));
   return [...testFindings(variant), ...gil];
 }
 

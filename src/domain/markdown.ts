@@ -30,7 +30,9 @@ function testsCell(v: VariantReport): string {
 function crashesCell(v: VariantReport): string {
   if (v.tests.status === 'not-run') return '—';
   if (v.tests.crashes.length === 0) return '0';
-  const signals = [...new Set(v.tests.crashes.map((c) => c.signal ?? (c.kind === 'timeout' ? 'hang' : 'fatal')))];
+  const signals = [
+    ...new Set(v.tests.crashes.map((c) => c.signal ?? (c.kind === 'timeout' ? 'hang' : 'fatal'))),
+  ];
   return `💥 ${v.tests.crashes.length} (${signals.join(', ')})`;
 }
 
@@ -43,7 +45,11 @@ function gilCell(v: VariantReport): string {
 function interpreterCell(v: VariantReport): string {
   if (!v.install.ok || !v.interpreter) return `❌ install failed`;
   const i = v.interpreter;
-  const traits = [i.freeThreaded ? 'free-threaded' : null, i.jit ? 'JIT on' : null, i.debug ? 'debug' : null].filter(Boolean);
+  const traits = [
+    i.freeThreaded ? 'free-threaded' : null,
+    i.jit ? 'JIT on' : null,
+    i.debug ? 'debug' : null,
+  ].filter(Boolean);
   return `${i.version}${traits.length ? ` (${traits.join(', ')})` : ''}`;
 }
 
@@ -140,7 +146,9 @@ export function renderComment(report: Report, options: RenderOptions): string {
   const findings = report.findings.filter((f) => f.kind !== 'improvement');
   const details = [
     ...(findings.length > 0
-      ? [`<details><summary>Findings (${findings.length})</summary>\n\n${findings.map(findingLine).join('\n')}\n</details>`]
+      ? [
+          `<details><summary>Findings (${findings.length})</summary>\n\n${findings.map(findingLine).join('\n')}\n</details>`,
+        ]
       : []),
     ...crashDetails(report),
     ...installDetails(report),

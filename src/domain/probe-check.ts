@@ -34,14 +34,18 @@ export function mismatches(variant: Variant, f: ProbeFacts): string[] {
   if (f.implementation !== 'cpython') problems.push(`it is ${f.implementation}, not CPython`);
   const wanted = variant.version.split('.').map(Number);
   const actual = f.versionInfo.slice(0, wanted.length);
-  if (wanted.some((n, i) => n !== actual[i])) problems.push(`it is version ${f.version}, not ${variant.version}`);
-  if (variant.freeThreaded && !f.freeThreaded) problems.push('it is not a free-threaded build (Py_GIL_DISABLED is not set)');
+  if (wanted.some((n, i) => n !== actual[i]))
+    problems.push(`it is version ${f.version}, not ${variant.version}`);
+  if (variant.freeThreaded && !f.freeThreaded)
+    problems.push('it is not a free-threaded build (Py_GIL_DISABLED is not set)');
   if (!variant.freeThreaded && f.freeThreaded) {
     problems.push(`it is a free-threaded build, so it should be labelled ${variant.minor}t`);
   }
-  if (variant.jit && !f.jitCompiled) problems.push('the JIT is not compiled in (no --enable-experimental-jit)');
+  if (variant.jit && !f.jitCompiled)
+    problems.push('the JIT is not compiled in (no --enable-experimental-jit)');
   if (variant.debug && !f.debug) problems.push('it is not a debug build (--with-pydebug)');
-  if (!variant.debug && f.debug) problems.push(`it is a debug build, so it should be labelled ${variant.name}+debug`);
+  if (!variant.debug && f.debug)
+    problems.push(`it is a debug build, so it should be labelled ${variant.name}+debug`);
   return problems;
 }
 

@@ -10,7 +10,12 @@ export interface ProjectFiles {
   readonly pyproject: string | null;
 }
 
-const REQUIREMENTS = ['requirements-dev.txt', 'requirements-test.txt', 'requirements_test.txt', 'requirements.txt'];
+const REQUIREMENTS = [
+  'requirements-dev.txt',
+  'requirements-test.txt',
+  'requirements_test.txt',
+  'requirements.txt',
+];
 const TEST_EXTRAS = ['test', 'tests', 'testing', 'dev'];
 
 /** The optional-dependency groups declared in pyproject's [project.optional-dependencies]. */
@@ -42,7 +47,10 @@ export function defaultInstallCommand(files: ProjectFiles): string {
 export function projectPackages(files: ProjectFiles): string[] {
   const found = files.packages
     .map((p) => p.replace(/^src\//, ''))
-    .filter((p) => !/^(tests?|testing|docs?|examples?|benchmarks?|scripts?|build|dist)$/.test(p) && !p.startsWith('.'));
+    .filter(
+      (p) =>
+        !/^(tests?|testing|docs?|examples?|benchmarks?|scripts?|build|dist)$/.test(p) && !p.startsWith('.'),
+    );
   return [...new Set(found)].sort();
 }
 
@@ -53,6 +61,8 @@ export function pytestPythonpath(pyproject: string | null): string[] {
   const line = section?.[1] ? /^\s*pythonpath\s*=\s*(.+)$/m.exec(section[1]) : null;
   if (!line?.[1]) return [];
   const value = line[1].trim();
-  const items = value.startsWith('[') ? [...value.matchAll(/["']([^"']+)["']/g)].map((m) => m[1] as string) : [value.replace(/["']/g, '')];
+  const items = value.startsWith('[')
+    ? [...value.matchAll(/["']([^"']+)["']/g)].map((m) => m[1] as string)
+    : [value.replace(/["']/g, '')];
   return items.flatMap((i) => i.split(/\s+/)).filter(Boolean);
 }

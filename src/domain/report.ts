@@ -3,7 +3,8 @@
 
 export const REPORT_SCHEMA = 'cpython-variants/report@1';
 
-export type TestOutcome = 'passed' | 'failed' | 'error' | 'skipped' | 'xfailed' | 'xpassed' | 'crashed' | 'timedOut';
+export type TestOutcome =
+  'passed' | 'failed' | 'error' | 'skipped' | 'xfailed' | 'xpassed' | 'crashed' | 'timedOut';
 
 export interface TestCase {
   /** pytest node id, e.g. tests/test_x.py::test_y */
@@ -14,6 +15,8 @@ export interface TestCase {
   readonly durationMs?: number;
   /** Short failure or crash text, from the tested code: escape before rendering. */
   readonly message?: string;
+  /** Failed or errored, then passed when rerun: not to be reported as a regression. */
+  readonly flaky?: boolean;
 }
 
 export interface CrashRecord {
@@ -28,6 +31,10 @@ export interface CrashRecord {
   readonly excerpt: string;
   readonly file?: string;
   readonly line?: number;
+  /** The lone reruns did not all end the same way (`reproduced` below N/N). */
+  readonly flaky?: boolean;
+  /** Non-stdlib extension modules loaded at the crash (faulthandler's `Extension modules:` line). */
+  readonly extensionModules?: readonly string[];
 }
 
 export interface TestSummary {
@@ -67,6 +74,17 @@ export interface Sample {
   readonly values: readonly number[];
 }
 
+/** One timing compared with its baseline (see compare.ts): the figures behind a finding, or behind its absence. */
+export interface RatioSummary {
+  /** median(this) / median(baseline): 1.42 = 42% slower. */
+  readonly ratio: number;
+  /** 95% bootstrap interval of the ratio. */
+  readonly low: number;
+  readonly high: number;
+  readonly pValue: number;
+  readonly verdict: 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
+}
+
 export interface StartupMetric {
   /** 'python -c pass', 'import pkg', or the startup command. */
   readonly name: string;
@@ -78,6 +96,10 @@ export interface StartupMetric {
   readonly error?: string;
   /** For imports: the heaviest modules, cumulative microseconds, from -X importtime. */
   readonly heaviest?: readonly { module: string; cumulativeUs: number }[];
+  /** Against the reference variant's same metric (absent on the reference itself). */
+  readonly vsReference?: RatioSummary;
+  /** Against the same variant on the PR's base commit. */
+  readonly vsBase?: RatioSummary;
 }
 
 export interface BenchmarkMetric {
@@ -87,6 +109,8 @@ export interface BenchmarkMetric {
   readonly median: number | null;
   readonly unit: 's';
   readonly error?: string;
+  readonly vsReference?: RatioSummary;
+  readonly vsBase?: RatioSummary;
 }
 
 export interface VariantReport {

@@ -35,7 +35,9 @@ export function parseVariant(text: string): Variant {
   const minorNumber = Number(minorDigits);
   const minor = `3.${minorNumber}`;
   if (!(KNOWN_MINORS as readonly string[]).includes(minor)) {
-    throw new VariantSyntaxError(`"${text}": CPython ${minor} is not a version this action knows (${KNOWN_MINORS.join(', ')})`);
+    throw new VariantSyntaxError(
+      `"${text}": CPython ${minor} is not a version this action knows (${KNOWN_MINORS.join(', ')})`,
+    );
   }
   const flags = suffixes.split('+').filter(Boolean);
   const jit = flags.includes('jit');

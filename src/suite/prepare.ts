@@ -60,7 +60,11 @@ export async function prepareVariant(options: {
       outputLimitBytes: 256 * 1024,
     });
     if (result.exitCode !== 0) {
-      const how = result.timedOut ? 'timed out' : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
+      const how = result.timedOut
+        ? 'timed out'
+        : result.signal
+          ? `was killed by ${result.signal}`
+          : `exited with ${result.exitCode}`;
       const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-15).join('\n');
       return { ok: false, error: `install-command \`${command}\` ${how}:\n${tail}` };
     }

@@ -1,0 +1,73 @@
+// Runs the action as users run it: `node dist/index.js` with inputs as INPUT_* variables.
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Report } from '../../src/domain/report.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const DIST = join(ROOT, 'dist', 'index.js');
+
+export interface ActionRun {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly report: Report | null;
+  readonly outputDir: string;
+}
+
+/** Env names as the runner makes them: INPUT_ + upper case, spaces to underscores, dashes kept. */
+function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]),
+  );
+}
+
+export function runAction(options: {
+  cwd: string;
+  inputs: Record<string, string>;
+  env?: Record<string, string>;
+}): Promise<ActionRun> {
+  const outputDir = mkdtempSync(join(tmpdir(), 'cpv-out-'));
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: process.env['HOME'] ?? '/root',
+    CPV_OUTPUT_DIR: outputDir,
+    ...inputEnv(options.inputs),
+    ...options.env,
+  };
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [DIST], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', fail);
+    child.on('close', (exitCode) => {
+      const path = join(outputDir, 'report.json');
+      const report = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Report) : null;
+      done({ exitCode, stdout, stderr, report, outputDir });
+    });
+  });
+}
+
+/** A throwaway copy of a project, so runs never write into the repository. */
+export function copyProject(source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cpv-project-'));
+  cpSync(source, dir, { recursive: true, filter: (p) => !p.includes('.cpv') && !p.includes('__pycache__') });
+  return dir;
+}
+
+/** An install-command that puts the provisioned pytest on a venv's path (there is no PyPI here). */
+export function pytoolsInstallCommand(tools: string): string {
+  return `python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'cpv-tools.pth').write_text('${tools}\\n')"`;
+}
+
+/** The `interpreters` input for the given labels. */
+export function interpretersInput(map: Readonly<Record<string, string>>, labels: readonly string[]): string {
+  return labels.map((l) => `${l}=${map[l]}`).join('\n');
+}
