@@ -5,8 +5,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
-import { commentMarker } from './domain/escape.js';
-import { renderComment } from './domain/markdown.js';
 import {
   REPORT_SCHEMA,
   type BenchmarkMetric,
@@ -23,7 +21,7 @@ import { InputError, parseInputs, type InputReader, type Inputs } from './inputs
 import type { CacheStore, CommentClient, ProcessRunner, Toolkit } from './ports.js';
 import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
-import { writeReportFiles } from './report-files.js';
+import { publish } from './publish.js';
 import { prepareVariant } from './suite/prepare.js';
 import { measurePerformance } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
@@ -255,58 +253,6 @@ async function measure(
     if (measured.base) state.base = measured.base;
   }
   timingFindings.push(...performance.findings);
-}
-
-async function publish(options: {
-  world: World;
-  inputs: Inputs;
-  context: RunContext;
-  report: Report;
-}): Promise<{ reportPath: string; commentUrl: string }> {
-  const { world, inputs, context, report } = options;
-  const marker = commentMarker(inputs.commentKey);
-  const hint = context.runUrl
-    ? `full report: report.json in [this run](${context.runUrl})`
-    : 'full report: report.json';
-  const markdown = renderComment(report, { marker, fullReportHint: hint });
-  const files = writeReportFiles({ dir: inputs.outputDirectory, report, markdown });
-  world.print(markdown);
-  await world.toolkit.appendSummary(markdown).catch((error: unknown) => {
-    world.toolkit.warning(`could not write the job summary: ${message(error)}`);
-  });
-  let commentUrl = '';
-  if (inputs.mode !== 'measure' && inputs.comment !== 'off' && context.pullRequest) {
-    if (!inputs.githubToken)
-      world.toolkit.warning('no github-token: the comment is not posted (the job summary has it)');
-    else {
-      try {
-        const client = world.comments({ token: inputs.githubToken, apiUrl: context.apiUrl });
-        const posted = await client.upsert({
-          pr: context.pullRequest,
-          marker,
-          body: markdown,
-          mode: inputs.comment,
-        });
-        commentUrl = posted.url;
-        world.toolkit.info(`comment ${posted.action}: ${posted.url}`);
-      } catch (error) {
-        const status = (error as { status?: number }).status;
-        const why =
-          status === 403
-            ? 'the token cannot write to this pull request (a fork PR has a read-only token; see the README for the split workflow)'
-            : message(error);
-        world.toolkit.warning(`the comment was not posted: ${why}. The job summary has the report.`);
-      }
-    }
-  }
-  const set = world.toolkit.setOutput.bind(world.toolkit);
-  set('report', files.reportPath);
-  set('markdown', files.markdownPath);
-  set('verdict', report.verdict);
-  set('crashes', String(report.variants.reduce((n, v) => n + v.tests.crashes.length, 0)));
-  set('regressions', String(report.findings.filter((f) => f.kind === 'regression').length));
-  set('comment-url', commentUrl);
-  return { reportPath: files.reportPath, commentUrl };
 }
 
 export async function run(world: World): Promise<RunResult> {
