@@ -15,6 +15,10 @@ PY_VERSION=3.13.5
 SOURCE_SHA256=93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640
 JOBS=$(nproc)
 mkdir -p "$CACHE"
+# One provisioning at a time per cache: a second run (CI, a demo, a test) waits for the first
+# instead of deleting the build tree under it.
+exec 9>"$CACHE/.provision.lock"
+flock 9
 log() { printf '[provision %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 apt_updated=0
