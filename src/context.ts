@@ -1,4 +1,5 @@
-// What the run knows of GitHub's event: the pull request and its base commit.
+// What the run knows of GitHub's event: the pull request and its base commit, and for a
+// `workflow_run` event (the split workflow's `mode: report`), the run whose reports it merges.
 import { existsSync, readFileSync } from 'node:fs';
 import type { PullRequestRef } from './ports.js';
 
@@ -9,10 +10,54 @@ export interface RunContext {
   readonly sha: string | null;
   readonly runUrl: string | null;
   readonly apiUrl: string;
+  /** The triggering run of a `workflow_run` event: its head commit is what was measured. */
+  readonly workflowRun: WorkflowRunRef | null;
+}
+
+export interface WorkflowRunRef {
+  readonly headSha: string;
+  readonly headBranch: string | null;
+  /** owner/name of the repository the head commit lives in: a fork's for a fork PR. */
+  readonly headRepository: string | null;
+  /** The event that started the measuring run ('pull_request', 'push', ...). */
+  readonly event: string | null;
 }
 
 interface PullRequestPayload {
   pull_request?: { number?: number; base?: { sha?: string }; head?: { sha?: string } };
+  workflow_run?: {
+    head_sha?: string;
+    head_branch?: string | null;
+    event?: string;
+    head_repository?: { full_name?: string } | null;
+    pull_requests?: {
+      number?: number;
+      head?: { sha?: string };
+      base?: { sha?: string; repo?: { url?: string; name?: string } };
+    }[];
+  };
+}
+
+type Repository = NonNullable<RunContext['repository']>;
+
+/**
+ * The pull request a `workflow_run` was for. GitHub lists every open PR whose head is the run's
+ * branch, including PRs into other repositories (an upstream's, when the run was in a fork), so
+ * only a PR into this repository counts, the one at the measured commit first. For a PR from a
+ * fork the list is empty: https://github.com/orgs/community/discussions/25220
+ */
+function workflowRunPullRequest(
+  run: NonNullable<PullRequestPayload['workflow_run']>,
+  repository: Repository,
+): RunContext['pullRequest'] {
+  const here = (run.pull_requests ?? []).filter((pr) =>
+    (pr.base?.repo?.url ?? '')
+      .toLowerCase()
+      .endsWith(`/repos/${repository.owner}/${repository.repo}`.toLowerCase()),
+  );
+  const pr = here.find((p) => p.head?.sha === run.head_sha) ?? here[0];
+  if (!pr?.number || !pr.base?.sha || !pr.head?.sha) return null;
+  return { ...repository, number: pr.number, baseSha: pr.base.sha, headSha: pr.head.sha };
 }
 
 export function readRunContext(env: Readonly<Record<string, string | undefined>>): RunContext {
@@ -28,10 +73,12 @@ export function readRunContext(env: Readonly<Record<string, string | undefined>>
     }
   }
   const pr = payload.pull_request;
-  const pullRequest =
+  const run = payload.workflow_run;
+  let pullRequest: RunContext['pullRequest'] =
     repository && pr?.number && pr.base?.sha && pr.head?.sha
       ? { ...repository, number: pr.number, baseSha: pr.base.sha, headSha: pr.head.sha }
       : null;
+  if (!pullRequest && repository && run) pullRequest = workflowRunPullRequest(run, repository);
   const server = env['GITHUB_SERVER_URL'];
   return {
     eventName: env['GITHUB_EVENT_NAME'] ?? null,
@@ -43,5 +90,13 @@ export function readRunContext(env: Readonly<Record<string, string | undefined>>
         ? `${server}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`
         : null,
     apiUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
+    workflowRun: run?.head_sha
+      ? {
+          headSha: run.head_sha,
+          headBranch: run.head_branch ?? null,
+          headRepository: run.head_repository?.full_name ?? null,
+          event: run.event ?? null,
+        }
+      : null,
   };
 }

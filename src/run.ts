@@ -22,6 +22,7 @@ import type { CacheStore, CommentClient, ProcessRunner, Toolkit } from './ports.
 import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
 import { publish } from './publish.js';
+import { runReportMode } from './report-mode.js';
 import { prepareVariant } from './suite/prepare.js';
 import { measurePerformance } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
@@ -267,6 +268,8 @@ export async function run(world: World): Promise<RunResult> {
     return { report: null, reportPath: null, failed: true };
   }
   const context = readRunContext(world.env);
+  // Mode report measures nothing: it merges the report.json files of `mode: measure` jobs.
+  if (inputs.mode === 'report') return runReportMode({ world, inputs, context });
   const states: VariantState[] = inputs.variants.map((variant) => ({ variant, startup: [], benchmarks: [] }));
   const errors: string[] = [];
   const timingFindings: Finding[] = [];

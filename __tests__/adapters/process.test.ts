@@ -86,3 +86,18 @@ describe('BoundedBuffer', () => {
     expect(b.truncated).toBe(truncated);
   });
 });
+
+describe('bash under SpawnRunner', () => {
+  it('does not source ~/.bashrc (which could put another python first on PATH)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const home = mkdtempSync(join(tmpdir(), 'cpv-home-'));
+    writeFileSync(join(home, '.bashrc'), 'export SOURCED_BASHRC=yes\n');
+    const r = await new SpawnRunner().run({
+      argv: ['bash', '-c', 'echo "${SOURCED_BASHRC:-no}"'],
+      env: { HOME: home, PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+    });
+    expect(r.stdout).toBe('no\n');
+  });
+});

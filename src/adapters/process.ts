@@ -75,7 +75,9 @@ export class SpawnRunner implements ProcessRunner {
         cwd: command.cwd,
         env: command.env ?? process.env,
         detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        // A piped stdin is a socket, and bash then takes itself for a remote shell and sources
+        // ~/.bashrc (which may put pyenv ahead of the venv): no stdin unless there is input.
+        stdio: [command.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       let timedOut = false;
       let exited: { code: number | null; signal: NodeJS.Signals | null; at: bigint } | undefined;
@@ -100,19 +102,20 @@ export class SpawnRunner implements ProcessRunner {
         });
       };
 
-      child.stdout.on('data', (chunk: Buffer) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
         stdout.push(chunk);
         command.onOutput?.(chunk.toString('utf8'), 'stdout');
       });
-      child.stderr.on('data', (chunk: Buffer) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
         stderr.push(chunk);
         command.onOutput?.(chunk.toString('utf8'), 'stderr');
       });
-      child.stdin.on('error', () => {
-        // The child may exit without reading its input (EPIPE): not our failure.
-      });
-      if (command.stdin !== undefined) child.stdin.end(command.stdin);
-      else child.stdin.end();
+      if (command.stdin !== undefined && child.stdin) {
+        child.stdin.on('error', () => {
+          // The child may exit without reading its input (EPIPE): not our failure.
+        });
+        child.stdin.end(command.stdin);
+      }
 
       child.on('error', (error) => {
         spawnError = `${file}: ${error.message}`;

@@ -83,6 +83,10 @@ export interface RatioSummary {
   readonly high: number;
   readonly pValue: number;
   readonly verdict: 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
+  /** 'paired': samples of the same round side by side (Wilcoxon signed-rank); else Mann-Whitney U. */
+  readonly method: 'paired' | 'independent';
+  /** Pairs, or the smaller side's samples. */
+  readonly n: number;
 }
 
 export interface StartupMetric {
@@ -91,6 +95,11 @@ export interface StartupMetric {
   readonly kind: 'interpreter' | 'import' | 'command';
   /** Milliseconds, one per sample (after the runner's own overhead is subtracted). */
   readonly samples: readonly number[];
+  /**
+   * The sampling round of each sample. Every subject (variant, head or base) is sampled once a
+   * round, side by side, so samples of one round share the machine's moment: compare pairs them.
+   */
+  readonly rounds?: readonly number[];
   readonly median: number | null;
   /** Set when the metric could not be measured (a module that does not import). */
   readonly error?: string;
@@ -106,6 +115,8 @@ export interface BenchmarkMetric {
   readonly name: string;
   /** Seconds per iteration, one value per process run (its median round). */
   readonly samples: readonly number[];
+  /** The ABBA round of each run (see StartupMetric.rounds). */
+  readonly rounds?: readonly number[];
   readonly median: number | null;
   readonly unit: 's';
   readonly error?: string;
@@ -129,6 +140,28 @@ export interface VariantReport {
     readonly benchmarks: readonly BenchmarkMetric[];
     readonly tests?: TestSummary;
   };
+  /** In a merged report (mode `report`): the report file (matrix leg) this variant came from. */
+  readonly leg?: string;
+  readonly threadScaling?: readonly ThreadScaling[];
+}
+
+/** The same workload run at growing thread counts: what free-threading is for. */
+export interface ThreadScaling {
+  readonly name: string;
+  /** Wall time of the whole workload per thread count, in seconds; the fewest threads is the baseline. */
+  readonly points: readonly { readonly threads: number; readonly seconds: number }[];
+}
+
+/** One report.json that a merged report (mode `report`) was made from. */
+export interface ReportLeg {
+  /** Where it came from: the artifact's folder name, or its path. */
+  readonly label: string;
+  readonly reference: string;
+  /** Its variants' names in the merged report. */
+  readonly variants: readonly string[];
+  readonly generatedAt: string;
+  readonly commit: { readonly head: string | null; readonly base: string | null };
+  readonly verdict: 'pass' | 'fail';
 }
 
 export type FindingKind =
@@ -171,4 +204,8 @@ export interface Report {
   readonly verdictReasons: readonly string[];
   /** Errors that stopped part of the run (report.json is written anyway). */
   readonly errors: readonly string[];
+  /** Set by mode `report`: the reports merged into this one, in order. */
+  readonly legs?: readonly ReportLeg[];
+  /** Caveats a reader should know (legs that disagree on threshold or commit). */
+  readonly notes?: readonly string[];
 }
