@@ -15,10 +15,6 @@ PY_VERSION=3.13.5
 SOURCE_SHA256=93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640
 JOBS=$(nproc)
 mkdir -p "$CACHE"
-# One provisioning at a time per cache: a second run (CI, a demo, a test) waits for the first
-# instead of deleting the build tree under it.
-exec 9>"$CACHE/.provision.lock"
-flock 9
 log() { printf '[provision %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 apt_updated=0
@@ -147,25 +143,32 @@ pytools() {
   echo "$root/usr/lib/python3/dist-packages"
 }
 
-apt_install build-essential pkg-config xz-utils libssl-dev zlib1g-dev libffi-dev libbz2-dev \
-  liblzma-dev libsqlite3-dev libreadline-dev uuid-dev libncurses-dev libgdbm-dev libgdbm-compat-dev \
-  git hyperfine cmark-gfm zstd
+# Bash reads a script as it runs: with everything in functions and one call on the last line, an
+# edit of this file during a 20-minute build cannot change what the running copy does.
+main() {
+  # One provisioning at a time per cache: a second run (CI, a demo, a test) waits for the first
+  # instead of deleting the build tree under it.
+  exec 9>"$CACHE/.provision.lock"
+  flock 9
+  apt_install build-essential pkg-config xz-utils libssl-dev zlib1g-dev libffi-dev libbz2-dev \
+    liblzma-dev libsqlite3-dev libreadline-dev uuid-dev libncurses-dev libgdbm-dev libgdbm-compat-dev \
+    git hyperfine cmark-gfm zstd python3
 
-llvm18
-build default
-build freethreaded --disable-gil
-build jit --enable-experimental-jit=yes-off
-TOOLS=$(pytools)
+  llvm18
+  build default
+  build freethreaded --disable-gil
+  build jit --enable-experimental-jit=yes-off
+  TOOLS=$(pytools)
 
-P=$CACHE/cpython/$PY_VERSION
-cat > "$CACHE/interpreters.txt" <<T
-3.13=$P-default/bin/python3.13
-3.13t=$P-freethreaded/bin/python3.13t
-3.13+jit=$P-jit/bin/python3.13
-T
-echo "$TOOLS" > "$CACHE/pytools.path"
-log "ready: $(tr '\n' ' ' < "$CACHE/interpreters.txt")"
-if [ "${1:-}" = --print-env ]; then
-  echo "CPV_INTERPRETERS_FILE=$CACHE/interpreters.txt"
-  echo "CPV_PYTOOLS=$TOOLS"
-fi
+  P=$CACHE/cpython/$PY_VERSION
+  printf '%s\n' "3.13=$P-default/bin/python3.13" "3.13t=$P-freethreaded/bin/python3.13t" \
+    "3.13+jit=$P-jit/bin/python3.13" > "$CACHE/interpreters.txt"
+  echo "$TOOLS" > "$CACHE/pytools.path"
+  log "ready: $(tr '\n' ' ' < "$CACHE/interpreters.txt")"
+  if [ "${1:-}" = --print-env ]; then
+    echo "CPV_INTERPRETERS_FILE=$CACHE/interpreters.txt"
+    echo "CPV_PYTOOLS=$TOOLS"
+  fi
+}
+
+main "$@"
