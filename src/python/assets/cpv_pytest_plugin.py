@@ -1,0 +1,254 @@
+"""cpython-variants' pytest plugin: per-test records that survive a crash.
+
+pytest writes its JUnit file only when the session ends, so a segfault loses every outcome.
+This plugin appends one JSON line per event to the file named by CPV_RECORD_FILE as it
+happens: each test's start and outcome, warnings, the GIL state. The test that started and
+never finished is the one that crashed or hung.
+
+The action loads it with `-p cpv_pytest_plugin` in PYTEST_ADDOPTS, so the user's command is
+not rewritten. Without CPV_RECORD_FILE it does nothing. Standard library only, and Python 3.8
+syntax, because it runs inside the tested project's interpreter.
+
+CPV_DESELECT_FILE / CPV_ONLY_FILE (one node id a line) deselect tests already done, or all but
+the ones to rerun alone: how the action continues a suite after a crash and reruns a crash.
+"""
+
+import json
+import os
+import sys
+import time
+
+try:
+    import pytest
+
+    _hookimpl = pytest.hookimpl
+except ImportError:  # imported outside pytest: the hooks are then plain functions
+
+    def _hookimpl(**_options):
+        return lambda function: function
+
+
+_RECORD_FILE = os.environ.get("CPV_RECORD_FILE") or None
+_OWNER_VARIABLE = "CPV_RECORD_OWNER"
+_MAX_WARNINGS = 1000
+_MAX_MESSAGE = 500
+_MAX_IDS = 100000
+
+
+def _gil_enabled():
+    is_enabled = getattr(sys, "_is_gil_enabled", None)
+    return None if is_enabled is None else bool(is_enabled())
+
+
+# Taken at import, before conftest files run: an extension they import can switch the GIL on.
+_GIL_AT_LOAD = _gil_enabled()
+
+
+class _Recorder(object):
+    def __init__(self, path):
+        # O_APPEND and one os.write per record: each line lands whole, and nothing sits in a
+        # userspace buffer when the process dies. No fsync: a segfault or SIGKILL ends the
+        # process, not the kernel, and the page cache keeps what was written.
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.warnings = 0
+        self.gil = _GIL_AT_LOAD
+        self.phases = {}
+        self.record_tests = True
+
+    def write(self, event, **fields):
+        fields["event"] = event
+        fields["pid"] = os.getpid()
+        fields["t"] = round(time.time(), 3)
+        data = (json.dumps(fields, ensure_ascii=True, default=str) + "\n").encode("ascii")
+        while data:
+            data = data[os.write(self.fd, data) :]
+
+
+_recorder = None
+
+
+def _short(text):
+    text = str(text)
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+
+
+def _read_ids(variable):
+    path = os.environ.get(variable)
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return set(line.rstrip("\n") for line in handle if line.strip())
+    except OSError:
+        return None
+
+
+def _is_nested(config):
+    # A test that starts pytest again (in a subprocess) inherits our environment: only the
+    # outermost session, and its xdist workers, may write records.
+    owner = os.environ.get(_OWNER_VARIABLE)
+    if hasattr(config, "workerinput"):
+        return False
+    if owner and owner != str(os.getpid()):
+        return True
+    os.environ[_OWNER_VARIABLE] = str(os.getpid())
+    return False
+
+
+def pytest_configure(config):
+    global _recorder
+    if _RECORD_FILE is None or _recorder is not None or _is_nested(config):
+        return
+    try:
+        _recorder = _Recorder(_RECORD_FILE)
+    except OSError as error:
+        sys.stderr.write("cpv_pytest_plugin: cannot write %s: %s\n" % (_RECORD_FILE, error))
+        return
+    _recorder.write(
+        "load",
+        gil=_GIL_AT_LOAD,
+        python=sys.version.split()[0],
+        freeThreaded=bool(_sysconfig_var("Py_GIL_DISABLED")),
+        rootdir=str(getattr(config, "rootpath", "")),
+    )
+
+
+def _sysconfig_var(name):
+    import sysconfig
+
+    return sysconfig.get_config_var(name)
+
+
+def pytest_sessionstart(session):
+    if _recorder is None:
+        return
+    config = session.config
+    # With xdist the controller relays the workers' reports to its own hooks: the workers
+    # record the tests, the controller would only duplicate them.
+    _recorder.record_tests = hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("dsession")
+    _recorder.write("session-start", gil=_gil_enabled())
+
+
+@_hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    if _recorder is None:
+        return
+    only = _read_ids("CPV_ONLY_FILE")
+    done = _read_ids("CPV_DESELECT_FILE") or set()
+    keep, drop = [], []
+    for item in items:
+        wanted = (only is None or item.nodeid in only) and item.nodeid not in done
+        (keep if wanted else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_collection_finish(session):
+    if _recorder is None or not _recorder.record_tests:
+        return
+    ids = [item.nodeid for item in session.items]
+    _recorder.write("collected", count=len(ids), ids=ids if len(ids) <= _MAX_IDS else None)
+
+
+def pytest_collectreport(report):
+    if _recorder is not None and report.failed:
+        _recorder.write("collect-error", nodeid=report.nodeid, message=_short(_message(report)))
+
+
+def pytest_runtest_logstart(nodeid, location):
+    if _recorder is None or not _recorder.record_tests:
+        return
+    _recorder.phases[nodeid] = {"outcome": "passed", "duration": 0.0, "message": None}
+    path, line = location[0], location[1]
+    _recorder.write("start", nodeid=nodeid, file=path.replace(os.sep, "/"), line=None if line is None else line + 1)
+
+
+def _message(report):
+    longrepr = report.longrepr
+    if longrepr is None:
+        return None
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        reason = str(longrepr[2])  # a skip: (file, line, "Skipped: reason")
+        return reason[len("Skipped: ") :] if reason.startswith("Skipped: ") else reason
+    crash = getattr(longrepr, "reprcrash", None)
+    if crash is not None and getattr(crash, "message", None):
+        return crash.message
+    text = str(longrepr).strip()
+    return text.splitlines()[-1] if text else None
+
+
+def _phase_outcome(report):
+    xfail = hasattr(report, "wasxfail")
+    if report.when == "call":
+        if report.passed:
+            return "xpassed" if xfail else "passed"
+        if report.skipped:
+            return "xfailed" if xfail else "skipped"
+        return "failed"
+    if report.failed:
+        return "error"
+    if report.skipped:
+        return "xfailed" if xfail else "skipped"
+    return "passed"
+
+
+# When phases disagree the worst one names the test (a teardown error after a pass is an error).
+_RANK = {"passed": 0, "xpassed": 1, "skipped": 2, "xfailed": 3, "error": 4, "failed": 5}
+
+
+def pytest_runtest_logreport(report):
+    if _recorder is None or not _recorder.record_tests:
+        return
+    state = _recorder.phases.setdefault(report.nodeid, {"outcome": "passed", "duration": 0.0, "message": None})
+    state["duration"] += getattr(report, "duration", 0.0) or 0.0
+    outcome = _phase_outcome(report)
+    if _RANK[outcome] > _RANK[state["outcome"]]:
+        state["outcome"] = outcome
+        message = getattr(report, "wasxfail", None) if outcome in ("xfailed", "xpassed") else _message(report)
+        state["message"] = None if message is None else _short(message)
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    if _recorder is None or not _recorder.record_tests:
+        return
+    state = _recorder.phases.pop(nodeid, {"outcome": "passed", "duration": 0.0, "message": None})
+    _recorder.write(
+        "finish",
+        nodeid=nodeid,
+        outcome=state["outcome"],
+        duration=round(state["duration"], 6),
+        message=state["message"],
+    )
+    gil = _gil_enabled()
+    if gil != _recorder.gil:
+        # The GIL warns once per process; this names the test even when warnings are filtered.
+        _recorder.gil = gil
+        _recorder.write("gil", nodeid=nodeid, gil=gil)
+
+
+def pytest_warning_recorded(warning_message, when, nodeid, location):
+    if _recorder is None:
+        return
+    category = getattr(warning_message.category, "__name__", str(warning_message.category))
+    message = str(warning_message.message)
+    # GIL warnings always; the others within a bound, since a loop can warn millions of times.
+    if "global interpreter lock" not in message:
+        if _recorder.warnings >= _MAX_WARNINGS:
+            return
+        _recorder.warnings += 1
+    _recorder.write(
+        "warning",
+        nodeid=nodeid or None,
+        when=when,
+        category=category,
+        message=_short(message),
+        filename=str(warning_message.filename),
+        lineno=warning_message.lineno,
+    )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _recorder is None:
+        return
+    _recorder.write("session-finish", exitstatus=int(exitstatus), gil=_gil_enabled())

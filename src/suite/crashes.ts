@@ -1,0 +1,142 @@
+// A crash or a hang of the test command: the test it names, lone reruns that say whether it
+// reproduces, and the record the report shows.
+import { dumpExcerpt, testFrame, type FaulthandlerDump } from '../domain/faulthandler.js';
+import type { CrashRecord, TestCase } from '../domain/report.js';
+import type { StartedTest } from '../domain/test-records.js';
+import { runAttempt, type Attempt, type AttemptContext } from './test-attempt.js';
+
+// A lone rerun needs the test's own time and collection, not the whole suite's budget.
+const CRASH_RERUN_TIMEOUT_MS = 10 * 60_000;
+const HANG_RERUN_TIMEOUT_MS = 5 * 60_000;
+// Failed tests rerun together once, to tell a flaky failure from a real one; past this many, not.
+const MAX_FAILURE_RERUNS = 50;
+const EXCERPT_CHARS = 3_000;
+
+export interface Rerun {
+  readonly reproduced: string;
+  readonly flaky: boolean;
+}
+
+export interface Crash {
+  readonly attempt: Attempt;
+  readonly test: StartedTest | null;
+  readonly kind: CrashRecord['kind'];
+  readonly signal: string | null;
+}
+
+export function crashOf(attempt: Attempt): Crash | null {
+  const test = attempt.records.unfinished.at(-1) ?? null;
+  switch (attempt.end.kind) {
+    case 'crashed':
+      return {
+        attempt,
+        test,
+        kind: attempt.end.signal !== null ? 'signal' : 'fatal-error',
+        signal: attempt.end.signal,
+      };
+    case 'timedOut':
+      return { attempt, test, kind: 'timeout', signal: null };
+    case 'passed':
+    case 'failed':
+    case 'not-started':
+      return null;
+  }
+}
+
+/** Reruns the crashed test alone: `k/N` lone runs ended the same way. */
+export async function rerunCrash(
+  context: AttemptContext,
+  options: { crash: Crash; reruns: number; timeoutMs: number },
+): Promise<Rerun | null> {
+  const { crash } = options;
+  const test = crash.test;
+  if (test === null || options.reruns <= 0 || context.pluginDir === null) return null;
+  const hang = crash.kind === 'timeout';
+  const runs = hang ? 1 : options.reruns;
+  const timeoutMs = Math.min(options.timeoutMs, hang ? HANG_RERUN_TIMEOUT_MS : CRASH_RERUN_TIMEOUT_MS);
+  let again = 0;
+  let ran = 0;
+  for (let run = 1; run <= runs; run += 1) {
+    const label = `rerun ${run}/${runs} of ${test.id} alone`;
+    const attempt = await runAttempt(context, { label, timeoutMs, only: [test.id] });
+    const selected = attempt.records.collected?.includes(test.id) ?? attempt.records.unfinished.length > 0;
+    if (!selected) break;
+    ran += 1;
+    if (attempt.end.kind === crash.attempt.end.kind) again += 1;
+  }
+  if (ran === 0) {
+    context.log(`${test.id}: could not be selected alone, so it was not rerun`);
+    return null;
+  }
+  context.log(`${test.id}: ${again}/${ran} lone reruns reproduced the ${hang ? 'hang' : 'crash'}`);
+  return { reproduced: `${again}/${ran}`, flaky: again < ran };
+}
+
+/** Reruns the failed tests once, together: those that pass now are flaky. */
+export async function flakyFailures(
+  context: AttemptContext,
+  options: { cases: readonly TestCase[]; timeoutMs: number },
+): Promise<Set<string>> {
+  const failed = options.cases
+    .filter((c) => c.outcome === 'failed' || c.outcome === 'error')
+    .map((c) => c.id);
+  if (failed.length === 0 || failed.length > MAX_FAILURE_RERUNS || context.pluginDir === null) {
+    return new Set();
+  }
+  const attempt = await runAttempt(context, {
+    label: `rerun of ${failed.length} failed test(s)`,
+    timeoutMs: Math.min(options.timeoutMs, CRASH_RERUN_TIMEOUT_MS),
+    only: failed,
+  });
+  return new Set(attempt.records.cases.filter((c) => c.outcome === 'passed').map((c) => c.id));
+}
+
+function crashDump(crash: Crash): FaulthandlerDump | undefined {
+  // A test's subprocesses share the process group, so a hang's SIGABRT can make several dumps:
+  // the one that holds the test's file is this process's own.
+  const testFile = crash.test?.file;
+  const own = testFile ? crash.attempt.dumps.filter((d) => testFrame(d, { testFile }) !== null) : [];
+  return own.at(-1) ?? crash.attempt.dumps.at(-1);
+}
+
+export function crashCase(crash: Crash): TestCase | null {
+  if (crash.test === null) return null;
+  const dump = crashDump(crash);
+  const cause = crash.kind === 'timeout' ? 'hung past the timeout' : (crash.signal ?? 'fatal error');
+  const message = dump && crash.kind !== 'timeout' ? `${cause}: Fatal Python error: ${dump.error}` : cause;
+  return {
+    id: crash.test.id,
+    outcome: crash.kind === 'timeout' ? 'timedOut' : 'crashed',
+    ...(crash.test.file ? { file: crash.test.file } : {}),
+    ...(crash.test.line !== undefined ? { line: crash.test.line } : {}),
+    message,
+  };
+}
+
+export function crashRecord(crash: Crash, options: { rerun: Rerun | null; cwd: string }): CrashRecord {
+  const { rerun, cwd } = options;
+  const dump = crashDump(crash);
+  const frame = dump ? testFrame(dump, crash.test?.file ? { testFile: crash.test.file } : {}) : null;
+  const tail = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
+  const file = frame ? relative(frame.file, cwd) : crash.test?.file;
+  const line = frame ? frame.line : crash.test?.line;
+  const afterSession = crash.test === null && crash.attempt.records.finished;
+  return {
+    test: crash.test?.id ?? null,
+    signal: crash.signal,
+    reproduced: rerun?.reproduced ?? null,
+    kind: crash.kind,
+    excerpt:
+      (afterSession ? 'After the test session had finished (at interpreter exit):\n' : '') +
+      (dump ? dumpExcerpt(dump, { maxChars: EXCERPT_CHARS, relativeTo: cwd }) : tail.slice(-EXCERPT_CHARS)),
+    ...(file ? { file } : {}),
+    ...(line !== undefined ? { line } : {}),
+    ...(rerun ? { flaky: rerun.flaky } : {}),
+    ...(dump && dump.extensionModules.length > 0 ? { extensionModules: dump.extensionModules } : {}),
+  };
+}
+
+function relative(file: string, cwd: string): string {
+  const base = cwd.replace(/\/$/, '');
+  return file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
+}

@@ -1,0 +1,154 @@
+// One run of the user's test command, with cpv_pytest_plugin on the path, and what it left:
+// the process's end, the plugin's records, faulthandler's dumps.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { assetPath } from '../assets.js';
+import { classifyProcessEnd, type ProcessEnd } from '../domain/crash.js';
+import { parseFaulthandlerDumps, type FaulthandlerDump } from '../domain/faulthandler.js';
+import { parseTestRecords, type TestRecords } from '../domain/test-records.js';
+import type { ProcessResult, ProcessRunner } from '../ports.js';
+
+export const PLUGIN_MODULE = 'cpv_pytest_plugin';
+// The live log shows a test run's output up to this much; the report keeps a bounded tail.
+const LOG_LIMIT_BYTES = 256 * 1024;
+// Past the timeout the group gets SIGABRT, so faulthandler dumps every thread; this long later, SIGKILL.
+const KILL_GRACE_MS = 5_000;
+
+export interface AttemptContext {
+  readonly runner: ProcessRunner;
+  readonly command: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly workDir: string;
+  readonly log: (line: string) => void;
+  /** Where the plugin was copied: its own folder, so nothing else of ours lands on sys.path. */
+  readonly pluginDir: string | null;
+}
+
+export interface Attempt {
+  readonly label: string;
+  readonly result: ProcessResult;
+  readonly end: ProcessEnd;
+  readonly records: TestRecords;
+  readonly dumps: readonly FaulthandlerDump[];
+  /** stderr then stdout: faulthandler writes to stderr, and it is what a reader wants first. */
+  readonly output: string;
+  readonly startedAt: number;
+}
+
+let attemptCounter = 0;
+
+/** Copies the plugin into `workDir`, or returns null when the action's copy is missing. */
+export function installPlugin(workDir: string): string | null {
+  const dir = join(workDir, 'pytest-plugin');
+  mkdirSync(dir, { recursive: true });
+  try {
+    copyFileSync(assetPath(`${PLUGIN_MODULE}.py`), join(dir, `${PLUGIN_MODULE}.py`));
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+function attemptEnv(
+  context: AttemptContext,
+  files: { records: string; deselect?: string; only?: string },
+): Record<string, string> {
+  const env: Record<string, string> = { ...context.env, PYTHONFAULTHANDLER: '1' };
+  // Left by an outer run of the plugin, it would make this session think it is nested.
+  delete env['CPV_RECORD_OWNER'];
+  if (context.pluginDir === null) return env;
+  const path = env['PYTHONPATH'];
+  env['PYTHONPATH'] = path ? `${context.pluginDir}${delimiter}${path}` : context.pluginDir;
+  const addopts = env['PYTEST_ADDOPTS'];
+  env['PYTEST_ADDOPTS'] = `${addopts ? `${addopts} ` : ''}-p ${PLUGIN_MODULE}`;
+  env['CPV_RECORD_FILE'] = files.records;
+  if (files.deselect) env['CPV_DESELECT_FILE'] = files.deselect;
+  if (files.only) env['CPV_ONLY_FILE'] = files.only;
+  return env;
+}
+
+function lineForwarder(log: (line: string) => void, label: string) {
+  const pending = { stdout: '', stderr: '' };
+  let bytes = 0;
+  let cut = false;
+  const emit = (line: string): void => {
+    bytes += line.length + 1;
+    if (bytes <= LOG_LIMIT_BYTES) log(line);
+    else if (!cut) {
+      cut = true;
+      log(`[${label}: more output than ${LOG_LIMIT_BYTES / 1024} KiB; the rest is not shown live]`);
+    }
+  };
+  return {
+    onOutput(chunk: string, stream: 'stdout' | 'stderr'): void {
+      const lines = (pending[stream] + chunk).split('\n');
+      pending[stream] = lines.pop() ?? '';
+      for (const line of lines) emit(line);
+    },
+    flush(): void {
+      for (const stream of ['stdout', 'stderr'] as const) if (pending[stream] !== '') emit(pending[stream]);
+    },
+  };
+}
+
+export async function runAttempt(
+  context: AttemptContext,
+  options: { label: string; timeoutMs: number; deselect?: readonly string[]; only?: readonly string[] },
+): Promise<Attempt> {
+  attemptCounter += 1;
+  const stem = join(context.workDir, `attempt-${process.pid}-${attemptCounter}`);
+  const files: { records: string; deselect?: string; only?: string } = { records: `${stem}.records.jsonl` };
+  if (options.deselect && options.deselect.length > 0) {
+    files.deselect = `${stem}.deselect.txt`;
+    writeFileSync(files.deselect, `${options.deselect.join('\n')}\n`);
+  }
+  if (options.only) {
+    files.only = `${stem}.only.txt`;
+    writeFileSync(files.only, `${options.only.join('\n')}\n`);
+  }
+  context.log(`${options.label}: ${context.command}`);
+  const forward = lineForwarder(context.log, options.label);
+  const startedAt = Date.now();
+  const result = await context.runner.run({
+    argv: ['bash', '-c', context.command],
+    cwd: context.cwd,
+    env: attemptEnv(context, files),
+    timeoutMs: options.timeoutMs,
+    timeoutSignal: 'SIGABRT',
+    killGraceMs: KILL_GRACE_MS,
+    onOutput: (chunk, stream) => forward.onOutput(chunk, stream),
+  });
+  forward.flush();
+  const records = parseTestRecords(existsSync(files.records) ? readFileSync(files.records, 'utf8') : '', {
+    relativeTo: context.cwd,
+  });
+  const output = `${result.stderr}\n${result.stdout}`;
+  const end = classifyProcessEnd({
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    output: result.stderr,
+    platform: process.platform,
+    sessionFinished: records.finished && records.unfinished.length === 0,
+    ...(result.spawnError !== undefined ? { spawnError: result.spawnError } : {}),
+  });
+  return {
+    label: options.label,
+    result,
+    end,
+    records,
+    dumps: parseFaulthandlerDumps(output),
+    output,
+    startedAt,
+  };
+}
+
+/** pytest could not import the plugin (an isolated interpreter, a tool that drops PYTHONPATH). */
+export function pluginFailedToLoad(attempt: Attempt): boolean {
+  return (
+    attempt.records.sessions === 0 &&
+    (attempt.output.includes(`Error importing plugin "${PLUGIN_MODULE}"`) ||
+      attempt.output.includes(`No module named '${PLUGIN_MODULE}'`))
+  );
+}
