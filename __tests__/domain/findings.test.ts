@@ -73,6 +73,11 @@ describe('findings', () => {
     ]);
   });
 
+  it('a test that passed when rerun is flaky, not a new failure', () => {
+    const t = tests({ status: 'failed', exitCode: 1, cases: [{ id: 'a', outcome: 'failed', flaky: true }] });
+    expect(testFindings(variant({ tests: t })).map((f) => [f.kind, f.name])).toEqual([['flaky', 'a']]);
+  });
+
   it('a failing command without per-test records is still a failure', () => {
     expect(testFindings(variant({ tests: tests({ status: 'failed', exitCode: 2 }) }))).toMatchObject([
       { kind: 'new-failure', name: null, detail: 'the test command exited with 2' },

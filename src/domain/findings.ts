@@ -46,6 +46,19 @@ export function testFindings(variant: VariantReport): Finding[] {
   }
   const failed = variant.tests.cases.filter((c) => c.outcome === 'failed' || c.outcome === 'error');
   for (const c of failed) {
+    // A test that passed when rerun is flaky: reported as such, never as a new failure.
+    if (c.flaky) {
+      findings.push({
+        kind: 'flaky',
+        variant: variant.name,
+        against: null,
+        metric: 'tests',
+        name: c.id,
+        change: null,
+        detail: 'failed, then passed when rerun',
+      });
+      continue;
+    }
     findings.push({
       kind: base && baseFailures.has(c.id) ? 'failure' : 'new-failure',
       variant: variant.name,
