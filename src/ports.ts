@@ -87,6 +87,16 @@ export interface CommentClient {
     body: string;
     mode: 'update' | 'new';
   }): Promise<CommentResult>;
+  /**
+   * The open PR whose head is `headLabel` ('owner:branch') at `headSha`: for a `workflow_run` from a
+   * fork, whose event names no PR. Null when there is none.
+   */
+  findPullRequest(options: {
+    owner: string;
+    repo: string;
+    headLabel: string;
+    headSha: string;
+  }): Promise<(PullRequestRef & { readonly baseSha: string; readonly headSha: string }) | null>;
   setStatus(options: {
     owner: string;
     repo: string;

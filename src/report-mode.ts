@@ -101,12 +101,49 @@ function trustedHead(context: RunContext): string | null {
   return context.workflowRun?.headSha ?? context.pullRequest?.headSha ?? null;
 }
 
+/**
+ * GitHub names no pull request in a `workflow_run` from a fork, so the PR is looked up by the
+ * head branch, and only the one whose head is the commit GitHub says was measured counts: the
+ * reports themselves (written by the fork's code) never decide where the comment goes.
+ */
+async function withForkPullRequest(options: {
+  world: World;
+  inputs: Inputs;
+  context: RunContext;
+}): Promise<RunContext> {
+  const { world, inputs, context } = options;
+  const run = context.workflowRun;
+  if (context.pullRequest || !run || !context.repository || inputs.comment === 'off' || !inputs.githubToken) {
+    return context;
+  }
+  const forkOwner = run.headRepository?.split('/')[0];
+  if (!forkOwner || !run.headBranch || run.event !== 'pull_request') return context;
+  try {
+    const pr = await world.comments({ token: inputs.githubToken, apiUrl: context.apiUrl }).findPullRequest({
+      ...context.repository,
+      headLabel: `${forkOwner}:${run.headBranch}`,
+      headSha: run.headSha,
+    });
+    if (pr)
+      world.toolkit.info(
+        `workflow_run names no pull request; found #${pr.number} by its head ${forkOwner}:${run.headBranch}`,
+      );
+    return pr ? { ...context, pullRequest: pr } : context;
+  } catch (error) {
+    world.toolkit.warning(
+      `could not look up the pull request of ${forkOwner}:${run.headBranch}: ${message(error)}`,
+    );
+    return context;
+  }
+}
+
 export async function runReportMode(options: {
   world: World;
   inputs: Inputs;
   context: RunContext;
 }): Promise<RunResult> {
-  const { world, inputs, context } = options;
+  const { world, inputs } = options;
+  const context = await withForkPullRequest(options);
   const head = trustedHead(context);
   let report: Report;
   try {

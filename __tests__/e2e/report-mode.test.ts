@@ -12,7 +12,7 @@ import {
   workflowRunEvent,
   writeReports,
 } from '../helpers/report-run.js';
-import { HEAD, report, startup, tests, variant } from '../helpers/reports.js';
+import { BASE, HEAD, report, startup, tests, variant } from '../helpers/reports.js';
 
 const pr = { owner: OWNER, repo: REPO, number: PR_NUMBER };
 const RUN_URL = 'https://github.com/octo/lib/actions/runs/4242';
@@ -119,7 +119,34 @@ describe('mode report in a workflow_run workflow (node dist/index.js)', () => {
     ]);
   });
 
-  it('for a PR from a fork (GitHub names no PR in workflow_run): no comment, a warning, the status still', async () => {
+  it('for a PR from a fork (GitHub names no PR in workflow_run): finds it by its head, comments, sets the status', async () => {
+    github.seedPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 12,
+      headLabel: 'mallory:feature',
+      headSha: HEAD,
+      baseSha: BASE,
+    });
+    const run = await merge({
+      files: { 'reports/x64/report.json': x64 },
+      event: workflowRunEvent({ pullRequests: [], headRepository: 'mallory/lib' }),
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/found #12 by its head mallory:feature/);
+    expect(github.comments({ owner: OWNER, repo: REPO, number: 12 })).toHaveLength(1);
+    expect(github.statuses.map((s) => [s.sha, s.state])).toEqual([[HEAD, 'success']]);
+  });
+
+  it('for a fork whose branch moved on since the measured commit: no comment, a warning, the status still', async () => {
+    github.seedPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 12,
+      headLabel: 'mallory:feature',
+      headSha: 'f'.repeat(40),
+      baseSha: BASE,
+    });
     const run = await merge({
       files: { 'reports/x64/report.json': x64 },
       event: workflowRunEvent({ pullRequests: [], headRepository: 'mallory/lib' }),

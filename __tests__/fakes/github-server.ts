@@ -125,11 +125,24 @@ interface Request {
 const ISSUE_COMMENTS = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
 const ISSUE_COMMENT = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
 const STATUSES = /^\/repos\/([^/]+)\/([^/]+)\/statuses\/([^/]+)$/;
+const PULLS = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/;
+
+/** An open pull request as GET /repos/{o}/{r}/pulls lists it (the fields we read). */
+export interface StoredPull {
+  readonly owner: string;
+  readonly repo: string;
+  readonly number: number;
+  /** 'owner:branch' of the head, a fork's owner for a PR from a fork. */
+  readonly headLabel: string;
+  readonly headSha: string;
+  readonly baseSha: string;
+}
 
 export class FakeGitHub {
   readonly calls: RecordedCall[] = [];
   readonly statuses: StoredStatus[] = [];
   private readonly store = new Map<string, StoredComment[]>();
+  private readonly pulls: StoredPull[] = [];
   private readonly faults: { fault: Fault; left: number }[] = [];
   private nextId = 9_000_001;
   private clock = Date.parse('2025-01-01T00:00:00Z');
@@ -175,6 +188,11 @@ export class FakeGitHub {
       made.push(this.addComment(options.pr, options.user ?? BOB, options.body?.(i) ?? `comment ${i}`));
     }
     return made;
+  }
+
+  /** An open pull request, listed by GET /repos/{o}/{r}/pulls (filtered by `head` as GitHub does). */
+  seedPullRequest(pull: StoredPull): void {
+    this.pulls.push(pull);
   }
 
   /** Every call so far as `METHOD /path[?page=N] -> status`, for compact assertions. */
@@ -262,11 +280,36 @@ export class FakeGitHub {
         request,
       );
     }
+    match = PULLS.exec(path);
+    if (match !== null && method === 'GET') {
+      return this.listPulls({ owner: match[1] ?? '', repo: match[2] ?? '' }, request.query);
+    }
     match = STATUSES.exec(path);
     if (match !== null && method === 'POST') {
       return this.createStatus({ owner: match[1] ?? '', repo: match[2] ?? '', sha: match[3] ?? '' }, request);
     }
     return error(404, 'Not Found');
+  }
+
+  private listPulls(target: { owner: string; repo: string }, query: URLSearchParams): Reply {
+    const head = query.get('head');
+    const state = query.get('state') ?? 'open';
+    const listed = this.pulls.filter(
+      (p) =>
+        p.owner === target.owner &&
+        p.repo === target.repo &&
+        state !== 'closed' &&
+        (head === null || p.headLabel === head),
+    );
+    return {
+      status: 200,
+      body: listed.map((p) => ({
+        number: p.number,
+        state: 'open',
+        head: { label: p.headLabel, ref: p.headLabel.split(':')[1], sha: p.headSha },
+        base: { ref: 'main', sha: p.baseSha },
+      })),
+    };
   }
 
   private getUser(token: FakeToken): Reply {

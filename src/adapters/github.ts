@@ -119,6 +119,35 @@ export class GitHubCommentClient implements CommentClient {
     return this.create({ pr, marker, body, before: new Set(marked.map((c) => c.id)) });
   }
 
+  async findPullRequest(options: {
+    owner: string;
+    repo: string;
+    headLabel: string;
+    headSha: string;
+  }): Promise<(PullRequestRef & { baseSha: string; headSha: string }) | null> {
+    const pulls = await this.call(
+      `looking up the open pull request of ${options.headLabel} in ${options.owner}/${options.repo}`,
+      () =>
+        this.octokit.rest.pulls.list({
+          owner: options.owner,
+          repo: options.repo,
+          head: options.headLabel,
+          state: 'open',
+          per_page: 100,
+        }),
+    );
+    // The branch may have moved on since the measured commit: only the PR at that commit counts.
+    const pr = pulls.data.find((p) => p.head.sha === options.headSha);
+    if (pr === undefined) return null;
+    return {
+      owner: options.owner,
+      repo: options.repo,
+      number: pr.number,
+      baseSha: pr.base.sha,
+      headSha: pr.head.sha,
+    };
+  }
+
   async setStatus(options: {
     owner: string;
     repo: string;
