@@ -6,7 +6,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-const CACHE = join(homedir(), '.cache', 'cpython-variants');
+// provision.sh's folder: $CPV_CACHE, else ~/.cache/cpython-variants.
+const CACHE = process.env['CPV_CACHE'] ?? join(homedir(), '.cache', 'cpython-variants');
 
 /** `VARIANT=PATH` lines: $CPV_INTERPRETERS_FILE, else what provision.sh wrote. */
 export function interpretersFile(): string {
