@@ -1,12 +1,19 @@
-// Gets one interpreter per variant: from the `interpreters` input first, then the other sources
-// in order. Every interpreter is probed before use: a mismatch with its label is an install
-// error, because figures for the wrong interpreter are worse than none.
-import { isAbsolute, resolve } from 'node:path';
+// Gets one interpreter per variant: from the `interpreters` input first, then the runner's tool
+// cache, then python-build-standalone archives, then a source build (each restored from the
+// cache when it holds them). Every interpreter is probed before use: a mismatch with its label
+// is an install error, because figures for the wrong interpreter are worse than none.
+import { isAbsolute, join, resolve } from 'node:path';
+import { resolveVersion, type Catalog } from '../domain/catalog.js';
+import { planInstalls } from '../domain/install-plan.js';
 import { describeFacts, mismatches, type ProbeFacts } from '../domain/probe-check.js';
 import type { Variant } from '../domain/variants.js';
 import type { Inputs } from '../inputs.js';
 import type { CacheStore, ProcessRunner, Toolkit } from '../ports.js';
+import { loadCatalog } from './catalog-source.js';
+import { detectHost, type HostPlatform } from './host.js';
+import { describeUnit, installUnit, type UnitContext } from './install-unit.js';
 import { probeInterpreter } from './probe.js';
+import { findInToolCache } from './tool-cache.js';
 
 export type InstallSource = 'interpreters' | 'prebuilt' | 'build' | 'cache' | 'tool-cache';
 
@@ -28,18 +35,35 @@ export type InstallOutcome =
 export interface InstallContext {
   readonly inputs: Pick<
     Inputs,
-    'interpreters' | 'pythonSource' | 'cpythonSource' | 'prebuiltMirror' | 'prebuiltCatalog' | 'cache' | 'workingDirectory'
+    | 'interpreters'
+    | 'pythonSource'
+    | 'cpythonSource'
+    | 'prebuiltMirror'
+    | 'prebuiltCatalog'
+    | 'cache'
+    | 'workingDirectory'
   >;
   readonly runner: ProcessRunner;
   readonly cache: CacheStore;
   readonly toolkit: Toolkit;
   /** A clean environment for the interpreter's own processes (credentials already scrubbed). */
   readonly env: Readonly<Record<string, string>>;
-  /** Where installs go (outside the project). */
+  /**
+   * Where installs go (outside the project). Keep it the same from run to run (e.g. under
+   * RUNNER_TOOL_CACHE): cached trees are restored to the paths they were saved from.
+   */
   readonly installRoot: string;
+  /** The machine the interpreters are for; detected when absent. */
+  readonly platform?: HostPlatform;
+  /** Parallel jobs of a source build (`make -j`); the machine's cores when absent. */
+  readonly cores?: number;
+  /** setup-python's tool cache; env.RUNNER_TOOL_CACHE when absent, '' to not look. */
+  readonly toolCache?: string;
 }
 
 export class InstallError extends Error {}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 async function probeAs(
   ctx: InstallContext,
@@ -55,16 +79,68 @@ async function probeAs(
     }
     return { facts };
   } catch (error) {
-    return { problem: error instanceof Error ? error.message : String(error) };
+    return { problem: message(error) };
   }
 }
 
-async function fromInterpretersInput(ctx: InstallContext, variant: Variant, path: string): Promise<InstallOutcome> {
+async function fromInterpretersInput(
+  ctx: InstallContext,
+  variant: Variant,
+  path: string,
+): Promise<InstallOutcome> {
   const started = Date.now();
   const executable = isAbsolute(path) ? path : resolve(ctx.inputs.workingDirectory, path);
   const probed = await probeAs(ctx, { variant, executable });
   if ('problem' in probed) return { ok: false, error: `interpreters: ${probed.problem}`, fatal: true };
-  return { ok: true, executable, source: 'interpreters', facts: probed.facts, durationMs: Date.now() - started };
+  return {
+    ok: true,
+    executable,
+    source: 'interpreters',
+    facts: probed.facts,
+    durationMs: Date.now() - started,
+  };
+}
+
+async function fromToolCache(
+  ctx: InstallContext,
+  options: { variant: Variant; catalog: Catalog | null; platform: HostPlatform },
+): Promise<InstallOutcome | undefined> {
+  const { variant, catalog, platform } = options;
+  const toolCache = ctx.toolCache ?? ctx.env['RUNNER_TOOL_CACHE'] ?? '';
+  if (toolCache === '' || ctx.inputs.pythonSource === 'build') return undefined;
+  // `3.13` means the version every other source would install, so all variants of a minor
+  // stay on one patch release; a tool cache holding an older one is passed over.
+  let version = variant.version;
+  if (variant.version === variant.minor) {
+    const resolved = catalog ? resolveVersion(catalog, { version: variant.version, platform }) : undefined;
+    if (!resolved?.ok) return undefined;
+    version = resolved.value;
+  }
+  const executable = findInToolCache({ toolCache, version, variant, os: platform.os, arch: platform.arch });
+  if (executable === undefined) return undefined;
+  const started = Date.now();
+  const probed = await probeAs(ctx, { variant, executable });
+  if ('problem' in probed) {
+    ctx.toolkit.info(`The tool cache's ${executable} does not serve ${variant.name}: ${probed.problem}`);
+    return undefined;
+  }
+  ctx.toolkit.info(`${variant.name}: ${describeFacts(probed.facts)} from the tool cache (${executable})`);
+  return {
+    ok: true,
+    executable,
+    source: 'tool-cache',
+    facts: probed.facts,
+    durationMs: Date.now() - started,
+  };
+}
+
+function serialiser(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
 
 export async function installVariants(
@@ -72,17 +148,88 @@ export async function installVariants(
   variants: readonly Variant[],
 ): Promise<Map<string, InstallOutcome>> {
   const outcomes = new Map<string, InstallOutcome>();
+  const rest: Variant[] = [];
   for (const variant of variants) {
     const given = ctx.inputs.interpreters.get(variant.name);
-    if (given !== undefined) {
-      outcomes.set(variant.name, await fromInterpretersInput(ctx, variant, given));
-      continue;
-    }
-    outcomes.set(variant.name, {
-      ok: false,
-      fatal: false,
-      error: `no interpreter for ${variant.name}: installing is not available yet; name one in the interpreters input`,
-    });
+    if (given !== undefined) outcomes.set(variant.name, await fromInterpretersInput(ctx, variant, given));
+    else rest.push(variant);
   }
-  return outcomes;
+  if (rest.length === 0) return outcomes;
+
+  const failAll = (error: string, fatal: boolean): Map<string, InstallOutcome> => {
+    for (const v of rest) outcomes.set(v.name, { ok: false, error, fatal });
+    return outcomes;
+  };
+  let platform: HostPlatform;
+  try {
+    platform = ctx.platform ?? detectHost();
+  } catch (error) {
+    return failAll(message(error), false);
+  }
+  let catalog: Catalog | null = null;
+  let catalogError: string | undefined;
+  try {
+    catalog = await loadCatalog(ctx.inputs.prebuiltCatalog);
+  } catch (error) {
+    // A prebuilt-catalog the user named and that cannot be read is a configuration error.
+    if (ctx.inputs.prebuiltCatalog !== null) return failAll(message(error), true);
+    catalogError = message(error);
+  }
+
+  const remaining: Variant[] = [];
+  for (const variant of rest) {
+    const found = await fromToolCache(ctx, { variant, catalog, platform });
+    if (found) outcomes.set(variant.name, found);
+    else remaining.push(variant);
+  }
+
+  const plan = planInstalls({
+    variants: remaining,
+    pythonSource: ctx.inputs.pythonSource,
+    catalog,
+    ...(catalogError !== undefined ? { catalogError } : {}),
+    platform,
+    cpythonSource: ctx.inputs.cpythonSource,
+  });
+  for (const [name, error] of plan.failures) outcomes.set(name, { ok: false, error, fatal: false });
+
+  const unitContext: UnitContext = {
+    runner: ctx.runner,
+    cache: ctx.inputs.cache ? ctx.cache : null,
+    toolkit: ctx.toolkit,
+    env: ctx.env,
+    platform,
+    installRoot: ctx.installRoot,
+    mirror: ctx.inputs.prebuiltMirror,
+    cpythonSource: ctx.inputs.cpythonSource,
+    ...(ctx.cores !== undefined ? { cores: ctx.cores } : {}),
+    tarballs: new Map(),
+    serialise: serialiser(),
+  };
+  // Downloads and restores run side by side; source builds queue on `serialise`.
+  await Promise.all(
+    plan.units.map(async (unit) => {
+      const started = Date.now();
+      ctx.toolkit.info(
+        `${unit.variants.map((v) => v.name).join(', ')}: ${describeUnit(unit)} in ${join(ctx.installRoot, unit.id)}`,
+      );
+      const results = await installUnit(unitContext, unit);
+      for (const [name, r] of results) {
+        outcomes.set(
+          name,
+          r.ok
+            ? {
+                ok: true,
+                executable: r.executable,
+                source: r.source,
+                facts: r.facts,
+                durationMs: Date.now() - started,
+              }
+            : { ok: false, error: r.error, fatal: false },
+        );
+      }
+    }),
+  );
+  // The caller reads outcomes in the order the variants were given.
+  return new Map(variants.map((v) => [v.name, outcomes.get(v.name) as InstallOutcome]));
 }
