@@ -17,7 +17,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@actions/*', 'node:*', 'fs', 'child_process', '../adapters/*', '../python/*', '../suite/*'] },
+        {
+          patterns: [
+            '@actions/*',
+            'node:*',
+            'fs',
+            'child_process',
+            '../adapters/*',
+            '../python/*',
+            '../suite/*',
+          ],
+        },
       ],
     },
   },

@@ -12,5 +12,7 @@ export function assetPath(name: string): string {
     const path = join(dir, name);
     if (existsSync(path)) return path;
   }
-  throw new Error(`cpython-variants is incomplete: its file ${name} is missing (looked in ${candidates.join(', ')})`);
+  throw new Error(
+    `cpython-variants is incomplete: its file ${name} is missing (looked in ${candidates.join(', ')})`,
+  );
 }

@@ -11,7 +11,9 @@ describe('SpawnRunner', () => {
   });
 
   it('reports the signal that killed the process', async () => {
-    const r = await runner.run({ argv: ['python3', '-c', 'import os, signal; os.kill(os.getpid(), signal.SIGSEGV)'] });
+    const r = await runner.run({
+      argv: ['python3', '-c', 'import os, signal; os.kill(os.getpid(), signal.SIGSEGV)'],
+    });
     expect(r.exitCode).toBeNull();
     expect(r.signal).toBe('SIGSEGV');
   });

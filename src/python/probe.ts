@@ -24,6 +24,8 @@ export async function probeInterpreter(
   try {
     return JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as ProbeFacts;
   } catch (cause) {
-    throw new ProbeError(`${options.executable} printed no probe result: ${result.stdout.slice(0, 300)}`, { cause });
+    throw new ProbeError(`${options.executable} printed no probe result: ${result.stdout.slice(0, 300)}`, {
+      cause,
+    });
   }
 }

@@ -29,7 +29,9 @@ export async function createVenv(
   const venv = venvPaths(options.dir);
   if (result.exitCode !== 0 || !existsSync(venv.python)) {
     const why = result.spawnError ?? result.stderr.trim().slice(-800);
-    throw new VenvError(`python -m venv ${options.dir} failed (exit ${result.exitCode ?? result.signal}): ${why}`);
+    throw new VenvError(
+      `python -m venv ${options.dir} failed (exit ${result.exitCode ?? result.signal}): ${why}`,
+    );
   }
   return venv;
 }
