@@ -23,6 +23,7 @@ import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
 import { publish } from './publish.js';
 import { runReportMode } from './report-mode.js';
+import { decideCompareBase, prepareBase } from './suite/base.js';
 import { prepareVariant } from './suite/prepare.js';
 import { measurePerformance } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
@@ -228,32 +229,74 @@ async function measure(
 
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
-  const performance = await measurePerformance({
-    runner,
-    toolkit,
-    head: ready.map((s) => ({
-      variant: s.variant,
-      python: s.venv!.python,
-      env: envFor(s, s.venv!),
-      cwd: inputs.workingDirectory,
-    })),
-    base: [],
-    reference: inputs.reference,
-    threshold: inputs.threshold,
-    startupImports: inputs.startupImports,
-    startupCommand: inputs.startupCommand,
-    benchmarkCommand: inputs.benchmarkCommand,
-    measureMinutes: inputs.measureMinutes,
-    workDir: join(workRoot, 'performance'),
+  // The PR's base commit: a worktree and venvs made like head's, measured interleaved with head.
+  const baseDecision = decideCompareBase({
+    setting: inputs.compareBase,
+    baseSha: readRunContext(world.env).pullRequest?.baseSha ?? null,
   });
-  for (const state of ready) {
-    const measured = performance.variants.get(state.variant.name);
-    if (!measured) continue;
-    state.startup.push(...measured.startup);
-    state.benchmarks.push(...measured.benchmarks);
-    if (measured.base) state.base = measured.base;
+  if ('error' in baseDecision && baseDecision.error) errors.push(baseDecision.error);
+  const baseSha = baseDecision.sha;
+  const base = baseSha
+    ? await toolkit.group(`base commit ${baseSha.slice(0, 12)}: worktree, venvs and install-command`, () =>
+        prepareBase({
+          runner,
+          toolkit,
+          sha: baseSha,
+          projectDir: inputs.workingDirectory,
+          workDir: join(workRoot, 'base'),
+          variants: ready.flatMap((s) =>
+            s.install?.ok
+              ? [
+                  {
+                    variant: s.variant,
+                    interpreter: s.install.executable,
+                    envFor: (venv: Venv | null) => envFor(s, venv),
+                  },
+                ]
+              : [],
+          ),
+          installCommand: inputs.installCommand,
+          timeoutMs,
+          env: cleanEnv,
+        }),
+      )
+    : null;
+  if (base && !base.ok) {
+    // Asked for explicitly, a base that cannot be measured is an error; under `auto`, a warning.
+    if (inputs.compareBase === 'true') errors.push(base.error);
+    else toolkit.warning(`${base.error}; the pull request is not compared with its base commit`);
   }
-  timingFindings.push(...performance.findings);
+  try {
+    const performance = await measurePerformance({
+      runner,
+      toolkit,
+      head: ready.map((s) => ({
+        variant: s.variant,
+        python: s.venv!.python,
+        env: envFor(s, s.venv!),
+        cwd: inputs.workingDirectory,
+      })),
+      base: base?.ok ? base.base.subjects : [],
+      reference: inputs.reference,
+      threshold: inputs.threshold,
+      startupImports: inputs.startupImports,
+      startupCommand: inputs.startupCommand,
+      benchmarkCommand: inputs.benchmarkCommand,
+      measureMinutes: inputs.measureMinutes,
+      workDir: join(workRoot, 'performance'),
+      timeoutMs,
+    });
+    for (const state of ready) {
+      const measured = performance.variants.get(state.variant.name);
+      if (!measured) continue;
+      state.startup.push(...measured.startup);
+      state.benchmarks.push(...measured.benchmarks);
+      if (measured.base) state.base = measured.base;
+    }
+    timingFindings.push(...performance.findings);
+  } finally {
+    if (base?.ok) await base.base.checkout.remove();
+  }
 }
 
 export async function run(world: World): Promise<RunResult> {

@@ -1,8 +1,14 @@
-// Startup and throughput of every ready variant, sampled interleaved, and the findings they make.
+// Startup and throughput of every ready variant, on head and (when given) on the PR's base commit,
+// sampled interleaved, and the findings they make. measure-minutes is one budget for all of it.
+import { join } from 'node:path';
+import { comparePerformance, MIN_PAIRS } from '../domain/compare.js';
+import { projectPackages } from '../domain/project.js';
 import type { BenchmarkMetric, Finding, StartupMetric } from '../domain/report.js';
 import type { Variant } from '../domain/variants.js';
 import type { ProcessRunner, Toolkit } from '../ports.js';
-import { measureInterpreterStartup } from './startup.js';
+import { measureBenchmarks } from './benchmarks.js';
+import { readProjectFiles } from './prepare.js';
+import { measureStartup } from './startup.js';
 
 /** One interpreter + venv + project tree to measure: a variant on the head commit (or on base). */
 export interface PerformanceSubject {
@@ -13,6 +19,30 @@ export interface PerformanceSubject {
   /** The project tree (the checkout, or the base commit's worktree). */
   readonly cwd: string;
 }
+
+/** How hard to sample; the defaults suit a pull request check, tests and the bench pass less. */
+export interface SamplingPlan {
+  readonly startupMinSamples: number;
+  readonly startupMaxSamples: number;
+  readonly startupWarmups: number;
+  readonly benchmarkMinRuns: number;
+  readonly benchmarkMaxRuns: number;
+  readonly benchmarkWarmups: number;
+  /** Share of measure-minutes the benchmarks leave to startup, which runs after them. */
+  readonly startupReserve: number;
+}
+
+// Comparisons pair the samples of one round; MIN_PAIRS rounds are the fewest at which the paired
+// test can reach p < 0.002 (with 9, even nine signs alike give p = 0.0039).
+export const DEFAULT_SAMPLING: SamplingPlan = {
+  startupMinSamples: 15,
+  startupMaxSamples: 200,
+  startupWarmups: 2,
+  benchmarkMinRuns: MIN_PAIRS,
+  benchmarkMaxRuns: 20,
+  benchmarkWarmups: 1,
+  startupReserve: 0.25,
+};
 
 export interface PerformanceOptions {
   readonly runner: ProcessRunner;
@@ -28,35 +58,162 @@ export interface PerformanceOptions {
   readonly measureMinutes: number;
   /** Scratch folder for benchmark JSON files. */
   readonly workDir: string;
+  /** Per command (command-timeout-minutes); 30 minutes when absent. */
+  readonly timeoutMs?: number;
+  readonly sampling?: Partial<SamplingPlan>;
 }
 
 export interface VariantPerformance {
   readonly startup: StartupMetric[];
   readonly benchmarks: BenchmarkMetric[];
   readonly base?: { readonly startup: StartupMetric[]; readonly benchmarks: BenchmarkMetric[] };
+  /** Geometric mean of the benchmarks' ratios of medians, against the reference and against base. */
+  readonly throughput?: {
+    readonly vsReference: number | null;
+    readonly vsBase: number | null;
+    readonly benchmarks: number;
+  };
 }
 
 export interface PerformanceResult {
   readonly variants: ReadonlyMap<string, VariantPerformance>;
   /** Regressions and improvements, vs the reference and vs base. */
   readonly findings: readonly Finding[];
+  /** Seconds spent sampling startup and benchmarks. */
+  readonly seconds: { readonly startup: number; readonly benchmarks: number };
 }
 
+const STARTUP_FLOOR = 0.05;
+
+const keyOf = (subject: PerformanceSubject, side: 'head' | 'base'): string =>
+  `${subject.variant.name}@${side}`;
+
 export async function measurePerformance(options: PerformanceOptions): Promise<PerformanceResult> {
-  const deadline = Date.now() + options.measureMinutes * 60_000;
-  const startup = await options.toolkit.group('Startup', () =>
-    measureInterpreterStartup({
+  const plan = { ...DEFAULT_SAMPLING, ...options.sampling };
+  const { toolkit } = options;
+  const started = Date.now();
+  const budgetMs = options.measureMinutes * 60_000;
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+  const precision = options.threshold / 5;
+  // head and base of one variant side by side: ABBA then alternates exactly the pairs compared.
+  const subjects = options.head.flatMap((head) => {
+    const base = options.base.find((b) => b.variant.name === head.variant.name);
+    return [
+      { subject: head, key: keyOf(head, 'head') },
+      ...(base ? [{ subject: base, key: keyOf(base, 'base') }] : []),
+    ];
+  });
+  const first = options.head[0];
+  if (!first) return { variants: new Map(), findings: [], seconds: { startup: 0, benchmarks: 0 } };
+
+  const imports = options.startupImports ?? projectPackages(readProjectFiles(first.cwd));
+  // Benchmarks first, in all but startupReserve of the budget; startup, whose sampling stops by
+  // itself once its medians are tight, then has whatever is left, so neither wastes the other's time.
+  const benchmarks = options.benchmarkCommand
+    ? await toolkit.group('Benchmarks', async () => {
+        const outcome = await measureBenchmarks({
+          runner: options.runner,
+          subjects: subjects.map(({ subject, key }) => ({ key, env: subject.env, cwd: subject.cwd })),
+          command: options.benchmarkCommand as string,
+          minRuns: plan.benchmarkMinRuns,
+          maxRuns: plan.benchmarkMaxRuns,
+          precision,
+          warmups: plan.benchmarkWarmups,
+          deadline: started + budgetMs * (1 - plan.startupReserve),
+          timeoutMs,
+          workDir: join(options.workDir, 'benchmarks'),
+          log: (line) => toolkit.info(line),
+          warn: (line) => toolkit.warning(line),
+        });
+        toolkit.info(`${outcome.runs} run(s) per subject, ${outcome.format ?? 'no'} results`);
+        for (const [key, error] of outcome.failures) toolkit.warning(`${key}: ${error}`);
+        return withFailures(outcome.metrics, outcome.failures);
+      })
+    : new Map<string, BenchmarkMetric[]>();
+  const benchmarkSeconds = (Date.now() - started) / 1000;
+
+  const startupStarted = Date.now();
+  const startup = await toolkit.group('Startup', async () => {
+    const measured = await measureStartup({
       runner: options.runner,
-      subjects: options.head.map((s) => ({ name: s.variant.name, python: s.python, env: s.env, cwd: s.cwd })),
-      samples: 20,
-      warmups: 2,
-      deadline,
-    }),
-  );
+      subjects: subjects.map(({ subject, key }) => ({
+        key,
+        python: subject.python,
+        env: subject.env,
+        cwd: subject.cwd,
+        pair: subject.variant.name,
+      })),
+      imports,
+      command: options.startupCommand,
+      precision,
+      minSamples: plan.startupMinSamples,
+      maxSamples: plan.startupMaxSamples,
+      warmups: plan.startupWarmups,
+      // A benchmark round that ran long must not leave startup unmeasured.
+      deadline: Math.max(started + budgetMs, Date.now() + budgetMs * STARTUP_FLOOR),
+      timeoutMs,
+      driverPython: first.python,
+      workDir: join(options.workDir, 'startup'),
+      log: (line) => toolkit.info(line),
+    });
+    for (const [key, metrics] of measured) {
+      for (const m of metrics) {
+        toolkit.info(
+          `${key}: ${m.name}: ${m.error ?? `${m.median?.toFixed(2)} ms median of ${m.samples.length}`}`,
+        );
+      }
+    }
+    return measured;
+  });
+  const startupSeconds = (Date.now() - startupStarted) / 1000;
+
+  const side = (subject: PerformanceSubject, which: 'head' | 'base') => ({
+    startup: startup.get(keyOf(subject, which)) ?? [],
+    benchmarks: benchmarks.get(keyOf(subject, which)) ?? [],
+  });
+  const measured = options.head.map((head) => {
+    const base = options.base.find((b) => b.variant.name === head.variant.name);
+    return {
+      variant: head.variant.name,
+      head: side(head, 'head'),
+      ...(base ? { base: side(base, 'base') } : {}),
+    };
+  });
+  const compared = comparePerformance({
+    variants: measured,
+    reference: options.reference,
+    threshold: options.threshold,
+  });
   const variants = new Map<string, VariantPerformance>();
-  for (const subject of options.head) {
-    const metric = startup.get(subject.variant.name);
-    variants.set(subject.variant.name, { startup: metric ? [metric] : [], benchmarks: [] });
+  for (const m of measured) {
+    const c = compared.variants.get(m.variant);
+    variants.set(m.variant, {
+      startup: c?.startup ?? m.head.startup,
+      benchmarks: c?.benchmarks ?? m.head.benchmarks,
+      ...(m.base ? { base: m.base } : {}),
+      ...(c && options.benchmarkCommand ? { throughput: c.throughput } : {}),
+    });
   }
-  return { variants, findings: [] };
+  return {
+    variants,
+    findings: compared.findings,
+    seconds: { startup: startupSeconds, benchmarks: benchmarkSeconds },
+  };
+}
+
+/** A subject whose command gave nothing gets an error metric for each benchmark the others ran. */
+function withFailures(
+  metrics: Map<string, BenchmarkMetric[]>,
+  failures: ReadonlyMap<string, string>,
+): Map<string, BenchmarkMetric[]> {
+  const names = [...new Set([...metrics.values()].flat().map((m) => m.name))].sort();
+  for (const [key, error] of failures) {
+    const have = new Set((metrics.get(key) ?? []).map((m) => m.name));
+    const missing = (names.length > 0 ? names : ['benchmark-command']).filter((n) => !have.has(n));
+    metrics.set(key, [
+      ...(metrics.get(key) ?? []),
+      ...missing.map((name): BenchmarkMetric => ({ name, samples: [], median: null, unit: 's', error })),
+    ]);
+  }
+  return metrics;
 }

@@ -1,0 +1,391 @@
+import { describe, expect, it } from 'vitest';
+import {
+  comparePairs,
+  comparePerformance,
+  medianHalfWidth,
+  medianInterval,
+  signedRankTest,
+  type MeasuredSide,
+} from '../../src/domain/compare.js';
+import type { BenchmarkMetric, StartupMetric } from '../../src/domain/report.js';
+import { median, mulberry32 } from '../../src/domain/stats.js';
+
+// Lognormal noise around `center`: the shape process timings have (skewed, never negative).
+function timings(options: { center: number; n: number; sigma: number; seed: number }): number[] {
+  const random = mulberry32(options.seed);
+  return Array.from({ length: options.n }, () => {
+    const u = Math.max(random(), 1e-12);
+    const v = random();
+    const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return options.center * Math.exp(options.sigma * normal);
+  });
+}
+
+const startup = (samples: number[], name = 'python -c pass'): StartupMetric => ({
+  name,
+  kind: name.startsWith('import') ? 'import' : 'interpreter',
+  samples,
+  median: median(samples),
+});
+
+const bench = (name: string, samples: number[]): BenchmarkMetric => ({
+  name,
+  samples,
+  median: median(samples),
+  unit: 's',
+});
+
+const side = (over: Partial<MeasuredSide> = {}): MeasuredSide => ({ startup: [], benchmarks: [], ...over });
+
+describe('comparePerformance against base', () => {
+  const base = timings({ center: 20, n: 30, sigma: 0.05, seed: 1 });
+
+  it.each([
+    {
+      label: 'identical code (a second draw of the same distribution)',
+      factor: 1,
+      kind: null,
+      verdict: 'unchanged',
+    },
+    { label: 'shifted by 5% (half the threshold)', factor: 1.05, kind: null, verdict: 'unchanged' },
+    { label: 'shifted by 30%', factor: 1.3, kind: 'regression', verdict: 'regression' },
+    { label: 'faster by 30%', factor: 1 / 1.3, kind: 'improvement', verdict: 'improvement' },
+  ])('$label', ({ factor, kind, verdict }) => {
+    const head = timings({ center: 20 * factor, n: 30, sigma: 0.05, seed: 2 });
+    const result = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ startup: [startup(head)] }),
+          base: side({ startup: [startup(base)] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    const findings = result.findings.filter((f) => f.against === 'base');
+    if (kind === null) expect(findings).toEqual([]);
+    else {
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({
+        kind,
+        variant: '3.13',
+        against: 'base',
+        metric: 'startup',
+        name: 'python -c pass',
+      });
+      expect(findings[0]!.change).toBeCloseTo(factor, 1);
+      expect(findings[0]!.detail).toMatch(/^p = .+, 95% interval .+x to .+x, at least 30 samples a side$/);
+    }
+    const summary = result.variants.get('3.13')!.startup[0]!.vsBase!;
+    expect(summary.ratio).toBeCloseTo(median(head) / median(base), 10);
+    expect(summary.verdict).toBe(verdict);
+  });
+
+  it('heavy tails: the same code with a few 10x outliers on one side is no regression', () => {
+    const head = timings({ center: 20, n: 30, sigma: 0.05, seed: 3 });
+    for (const i of [3, 11, 17, 25]) head[i] = head[i]! * 10;
+    const result = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ startup: [startup(head)] }),
+          base: side({ startup: [startup(base)] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    expect(result.findings).toEqual([]);
+  });
+
+  it('bimodal: runs landing on a slow or a fast core in equal shares on both sides are no regression', () => {
+    const mixed = (seed: number) =>
+      timings({ center: 1, n: 24, sigma: 0.03, seed }).map((x, i) => (i % 2 === 0 ? x * 100 : x * 160));
+    const result = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ benchmarks: [bench('b', mixed(4))] }),
+          base: side({ benchmarks: [bench('b', mixed(5))] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    expect(result.findings).toEqual([]);
+  });
+
+  it('tiny n: two runs a side are inconclusive even at 2x', () => {
+    const result = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ benchmarks: [bench('b', [2, 2.01])] }),
+          base: side({ benchmarks: [bench('b', [1, 1.01])] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.variants.get('3.13')!.benchmarks[0]!.vsBase!.verdict).toBe('inconclusive');
+  });
+
+  it('names the modules that moved most in an import regression', () => {
+    const baseImport: StartupMetric = {
+      ...startup(timings({ center: 5, n: 20, sigma: 0.03, seed: 6 }), 'import pkg'),
+      heaviest: [
+        { module: 'pkg.core', cumulativeUs: 3000 },
+        { module: 'json', cumulativeUs: 1500 },
+      ],
+    };
+    const headImport: StartupMetric = {
+      ...startup(timings({ center: 35, n: 20, sigma: 0.03, seed: 7 }), 'import pkg'),
+      heaviest: [
+        { module: 'pkg.slow', cumulativeUs: 30_100 },
+        { module: 'pkg.core', cumulativeUs: 3100 },
+        { module: 'json', cumulativeUs: 1500 },
+      ],
+    };
+    const { findings } = comparePerformance({
+      variants: [
+        { variant: '3.13t', head: side({ startup: [headImport] }), base: side({ startup: [baseImport] }) },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ kind: 'regression', name: 'import pkg', against: 'base' });
+    expect(findings[0]!.detail).toContain('changed most: pkg.slow new, 30.1 ms');
+  });
+});
+
+describe('comparePerformance against the reference', () => {
+  const ref = timings({ center: 1e-3, n: 9, sigma: 0.02, seed: 10 });
+  const slower = timings({ center: 1.4e-3, n: 9, sigma: 0.02, seed: 11 });
+  const same = timings({ center: 1e-3, n: 9, sigma: 0.02, seed: 12 });
+
+  it('reports the cost of a build per benchmark, and the geometric mean of the ratios', () => {
+    const result = comparePerformance({
+      variants: [
+        { variant: '3.13', head: side({ benchmarks: [bench('a', ref), bench('b', ref)] }) },
+        { variant: '3.13t', head: side({ benchmarks: [bench('a', slower), bench('b', same)] }) },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        kind: 'regression',
+        variant: '3.13t',
+        against: 'reference',
+        metric: 'throughput',
+        name: 'a',
+      }),
+    ]);
+    const t = result.variants.get('3.13t')!.throughput;
+    const ratioA = median(slower) / median(ref);
+    const ratioB = median(same) / median(ref);
+    expect(t.vsReference).toBeCloseTo(Math.sqrt(ratioA * ratioB), 12);
+    expect(t.vsBase).toBeNull();
+    expect(t.benchmarks).toBe(2);
+    // The reference is not compared with itself.
+    expect(result.variants.get('3.13')!.benchmarks[0]!.vsReference).toBeUndefined();
+    expect(result.variants.get('3.13')!.throughput.vsReference).toBeNull();
+  });
+
+  it('a benchmark missing on one side is a finding, with the error when there is one', () => {
+    const result = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ benchmarks: [bench('a', ref), bench('b', ref)] }),
+          base: side({ benchmarks: [bench('a', ref)] }),
+        },
+        {
+          variant: '3.13t',
+          head: side({
+            benchmarks: [
+              bench('a', same),
+              { name: 'b', samples: [], median: null, unit: 's', error: 'exited with 2' },
+            ],
+          }),
+          base: side({ benchmarks: [bench('a', ref), bench('b', ref)] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    const missing = result.findings.filter((f) => f.kind === 'missing-benchmark');
+    expect(missing).toEqual([
+      {
+        kind: 'missing-benchmark',
+        variant: '3.13t',
+        against: 'base',
+        metric: 'throughput',
+        name: 'b',
+        change: null,
+        detail: 'exited with 2 (it ran on the base commit)',
+      },
+    ]);
+  });
+});
+
+describe('medianHalfWidth', () => {
+  it.each([
+    { xs: [1, 2, 3], expected: Number.POSITIVE_INFINITY },
+    // n = 20: the 95% interval of the median runs from the 6th to the 15th value.
+    { xs: Array.from({ length: 20 }, (_, i) => 100 + i), expected: (114 - 105) / 2 / 109.5 },
+    { xs: Array.from({ length: 9 }, () => 7), expected: 0 },
+  ])('$xs.length values', ({ xs, expected }) => {
+    expect(medianHalfWidth(xs)).toBeCloseTo(expected, 12);
+  });
+
+  it('shrinks like 1 / sqrt(n)', () => {
+    const wide = medianHalfWidth(timings({ center: 10, n: 25, sigma: 0.1, seed: 20 }));
+    const narrow = medianHalfWidth(timings({ center: 10, n: 400, sigma: 0.1, seed: 20 }));
+    expect(narrow).toBeLessThan(wide / 2.5);
+  });
+});
+
+/** Samples taken side by side in rounds: each round's machine factor hits both sides alike. */
+function drifting(options: { n: number; ratio: number; drift: number; own: number; seed: number }) {
+  const machine = timings({ center: 1, n: options.n, sigma: options.drift, seed: options.seed });
+  const own = (seed: number) => timings({ center: 1, n: options.n, sigma: options.own, seed });
+  const candidate = own(options.seed + 1).map((x, i) => x * machine[i]! * options.ratio * 1e-3);
+  const baseline = own(options.seed + 2).map((x, i) => x * machine[i]! * 1e-3);
+  const rounds = machine.map((_, i) => i);
+  return { candidate, baseline, rounds };
+}
+
+describe('paired by round', () => {
+  it.each([
+    // The exact two-sided p-values of scipy.stats.wilcoxon(d) (and of counting all 2^n sign patterns).
+    { d: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], p: 2 / 1024 },
+    { d: [-1, 2, 3, 4, 5, 6, 7, 8, 9, 10], p: 4 / 1024 },
+    { d: [1, -2, 3, -4, 5, -6, 7, -8], p: 0.84375 },
+    { d: [0, 0, 0], p: 1 },
+    // Zeros dropped: the nine others, all positive.
+    { d: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], p: 2 / 512 },
+  ])('signedRankTest($d) = $p', ({ d, p }) => {
+    expect(signedRankTest(d)).toBeCloseTo(p, 12);
+  });
+
+  it('with ties, the normal approximation with tie and continuity corrections', () => {
+    // scipy.stats.wilcoxon(d, correction=True, method='approx').pvalue
+    expect(signedRankTest([1, 1, 1, 1, 2, 2, 2, -1, 3, 3, 3])).toBeCloseTo(0.007815795544847248, 6);
+  });
+
+  it('a 35% slowdown under heavy machine drift: caught paired, missed unpaired', () => {
+    const { candidate, baseline, rounds } = drifting({
+      n: 12,
+      ratio: 1.35,
+      drift: 0.25,
+      own: 0.05,
+      seed: 30,
+    });
+    const paired = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ benchmarks: [{ ...bench('b', candidate), rounds }] }),
+          base: side({ benchmarks: [{ ...bench('b', baseline), rounds }] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    expect(paired.findings).toEqual([
+      expect.objectContaining({
+        kind: 'regression',
+        against: 'base',
+        name: 'b',
+        detail: expect.stringContaining('12 runs a side, paired by round'),
+      }),
+    ]);
+    expect(paired.findings[0]!.change).toBeGreaterThan(1.25);
+    expect(paired.findings[0]!.change).toBeLessThan(1.45);
+    const unpaired = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ benchmarks: [bench('b', candidate)] }),
+          base: side({ benchmarks: [bench('b', baseline)] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    expect(unpaired.findings).toEqual([]);
+    expect(unpaired.variants.get('3.13')!.benchmarks[0]!.vsBase).toMatchObject({
+      method: 'independent',
+      verdict: 'inconclusive',
+    });
+  });
+
+  it.each([
+    // Order statistics k and n + 1 - k: coverage 97.9% at n = 10, 97.9% at n = 16, 95.9% at n = 30.
+    { n: 10, low: 2, high: 9 },
+    { n: 16, low: 4, high: 13 },
+    { n: 30, low: 10, high: 21 },
+    // Too few values for 95%: the whole range.
+    { n: 5, low: 1, high: 5 },
+  ])('medianInterval of 1..$n is [$low, $high]', ({ n, low, high }) => {
+    const xs = Array.from({ length: n }, (_, i) => n - i);
+    expect(medianInterval(xs, 0.95)).toEqual({ low, high });
+  });
+
+  it('a 35% slowdown where 2 of 16 pairs point the wrong way (a run on a busy core) is still caught', () => {
+    // The e2e run on the test machine that motivated this: signed-rank p = 0.004 alone.
+    const ratios = [
+      1.3, 0.76, 1.57, 0.71, 1.2, 1.3, 1.43, 1.25, 1.48, 1.36, 1.42, 1.41, 1.27, 1.35, 1.41, 1.39,
+    ];
+    const result = comparePairs({
+      pairs: ratios.map((r) => ({ candidate: r, baseline: 1 })),
+      threshold: 0.1,
+    });
+    expect(result.pValue).toBeGreaterThan(0.002);
+    expect(result.low).toBe(1.25);
+    expect(result).toMatchObject({ verdict: 'regression', ratio: 1.355 });
+  });
+
+  it('A/A under the same drift: 200 paired comparisons, no finding', () => {
+    let flagged = 0;
+    for (let seed = 100; seed < 300; seed++) {
+      const { candidate, baseline, rounds } = drifting({
+        n: 12,
+        ratio: 1,
+        drift: 0.25,
+        own: 0.08,
+        seed: seed * 3,
+      });
+      const verdict = comparePairs({
+        pairs: rounds.map((i) => ({ candidate: candidate[i]!, baseline: baseline[i]! })),
+        threshold: 0.1,
+      }).verdict;
+      if (verdict === 'regression' || verdict === 'improvement') flagged++;
+    }
+    expect(flagged).toBe(0);
+  });
+
+  it('fewer than 10 rounds in common: the independent test decides', () => {
+    const { candidate, baseline, rounds } = drifting({ n: 9, ratio: 1.5, drift: 0.01, own: 0.01, seed: 40 });
+    const result = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ startup: [{ ...startup(candidate), rounds }] }),
+          base: side({ startup: [{ ...startup(baseline), rounds }] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    expect(result.variants.get('3.13')!.startup[0]!.vsBase).toMatchObject({
+      method: 'independent',
+      n: 9,
+      verdict: 'regression',
+    });
+  });
+});

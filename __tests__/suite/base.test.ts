@@ -1,0 +1,183 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SpawnRunner } from '../../src/adapters/process.js';
+import { variantEnvironment } from '../../src/domain/runtime-env.js';
+import { parseVariant } from '../../src/domain/variants.js';
+import type { Toolkit } from '../../src/ports.js';
+import { checkoutBase, decideCompareBase, prepareBase } from '../../src/suite/base.js';
+import { realInterpreters } from '../helpers/interpreters.js';
+
+const root = mkdtempSync(join(tmpdir(), 'cpv-base-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const env: Record<string, string> = {
+  PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+  HOME: root,
+  GIT_AUTHOR_NAME: 'cpv',
+  GIT_AUTHOR_EMAIL: 'cpv@example.invalid',
+  GIT_COMMITTER_NAME: 'cpv',
+  GIT_COMMITTER_EMAIL: 'cpv@example.invalid',
+};
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+}
+
+/** A repository whose project lives in a subfolder, with two commits: base and head. */
+function repository(): { dir: string; base: string; head: string } {
+  const dir = mkdtempSync(join(root, 'repo-'));
+  git(dir, 'init', '-q', '-b', 'main');
+  mkdirSync(join(dir, 'project'));
+  writeFileSync(join(dir, 'project', 'version.txt'), 'base\n');
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-q', '-m', 'base');
+  const base = git(dir, 'rev-parse', 'HEAD');
+  writeFileSync(join(dir, 'project', 'version.txt'), 'head\n');
+  git(dir, 'commit', '-q', '-am', 'head');
+  return { dir, base, head: git(dir, 'rev-parse', 'HEAD') };
+}
+
+describe('decideCompareBase', () => {
+  it.each([
+    { setting: 'auto', baseSha: 'abc', expected: { sha: 'abc' } },
+    { setting: 'auto', baseSha: null, expected: { sha: null } },
+    { setting: 'true', baseSha: 'abc', expected: { sha: 'abc' } },
+    { setting: 'false', baseSha: 'abc', expected: { sha: null } },
+  ] as const)('compare-base: $setting with base $baseSha', ({ setting, baseSha, expected }) => {
+    expect(decideCompareBase({ setting, baseSha })).toEqual(expected);
+  });
+
+  it('compare-base: true without a pull request is an error that says why', () => {
+    const decided = decideCompareBase({ setting: 'true', baseSha: null });
+    expect(decided.sha).toBeNull();
+    expect('error' in decided && decided.error).toMatch(
+      /compare-base is true, but this run has no pull request/,
+    );
+  });
+});
+
+describe('checkoutBase', () => {
+  const runner = new SpawnRunner();
+
+  it('puts the base commit in a worktree, finds the project folder in it, and removes it', async () => {
+    const repo = repository();
+    const dir = join(root, 'wt-1');
+    const outcome = await checkoutBase({
+      runner,
+      projectDir: join(repo.dir, 'project'),
+      sha: repo.base,
+      dir,
+      env,
+    });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const { checkout } = outcome;
+    expect(checkout.projectDir).toBe(join(dir, 'project'));
+    expect(readFileSync(join(checkout.projectDir, 'version.txt'), 'utf8')).toBe('base\n');
+    // The checkout the user's tests run in is left as it was.
+    expect(readFileSync(join(repo.dir, 'project', 'version.txt'), 'utf8')).toBe('head\n');
+    expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(repo.head);
+    await checkout.remove();
+    expect(existsSync(dir)).toBe(false);
+    expect(git(repo.dir, 'worktree', 'list')).not.toContain(dir);
+  });
+
+  it('a second run over a leftover worktree starts clean', async () => {
+    const repo = repository();
+    const dir = join(root, 'wt-2');
+    const first = await checkoutBase({ runner, projectDir: repo.dir, sha: repo.base, dir, env });
+    expect(first.ok).toBe(true);
+    const second = await checkoutBase({ runner, projectDir: repo.dir, sha: repo.head, dir, env });
+    expect(second.ok).toBe(true);
+    if (second.ok) {
+      expect(readFileSync(join(second.checkout.projectDir, 'project', 'version.txt'), 'utf8')).toBe('head\n');
+      await second.checkout.remove();
+    }
+  });
+
+  it('a base commit the clone lacks (fetch-depth: 1) is an error that says how to get it', async () => {
+    const repo = repository();
+    const outcome = await checkoutBase({
+      runner,
+      projectDir: repo.dir,
+      sha: 'f'.repeat(40),
+      dir: join(root, 'wt-3'),
+      env,
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      error: expect.stringMatching(/is not in the checkout .*fetch-depth: 0/),
+    });
+  });
+
+  it('a project outside git is an error', async () => {
+    const plain = mkdtempSync(join(root, 'plain-'));
+    const outcome = await checkoutBase({
+      runner,
+      projectDir: plain,
+      sha: 'a'.repeat(40),
+      dir: join(root, 'wt-4'),
+      env,
+    });
+    expect(outcome).toEqual({ ok: false, error: expect.stringMatching(/is not in a git repository/) });
+  });
+});
+
+const python = realInterpreters()?.['3.13'];
+
+describe.skipIf(python === undefined)('prepareBase on a real interpreter', () => {
+  it('makes a venv per variant in the base worktree with the same install-command; a variant whose install fails there is left out', async () => {
+    const repo = repository();
+    const warnings: string[] = [];
+    const toolkit: Toolkit = {
+      info: () => undefined,
+      warning: (m) => warnings.push(m),
+      error: () => undefined,
+      notice: () => undefined,
+      group: (_name, fn) => fn(),
+      setOutput: () => undefined,
+      appendSummary: async () => undefined,
+      setFailed: () => undefined,
+    };
+    const variants = ['3.13', '3.13+jit'].map((name) => {
+      const variant = parseVariant(name);
+      return {
+        variant,
+        interpreter: python!,
+        envFor: (venv: { dir: string; bin: string } | null) =>
+          variantEnvironment({ base: env, variant, ...(venv ? { venv } : {}) }),
+      };
+    });
+    const prepared = await prepareBase({
+      runner: new SpawnRunner(),
+      toolkit,
+      sha: repo.base,
+      projectDir: join(repo.dir, 'project'),
+      workDir: join(root, 'prepared'),
+      variants,
+      // Succeeds where the JIT is off, fails where it is on: one variant in, one out.
+      installCommand:
+        "python -c \"import os, sys; open('installed-' + os.environ['PYTHON_JIT'], 'w').write(sys.prefix); sys.exit(int(os.environ['PYTHON_JIT']))\"",
+      timeoutMs: 120_000,
+      env,
+    });
+    expect(prepared.ok).toBe(true);
+    if (!prepared.ok) return;
+    const { checkout, subjects, venvs } = prepared.base;
+    expect(checkout.projectDir).toBe(join(root, 'prepared', 'worktree', 'project'));
+    expect(readFileSync(join(checkout.projectDir, 'version.txt'), 'utf8')).toBe('base\n');
+    expect(subjects.map((s) => s.variant.name)).toEqual(['3.13']);
+    expect(subjects[0]).toMatchObject({ cwd: checkout.projectDir, python: venvs.get('3.13')!.python });
+    expect(subjects[0]!.env['VIRTUAL_ENV']).toBe(venvs.get('3.13')!.dir);
+    // install-command ran in the base worktree, inside the variant's base venv.
+    expect(readFileSync(join(checkout.projectDir, 'installed-0'), 'utf8')).toBe(venvs.get('3.13')!.dir);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^3\.13\+jit on the base commit: install-command .* exited with 1/),
+    ]);
+    await checkout.remove();
+    expect(existsSync(checkout.root)).toBe(false);
+  });
+});
