@@ -355,8 +355,8 @@ var require_errors = __commonJS({
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "UndiciError";
         this.code = "UND_ERR";
       }
@@ -367,10 +367,10 @@ var require_errors = __commonJS({
     };
     var kConnectTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CONNECT_TIMEOUT");
     var ConnectTimeoutError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "ConnectTimeoutError";
-        this.message = message2 || "Connect Timeout Error";
+        this.message = message6 || "Connect Timeout Error";
         this.code = "UND_ERR_CONNECT_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -380,10 +380,10 @@ var require_errors = __commonJS({
     };
     var kHeadersTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_TIMEOUT");
     var HeadersTimeoutError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "HeadersTimeoutError";
-        this.message = message2 || "Headers Timeout Error";
+        this.message = message6 || "Headers Timeout Error";
         this.code = "UND_ERR_HEADERS_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -393,10 +393,10 @@ var require_errors = __commonJS({
     };
     var kHeadersOverflowError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_OVERFLOW");
     var HeadersOverflowError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "HeadersOverflowError";
-        this.message = message2 || "Headers Overflow Error";
+        this.message = message6 || "Headers Overflow Error";
         this.code = "UND_ERR_HEADERS_OVERFLOW";
       }
       static [Symbol.hasInstance](instance) {
@@ -406,10 +406,10 @@ var require_errors = __commonJS({
     };
     var kBodyTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BODY_TIMEOUT");
     var BodyTimeoutError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "BodyTimeoutError";
-        this.message = message2 || "Body Timeout Error";
+        this.message = message6 || "Body Timeout Error";
         this.code = "UND_ERR_BODY_TIMEOUT";
       }
       static [Symbol.hasInstance](instance) {
@@ -419,10 +419,10 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
-      constructor(message2, statusCode, headers, body2) {
-        super(message2);
+      constructor(message6, statusCode, headers, body2) {
+        super(message6);
         this.name = "ResponseStatusCodeError";
-        this.message = message2 || "Response Status Code Error";
+        this.message = message6 || "Response Status Code Error";
         this.code = "UND_ERR_RESPONSE_STATUS_CODE";
         this.body = body2;
         this.status = statusCode;
@@ -436,10 +436,10 @@ var require_errors = __commonJS({
     };
     var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
     var InvalidArgumentError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "InvalidArgumentError";
-        this.message = message2 || "Invalid Argument Error";
+        this.message = message6 || "Invalid Argument Error";
         this.code = "UND_ERR_INVALID_ARG";
       }
       static [Symbol.hasInstance](instance) {
@@ -449,10 +449,10 @@ var require_errors = __commonJS({
     };
     var kInvalidReturnValueError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_RETURN_VALUE");
     var InvalidReturnValueError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "InvalidReturnValueError";
-        this.message = message2 || "Invalid Return Value Error";
+        this.message = message6 || "Invalid Return Value Error";
         this.code = "UND_ERR_INVALID_RETURN_VALUE";
       }
       static [Symbol.hasInstance](instance) {
@@ -462,10 +462,10 @@ var require_errors = __commonJS({
     };
     var kAbortError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORT");
     var AbortError3 = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "AbortError";
-        this.message = message2 || "The operation was aborted";
+        this.message = message6 || "The operation was aborted";
         this.code = "UND_ERR_ABORT";
       }
       static [Symbol.hasInstance](instance) {
@@ -475,10 +475,10 @@ var require_errors = __commonJS({
     };
     var kRequestAbortedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORTED");
     var RequestAbortedError = class extends AbortError3 {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "AbortError";
-        this.message = message2 || "Request aborted";
+        this.message = message6 || "Request aborted";
         this.code = "UND_ERR_ABORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -488,10 +488,10 @@ var require_errors = __commonJS({
     };
     var kInformationalError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INFO");
     var InformationalError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "InformationalError";
-        this.message = message2 || "Request information";
+        this.message = message6 || "Request information";
         this.code = "UND_ERR_INFO";
       }
       static [Symbol.hasInstance](instance) {
@@ -501,10 +501,10 @@ var require_errors = __commonJS({
     };
     var kRequestContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
     var RequestContentLengthMismatchError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "RequestContentLengthMismatchError";
-        this.message = message2 || "Request body length does not match content-length header";
+        this.message = message6 || "Request body length does not match content-length header";
         this.code = "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -514,10 +514,10 @@ var require_errors = __commonJS({
     };
     var kResponseContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_CONTENT_LENGTH_MISMATCH");
     var ResponseContentLengthMismatchError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "ResponseContentLengthMismatchError";
-        this.message = message2 || "Response body length does not match content-length header";
+        this.message = message6 || "Response body length does not match content-length header";
         this.code = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
       }
       static [Symbol.hasInstance](instance) {
@@ -527,10 +527,10 @@ var require_errors = __commonJS({
     };
     var kClientDestroyedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_DESTROYED");
     var ClientDestroyedError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "ClientDestroyedError";
-        this.message = message2 || "The client is destroyed";
+        this.message = message6 || "The client is destroyed";
         this.code = "UND_ERR_DESTROYED";
       }
       static [Symbol.hasInstance](instance) {
@@ -540,10 +540,10 @@ var require_errors = __commonJS({
     };
     var kClientClosedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CLOSED");
     var ClientClosedError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "ClientClosedError";
-        this.message = message2 || "The client is closed";
+        this.message = message6 || "The client is closed";
         this.code = "UND_ERR_CLOSED";
       }
       static [Symbol.hasInstance](instance) {
@@ -553,10 +553,10 @@ var require_errors = __commonJS({
     };
     var kSocketError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_SOCKET");
     var SocketError = class extends UndiciError {
-      constructor(message2, socket) {
-        super(message2);
+      constructor(message6, socket) {
+        super(message6);
         this.name = "SocketError";
-        this.message = message2 || "Socket error";
+        this.message = message6 || "Socket error";
         this.code = "UND_ERR_SOCKET";
         this.socket = socket;
       }
@@ -567,10 +567,10 @@ var require_errors = __commonJS({
     };
     var kNotSupportedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_NOT_SUPPORTED");
     var NotSupportedError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "NotSupportedError";
-        this.message = message2 || "Not supported error";
+        this.message = message6 || "Not supported error";
         this.code = "UND_ERR_NOT_SUPPORTED";
       }
       static [Symbol.hasInstance](instance) {
@@ -580,10 +580,10 @@ var require_errors = __commonJS({
     };
     var kBalancedPoolMissingUpstreamError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BPL_MISSING_UPSTREAM");
     var BalancedPoolMissingUpstreamError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "MissingUpstreamError";
-        this.message = message2 || "No upstream has been added to the BalancedPool";
+        this.message = message6 || "No upstream has been added to the BalancedPool";
         this.code = "UND_ERR_BPL_MISSING_UPSTREAM";
       }
       static [Symbol.hasInstance](instance) {
@@ -593,8 +593,8 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message2, code, data) {
-        super(message2);
+      constructor(message6, code, data) {
+        super(message6);
         this.name = "HTTPParserError";
         this.code = code ? `HPE_${code}` : void 0;
         this.data = data ? data.toString() : void 0;
@@ -606,10 +606,10 @@ var require_errors = __commonJS({
     };
     var kResponseExceededMaxSizeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_EXCEEDED_MAX_SIZE");
     var ResponseExceededMaxSizeError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "ResponseExceededMaxSizeError";
-        this.message = message2 || "Response content exceeded max size";
+        this.message = message6 || "Response content exceeded max size";
         this.code = "UND_ERR_RES_EXCEEDED_MAX_SIZE";
       }
       static [Symbol.hasInstance](instance) {
@@ -619,10 +619,10 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message2, code, { headers, data }) {
-        super(message2);
+      constructor(message6, code, { headers, data }) {
+        super(message6);
         this.name = "RequestRetryError";
-        this.message = message2 || "Request retry error";
+        this.message = message6 || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
         this.statusCode = code;
         this.data = data;
@@ -635,10 +635,10 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message2, code, { headers, data }) {
-        super(message2);
+      constructor(message6, code, { headers, data }) {
+        super(message6);
         this.name = "ResponseError";
-        this.message = message2 || "Response error";
+        this.message = message6 || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code;
         this.data = data;
@@ -651,10 +651,10 @@ var require_errors = __commonJS({
     };
     var kSecureProxyConnectionError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
-      constructor(cause, message2, options) {
-        super(message2, { cause, ...options ?? {} });
+      constructor(cause, message6, options) {
+        super(message6, { cause, ...options ?? {} });
         this.name = "SecureProxyConnectionError";
-        this.message = message2 || "Secure Proxy Connection failed";
+        this.message = message6 || "Secure Proxy Connection failed";
         this.code = "UND_ERR_PRX_TLS";
         this.cause = cause;
       }
@@ -665,10 +665,10 @@ var require_errors = __commonJS({
     };
     var kMessageSizeExceededError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
     var MessageSizeExceededError = class extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         this.name = "MessageSizeExceededError";
-        this.message = message2 || "Max decompressed message size exceeded";
+        this.message = message6 || "Max decompressed message size exceeded";
         this.code = "UND_ERR_WS_MESSAGE_SIZE_EXCEEDED";
       }
       static [Symbol.hasInstance](instance) {
@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve8(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -2679,14 +2679,14 @@ var require_connect = __commonJS({
       if (socket == null) {
         return;
       }
-      let message2 = "Connect Timeout Error";
+      let message6 = "Connect Timeout Error";
       if (Array.isArray(socket.autoSelectFamilyAttemptedAddresses)) {
-        message2 += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
+        message6 += ` (attempted addresses: ${socket.autoSelectFamilyAttemptedAddresses.join(", ")},`;
       } else {
-        message2 += ` (attempted address: ${opts.hostname}:${opts.port},`;
+        message6 += ` (attempted address: ${opts.hostname}:${opts.port},`;
       }
-      message2 += ` timeout: ${opts.timeout}ms)`;
-      util5.destroy(socket, new ConnectTimeoutError(message2));
+      message6 += ` timeout: ${opts.timeout}ms)`;
+      util5.destroy(socket, new ConnectTimeoutError(message6));
     }
     module.exports = buildConnector;
   }
@@ -3668,15 +3668,15 @@ var require_webidl = __commonJS({
     webidl.converters = {};
     webidl.util = {};
     webidl.errors = {};
-    webidl.errors.exception = function(message2) {
-      return new TypeError(`${message2.header}: ${message2.message}`);
+    webidl.errors.exception = function(message6) {
+      return new TypeError(`${message6.header}: ${message6.message}`);
     };
     webidl.errors.conversionFailed = function(context5) {
-      const plural = context5.types.length === 1 ? "" : " one of";
-      const message2 = `${context5.argument} could not be converted to${plural}: ${context5.types.join(", ")}.`;
+      const plural2 = context5.types.length === 1 ? "" : " one of";
+      const message6 = `${context5.argument} could not be converted to${plural2}: ${context5.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context5.prefix,
-        message: message2
+        message: message6
       });
     };
     webidl.errors.invalidArgument = function(context5) {
@@ -4080,7 +4080,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports2, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4768,7 +4768,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform2 {
+    var InflateStream = class extends Transform3 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -4859,8 +4859,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -5059,22 +5059,22 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix2, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "value", { strict: false }) : webidl.converters.USVString(value, prefix2, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
-        this[kState].push(entry);
+        const entry2 = makeEntry(name, value, filename);
+        this[kState].push(entry2);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         name = webidl.converters.USVString(name, prefix2, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name);
+        this[kState] = this[kState].filter((entry2) => entry2.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         name = webidl.converters.USVString(name, prefix2, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx === -1) {
           return null;
         }
@@ -5085,14 +5085,14 @@ var require_formdata = __commonJS({
         const prefix2 = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         name = webidl.converters.USVString(name, prefix2, "name");
-        return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        return this[kState].filter((entry2) => entry2.name === name).map((entry2) => entry2.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
         const prefix2 = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         name = webidl.converters.USVString(name, prefix2, "name");
-        return this[kState].findIndex((entry) => entry.name === name) !== -1;
+        return this[kState].findIndex((entry2) => entry2.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
@@ -5106,16 +5106,16 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix2, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "name", { strict: false }) : webidl.converters.USVString(value, prefix2, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        const entry2 = makeEntry(name, value, filename);
+        const idx = this[kState].findIndex((entry3) => entry3.name === name);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
-            entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+            entry2,
+            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name)
           ];
         } else {
-          this[kState].push(entry);
+          this[kState].push(entry2);
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util5.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body2 = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body2);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6001,12 +6001,12 @@ var require_client_h1 = __commonJS({
           return new ResponseContentLengthMismatchError();
         }
         const ptr = llhttp.llhttp_get_error_reason(this.ptr);
-        let message2 = "";
+        let message6 = "";
         if (ptr) {
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
-          message2 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
+          message6 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message2, constants4.ERROR[ret], data);
+        return new HTTPParserError(message6, constants5.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -6871,7 +6871,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert4 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var util5 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7350,7 +7350,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body2, client, request2, contentLength2) {
       assert4(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline2(
+      const pipe = pipeline3(
         body2,
         h2stream,
         (err) => {
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve5(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -8168,10 +8168,10 @@ var require_fixed_queue = __commonJS({
         this.head.push(data);
       }
       shift() {
-        const tail = this.tail;
-        const next = tail.shift();
-        if (tail.isEmpty() && tail.next !== null) {
-          this.tail = tail.next;
+        const tail3 = this.tail;
+        const next = tail3.shift();
+        if (tail3.isEmpty() && tail3.next !== null) {
+          this.tail = tail3.next;
         }
         return next;
       }
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -9012,16 +9012,16 @@ var require_env_http_proxy_agent = __commonJS({
           return false;
         }
         for (let i = 0; i < this.#noProxyEntries.length; i++) {
-          const entry = this.#noProxyEntries[i];
-          if (entry.port && entry.port !== port) {
+          const entry2 = this.#noProxyEntries[i];
+          if (entry2.port && entry2.port !== port) {
             continue;
           }
-          if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+          if (!/^[.*]/.test(entry2.hostname)) {
+            if (hostname === entry2.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname.endsWith(entry2.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -9033,13 +9033,13 @@ var require_env_http_proxy_agent = __commonJS({
         const noProxySplit = noProxyValue.split(/[,\s]/);
         const noProxyEntries = [];
         for (let i = 0; i < noProxySplit.length; i++) {
-          const entry = noProxySplit[i];
-          if (!entry) {
+          const entry2 = noProxySplit[i];
+          if (!entry2) {
             continue;
           }
-          const parsed = entry.match(/^(.+):(\d+)$/);
+          const parsed = entry2.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
-            hostname: (parsed ? parsed[1] : entry).toLowerCase(),
+            hostname: (parsed ? parsed[1] : entry2).toLowerCase(),
             port: parsed ? Number.parseInt(parsed[2], 10) : 0
           });
         }
@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable5 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util5 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop4 = () => {
     };
-    var BodyReadable = class extends Readable5 {
+    var BodyReadable = class extends Readable6 {
       constructor({
         resume,
         abort,
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError3());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError3());
             } else {
-              resolve5(null);
+              resolve8(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type) {
       assert4(!stream2[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type,
               stream: stream2,
-              resolve: resolve5,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer3;
     }
     function consumeEnd(consume2) {
-      const { type, body: body2, resolve: resolve5, stream: stream2, length } = consume2;
+      const { type, body: body2, resolve: resolve8, stream: stream2, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body2, length));
+          resolve8(chunksDecode(body2, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body2, length)));
+          resolve8(JSON.parse(chunksDecode(body2, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body2, length).buffer);
+          resolve8(chunksConcat(body2, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body2, { type: stream2[kContentType] }));
+          resolve8(new Blob(body2, { type: stream2[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body2, length));
+          resolve8(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9764,9 +9764,9 @@ var require_util3 = __commonJS({
         chunks = [];
         length = 0;
       }
-      const message2 = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
+      const message6 = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
       if (statusCode === 204 || !contentType2 || !length) {
-        queueMicrotask(() => callback(new ResponseStatusCodeError(message2, statusCode, headers)));
+        queueMicrotask(() => callback(new ResponseStatusCodeError(message6, statusCode, headers)));
         return;
       }
       const stackTraceLimit = Error.stackTraceLimit;
@@ -9782,7 +9782,7 @@ var require_util3 = __commonJS({
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
-      queueMicrotask(() => callback(new ResponseStatusCodeError(message2, statusCode, headers, payload)));
+      queueMicrotask(() => callback(new ResponseStatusCodeError(message6, statusCode, headers, payload)));
     }
     var isContentTypeApplicationJson = (contentType2) => {
       return contentType2.length > 15 && contentType2[11] === "/" && contentType2[0] === "a" && contentType2[1] === "p" && contentType2[2] === "p" && contentType2[3] === "l" && contentType2[4] === "i" && contentType2[5] === "c" && contentType2[6] === "a" && contentType2[7] === "t" && contentType2[8] === "i" && contentType2[9] === "o" && contentType2[10] === "n" && contentType2[12] === "j" && contentType2[13] === "s" && contentType2[14] === "o" && contentType2[15] === "n";
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable5 } = require_readable();
+    var { Readable: Readable6 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util5 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util5.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
-        const res = new Readable5({
+        const res = new Readable6({
           resume,
           abort,
           contentType: contentType2,
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve8, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve8, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
     "use strict";
     var {
-      Readable: Readable5,
+      Readable: Readable6,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable5 {
+    var PipelineRequest = class extends Readable6 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable5 {
+    var PipelineResponse = class extends Readable6 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10395,7 +10395,7 @@ var require_api_pipeline = __commonJS({
         util5.destroy(ret, err);
       }
     };
-    function pipeline2(opts, handler2) {
+    function pipeline3(opts, handler2) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10404,7 +10404,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline2;
+    module.exports = pipeline3;
   }
 });
 
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10609,11 +10609,11 @@ var require_mock_errors = __commonJS({
     var { UndiciError } = require_errors();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class _MockNotMatchedError extends UndiciError {
-      constructor(message2) {
-        super(message2);
+      constructor(message6) {
+        super(message6);
         Error.captureStackTrace(this, _MockNotMatchedError);
         this.name = "MockNotMatchedError";
-        this.message = message2 || "The request does not match any registered mock dispatches";
+        this.message = message6 || "The request does not match any registered mock dispatches";
         this.code = "UND_MOCK_ERR_MOCK_NOT_MATCHED";
       }
       static [Symbol.hasInstance](instance) {
@@ -11236,9 +11236,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count2) {
         const one = count2 === 1;
@@ -11254,13 +11254,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports2, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform2({
+        this.transform = new Transform3({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -11690,10 +11690,10 @@ var require_dns = __commonJS({
               return;
             }
             this.setRecords(origin, addresses);
-            const records = this.#records.get(origin.hostname);
+            const records2 = this.#records.get(origin.hostname);
             const ip = this.pick(
               origin,
-              records,
+              records2,
               newOpts.affinity
             );
             let port;
@@ -11756,7 +11756,7 @@ var require_dns = __commonJS({
       }
       #defaultPick(origin, hostnameRecords, affinity) {
         let ip = null;
-        const { records, offset } = hostnameRecords;
+        const { records: records2, offset } = hostnameRecords;
         let family;
         if (this.dualStack) {
           if (affinity == null) {
@@ -11768,13 +11768,13 @@ var require_dns = __commonJS({
               affinity = (hostnameRecords.offset & 1) === 1 ? 6 : 4;
             }
           }
-          if (records[affinity] != null && records[affinity].ips.length > 0) {
-            family = records[affinity];
+          if (records2[affinity] != null && records2[affinity].ips.length > 0) {
+            family = records2[affinity];
           } else {
-            family = records[affinity === 4 ? 6 : 4];
+            family = records2[affinity === 4 ? 6 : 4];
           }
         } else {
-          family = records[affinity];
+          family = records2[affinity];
         }
         if (family == null || family.ips.length === 0) {
           return ip;
@@ -11797,19 +11797,19 @@ var require_dns = __commonJS({
       }
       setRecords(origin, addresses) {
         const timestamp = Date.now();
-        const records = { records: { 4: null, 6: null } };
-        for (const record of addresses) {
-          record.timestamp = timestamp;
-          if (typeof record.ttl === "number") {
-            record.ttl = Math.min(record.ttl, this.#maxTTL);
+        const records2 = { records: { 4: null, 6: null } };
+        for (const record2 of addresses) {
+          record2.timestamp = timestamp;
+          if (typeof record2.ttl === "number") {
+            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
           } else {
-            record.ttl = this.#maxTTL;
+            record2.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record.family] ?? { ips: [] };
-          familyRecords.ips.push(record);
-          records.records[record.family] = familyRecords;
+          const familyRecords = records2.records[record2.family] ?? { ips: [] };
+          familyRecords.ips.push(record2);
+          records2.records[record2.family] = familyRecords;
         }
-        this.#records.set(origin.hostname, records);
+        this.#records.set(origin.hostname, records2);
       }
       getHandler(meta, opts) {
         return new DNSDispatchHandler(this, meta, opts);
@@ -12040,10 +12040,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter4 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter6 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter4}${value}`
+            value: `${exists2.value}${delimiter6}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -12272,9 +12272,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12314,8 +12314,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -13283,13 +13283,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util5.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable5, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable: Readable6, pipeline: pipeline3, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -13611,7 +13611,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch3(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body: body2 }) {
         const url3 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url3.pathname + url3.search,
             origin: url3.origin,
@@ -14508,13 +14508,13 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable5({ read: resume });
+              this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve8({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline3(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -14566,7 +14566,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch: fetch3,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -17350,7 +17350,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors();
-    var tail = Buffer.from([0, 0, 255, 255]);
+    var tail3 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -17408,7 +17408,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail);
+          this.#inflate.write(tail3);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -18262,15 +18262,15 @@ var require_websocket = __commonJS({
       this.ws[kResponse].socket.resume();
     }
     function onParserError(err) {
-      let message2;
+      let message6;
       let code;
       if (err instanceof CloseEvent) {
-        message2 = err.reason;
+        message6 = err.reason;
         code = err.code;
       } else {
-        message2 = err.message;
+        message6 = err.message;
       }
-      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message2 }));
+      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message: message6 }));
       closeWebSocketConnection(this, code);
     }
     module.exports = {
@@ -18293,9 +18293,9 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay4(ms2) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms2).unref();
+    function delay4(ms) {
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms).unref();
       });
     }
     module.exports = {
@@ -18311,7 +18311,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports2, module) {
     "use strict";
     var buffer3 = __require("node:buffer");
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF = 10;
@@ -18361,7 +18361,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform2 {
+    var EventSourceStream = class extends Transform3 {
       /**
        * @type {eventSourceSettings}
        */
@@ -18715,7 +18715,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module) {
     "use strict";
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18875,7 +18875,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline2(
+          pipeline3(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -19104,7 +19104,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch2(init, options = void 0) {
+    module.exports.fetch = async function fetch3(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -19253,14 +19253,14 @@ var require_re = __commonJS({
       return value;
     };
     var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
+      const safe2 = makeSafeRegex(value);
       const index = R++;
       debug2(name, index, value);
       t[name] = index;
       src[index] = value;
-      safeSrc[index] = safe;
+      safeSrc[index] = safe2;
       re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe2, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
@@ -19530,8 +19530,8 @@ var require_semver = __commonJS({
       }
       // preminor will bump the version up to the next minor release, and immediately
       // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
+      inc(release2, identifier, identifierBase) {
+        if (release2.startsWith("pre")) {
           if (!identifier && identifierBase === false) {
             throw new Error("invalid increment argument: identifier is empty");
           }
@@ -19542,7 +19542,7 @@ var require_semver = __commonJS({
             }
           }
         }
-        switch (release) {
+        switch (release2) {
           case "premajor":
             this.prerelease.length = 0;
             this.patch = 0;
@@ -19634,7 +19634,7 @@ var require_semver = __commonJS({
             break;
           }
           default:
-            throw new Error(`invalid increment argument: ${release}`);
+            throw new Error(`invalid increment argument: ${release2}`);
         }
         this.raw = this.format();
         if (this.build.length) {
@@ -19700,7 +19700,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version3, release, options, identifier, identifierBase) => {
+    var inc = (version3, release2, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -19710,7 +19710,7 @@ var require_inc = __commonJS({
         return new SemVer(
           version3 instanceof SemVer ? version3.version : version3,
           options
-        ).inc(release, identifier, identifierBase).version;
+        ).inc(release2, identifier, identifierBase).version;
       } catch (er) {
         return null;
       }
@@ -19855,7 +19855,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
     module.exports = sort;
   }
 });
@@ -19865,7 +19865,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
     module.exports = rsort;
   }
 });
@@ -20031,10 +20031,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module) {
     "use strict";
     var parse4 = require_parse2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants5.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -21274,7 +21274,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse4 = require_parse2();
@@ -21358,8 +21358,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants5.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -21443,41 +21443,41 @@ var require_ms = __commonJS({
           return void 0;
       }
     }
-    function fmtShort(ms2) {
-      var msAbs = Math.abs(ms2);
+    function fmtShort(ms) {
+      var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return Math.round(ms2 / d) + "d";
+        return Math.round(ms / d) + "d";
       }
       if (msAbs >= h) {
-        return Math.round(ms2 / h) + "h";
+        return Math.round(ms / h) + "h";
       }
       if (msAbs >= m) {
-        return Math.round(ms2 / m) + "m";
+        return Math.round(ms / m) + "m";
       }
       if (msAbs >= s) {
-        return Math.round(ms2 / s) + "s";
+        return Math.round(ms / s) + "s";
       }
-      return ms2 + "ms";
+      return ms + "ms";
     }
-    function fmtLong(ms2) {
-      var msAbs = Math.abs(ms2);
+    function fmtLong(ms) {
+      var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural(ms2, msAbs, d, "day");
+        return plural2(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural(ms2, msAbs, h, "hour");
+        return plural2(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural(ms2, msAbs, m, "minute");
+        return plural2(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural(ms2, msAbs, s, "second");
+        return plural2(ms, msAbs, s, "second");
       }
-      return ms2 + " ms";
+      return ms + " ms";
     }
-    function plural(ms2, msAbs, n, name) {
+    function plural2(ms, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
+      return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
     }
   }
 });
@@ -21520,8 +21520,8 @@ var require_common = __commonJS({
           }
           const self2 = debug2;
           const curr = Number(/* @__PURE__ */ new Date());
-          const ms2 = curr - (prevTime || curr);
-          self2.diff = ms2;
+          const ms = curr - (prevTime || curr);
+          self2.diff = ms;
           self2.prev = prevTime;
           self2.curr = curr;
           prevTime = curr;
@@ -21575,8 +21575,8 @@ var require_common = __commonJS({
         }
         return debug2;
       }
-      function extend2(namespace, delimiter4) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter4 === "undefined" ? ":" : delimiter4) + namespace);
+      function extend2(namespace, delimiter6) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter6 === "undefined" ? ":" : delimiter6) + namespace);
         newDebug.log = this.log;
         return newDebug;
       }
@@ -22074,8 +22074,8 @@ var require_helpers = __commonJS({
     function req(url3, opts = {}) {
       const href = typeof url3 === "string" ? url3 : url3.href;
       const req2 = (href.startsWith("https:") ? https3 : http3).request(url3, opts);
-      const promise = new Promise((resolve5, reject) => {
-        req2.once("response", resolve5).once("error", reject).end();
+      const promise = new Promise((resolve8, reject) => {
+        req2.once("response", resolve8).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -22252,7 +22252,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve8, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read2() {
@@ -22318,7 +22318,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve5({
+          resolve8({
             connect: {
               statusCode,
               statusText,
@@ -22889,23 +22889,23 @@ var require_binary_format_contract = __commonJS({
     var UnknownFieldHandler4;
     (function(UnknownFieldHandler5) {
       UnknownFieldHandler5.symbol = /* @__PURE__ */ Symbol.for("protobuf-ts/unknown");
-      UnknownFieldHandler5.onRead = (typeName, message2, fieldNo, wireType, data) => {
-        let container = is(message2) ? message2[UnknownFieldHandler5.symbol] : message2[UnknownFieldHandler5.symbol] = [];
+      UnknownFieldHandler5.onRead = (typeName, message6, fieldNo, wireType, data) => {
+        let container = is(message6) ? message6[UnknownFieldHandler5.symbol] : message6[UnknownFieldHandler5.symbol] = [];
         container.push({ no: fieldNo, wireType, data });
       };
-      UnknownFieldHandler5.onWrite = (typeName, message2, writer) => {
-        for (let { no, wireType, data } of UnknownFieldHandler5.list(message2))
+      UnknownFieldHandler5.onWrite = (typeName, message6, writer) => {
+        for (let { no, wireType, data } of UnknownFieldHandler5.list(message6))
           writer.tag(no, wireType).raw(data);
       };
-      UnknownFieldHandler5.list = (message2, fieldNo) => {
-        if (is(message2)) {
-          let all = message2[UnknownFieldHandler5.symbol];
+      UnknownFieldHandler5.list = (message6, fieldNo) => {
+        if (is(message6)) {
+          let all = message6[UnknownFieldHandler5.symbol];
           return fieldNo ? all.filter((uf) => uf.no == fieldNo) : all;
         }
         return [];
       };
-      UnknownFieldHandler5.last = (message2, fieldNo) => UnknownFieldHandler5.list(message2, fieldNo).slice(-1)[0];
-      const is = (message2) => message2 && Array.isArray(message2[UnknownFieldHandler5.symbol]);
+      UnknownFieldHandler5.last = (message6, fieldNo) => UnknownFieldHandler5.list(message6, fieldNo).slice(-1)[0];
+      const is = (message6) => message6 && Array.isArray(message6[UnknownFieldHandler5.symbol]);
     })(UnknownFieldHandler4 = exports2.UnknownFieldHandler || (exports2.UnknownFieldHandler = {}));
     function mergeBinaryOptions(a, b) {
       return Object.assign(Object.assign({}, a), b);
@@ -24052,13 +24052,13 @@ var require_reflection_type_check = __commonJS({
        * The number of map entries / repeated values being checked
        * is < depth.
        */
-      is(message2, depth, allowExcessProperties = false) {
+      is(message6, depth, allowExcessProperties = false) {
         if (depth < 0)
           return true;
-        if (message2 === null || message2 === void 0 || typeof message2 != "object")
+        if (message6 === null || message6 === void 0 || typeof message6 != "object")
           return false;
         this.prepare();
-        let keys = Object.keys(message2), data = this.data;
+        let keys = Object.keys(message6), data = this.data;
         if (keys.length < data.req.length || data.req.some((n) => !keys.includes(n)))
           return false;
         if (!allowExcessProperties) {
@@ -24069,7 +24069,7 @@ var require_reflection_type_check = __commonJS({
           return true;
         }
         for (const name of data.oneofs) {
-          const group2 = message2[name];
+          const group2 = message6[name];
           if (!oneof_1.isOneofGroup(group2))
             return false;
           if (group2.oneofKind === void 0)
@@ -24083,7 +24083,7 @@ var require_reflection_type_check = __commonJS({
         for (const field of this.fields) {
           if (field.oneof !== void 0)
             continue;
-          if (!this.field(message2[field.localName], field, allowExcessProperties, depth))
+          if (!this.field(message6[field.localName], field, allowExcessProperties, depth))
             return false;
         }
         return true;
@@ -24278,7 +24278,7 @@ var require_reflection_json_reader = __commonJS({
        * If a message field is already present, it will be merged with the
        * new data.
        */
-      read(input, message2, options) {
+      read(input, message6, options) {
         this.prepare();
         const oneofsHandled = [];
         for (const [jsonKey, jsonValue] of Object.entries(input)) {
@@ -24297,11 +24297,11 @@ var require_reflection_json_reader = __commonJS({
             if (oneofsHandled.includes(field.oneof))
               throw new Error(`Multiple members of the oneof group "${field.oneof}" of ${this.info.typeName} are present in JSON.`);
             oneofsHandled.push(field.oneof);
-            target = message2[field.oneof] = {
+            target = message6[field.oneof] = {
               oneofKind: localName
             };
           } else {
-            target = message2;
+            target = message6;
           }
           if (field.kind == "map") {
             if (jsonValue === null) {
@@ -24549,8 +24549,8 @@ var require_reflection_json_writer = __commonJS({
       /**
        * Converts the message to a JSON object, based on the field descriptors.
        */
-      write(message2, options) {
-        const json = {}, source = message2;
+      write(message6, options) {
+        const json = {}, source = message6;
         for (const field of this.fields) {
           if (!field.oneof) {
             let jsonValue2 = this.field(field, source[field.localName], options);
@@ -24816,7 +24816,7 @@ var require_reflection_binary_reader = __commonJS({
        * If a message field is already present, it will be merged with the
        * new data.
        */
-      read(reader, message2, options, length) {
+      read(reader, message6, options, length) {
         this.prepare();
         const end = length === void 0 ? reader.len : reader.pos + length;
         while (reader.pos < end) {
@@ -24827,14 +24827,14 @@ var require_reflection_binary_reader = __commonJS({
               throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.info.typeName}`);
             let d = reader.skip(wireType);
             if (u !== false)
-              (u === true ? binary_format_contract_1.UnknownFieldHandler.onRead : u)(this.info.typeName, message2, fieldNo, wireType, d);
+              (u === true ? binary_format_contract_1.UnknownFieldHandler.onRead : u)(this.info.typeName, message6, fieldNo, wireType, d);
             continue;
           }
-          let target = message2, repeated = field.repeat, localName = field.localName;
+          let target = message6, repeated = field.repeat, localName = field.localName;
           if (field.oneof) {
             target = target[field.oneof];
             if (target.oneofKind !== localName)
-              target = message2[field.oneof] = {
+              target = message6[field.oneof] = {
                 oneofKind: localName
               };
           }
@@ -24983,18 +24983,18 @@ var require_reflection_binary_writer = __commonJS({
       /**
        * Writes the message to binary format.
        */
-      write(message2, writer, options) {
+      write(message6, writer, options) {
         this.prepare();
         for (const field of this.fields) {
           let value, emitDefault, repeated = field.repeat, localName = field.localName;
           if (field.oneof) {
-            const group2 = message2[field.oneof];
+            const group2 = message6[field.oneof];
             if (group2.oneofKind !== localName)
               continue;
             value = group2[localName];
             emitDefault = true;
           } else {
-            value = message2[localName];
+            value = message6[localName];
             emitDefault = false;
           }
           switch (field.kind) {
@@ -25031,7 +25031,7 @@ var require_reflection_binary_writer = __commonJS({
         }
         let u = options.writeUnknownFields;
         if (u !== false)
-          (u === true ? binary_format_contract_1.UnknownFieldHandler.onWrite : u)(this.info.typeName, message2, writer);
+          (u === true ? binary_format_contract_1.UnknownFieldHandler.onWrite : u)(this.info.typeName, message6, writer);
       }
       mapEntry(writer, options, field, key, value) {
         writer.tag(field.no, binary_format_contract_1.WireType.LengthDelimited);
@@ -25394,20 +25394,20 @@ var require_message_type = __commonJS({
         this.refBinWriter = new reflection_binary_writer_1.ReflectionBinaryWriter(this);
       }
       create(value) {
-        let message2 = reflection_create_1.reflectionCreate(this);
+        let message6 = reflection_create_1.reflectionCreate(this);
         if (value !== void 0) {
-          reflection_merge_partial_1.reflectionMergePartial(this, message2, value);
+          reflection_merge_partial_1.reflectionMergePartial(this, message6, value);
         }
-        return message2;
+        return message6;
       }
       /**
        * Clone the message.
        *
        * Unknown fields are discarded.
        */
-      clone(message2) {
+      clone(message6) {
         let copy = this.create();
-        reflection_merge_partial_1.reflectionMergePartial(this, copy, message2);
+        reflection_merge_partial_1.reflectionMergePartial(this, copy, message6);
         return copy;
       }
       /**
@@ -25463,24 +25463,24 @@ var require_message_type = __commonJS({
       /**
        * Write the message to canonical JSON value.
        */
-      toJson(message2, options) {
-        return this.internalJsonWrite(message2, json_format_contract_1.jsonWriteOptions(options));
+      toJson(message6, options) {
+        return this.internalJsonWrite(message6, json_format_contract_1.jsonWriteOptions(options));
       }
       /**
        * Convert the message to canonical JSON string.
        * This is equivalent to `JSON.stringify(T.toJson(t))`
        */
-      toJsonString(message2, options) {
+      toJsonString(message6, options) {
         var _a2;
-        let value = this.toJson(message2, options);
+        let value = this.toJson(message6, options);
         return JSON.stringify(value, null, (_a2 = options === null || options === void 0 ? void 0 : options.prettySpaces) !== null && _a2 !== void 0 ? _a2 : 0);
       }
       /**
        * Write the message to binary format.
        */
-      toBinary(message2, options) {
+      toBinary(message6, options) {
         let opt = binary_writer_1.binaryWriteOptions(options);
-        return this.internalBinaryWrite(message2, opt.writerFactory(), opt).finish();
+        return this.internalBinaryWrite(message6, opt.writerFactory(), opt).finish();
       }
       /**
        * This is an internal method. If you just want to read a message from
@@ -25492,9 +25492,9 @@ var require_message_type = __commonJS({
        */
       internalJsonRead(json, options, target) {
         if (json !== null && typeof json == "object" && !Array.isArray(json)) {
-          let message2 = target !== null && target !== void 0 ? target : this.create();
-          this.refJsonReader.read(json, message2, options);
-          return message2;
+          let message6 = target !== null && target !== void 0 ? target : this.create();
+          this.refJsonReader.read(json, message6, options);
+          return message6;
         }
         throw new Error(`Unable to parse message ${this.typeName} from JSON ${json_typings_1.typeofJsonValue(json)}.`);
       }
@@ -25504,8 +25504,8 @@ var require_message_type = __commonJS({
        *
        * Writes JSON value and returns it.
        */
-      internalJsonWrite(message2, options) {
-        return this.refJsonWriter.write(message2, options);
+      internalJsonWrite(message6, options) {
+        return this.refJsonWriter.write(message6, options);
       }
       /**
        * This is an internal method. If you just want to write a message
@@ -25514,8 +25514,8 @@ var require_message_type = __commonJS({
        * Serializes the message in binary format and appends it to the given
        * writer. Returns passed writer.
        */
-      internalBinaryWrite(message2, writer, options) {
-        this.refBinWriter.write(message2, writer, options);
+      internalBinaryWrite(message6, writer, options) {
+        this.refBinWriter.write(message6, writer, options);
         return writer;
       }
       /**
@@ -25527,9 +25527,9 @@ var require_message_type = __commonJS({
        * omitted, a new instance is created first.
        */
       internalBinaryRead(reader, length, options, target) {
-        let message2 = target !== null && target !== void 0 ? target : this.create();
-        this.refBinReader.read(reader, message2, options, length);
-        return message2;
+        let message6 = target !== null && target !== void 0 ? target : this.create();
+        this.refBinReader.read(reader, message6, options, length);
+        return message6;
       }
     };
     exports2.MessageType = MessageType4;
@@ -25869,8 +25869,8 @@ var require_rpc_error = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.RpcError = void 0;
     var RpcError = class extends Error {
-      constructor(message2, code = "UNKNOWN", meta) {
-        super(message2);
+      constructor(message6, code = "UNKNOWN", meta) {
+        super(message6);
         this.name = "RpcError";
         Object.setPrototypeOf(this, new.target.prototype);
         this.code = code;
@@ -25978,8 +25978,8 @@ var require_deferred = __commonJS({
        */
       constructor(preventUnhandledRejectionWarning = true) {
         this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve5, reject) => {
-          this._resolve = resolve5;
+        this._promise = new Promise((resolve8, reject) => {
+          this._resolve = resolve8;
           this._reject = reject;
         });
         if (preventUnhandledRejectionWarning) {
@@ -26068,12 +26068,12 @@ var require_rpc_output_stream = __commonJS({
       onComplete(callback) {
         return this.addLis(callback, this._lis.cmp);
       }
-      addLis(callback, list) {
-        list.push(callback);
+      addLis(callback, list2) {
+        list2.push(callback);
         return () => {
-          let i = list.indexOf(callback);
+          let i = list2.indexOf(callback);
           if (i >= 0)
-            list.splice(i, 1);
+            list2.splice(i, 1);
         };
       }
       // remove all listeners
@@ -26093,10 +26093,10 @@ var require_rpc_output_stream = __commonJS({
        * at a time.
        * Can be used to wrap a stream by using the other stream's `onNext`.
        */
-      notifyNext(message2, error2, complete) {
-        runtime_1.assert((message2 ? 1 : 0) + (error2 ? 1 : 0) + (complete ? 1 : 0) <= 1, "only one emission at a time");
-        if (message2)
-          this.notifyMessage(message2);
+      notifyNext(message6, error2, complete) {
+        runtime_1.assert((message6 ? 1 : 0) + (error2 ? 1 : 0) + (complete ? 1 : 0) <= 1, "only one emission at a time");
+        if (message6)
+          this.notifyMessage(message6);
         if (error2)
           this.notifyError(error2);
         if (complete)
@@ -26107,11 +26107,11 @@ var require_rpc_output_stream = __commonJS({
        *
        * Triggers onNext and onMessage callbacks.
        */
-      notifyMessage(message2) {
+      notifyMessage(message6) {
         runtime_1.assert(!this.closed, "stream is closed");
-        this.pushIt({ value: message2, done: false });
-        this._lis.msg.forEach((l) => l(message2));
-        this._lis.nxt.forEach((l) => l(message2, void 0, false));
+        this.pushIt({ value: message6, done: false });
+        this._lis.msg.forEach((l) => l(message6));
+        this._lis.nxt.forEach((l) => l(message6, void 0, false));
       }
       /**
        * Closes the stream with an error. Throws if stream is closed.
@@ -26194,29 +26194,29 @@ var require_unary_call = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve8) {
+          resolve8(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve8, reject) {
         function fulfilled(value) {
           try {
-            step(generator.next(value));
+            step2(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step(generator["throw"](value));
+            step2(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        function step2(result) {
+          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -26263,29 +26263,29 @@ var require_server_streaming_call = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve8) {
+          resolve8(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve8, reject) {
         function fulfilled(value) {
           try {
-            step(generator.next(value));
+            step2(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step(generator["throw"](value));
+            step2(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        function step2(result) {
+          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -26333,29 +26333,29 @@ var require_client_streaming_call = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve8) {
+          resolve8(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve8, reject) {
         function fulfilled(value) {
           try {
-            step(generator.next(value));
+            step2(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step(generator["throw"](value));
+            step2(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        function step2(result) {
+          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -26402,29 +26402,29 @@ var require_duplex_streaming_call = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve8) {
+          resolve8(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve8, reject) {
         function fulfilled(value) {
           try {
-            step(generator.next(value));
+            step2(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step(generator["throw"](value));
+            step2(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        function step2(result) {
+          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -26470,29 +26470,29 @@ var require_test_transport = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve8) {
+          resolve8(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve8, reject) {
         function fulfilled(value) {
           try {
-            step(generator.next(value));
+            step2(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step(generator["throw"](value));
+            step2(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        function step2(result) {
+          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -26686,12 +26686,12 @@ var require_test_transport = __commonJS({
     TestTransport.defaultTrailers = {
       responseTrailer: "test"
     };
-    function delay4(ms2, abort) {
-      return (v) => new Promise((resolve5, reject) => {
+    function delay4(ms, abort) {
+      return (v) => new Promise((resolve8, reject) => {
         if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
           reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
         } else {
-          const id = setTimeout(() => resolve5(v), ms2);
+          const id = setTimeout(() => resolve8(v), ms);
           if (abort) {
             abort.addEventListener("abort", (ev) => {
               clearTimeout(id);
@@ -26714,13 +26714,13 @@ var require_test_transport = __commonJS({
       get completed() {
         return this._completed;
       }
-      send(message2) {
+      send(message6) {
         if (this.data.inputMessage instanceof rpc_error_1.RpcError) {
           return Promise.reject(this.data.inputMessage);
         }
         const delayMs = this.data.inputMessage === void 0 ? 10 : this.data.inputMessage;
         return Promise.resolve(void 0).then(() => {
-          this._sent.push(message2);
+          this._sent.push(message6);
         }).then(delay4(delayMs, this.abort));
       }
       complete() {
@@ -26746,36 +26746,36 @@ var require_rpc_interceptor = __commonJS({
     function stackIntercept(kind, transport, method, options, input) {
       var _a2, _b, _c, _d;
       if (kind == "unary") {
-        let tail = (mtd, inp, opt) => transport.unary(mtd, inp, opt);
+        let tail3 = (mtd, inp, opt) => transport.unary(mtd, inp, opt);
         for (const curr of ((_a2 = options.interceptors) !== null && _a2 !== void 0 ? _a2 : []).filter((i) => i.interceptUnary).reverse()) {
-          const next = tail;
-          tail = (mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt);
+          const next = tail3;
+          tail3 = (mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt);
         }
-        return tail(method, input, options);
+        return tail3(method, input, options);
       }
       if (kind == "serverStreaming") {
-        let tail = (mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt);
+        let tail3 = (mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt);
         for (const curr of ((_b = options.interceptors) !== null && _b !== void 0 ? _b : []).filter((i) => i.interceptServerStreaming).reverse()) {
-          const next = tail;
-          tail = (mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt);
+          const next = tail3;
+          tail3 = (mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt);
         }
-        return tail(method, input, options);
+        return tail3(method, input, options);
       }
       if (kind == "clientStreaming") {
-        let tail = (mtd, opt) => transport.clientStreaming(mtd, opt);
+        let tail3 = (mtd, opt) => transport.clientStreaming(mtd, opt);
         for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i) => i.interceptClientStreaming).reverse()) {
-          const next = tail;
-          tail = (mtd, opt) => curr.interceptClientStreaming(next, mtd, opt);
+          const next = tail3;
+          tail3 = (mtd, opt) => curr.interceptClientStreaming(next, mtd, opt);
         }
-        return tail(method, options);
+        return tail3(method, options);
       }
       if (kind == "duplex") {
-        let tail = (mtd, opt) => transport.duplex(mtd, opt);
+        let tail3 = (mtd, opt) => transport.duplex(mtd, opt);
         for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i) => i.interceptDuplex).reverse()) {
-          const next = tail;
-          tail = (mtd, opt) => curr.interceptDuplex(next, mtd, opt);
+          const next = tail3;
+          tail3 = (mtd, opt) => curr.interceptDuplex(next, mtd, opt);
         }
-        return tail(method, options);
+        return tail3(method, options);
       }
       runtime_1.assertNever(kind);
     }
@@ -27070,29 +27070,29 @@ var require_lib = __commonJS({
     })();
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve8) {
+          resolve8(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve8, reject) {
         function fulfilled(value) {
           try {
-            step(generator.next(value));
+            step2(generator.next(value));
           } catch (e) {
             reject(e);
           }
         }
         function rejected(value) {
           try {
-            step(generator["throw"](value));
+            step2(generator["throw"](value));
           } catch (e) {
             reject(e);
           }
         }
-        function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+        function step2(result) {
+          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
+        step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -27163,8 +27163,8 @@ var require_lib = __commonJS({
     var ExponentialBackoffCeiling2 = 10;
     var ExponentialBackoffTimeSlice2 = 5;
     var HttpClientError2 = class _HttpClientError extends Error {
-      constructor(message2, statusCode) {
-        super(message2);
+      constructor(message6, statusCode) {
+        super(message6);
         this.name = "HttpClientError";
         this.statusCode = statusCode;
         Object.setPrototypeOf(this, _HttpClientError.prototype);
@@ -27172,31 +27172,31 @@ var require_lib = __commonJS({
     };
     exports2.HttpClientError = HttpClientError2;
     var HttpClientResponse2 = class {
-      constructor(message2) {
-        this.message = message2;
+      constructor(message6) {
+        this.message = message6;
       }
       readBody() {
         return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve8) => __awaiter20(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve5(output.toString());
+              resolve8(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve8) => __awaiter20(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve5(Buffer.concat(chunks));
+              resolve8(Buffer.concat(chunks));
             });
           }));
         });
@@ -27404,14 +27404,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve8, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve5(res);
+                resolve8(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -27654,13 +27654,13 @@ var require_lib = __commonJS({
       _performExponentialBackoff(retryNumber) {
         return __awaiter20(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
-          const ms2 = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve5) => setTimeout(() => resolve5(), ms2));
+          const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
+          return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve8, reject) => __awaiter20(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -27668,7 +27668,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve5(response);
+              resolve8(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -27707,7 +27707,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve5(response);
+              resolve8(response);
             }
           }));
         });
@@ -27961,16 +27961,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
+          return this._lists.forEach(function(list2) {
+            return list2.forEachShift(fn);
           });
         }
         getFirst(arr = this._lists) {
-          var j, len, list;
+          var j, len, list2;
           for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
+            list2 = arr[j];
+            if (list2.length > 0) {
+              return list2;
             }
           }
           return [];
@@ -28022,10 +28022,10 @@ var require_light = __commonJS({
         _randomIndex() {
           return Math.random().toString(36).slice(2);
         }
-        doDrop({ error: error2, message: message2 = "This job has been dropped by Bottleneck" } = {}) {
+        doDrop({ error: error2, message: message6 = "This job has been dropped by Bottleneck" } = {}) {
           if (this._states.remove(this.options.id)) {
             if (this.rejectOnDrop) {
-              this._reject(error2 != null ? error2 : new BottleneckError$1(message2));
+              this._reject(error2 != null ? error2 : new BottleneckError$1(message6));
             }
             this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
             return true;
@@ -28161,9 +28161,9 @@ var require_light = __commonJS({
             return clearInterval(this.heartbeat);
           }
         }
-        async __publish__(message2) {
+        async __publish__(message6) {
           await this.yieldLoop();
-          return this.instance.Events.trigger("message", message2.toString());
+          return this.instance.Events.trigger("message", message6.toString());
         }
         async __disconnect__(flush) {
           await this.yieldLoop();
@@ -28171,8 +28171,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve5, reject) {
-            return setTimeout(resolve5, t);
+          return new this.Promise(function(resolve8, reject) {
+            return setTimeout(resolve8, t);
           });
         }
         computePenalty() {
@@ -28383,15 +28383,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve5, returned, task;
+          var args, cb, error2, reject, resolve8, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve8, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve5(returned);
+                  return resolve8(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -28406,13 +28406,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve5;
-          resolve5 = reject = null;
+          var promise, reject, resolve8;
+          resolve8 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve5 = _resolve;
+            resolve8 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve5, reject });
+          this._queue.push({ task, args, resolve: resolve8, reject });
           this._tryToRun();
           return promise;
         }
@@ -28674,8 +28674,8 @@ var require_light = __commonJS({
           channel_client() {
             return `b_${this.id}_${this._store.clientId}`;
           }
-          publish(message2) {
-            return this._store.__publish__(message2);
+          publish(message6) {
+            return this._store.__publish__(message6);
           }
           disconnect(flush = true) {
             return this._store.__disconnect__(flush);
@@ -28798,9 +28798,9 @@ var require_light = __commonJS({
               return this.Events.trigger("error", e);
             });
           }
-          _dropAllQueued(message2) {
+          _dropAllQueued(message6) {
             return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message: message2 });
+              return job.doDrop({ message: message6 });
             });
           }
           stop(options = {}) {
@@ -28813,14 +28813,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve5, reject) => {
+              return new this.Promise((resolve8, reject) => {
                 if (finished()) {
-                  return resolve5();
+                  return resolve8();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve5();
+                      return resolve8();
                     }
                   });
                 }
@@ -28913,9 +28913,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve5, reject) {
+              return new this.Promise(function(resolve8, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve5)(args3);
+                  return (args3[0] != null ? reject : resolve8)(args3);
                 });
               });
             };
@@ -29064,22 +29064,22 @@ function toCommandProperties(annotationProperties) {
 }
 
 // node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties2, message2) {
-  const cmd = new Command(command, properties2, message2);
+function issueCommand(command2, properties2, message6) {
+  const cmd = new Command(command2, properties2, message6);
   process.stdout.write(cmd.toString() + os.EOL);
 }
-function issue(name, message2 = "") {
-  issueCommand(name, {}, message2);
+function issue(name, message6 = "") {
+  issueCommand(name, {}, message6);
 }
 var CMD_STRING = "::";
 var Command = class {
-  constructor(command, properties2, message2) {
-    if (!command) {
-      command = "missing.command";
+  constructor(command2, properties2, message6) {
+    if (!command2) {
+      command2 = "missing.command";
     }
-    this.command = command;
+    this.command = command2;
     this.properties = properties2;
-    this.message = message2;
+    this.message = message6;
   }
   toString() {
     let cmdStr = CMD_STRING + this.command;
@@ -29115,28 +29115,28 @@ function escapeProperty(s) {
 import * as crypto2 from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
-function issueFileCommand(command, message2) {
-  const filePath = process.env[`GITHUB_${command}`];
+function issueFileCommand(command2, message6) {
+  const filePath = process.env[`GITHUB_${command2}`];
   if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command}`);
+    throw new Error(`Unable to find environment variable for file command ${command2}`);
   }
   if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message2)}${os2.EOL}`, {
+  fs.appendFileSync(filePath, `${toCommandValue(message6)}${os2.EOL}`, {
     encoding: "utf8"
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter4 = `ghadelimiter_${crypto2.randomUUID()}`;
+  const delimiter6 = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter4)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter4}"`);
+  if (key.includes(delimiter6)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter6}"`);
   }
-  if (convertedValue.includes(delimiter4)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter4}"`);
+  if (convertedValue.includes(delimiter6)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter6}"`);
   }
-  return `${key}<<${delimiter4}${os2.EOL}${convertedValue}${os2.EOL}${delimiter4}`;
+  return `${key}<<${delimiter6}${os2.EOL}${convertedValue}${os2.EOL}${delimiter6}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -29224,29 +29224,29 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var HttpCodes;
@@ -29304,39 +29304,39 @@ var RetryableHttpVerbs = ["OPTIONS", "GET", "DELETE", "HEAD"];
 var ExponentialBackoffCeiling = 10;
 var ExponentialBackoffTimeSlice = 5;
 var HttpClientError = class _HttpClientError extends Error {
-  constructor(message2, statusCode) {
-    super(message2);
+  constructor(message6, statusCode) {
+    super(message6);
     this.name = "HttpClientError";
     this.statusCode = statusCode;
     Object.setPrototypeOf(this, _HttpClientError.prototype);
   }
 };
 var HttpClientResponse = class {
-  constructor(message2) {
-    this.message = message2;
+  constructor(message6) {
+    this.message = message6;
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve5(output.toString());
+          resolve8(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve5(Buffer.concat(chunks));
+          resolve8(Buffer.concat(chunks));
         });
       }));
     });
@@ -29539,14 +29539,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve8, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve5(res);
+            resolve8(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -29789,13 +29789,13 @@ var HttpClient = class {
   _performExponentialBackoff(retryNumber) {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-      const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve5) => setTimeout(() => resolve5(), ms2));
+      const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+      return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -29803,7 +29803,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve5(response);
+          resolve8(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -29842,7 +29842,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve5(response);
+          resolve8(response);
         }
       }));
     });
@@ -29853,29 +29853,29 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var BearerCredentialHandler = class {
@@ -29906,29 +29906,29 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -30036,8 +30036,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -30133,10 +30133,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30165,9 +30165,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30178,8 +30178,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -30204,29 +30204,29 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
@@ -30328,29 +30328,29 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function rmRF(inputPath) {
@@ -30447,29 +30447,29 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var IS_WINDOWS2 = process.platform === "win32";
@@ -30483,9 +30483,9 @@ var ToolRunner = class extends events.EventEmitter {
     this.args = args || [];
     this.options = options || {};
   }
-  _debug(message2) {
+  _debug(message6) {
     if (this.options.listeners && this.options.listeners.debug) {
-      this.options.listeners.debug(message2);
+      this.options.listeners.debug(message6);
     }
   }
   _getCommandString(options, noPrefix) {
@@ -30686,7 +30686,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter6(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter6(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30697,8 +30697,8 @@ var ToolRunner = class extends events.EventEmitter {
           optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
         }
         const state3 = new ExecState(optionsNonNull, this.toolPath);
-        state3.on("debug", (message2) => {
-          this._debug(message2);
+        state3.on("debug", (message6) => {
+          this._debug(message6);
         });
         if (this.options.cwd && !(yield exists(this.options.cwd))) {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
@@ -30769,7 +30769,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve5(exitCode);
+            resolve8(exitCode);
           }
         });
         if (this.options.input) {
@@ -30856,8 +30856,8 @@ var ExecState = class _ExecState extends events.EventEmitter {
       this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
     }
   }
-  _debug(message2) {
-    this.emit("debug", message2);
+  _debug(message6) {
+    this.emit("debug", message6);
   }
   _setResult() {
     let error2;
@@ -30882,8 +30882,8 @@ var ExecState = class _ExecState extends events.EventEmitter {
       return;
     }
     if (!state3.processClosed && state3.processExited) {
-      const message2 = `The STDIO streams did not close within ${state3.delay / 1e3} seconds of the exit event from process '${state3.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-      state3._debug(message2);
+      const message6 = `The STDIO streams did not close within ${state3.delay / 1e3} seconds of the exit event from process '${state3.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+      state3._debug(message6);
     }
     state3._setResult();
   }
@@ -30892,29 +30892,29 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function exec(commandLine, args, options) {
@@ -30937,29 +30937,29 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var ExitCode;
@@ -30988,27 +30988,27 @@ function setOutput(name, value) {
   process.stdout.write(os5.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
-function setFailed(message2) {
+function setFailed(message6) {
   process.exitCode = ExitCode.Failure;
-  error(message2);
+  error(message6);
 }
 function isDebug() {
   return process.env["RUNNER_DEBUG"] === "1";
 }
-function debug(message2) {
-  issueCommand("debug", {}, message2);
+function debug(message6) {
+  issueCommand("debug", {}, message6);
 }
-function error(message2, properties2 = {}) {
-  issueCommand("error", toCommandProperties(properties2), message2 instanceof Error ? message2.toString() : message2);
+function error(message6, properties2 = {}) {
+  issueCommand("error", toCommandProperties(properties2), message6 instanceof Error ? message6.toString() : message6);
 }
-function warning(message2, properties2 = {}) {
-  issueCommand("warning", toCommandProperties(properties2), message2 instanceof Error ? message2.toString() : message2);
+function warning(message6, properties2 = {}) {
+  issueCommand("warning", toCommandProperties(properties2), message6 instanceof Error ? message6.toString() : message6);
 }
-function notice(message2, properties2 = {}) {
-  issueCommand("notice", toCommandProperties(properties2), message2 instanceof Error ? message2.toString() : message2);
+function notice(message6, properties2 = {}) {
+  issueCommand("notice", toCommandProperties(properties2), message6 instanceof Error ? message6.toString() : message6);
 }
-function info(message2) {
-  process.stdout.write(message2 + os5.EOL);
+function info(message6) {
+  process.stdout.write(message6 + os5.EOL);
 }
 function startGroup(name) {
   issue("group", name);
@@ -31031,7 +31031,7 @@ function group(name, fn) {
 
 // src/index.ts
 import { homedir as homedir2, tmpdir } from "node:os";
-import { join as join15 } from "node:path";
+import { join as join27 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31368,9 +31368,9 @@ function parseCommaParts(str2, budget) {
       return void 0;
     }
     if (!m) {
-      const tail = str2.split(",");
-      tail[0] = carry + tail[0];
-      pushAll(parts, tail);
+      const tail3 = str2.split(",");
+      tail3[0] = carry + tail3[0];
+      pushAll(parts, tail3);
       return parts;
     }
     const { pre, body: body2, post } = m;
@@ -32490,7 +32490,7 @@ var defaults = (def) => {
     defaults: (options) => orig.defaults(ext(def, options)),
     makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
     braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
-    match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
+    match: (list2, pattern, options = {}) => orig.match(list2, pattern, ext(def, options)),
     sep: orig.sep,
     GLOBSTAR
   });
@@ -32506,13 +32506,13 @@ var braceExpand = (pattern, options = {}) => {
 minimatch.braceExpand = braceExpand;
 var makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
 minimatch.makeRe = makeRe;
-var match2 = (list, pattern, options = {}) => {
+var match2 = (list2, pattern, options = {}) => {
   const mm = new Minimatch(pattern, options);
-  list = list.filter((f) => mm.match(f));
-  if (mm.options.nonull && !list.length) {
-    list.push(pattern);
+  list2 = list2.filter((f) => mm.match(f));
+  if (mm.options.nonull && !list2.length) {
+    list2.push(pattern);
   }
-  return list;
+  return list2;
 };
 minimatch.match = match2;
 var globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
@@ -32910,7 +32910,7 @@ var Minimatch = class {
   #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
     const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
     const lastgs = pattern.lastIndexOf(GLOBSTAR);
-    const [head, body2, tail] = partial ? [
+    const [head, body2, tail3] = partial ? [
       pattern.slice(patternIndex, firstgs),
       pattern.slice(firstgs + 1),
       []
@@ -32928,21 +32928,21 @@ var Minimatch = class {
       patternIndex += head.length;
     }
     let fileTailMatch = 0;
-    if (tail.length) {
-      if (tail.length + fileIndex > file.length)
+    if (tail3.length) {
+      if (tail3.length + fileIndex > file.length)
         return false;
-      let tailStart = file.length - tail.length;
-      if (this.#matchOne(file, tail, partial, tailStart, 0)) {
-        fileTailMatch = tail.length;
+      let tailStart = file.length - tail3.length;
+      if (this.#matchOne(file, tail3, partial, tailStart, 0)) {
+        fileTailMatch = tail3.length;
       } else {
-        if (file[file.length - 1] !== "" || fileIndex + tail.length === file.length) {
+        if (file[file.length - 1] !== "" || fileIndex + tail3.length === file.length) {
           return false;
         }
         tailStart--;
-        if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
+        if (!this.#matchOne(file, tail3, partial, tailStart, 0)) {
           return false;
         }
-        fileTailMatch = tail.length + 1;
+        fileTailMatch = tail3.length + 1;
       }
     }
     if (!body2.length) {
@@ -33214,8 +33214,8 @@ var Path = class {
         let remaining = itemPath;
         let dir = dirname4(remaining);
         while (dir !== remaining) {
-          const basename5 = path6.basename(remaining);
-          this.segments.unshift(basename5);
+          const basename8 = path6.basename(remaining);
+          this.segments.unshift(basename8);
           remaining = dir;
           dir = dirname4(remaining);
         }
@@ -33427,29 +33427,29 @@ var SearchState = class {
 // node_modules/@actions/glob/lib/internal-globber.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var __asyncValues = function(o) {
@@ -33460,14 +33460,14 @@ var __asyncValues = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve5, reject) {
-        v = o[n](v), settle(resolve5, reject, v.done, v.value);
+      return new Promise(function(resolve8, reject) {
+        v = o[n](v), settle(resolve8, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve5, reject, d, v) {
+  function settle(resolve8, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve5({ value: v2, done: d });
+      resolve8({ value: v2, done: d });
     }, reject);
   }
 };
@@ -33497,12 +33497,12 @@ var __asyncGenerator = function(thisArg, _arguments, generator) {
   }
   function resume(n, v) {
     try {
-      step(g[n](v));
+      step2(g[n](v));
     } catch (e) {
       settle(q[0][3], e);
     }
   }
-  function step(r) {
+  function step2(r) {
     r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r);
   }
   function fulfill(value) {
@@ -33664,29 +33664,29 @@ var DefaultGlobber = class _DefaultGlobber {
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function create(patterns, options) {
@@ -33732,29 +33732,29 @@ var CacheReadDeniedMessagePrefix = "cache read denied:";
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var __asyncValues2 = function(o) {
@@ -33765,14 +33765,14 @@ var __asyncValues2 = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve5, reject) {
-        v = o[n](v), settle(resolve5, reject, v.done, v.value);
+      return new Promise(function(resolve8, reject) {
+        v = o[n](v), settle(resolve8, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve5, reject, d, v) {
+  function settle(resolve8, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve5({ value: v2, done: d });
+      resolve8({ value: v2, done: d });
     }, reject);
   }
 };
@@ -33918,8 +33918,8 @@ import { URL as URL2 } from "url";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
 var AbortError = class extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "AbortError";
   }
 };
@@ -33928,8 +33928,8 @@ var AbortError = class extends Error {
 import { EOL as EOL6 } from "node:os";
 import util2 from "node:util";
 import process2 from "node:process";
-function log(message2, ...args) {
-  process2.stderr.write(`${util2.format(message2, ...args)}${EOL6}`);
+function log(message6, ...args) {
+  process2.stderr.write(`${util2.format(message6, ...args)}${EOL6}`);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/env.js
@@ -34195,8 +34195,8 @@ function normalizeValue(value) {
   return String(value).trim().replace(/[\r\n]/g, "");
 }
 function* headerIterator(map) {
-  for (const entry of map.values()) {
-    yield [entry.name, entry.value];
+  for (const entry2 of map.values()) {
+    yield [entry2.name, entry2.value];
   }
 }
 var HttpHeadersImpl = class {
@@ -34246,12 +34246,12 @@ var HttpHeadersImpl = class {
   toJSON(options = {}) {
     const result = {};
     if (options.preserveCase) {
-      for (const entry of this._headersMap.values()) {
-        result[entry.name] = entry.value;
+      for (const entry2 of this._headersMap.values()) {
+        result[entry2.name] = entry2.value;
       }
     } else {
-      for (const [normalizedName, entry] of this._headersMap) {
-        result[normalizedName] = entry.value;
+      for (const [normalizedName, entry2] of this._headersMap) {
+        result[normalizedName] = entry2.value;
       }
     }
     return result;
@@ -34365,12 +34365,12 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient2, request2) {
     const policies = this.getOrderedPolicies();
-    const pipeline2 = policies.reduceRight((next, policy) => {
+    const pipeline3 = policies.reduceRight((next, policy) => {
       return (req) => {
         return policy.sendRequest(req, next);
       };
     }, (req) => httpClient2.sendRequest(req));
-    return pipeline2(request2);
+    return pipeline3(request2);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -34697,8 +34697,8 @@ var RestError = class _RestError extends Error {
    * Bonus property set by the throw site.
    */
   details;
-  constructor(message2, options = {}) {
-    super(message2);
+  constructor(message6, options = {}) {
+    super(message6);
     this.name = "RestError";
     this.code = options.code;
     this.statusCode = options.statusCode;
@@ -34755,9 +34755,9 @@ function isStreamComplete(stream2) {
   if (stream2.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve5) => {
+  return new Promise((resolve8) => {
     const handler2 = () => {
-      resolve5();
+      resolve8();
       stream2.removeListener("close", handler2);
       stream2.removeListener("end", handler2);
       stream2.removeListener("error", handler2);
@@ -34912,8 +34912,8 @@ var NodeHttpClient = class {
       headers: request2.headers.toJSON({ preserveCase: true }),
       ...request2.requestOverrides
     };
-    return new Promise((resolve5, reject) => {
-      const req = isInsecure ? http2.request(options, resolve5) : https2.request(options, resolve5);
+    return new Promise((resolve8, reject) => {
+      const req = isInsecure ? http2.request(options, resolve8) : https2.request(options, resolve8);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request: request2 }));
       });
@@ -34997,7 +34997,7 @@ function getDecodedResponseStream(stream2, headers) {
   return stream2;
 }
 function streamToText(stream2) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve8, reject) => {
     const buffer3 = [];
     stream2.on("data", (chunk) => {
       if (Buffer.isBuffer(chunk)) {
@@ -35007,7 +35007,7 @@ function streamToText(stream2) {
       }
     });
     stream2.on("end", () => {
-      resolve5(Buffer.concat(buffer3).toString("utf8"));
+      resolve8(Buffer.concat(buffer3).toString("utf8"));
     });
     stream2.on("error", (e) => {
       if (e && e?.name === "AbortError") {
@@ -35102,7 +35102,7 @@ function calculateRetryDelay(retryAttempt, config) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve8, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = () => {
@@ -35125,7 +35125,7 @@ function delay(delayInMs, value, options) {
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve5(value);
+      resolve8(value);
     }, delayInMs);
     if (options?.abortSignal) {
       options.abortSignal.addEventListener("abort", onAborted);
@@ -35872,8 +35872,8 @@ function userAgentPolicy2(options = {}) {
 
 // node_modules/@azure/abort-controller/dist/esm/AbortError.js
 var AbortError2 = class extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "AbortError";
   }
 };
@@ -35881,7 +35881,7 @@ var AbortError2 = class extends Error {
 // node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 function createAbortablePromise(buildPromise, options) {
   const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve8, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -35899,7 +35899,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve5(x);
+        resolve8(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -35916,8 +35916,8 @@ var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
   let token;
   const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve5) => {
-    token = setTimeout(resolve5, timeInMs);
+  return createAbortablePromise((resolve8) => {
+    token = setTimeout(resolve8, timeInMs);
   }, {
     cleanupBeforeAbort: () => clearTimeout(token),
     abortSignal,
@@ -36330,31 +36330,31 @@ function wrapAbortSignalLikePolicy() {
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
-  const pipeline2 = createEmptyPipeline2();
+  const pipeline3 = createEmptyPipeline2();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline2.addPolicy(agentPolicy2(options.agent));
+      pipeline3.addPolicy(agentPolicy2(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline2.addPolicy(tlsPolicy2(options.tlsOptions));
+      pipeline3.addPolicy(tlsPolicy2(options.tlsOptions));
     }
-    pipeline2.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline2.addPolicy(decompressResponsePolicy2());
+    pipeline3.addPolicy(proxyPolicy2(options.proxyOptions));
+    pipeline3.addPolicy(decompressResponsePolicy2());
   }
-  pipeline2.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline2.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline2.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline2.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline2.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline2.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline2.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline3.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline3.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline3.addPolicy(userAgentPolicy2(options.userAgentOptions));
+  pipeline3.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline3.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline3.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
+  pipeline3.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline2.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline3.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline2.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline2;
+  pipeline3.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline3;
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
@@ -36678,8 +36678,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline2) {
-  return pipeline2.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline3) {
+  return pipeline3.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 
 // node_modules/@azure/core-client/dist/esm/base64.js
@@ -37763,18 +37763,18 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
 }
 async function parse(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML2) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
-    const text2 = operationResponse.bodyAsText;
+    const text3 = operationResponse.bodyAsText;
     const contentType2 = operationResponse.headers.get("Content-Type") || "";
     const contentComponents = !contentType2 ? [] : contentType2.split(";").map((component) => component.toLowerCase());
     try {
       if (contentComponents.length === 0 || contentComponents.some((component) => jsonContentTypes.indexOf(component) !== -1)) {
-        operationResponse.parsedBody = JSON.parse(text2);
+        operationResponse.parsedBody = JSON.parse(text3);
         return operationResponse;
       } else if (contentComponents.some((component) => xmlContentTypes.indexOf(component) !== -1)) {
         if (!parseXML2) {
           throw new Error("Parsing XML not supported.");
         }
-        const body2 = await parseXML2(text2, opts.xml);
+        const body2 = await parseXML2(text3, opts.xml);
         operationResponse.parsedBody = body2;
         return operationResponse;
       }
@@ -37934,18 +37934,18 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline2 = createPipelineFromOptions2(options ?? {});
+  const pipeline3 = createPipelineFromOptions2(options ?? {});
   if (options.credentialOptions) {
-    pipeline2.addPolicy(bearerTokenAuthenticationPolicy({
+    pipeline3.addPolicy(bearerTokenAuthenticationPolicy({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline2.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline2.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline3.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline3.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline2;
+  return pipeline3;
 }
 
 // node_modules/@azure/core-client/dist/esm/httpClientCache.js
@@ -38047,7 +38047,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
       let queryParameterValue = getOperationArgumentValueFromParameter(operationArguments, queryParameter, fallbackObject);
       if (queryParameterValue !== void 0 && queryParameterValue !== null || queryParameter.mapper.required) {
         queryParameterValue = operationSpec.serializer.serialize(queryParameter.mapper, queryParameterValue, getPathStringFromParameter(queryParameter));
-        const delimiter4 = queryParameter.collectionFormat ? CollectionFormatToDelimiterMap[queryParameter.collectionFormat] : "";
+        const delimiter6 = queryParameter.collectionFormat ? CollectionFormatToDelimiterMap[queryParameter.collectionFormat] : "";
         if (Array.isArray(queryParameterValue)) {
           queryParameterValue = queryParameterValue.map((item) => {
             if (item === null || item === void 0) {
@@ -38059,7 +38059,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
         if (queryParameter.collectionFormat === "Multi" && queryParameterValue.length === 0) {
           continue;
         } else if (Array.isArray(queryParameterValue) && (queryParameter.collectionFormat === "SSV" || queryParameter.collectionFormat === "TSV")) {
-          queryParameterValue = queryParameterValue.join(delimiter4);
+          queryParameterValue = queryParameterValue.join(delimiter6);
         }
         if (!queryParameter.skipEncoding) {
           if (Array.isArray(queryParameterValue)) {
@@ -38071,7 +38071,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
           }
         }
         if (Array.isArray(queryParameterValue) && (queryParameter.collectionFormat === "CSV" || queryParameter.collectionFormat === "Pipes")) {
-          queryParameterValue = queryParameterValue.join(delimiter4);
+          queryParameterValue = queryParameterValue.join(delimiter6);
         }
         result.set(queryParameter.mapper.serializedName || getPathStringFromParameter(queryParameter), queryParameterValue);
       }
@@ -38317,8 +38317,8 @@ var Constants = {
     AUTHORIZATION: "authorization"
   }
 };
-function isUuid(text2) {
-  return /^[0-9a-fA-F]{8}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{12}$/.test(text2);
+function isUuid(text3) {
+  return /^[0-9a-fA-F]{8}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{4}\b-[0-9a-fA-F]{12}$/.test(text3);
 }
 var authorizeRequestOnTenantChallenge = async (challengeOptions) => {
   const requestOptions = requestToOptions(challengeOptions.request);
@@ -39126,11 +39126,11 @@ function validateAmpersand(xmlData, i) {
   }
   return i;
 }
-function getErrorObject(code, message2, lineNumber) {
+function getErrorObject(code, message6, lineNumber) {
   return {
     err: {
       code,
-      msg: message2,
+      msg: message6,
       line: lineNumber.line || lineNumber,
       col: lineNumber.col
     }
@@ -41366,7 +41366,7 @@ var Matcher = class {
     return {
       path: this.path.map((node) => ({ ...node })),
       siblingStacks: this.siblingStacks.map((level) => level ? { counts: new Map(level.counts), total: level.total } : level),
-      keptAttrs: this._keptAttrs.map((entry) => ({ ...entry }))
+      keptAttrs: this._keptAttrs.map((entry2) => ({ ...entry2 }))
     };
   }
   /**
@@ -41377,7 +41377,7 @@ var Matcher = class {
     this._pathStringCache = null;
     this.path = snapshot2.path.map((node) => ({ ...node }));
     this.siblingStacks = snapshot2.siblingStacks.map((level) => level ? { counts: new Map(level.counts), total: level.total } : level);
-    this._keptAttrs = (snapshot2.keptAttrs || []).map((entry) => ({ ...entry }));
+    this._keptAttrs = (snapshot2.keptAttrs || []).map((entry2) => ({ ...entry2 }));
   }
   /**
    * Return the read-only {@link MatcherView} for this matcher.
@@ -42104,8 +42104,8 @@ function assertContext(context5) {
       throw new TypeError("is-unsafe: context must not be an empty array");
     }
     if (Array.isArray(context5[0])) {
-      for (const list of context5) {
-        if (!Array.isArray(list) || list.length === 0) {
+      for (const list2 of context5) {
+        if (!Array.isArray(list2) || list2.length === 0) {
           throw new TypeError(
             "is-unsafe: each context in the array must be a non-empty pattern array (PatternList)"
           );
@@ -42123,15 +42123,15 @@ function normalise(context5) {
   if (Array.isArray(context5[0])) return { lists: context5, regex: null };
   return { lists: [context5], regex: null };
 }
-function decodedCopy(value, list) {
-  if (!list.decodeEntities) return null;
+function decodedCopy(value, list2) {
+  if (!list2.decodeEntities) return null;
   const decoded = decodeEntities(value);
   return decoded === value ? null : decoded;
 }
-function matchList(value, list) {
-  const label = list.label ?? "CUSTOM";
-  const decoded = decodedCopy(value, list);
-  for (const rule of list) {
+function matchList(value, list2) {
+  const label = list2.label ?? "CUSTOM";
+  const decoded = decodedCopy(value, list2);
+  for (const rule of list2) {
     if (rule.pattern.test(value) || decoded !== null && rule.pattern.test(decoded)) {
       return { context: label, id: rule.id, description: rule.description, pattern: rule.pattern };
     }
@@ -42143,8 +42143,8 @@ function isUnsafe(value, context5) {
   assertContext(context5);
   const { lists, regex: regex2 } = normalise(context5);
   if (regex2) return regex2.test(value);
-  for (const list of lists) {
-    if (matchList(value, list) !== null) return true;
+  for (const list2 of lists) {
+    if (matchList(value, list2) !== null) return true;
   }
   return false;
 }
@@ -42808,7 +42808,7 @@ function prettify(node, options, matcher, readonlyMatcher) {
   return compress(node, options, matcher, readonlyMatcher);
 }
 function compress(arr, options, matcher, readonlyMatcher) {
-  let text2;
+  let text3;
   const compressedObj = {};
   for (let i = 0; i < arr.length; i++) {
     const tagObj = arr[i];
@@ -42821,8 +42821,8 @@ function compress(arr, options, matcher, readonlyMatcher) {
       matcher.push(property, rawAttrs);
     }
     if (property === options.textNodeName) {
-      if (text2 === void 0) text2 = tagObj[property];
-      else text2 += "" + tagObj[property];
+      if (text3 === void 0) text3 = tagObj[property];
+      else text3 += "" + tagObj[property];
     } else if (property === void 0) {
       continue;
     } else if (tagObj[property]) {
@@ -42860,9 +42860,9 @@ function compress(arr, options, matcher, readonlyMatcher) {
       }
     }
   }
-  if (typeof text2 === "string") {
-    if (text2.length > 0) compressedObj[options.textNodeName] = text2;
-  } else if (text2 !== void 0) compressedObj[options.textNodeName] = text2;
+  if (typeof text3 === "string") {
+    if (text3.length > 0) compressedObj[options.textNodeName] = text3;
+  } else if (text3 !== void 0) compressedObj[options.textNodeName] = text3;
   return compressedObj;
 }
 function propName(obj) {
@@ -43033,9 +43033,9 @@ function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qName
   }
   if (!Array.isArray(arr)) {
     if (arr !== void 0 && arr !== null) {
-      let text2 = valToStr(arr);
-      text2 = replaceEntitiesValue2(text2, options);
-      return text2;
+      let text3 = valToStr(arr);
+      text3 = replaceEntitiesValue2(text3, options);
+      return text3;
     }
     return "";
   }
@@ -44048,7 +44048,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve5, reject) => {
+    return new Promise((resolve8, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -44076,11 +44076,11 @@ var BufferScheduler = class {
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
             const buffer3 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve5).catch(reject);
+            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve8).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve5();
+            resolve8();
           }
         }
       });
@@ -44205,8 +44205,8 @@ var NativeCRC64 = (() => {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve5, reject) {
-      readyPromiseResolve = resolve5;
+    Module["ready"] = new Promise(function(resolve8, reject) {
+      readyPromiseResolve = resolve8;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
@@ -44515,9 +44515,9 @@ var NativeCRC64 = (() => {
     var wasmMemory;
     var ABORT = false;
     var EXITSTATUS;
-    function assert4(condition, text2) {
+    function assert4(condition, text3) {
       if (!condition) {
-        abort("Assertion failed" + (text2 ? ": " + text2 : ""));
+        abort("Assertion failed" + (text3 ? ": " + text3 : ""));
       }
     }
     var UTF8Decoder = typeof TextDecoder != "undefined" ? new TextDecoder("utf8") : void 0;
@@ -45624,12 +45624,12 @@ var NativeCRC64 = (() => {
           abort("invalid type for setValue: " + type);
       }
     }
-    function warnOnce(text2) {
+    function warnOnce(text3) {
       if (!warnOnce.shown) warnOnce.shown = {};
-      if (!warnOnce.shown[text2]) {
-        warnOnce.shown[text2] = 1;
-        if (ENVIRONMENT_IS_NODE) text2 = "warning: " + text2;
-        err(text2);
+      if (!warnOnce.shown[text3]) {
+        warnOnce.shown[text3] = 1;
+        if (ENVIRONMENT_IS_NODE) text3 = "warning: " + text3;
+        err(text3);
       }
     }
     function _abort() {
@@ -46578,8 +46578,8 @@ var BaseRequestPolicy = class {
    * @param logLevel - The log level of this log.
    * @param message - The message of this log.
    */
-  log(logLevel, message2) {
-    this._options.log(logLevel, message2);
+  log(logLevel, message6) {
+    this._options.log(logLevel, message6);
   }
 };
 
@@ -46776,7 +46776,7 @@ function getURLQueries(url3) {
   return queries;
 }
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve8, reject) => {
     let timeout;
     const abortHandler = () => {
       if (timeout !== void 0) {
@@ -46788,7 +46788,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve5();
+      resolve8();
     };
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -47447,9 +47447,9 @@ var StorageRetryPolicy = class extends BaseRequestPolicy {
    * @param attempt -           How many retries has been attempted to performed, starting from 1, which includes
    *                                   the attempt will be performed by this method call.
    */
-  async attemptSendRequest(request2, secondaryHas404, attempt) {
+  async attemptSendRequest(request2, secondaryHas404, attempt2) {
     const newRequest = request2.clone();
-    const isPrimaryRetry = secondaryHas404 || !this.retryOptions.secondaryHost || !(request2.method === "GET" || request2.method === "HEAD" || request2.method === "OPTIONS") || attempt % 2 === 1;
+    const isPrimaryRetry = secondaryHas404 || !this.retryOptions.secondaryHost || !(request2.method === "GET" || request2.method === "HEAD" || request2.method === "OPTIONS") || attempt2 % 2 === 1;
     if (!isPrimaryRetry) {
       newRequest.url = setURLHost(newRequest.url, this.retryOptions.secondaryHost);
     }
@@ -47458,20 +47458,20 @@ var StorageRetryPolicy = class extends BaseRequestPolicy {
     }
     let response;
     try {
-      logger6.info(`RetryPolicy: =====> Try=${attempt} ${isPrimaryRetry ? "Primary" : "Secondary"}`);
+      logger6.info(`RetryPolicy: =====> Try=${attempt2} ${isPrimaryRetry ? "Primary" : "Secondary"}`);
       response = await this._nextPolicy.sendRequest(newRequest);
-      if (!this.shouldRetry(isPrimaryRetry, attempt, response)) {
+      if (!this.shouldRetry(isPrimaryRetry, attempt2, response)) {
         return response;
       }
       secondaryHas404 = secondaryHas404 || !isPrimaryRetry && response.status === 404;
     } catch (err) {
       logger6.error(`RetryPolicy: Caught error, message: ${err.message}, code: ${err.code}`);
-      if (!this.shouldRetry(isPrimaryRetry, attempt, response, err)) {
+      if (!this.shouldRetry(isPrimaryRetry, attempt2, response, err)) {
         throw err;
       }
     }
-    await this.delay(isPrimaryRetry, attempt, request2.abortSignal);
-    return this.attemptSendRequest(request2, secondaryHas404, ++attempt);
+    await this.delay(isPrimaryRetry, attempt2, request2.abortSignal);
+    return this.attemptSendRequest(request2, secondaryHas404, ++attempt2);
   }
   /**
    * Decide whether to retry according to last HTTP response and retry counters.
@@ -47481,9 +47481,9 @@ var StorageRetryPolicy = class extends BaseRequestPolicy {
    * @param response -
    * @param err -
    */
-  shouldRetry(isPrimaryRetry, attempt, response, err) {
-    if (attempt >= this.retryOptions.maxTries) {
-      logger6.info(`RetryPolicy: Attempt(s) ${attempt} >= maxTries ${this.retryOptions.maxTries}, no further try.`);
+  shouldRetry(isPrimaryRetry, attempt2, response, err) {
+    if (attempt2 >= this.retryOptions.maxTries) {
+      logger6.info(`RetryPolicy: Attempt(s) ${attempt2} >= maxTries ${this.retryOptions.maxTries}, no further try.`);
       return false;
     }
     const retriableErrors2 = [
@@ -47543,12 +47543,12 @@ var StorageRetryPolicy = class extends BaseRequestPolicy {
    * @param attempt -
    * @param abortSignal -
    */
-  async delay(isPrimaryRetry, attempt, abortSignal) {
+  async delay(isPrimaryRetry, attempt2, abortSignal) {
     let delayTimeInMs = 0;
     if (isPrimaryRetry) {
       switch (this.retryOptions.retryPolicyType) {
         case StorageRetryPolicyType.EXPONENTIAL:
-          delayTimeInMs = Math.min((Math.pow(2, attempt - 1) - 1) * this.retryOptions.retryDelayInMs, this.retryOptions.maxRetryDelayInMs);
+          delayTimeInMs = Math.min((Math.pow(2, attempt2 - 1) - 1) * this.retryOptions.retryDelayInMs, this.retryOptions.maxRetryDelayInMs);
           break;
         case StorageRetryPolicyType.FIXED:
           delayTimeInMs = this.retryOptions.retryDelayInMs;
@@ -47641,9 +47641,9 @@ function storageRetryPolicy(options = {}) {
   const maxRetryDelayInMs = options.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS2.maxRetryDelayInMs;
   const secondaryHost = options.secondaryHost ?? DEFAULT_RETRY_OPTIONS2.secondaryHost;
   const tryTimeoutInMs = options.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS2.tryTimeoutInMs;
-  function shouldRetry({ isPrimaryRetry, attempt, response, error: error2 }) {
-    if (attempt >= maxTries) {
-      logger6.info(`RetryPolicy: Attempt(s) ${attempt} >= maxTries ${maxTries}, no further try.`);
+  function shouldRetry({ isPrimaryRetry, attempt: attempt2, response, error: error2 }) {
+    if (attempt2 >= maxTries) {
+      logger6.info(`RetryPolicy: Attempt(s) ${attempt2} >= maxTries ${maxTries}, no further try.`);
       return false;
     }
     if (error2) {
@@ -47684,12 +47684,12 @@ function storageRetryPolicy(options = {}) {
     }
     return false;
   }
-  function calculateDelay(isPrimaryRetry, attempt) {
+  function calculateDelay(isPrimaryRetry, attempt2) {
     let delayTimeInMs = 0;
     if (isPrimaryRetry) {
       switch (retryPolicyType) {
         case StorageRetryPolicyType.EXPONENTIAL:
-          delayTimeInMs = Math.min((Math.pow(2, attempt - 1) - 1) * retryDelayInMs, maxRetryDelayInMs);
+          delayTimeInMs = Math.min((Math.pow(2, attempt2 - 1) - 1) * retryDelayInMs, maxRetryDelayInMs);
           break;
         case StorageRetryPolicyType.FIXED:
           delayTimeInMs = retryDelayInMs;
@@ -47710,17 +47710,17 @@ function storageRetryPolicy(options = {}) {
       const primaryUrl = request2.url;
       const secondaryUrl = secondaryHost ? setURLHost(request2.url, secondaryHost) : void 0;
       let secondaryHas404 = false;
-      let attempt = 1;
+      let attempt2 = 1;
       let retryAgain = true;
       let response;
       let error2;
       while (retryAgain) {
-        const isPrimaryRetry = secondaryHas404 || !secondaryUrl || !["GET", "HEAD", "OPTIONS"].includes(request2.method) || attempt % 2 === 1;
+        const isPrimaryRetry = secondaryHas404 || !secondaryUrl || !["GET", "HEAD", "OPTIONS"].includes(request2.method) || attempt2 % 2 === 1;
         request2.url = isPrimaryRetry ? primaryUrl : secondaryUrl;
         response = void 0;
         error2 = void 0;
         try {
-          logger6.info(`RetryPolicy: =====> Try=${attempt} ${isPrimaryRetry ? "Primary" : "Secondary"}`);
+          logger6.info(`RetryPolicy: =====> Try=${attempt2} ${isPrimaryRetry ? "Primary" : "Secondary"}`);
           response = await next(request2);
           secondaryHas404 = secondaryHas404 || !isPrimaryRetry && response.status === 404;
         } catch (e) {
@@ -47732,11 +47732,11 @@ function storageRetryPolicy(options = {}) {
             throw e;
           }
         }
-        retryAgain = shouldRetry({ isPrimaryRetry, attempt, response, error: error2 });
+        retryAgain = shouldRetry({ isPrimaryRetry, attempt: attempt2, response, error: error2 });
         if (retryAgain) {
-          await delay3(calculateDelay(isPrimaryRetry, attempt), request2.abortSignal, RETRY_ABORT_ERROR2);
+          await delay3(calculateDelay(isPrimaryRetry, attempt2), request2.abortSignal, RETRY_ABORT_ERROR2);
         }
-        attempt++;
+        attempt2++;
       }
       if (response) {
         return response;
@@ -48078,11 +48078,11 @@ var PathStylePorts2 = [
 ];
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline2) {
-  if (!pipeline2 || typeof pipeline2 !== "object") {
+function isPipelineLike(pipeline3) {
+  if (!pipeline3 || typeof pipeline3 !== "object") {
     return false;
   }
-  const castPipeline = pipeline2;
+  const castPipeline = pipeline3;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 var Pipeline = class {
@@ -48121,11 +48121,11 @@ function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline2 = new Pipeline([], pipelineOptions);
-  pipeline2._credential = credential;
-  return pipeline2;
+  const pipeline3 = new Pipeline([], pipelineOptions);
+  pipeline3._credential = credential;
+  return pipeline3;
 }
-function processDownlevelPipeline(pipeline2) {
+function processDownlevelPipeline(pipeline3) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -48135,8 +48135,8 @@ function processDownlevelPipeline(pipeline2) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline2.factories.length) {
-    const novelFactories = pipeline2.factories.filter((factory) => {
+  if (pipeline3.factories.length) {
+    const novelFactories = pipeline3.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -48149,14 +48149,14 @@ function processDownlevelPipeline(pipeline2) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline2) {
-  const { httpClient: v1Client, ...restOptions } = pipeline2.options;
-  let httpClient2 = pipeline2._coreHttpClient;
+function getCoreClientOptions(pipeline3) {
+  const { httpClient: v1Client, ...restOptions } = pipeline3.options;
+  let httpClient2 = pipeline3._coreHttpClient;
   if (!httpClient2) {
     httpClient2 = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline2._coreHttpClient = httpClient2;
+    pipeline3._coreHttpClient = httpClient2;
   }
-  let corePipeline = pipeline2._corePipeline;
+  let corePipeline = pipeline3._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION4}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -48197,11 +48197,11 @@ function getCoreClientOptions(pipeline2) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline2);
+    const downlevelResults = processDownlevelPipeline(pipeline3);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline2);
+    const credential = getCredentialFromPipeline(pipeline3);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -48214,7 +48214,7 @@ function getCoreClientOptions(pipeline2) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline2._corePipeline = corePipeline;
+    pipeline3._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -48223,12 +48223,12 @@ function getCoreClientOptions(pipeline2) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline2) {
-  if (pipeline2._credential) {
-    return pipeline2._credential;
+function getCredentialFromPipeline(pipeline3) {
+  if (pipeline3._credential) {
+    return pipeline3._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline2.factories) {
+  for (const factory of pipeline3.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -59079,8 +59079,8 @@ var ContainerImpl = class {
    *                  character or a string.
    * @param options The options parameters.
    */
-  listBlobHierarchySegment(delimiter4, options) {
-    return this.client.sendOperationRequest({ delimiter: delimiter4, options }, listBlobHierarchySegmentOperationSpec);
+  listBlobHierarchySegment(delimiter6, options) {
+    return this.client.sendOperationRequest({ delimiter: delimiter6, options }, listBlobHierarchySegmentOperationSpec);
   }
   /**
    * Returns the sku name and account kind
@@ -61832,8 +61832,8 @@ function extractConnectionStringParts(connectionString) {
     return { kind: "SASConnString", url: blobEndpoint, accountName, accountSas };
   }
 }
-function escape2(text2) {
-  return encodeURIComponent(text2).replace(/%2F/g, "/").replace(/'/g, "%27").replace(/\+/g, "%20").replace(/%25/g, "%");
+function escape2(text3) {
+  return encodeURIComponent(text3).replace(/%2F/g, "/").replace(/'/g, "%27").replace(/\+/g, "%20").replace(/%25/g, "%");
 }
 function appendToURLPath(url3, name) {
   const urlParsed = new URL(url3);
@@ -62138,13 +62138,13 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url3, pipeline2) {
+  constructor(url3, pipeline3) {
     this.url = escapeURLPath(url3);
     this.accountName = getAccountNameFromUrl(url3);
-    this.pipeline = pipeline2;
-    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline2));
+    this.pipeline = pipeline3;
+    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline3));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-    this.credential = getCredentialFromPipeline(pipeline2);
+    this.credential = getCredentialFromPipeline(pipeline3);
     const storageClientContext = this.storageClientContext;
     storageClientContext.requestContentType = void 0;
   }
@@ -64394,14 +64394,14 @@ var AvroRecordType = class extends AvroType {
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
   async read(stream2, options = {}) {
-    const record = {};
-    record["$schema"] = this._name;
+    const record2 = {};
+    record2["$schema"] = this._name;
     for (const key in this._fields) {
       if (Object.prototype.hasOwnProperty.call(this._fields, key)) {
-        record[key] = await this._fields[key].read(stream2, options);
+        record2[key] = await this._fields[key].read(stream2, options);
       }
     }
-    return record;
+    return record2;
   }
 };
 
@@ -64563,7 +64563,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve8, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -64578,7 +64578,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve5(this.toUint8Array(callbackChunk));
+            resolve8(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -65140,15 +65140,15 @@ var logger7 = createClientLogger2("core-lro");
 
 // node_modules/@azure/core-lro/dist/esm/legacy/poller.js
 var PollerStoppedError = class _PollerStoppedError extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "PollerStoppedError";
     Object.setPrototypeOf(this, _PollerStoppedError.prototype);
   }
 };
 var PollerCancelledError = class _PollerCancelledError extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "PollerCancelledError";
     Object.setPrototypeOf(this, _PollerCancelledError.prototype);
   }
@@ -65224,8 +65224,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve5, reject) => {
-      this.resolve = resolve5;
+    this.promise = new Promise((resolve8, reject) => {
+      this.resolve = resolve8;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -65630,8 +65630,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve5, reject) => {
-      this.emitter.on("finish", resolve5);
+    return new Promise((resolve8, reject) => {
+      this.emitter.on("finish", resolve8);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -65678,12 +65678,12 @@ import util3 from "node:util";
 async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   let pos = 0;
   const count2 = end - offset;
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve8, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream2.on("readable", () => {
       if (pos >= count2) {
         clearTimeout(timeout);
-        resolve5();
+        resolve8();
         return;
       }
       let chunk = stream2.read();
@@ -65702,7 +65702,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
       if (pos < count2) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count2}`));
       }
-      resolve5();
+      resolve8();
     });
     stream2.on("error", (msg) => {
       clearTimeout(timeout);
@@ -65711,7 +65711,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve8, reject) => {
     const ws = fs5.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
@@ -65719,7 +65719,7 @@ async function readStreamToLocalFile(rs, file) {
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve5);
+    ws.on("close", resolve8);
     rs.pipe(ws);
   });
 }
@@ -65750,21 +65750,21 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   }
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     options = options || {};
-    let pipeline2;
+    let pipeline3;
     let url3;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -65776,20 +65776,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline2);
+    super(url3, pipeline3);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -66631,7 +66631,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve5) => {
+    return new Promise((resolve8) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -66642,7 +66642,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve5(appendToURLQuery(this.url, sas));
+      resolve8(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -66681,7 +66681,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve5) => {
+    return new Promise((resolve8) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -66689,7 +66689,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve5(appendToURLQuery(this.url, sas));
+      resolve8(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -66776,19 +66776,19 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    */
   appendBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline3;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -66800,20 +66800,20 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline2);
+    super(url3, pipeline3);
     this.appendBlobContext = this.storageClientContext.appendBlob;
   }
   /**
@@ -67048,22 +67048,22 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    */
   blockBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline3;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -67075,20 +67075,20 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline2);
+    super(url3, pipeline3);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
   }
@@ -67659,19 +67659,19 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    */
   pageBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline3;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -67683,20 +67683,20 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline2);
+    super(url3, pipeline3);
     this.pageBlobContext = this.storageClientContext.pageBlob;
   }
   /**
@@ -68398,16 +68398,16 @@ var KnownEncryptionAlgorithmType2;
 
 // node_modules/@actions/cache/lib/internal/shared/errors.js
 var InvalidResponseError = class extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "InvalidResponseError";
   }
 };
 var NetworkError = class extends Error {
   constructor(code) {
-    const message2 = `Unable to make request: ${code}
+    const message6 = `Unable to make request: ${code}
 If you are using self-hosted runners, please make sure your runner has access to all GitHub endpoints: https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#communication-between-self-hosted-runners-and-github`;
-    super(message2);
+    super(message6);
     this.code = code;
     this.name = "NetworkError";
   }
@@ -68425,9 +68425,9 @@ NetworkError.isNetworkErrorCode = (code) => {
 };
 var UsageError = class extends Error {
   constructor() {
-    const message2 = `Cache storage quota has been hit. Unable to upload any new cache entries.
+    const message6 = `Cache storage quota has been hit. Unable to upload any new cache entries.
 More info on storage limits: https://docs.github.com/en/billing/managing-billing-for-github-actions/about-billing-for-github-actions#calculating-minute-and-storage-spending`;
-    super(message2);
+    super(message6);
     this.name = "UsageError";
   }
 };
@@ -68437,8 +68437,8 @@ UsageError.isUsageErrorMessage = (msg) => {
   return msg.includes("insufficient usage");
 };
 var RateLimitError = class extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "RateLimitError";
   }
 };
@@ -68446,29 +68446,29 @@ var RateLimitError = class extends Error {
 // node_modules/@actions/cache/lib/internal/uploadUtils.js
 var __awaiter12 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var UploadProgress = class {
@@ -68590,29 +68590,29 @@ import * as util4 from "util";
 // node_modules/@actions/cache/lib/internal/requestUtils.js
 var __awaiter13 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function isSuccessStatusCode(statusCode) {
@@ -68638,16 +68638,16 @@ function isRetryableStatusCode(statusCode) {
   ];
   return retryableStatusCodes.includes(statusCode);
 }
-function sleep(milliseconds) {
+function sleep(milliseconds2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    return new Promise((resolve5) => setTimeout(resolve5, milliseconds));
+    return new Promise((resolve8) => setTimeout(resolve8, milliseconds2));
   });
 }
 function retry(name_1, method_1, getStatusCode_1) {
   return __awaiter13(this, arguments, void 0, function* (name, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
     let errorMessage2 = "";
-    let attempt = 1;
-    while (attempt <= maxAttempts) {
+    let attempt2 = 1;
+    while (attempt2 <= maxAttempts) {
       let response = void 0;
       let statusCode = void 0;
       let isRetryable = false;
@@ -68670,13 +68670,13 @@ function retry(name_1, method_1, getStatusCode_1) {
         isRetryable = isRetryableStatusCode(statusCode);
         errorMessage2 = `Cache service responded with ${statusCode}`;
       }
-      debug(`${name} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage2}`);
+      debug(`${name} - Attempt ${attempt2} of ${maxAttempts} failed with error: ${errorMessage2}`);
       if (!isRetryable) {
         debug(`${name} - Error is not retryable`);
         break;
       }
       yield sleep(delay4);
-      attempt++;
+      attempt2++;
     }
     throw Error(`${name} failed: ${errorMessage2}`);
   });
@@ -68715,35 +68715,35 @@ function retryHttpClientResponse(name_1, method_1) {
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
 var __awaiter14 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function pipeResponseToStream(response, output) {
   return __awaiter14(this, void 0, void 0, function* () {
-    const pipeline2 = util4.promisify(stream.pipeline);
-    yield pipeline2(response.message, output);
+    const pipeline3 = util4.promisify(stream.pipeline);
+    yield pipeline3(response.message, output);
   });
 }
 var DownloadProgress = class {
@@ -69014,8 +69014,8 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
 }
 var promiseWithTimeout = (timeoutMs, promise) => __awaiter14(void 0, void 0, void 0, function* () {
   let timeoutHandle;
-  const timeoutPromise = new Promise((resolve5) => {
-    timeoutHandle = setTimeout(() => resolve5("timeout"), timeoutMs);
+  const timeoutPromise = new Promise((resolve8) => {
+    timeoutHandle = setTimeout(() => resolve8("timeout"), timeoutMs);
   });
   return Promise.race([promise, timeoutPromise]).then((result) => {
     clearTimeout(timeoutHandle);
@@ -69139,29 +69139,29 @@ function getUserAgentString2() {
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 var __awaiter15 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function getCacheApiUrl(resource) {
@@ -69398,24 +69398,24 @@ var CacheScope$Type = class extends import_runtime5.MessageType {
     ]);
   }
   create(value) {
-    const message2 = { scope: "", permission: "0" };
-    globalThis.Object.defineProperty(message2, import_runtime4.MESSAGE_TYPE, { enumerable: false, value: this });
+    const message6 = { scope: "", permission: "0" };
+    globalThis.Object.defineProperty(message6, import_runtime4.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime3.reflectionMergePartial)(this, message2, value);
-    return message2;
+      (0, import_runtime3.reflectionMergePartial)(this, message6, value);
+    return message6;
   }
   internalBinaryRead(reader, length, options, target) {
-    let message2 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
+    let message6 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* string scope */
         1:
-          message2.scope = reader.string();
+          message6.scope = reader.string();
           break;
         case /* int64 permission */
         2:
-          message2.permission = reader.int64().toString();
+          message6.permission = reader.int64().toString();
           break;
         default:
           let u = options.readUnknownField;
@@ -69423,19 +69423,19 @@ var CacheScope$Type = class extends import_runtime5.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime2.UnknownFieldHandler.onRead : u)(this.typeName, message2, fieldNo, wireType, d);
+            (u === true ? import_runtime2.UnknownFieldHandler.onRead : u)(this.typeName, message6, fieldNo, wireType, d);
       }
     }
-    return message2;
+    return message6;
   }
-  internalBinaryWrite(message2, writer, options) {
-    if (message2.scope !== "")
-      writer.tag(1, import_runtime.WireType.LengthDelimited).string(message2.scope);
-    if (message2.permission !== "0")
-      writer.tag(2, import_runtime.WireType.Varint).int64(message2.permission);
+  internalBinaryWrite(message6, writer, options) {
+    if (message6.scope !== "")
+      writer.tag(1, import_runtime.WireType.LengthDelimited).string(message6.scope);
+    if (message6.permission !== "0")
+      writer.tag(2, import_runtime.WireType.Varint).int64(message6.permission);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime2.UnknownFieldHandler.onWrite : u)(this.typeName, message2, writer);
+      (u == true ? import_runtime2.UnknownFieldHandler.onWrite : u)(this.typeName, message6, writer);
     return writer;
   }
 };
@@ -69456,24 +69456,24 @@ var CacheMetadata$Type = class extends import_runtime10.MessageType {
     ]);
   }
   create(value) {
-    const message2 = { repositoryId: "0", scope: [] };
-    globalThis.Object.defineProperty(message2, import_runtime9.MESSAGE_TYPE, { enumerable: false, value: this });
+    const message6 = { repositoryId: "0", scope: [] };
+    globalThis.Object.defineProperty(message6, import_runtime9.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime8.reflectionMergePartial)(this, message2, value);
-    return message2;
+      (0, import_runtime8.reflectionMergePartial)(this, message6, value);
+    return message6;
   }
   internalBinaryRead(reader, length, options, target) {
-    let message2 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
+    let message6 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* int64 repository_id */
         1:
-          message2.repositoryId = reader.int64().toString();
+          message6.repositoryId = reader.int64().toString();
           break;
         case /* repeated github.actions.results.entities.v1.CacheScope scope */
         2:
-          message2.scope.push(CacheScope.internalBinaryRead(reader, reader.uint32(), options));
+          message6.scope.push(CacheScope.internalBinaryRead(reader, reader.uint32(), options));
           break;
         default:
           let u = options.readUnknownField;
@@ -69481,19 +69481,19 @@ var CacheMetadata$Type = class extends import_runtime10.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime7.UnknownFieldHandler.onRead : u)(this.typeName, message2, fieldNo, wireType, d);
+            (u === true ? import_runtime7.UnknownFieldHandler.onRead : u)(this.typeName, message6, fieldNo, wireType, d);
       }
     }
-    return message2;
+    return message6;
   }
-  internalBinaryWrite(message2, writer, options) {
-    if (message2.repositoryId !== "0")
-      writer.tag(1, import_runtime6.WireType.Varint).int64(message2.repositoryId);
-    for (let i = 0; i < message2.scope.length; i++)
-      CacheScope.internalBinaryWrite(message2.scope[i], writer.tag(2, import_runtime6.WireType.LengthDelimited).fork(), options).join();
+  internalBinaryWrite(message6, writer, options) {
+    if (message6.repositoryId !== "0")
+      writer.tag(1, import_runtime6.WireType.Varint).int64(message6.repositoryId);
+    for (let i = 0; i < message6.scope.length; i++)
+      CacheScope.internalBinaryWrite(message6.scope[i], writer.tag(2, import_runtime6.WireType.LengthDelimited).fork(), options).join();
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime7.UnknownFieldHandler.onWrite : u)(this.typeName, message2, writer);
+      (u == true ? import_runtime7.UnknownFieldHandler.onWrite : u)(this.typeName, message6, writer);
     return writer;
   }
 };
@@ -69521,28 +69521,28 @@ var CreateCacheEntryRequest$Type = class extends import_runtime15.MessageType {
     ]);
   }
   create(value) {
-    const message2 = { key: "", version: "" };
-    globalThis.Object.defineProperty(message2, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    const message6 = { key: "", version: "" };
+    globalThis.Object.defineProperty(message6, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message2, value);
-    return message2;
+      (0, import_runtime13.reflectionMergePartial)(this, message6, value);
+    return message6;
   }
   internalBinaryRead(reader, length, options, target) {
-    let message2 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
+    let message6 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* github.actions.results.entities.v1.CacheMetadata metadata */
         1:
-          message2.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message2.metadata);
+          message6.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message6.metadata);
           break;
         case /* string key */
         2:
-          message2.key = reader.string();
+          message6.key = reader.string();
           break;
         case /* string version */
         3:
-          message2.version = reader.string();
+          message6.version = reader.string();
           break;
         default:
           let u = options.readUnknownField;
@@ -69550,21 +69550,21 @@ var CreateCacheEntryRequest$Type = class extends import_runtime15.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message2, fieldNo, wireType, d);
+            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message6, fieldNo, wireType, d);
       }
     }
-    return message2;
+    return message6;
   }
-  internalBinaryWrite(message2, writer, options) {
-    if (message2.metadata)
-      CacheMetadata.internalBinaryWrite(message2.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
-    if (message2.key !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message2.key);
-    if (message2.version !== "")
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message2.version);
+  internalBinaryWrite(message6, writer, options) {
+    if (message6.metadata)
+      CacheMetadata.internalBinaryWrite(message6.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
+    if (message6.key !== "")
+      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message6.key);
+    if (message6.version !== "")
+      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message6.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message2, writer);
+      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message6, writer);
     return writer;
   }
 };
@@ -69596,28 +69596,28 @@ var CreateCacheEntryResponse$Type = class extends import_runtime15.MessageType {
     ]);
   }
   create(value) {
-    const message2 = { ok: false, signedUploadUrl: "", message: "" };
-    globalThis.Object.defineProperty(message2, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    const message6 = { ok: false, signedUploadUrl: "", message: "" };
+    globalThis.Object.defineProperty(message6, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message2, value);
-    return message2;
+      (0, import_runtime13.reflectionMergePartial)(this, message6, value);
+    return message6;
   }
   internalBinaryRead(reader, length, options, target) {
-    let message2 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
+    let message6 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* bool ok */
         1:
-          message2.ok = reader.bool();
+          message6.ok = reader.bool();
           break;
         case /* string signed_upload_url */
         2:
-          message2.signedUploadUrl = reader.string();
+          message6.signedUploadUrl = reader.string();
           break;
         case /* string message */
         3:
-          message2.message = reader.string();
+          message6.message = reader.string();
           break;
         default:
           let u = options.readUnknownField;
@@ -69625,21 +69625,21 @@ var CreateCacheEntryResponse$Type = class extends import_runtime15.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message2, fieldNo, wireType, d);
+            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message6, fieldNo, wireType, d);
       }
     }
-    return message2;
+    return message6;
   }
-  internalBinaryWrite(message2, writer, options) {
-    if (message2.ok !== false)
-      writer.tag(1, import_runtime11.WireType.Varint).bool(message2.ok);
-    if (message2.signedUploadUrl !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message2.signedUploadUrl);
-    if (message2.message !== "")
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message2.message);
+  internalBinaryWrite(message6, writer, options) {
+    if (message6.ok !== false)
+      writer.tag(1, import_runtime11.WireType.Varint).bool(message6.ok);
+    if (message6.signedUploadUrl !== "")
+      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message6.signedUploadUrl);
+    if (message6.message !== "")
+      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message6.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message2, writer);
+      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message6, writer);
     return writer;
   }
 };
@@ -69672,32 +69672,32 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime15.Messag
     ]);
   }
   create(value) {
-    const message2 = { key: "", sizeBytes: "0", version: "" };
-    globalThis.Object.defineProperty(message2, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    const message6 = { key: "", sizeBytes: "0", version: "" };
+    globalThis.Object.defineProperty(message6, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message2, value);
-    return message2;
+      (0, import_runtime13.reflectionMergePartial)(this, message6, value);
+    return message6;
   }
   internalBinaryRead(reader, length, options, target) {
-    let message2 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
+    let message6 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* github.actions.results.entities.v1.CacheMetadata metadata */
         1:
-          message2.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message2.metadata);
+          message6.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message6.metadata);
           break;
         case /* string key */
         2:
-          message2.key = reader.string();
+          message6.key = reader.string();
           break;
         case /* int64 size_bytes */
         3:
-          message2.sizeBytes = reader.int64().toString();
+          message6.sizeBytes = reader.int64().toString();
           break;
         case /* string version */
         4:
-          message2.version = reader.string();
+          message6.version = reader.string();
           break;
         default:
           let u = options.readUnknownField;
@@ -69705,23 +69705,23 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime15.Messag
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message2, fieldNo, wireType, d);
+            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message6, fieldNo, wireType, d);
       }
     }
-    return message2;
+    return message6;
   }
-  internalBinaryWrite(message2, writer, options) {
-    if (message2.metadata)
-      CacheMetadata.internalBinaryWrite(message2.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
-    if (message2.key !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message2.key);
-    if (message2.sizeBytes !== "0")
-      writer.tag(3, import_runtime11.WireType.Varint).int64(message2.sizeBytes);
-    if (message2.version !== "")
-      writer.tag(4, import_runtime11.WireType.LengthDelimited).string(message2.version);
+  internalBinaryWrite(message6, writer, options) {
+    if (message6.metadata)
+      CacheMetadata.internalBinaryWrite(message6.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
+    if (message6.key !== "")
+      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message6.key);
+    if (message6.sizeBytes !== "0")
+      writer.tag(3, import_runtime11.WireType.Varint).int64(message6.sizeBytes);
+    if (message6.version !== "")
+      writer.tag(4, import_runtime11.WireType.LengthDelimited).string(message6.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message2, writer);
+      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message6, writer);
     return writer;
   }
 };
@@ -69753,28 +69753,28 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime15.Messa
     ]);
   }
   create(value) {
-    const message2 = { ok: false, entryId: "0", message: "" };
-    globalThis.Object.defineProperty(message2, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    const message6 = { ok: false, entryId: "0", message: "" };
+    globalThis.Object.defineProperty(message6, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message2, value);
-    return message2;
+      (0, import_runtime13.reflectionMergePartial)(this, message6, value);
+    return message6;
   }
   internalBinaryRead(reader, length, options, target) {
-    let message2 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
+    let message6 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* bool ok */
         1:
-          message2.ok = reader.bool();
+          message6.ok = reader.bool();
           break;
         case /* int64 entry_id */
         2:
-          message2.entryId = reader.int64().toString();
+          message6.entryId = reader.int64().toString();
           break;
         case /* string message */
         3:
-          message2.message = reader.string();
+          message6.message = reader.string();
           break;
         default:
           let u = options.readUnknownField;
@@ -69782,21 +69782,21 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime15.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message2, fieldNo, wireType, d);
+            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message6, fieldNo, wireType, d);
       }
     }
-    return message2;
+    return message6;
   }
-  internalBinaryWrite(message2, writer, options) {
-    if (message2.ok !== false)
-      writer.tag(1, import_runtime11.WireType.Varint).bool(message2.ok);
-    if (message2.entryId !== "0")
-      writer.tag(2, import_runtime11.WireType.Varint).int64(message2.entryId);
-    if (message2.message !== "")
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message2.message);
+  internalBinaryWrite(message6, writer, options) {
+    if (message6.ok !== false)
+      writer.tag(1, import_runtime11.WireType.Varint).bool(message6.ok);
+    if (message6.entryId !== "0")
+      writer.tag(2, import_runtime11.WireType.Varint).int64(message6.entryId);
+    if (message6.message !== "")
+      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message6.message);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message2, writer);
+      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message6, writer);
     return writer;
   }
 };
@@ -69830,32 +69830,32 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime15.Messag
     ]);
   }
   create(value) {
-    const message2 = { key: "", restoreKeys: [], version: "" };
-    globalThis.Object.defineProperty(message2, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    const message6 = { key: "", restoreKeys: [], version: "" };
+    globalThis.Object.defineProperty(message6, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message2, value);
-    return message2;
+      (0, import_runtime13.reflectionMergePartial)(this, message6, value);
+    return message6;
   }
   internalBinaryRead(reader, length, options, target) {
-    let message2 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
+    let message6 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* github.actions.results.entities.v1.CacheMetadata metadata */
         1:
-          message2.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message2.metadata);
+          message6.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message6.metadata);
           break;
         case /* string key */
         2:
-          message2.key = reader.string();
+          message6.key = reader.string();
           break;
         case /* repeated string restore_keys */
         3:
-          message2.restoreKeys.push(reader.string());
+          message6.restoreKeys.push(reader.string());
           break;
         case /* string version */
         4:
-          message2.version = reader.string();
+          message6.version = reader.string();
           break;
         default:
           let u = options.readUnknownField;
@@ -69863,23 +69863,23 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime15.Messag
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message2, fieldNo, wireType, d);
+            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message6, fieldNo, wireType, d);
       }
     }
-    return message2;
+    return message6;
   }
-  internalBinaryWrite(message2, writer, options) {
-    if (message2.metadata)
-      CacheMetadata.internalBinaryWrite(message2.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
-    if (message2.key !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message2.key);
-    for (let i = 0; i < message2.restoreKeys.length; i++)
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message2.restoreKeys[i]);
-    if (message2.version !== "")
-      writer.tag(4, import_runtime11.WireType.LengthDelimited).string(message2.version);
+  internalBinaryWrite(message6, writer, options) {
+    if (message6.metadata)
+      CacheMetadata.internalBinaryWrite(message6.metadata, writer.tag(1, import_runtime11.WireType.LengthDelimited).fork(), options).join();
+    if (message6.key !== "")
+      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message6.key);
+    for (let i = 0; i < message6.restoreKeys.length; i++)
+      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message6.restoreKeys[i]);
+    if (message6.version !== "")
+      writer.tag(4, import_runtime11.WireType.LengthDelimited).string(message6.version);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message2, writer);
+      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message6, writer);
     return writer;
   }
 };
@@ -69911,28 +69911,28 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime15.Messa
     ]);
   }
   create(value) {
-    const message2 = { ok: false, signedDownloadUrl: "", matchedKey: "" };
-    globalThis.Object.defineProperty(message2, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
+    const message6 = { ok: false, signedDownloadUrl: "", matchedKey: "" };
+    globalThis.Object.defineProperty(message6, import_runtime14.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime13.reflectionMergePartial)(this, message2, value);
-    return message2;
+      (0, import_runtime13.reflectionMergePartial)(this, message6, value);
+    return message6;
   }
   internalBinaryRead(reader, length, options, target) {
-    let message2 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
+    let message6 = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* bool ok */
         1:
-          message2.ok = reader.bool();
+          message6.ok = reader.bool();
           break;
         case /* string signed_download_url */
         2:
-          message2.signedDownloadUrl = reader.string();
+          message6.signedDownloadUrl = reader.string();
           break;
         case /* string matched_key */
         3:
-          message2.matchedKey = reader.string();
+          message6.matchedKey = reader.string();
           break;
         default:
           let u = options.readUnknownField;
@@ -69940,21 +69940,21 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime15.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u !== false)
-            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message2, fieldNo, wireType, d);
+            (u === true ? import_runtime12.UnknownFieldHandler.onRead : u)(this.typeName, message6, fieldNo, wireType, d);
       }
     }
-    return message2;
+    return message6;
   }
-  internalBinaryWrite(message2, writer, options) {
-    if (message2.ok !== false)
-      writer.tag(1, import_runtime11.WireType.Varint).bool(message2.ok);
-    if (message2.signedDownloadUrl !== "")
-      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message2.signedDownloadUrl);
-    if (message2.matchedKey !== "")
-      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message2.matchedKey);
+  internalBinaryWrite(message6, writer, options) {
+    if (message6.ok !== false)
+      writer.tag(1, import_runtime11.WireType.Varint).bool(message6.ok);
+    if (message6.signedDownloadUrl !== "")
+      writer.tag(2, import_runtime11.WireType.LengthDelimited).string(message6.signedDownloadUrl);
+    if (message6.matchedKey !== "")
+      writer.tag(3, import_runtime11.WireType.LengthDelimited).string(message6.matchedKey);
     let u = options.writeUnknownFields;
     if (u !== false)
-      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message2, writer);
+      (u == true ? import_runtime12.UnknownFieldHandler.onWrite : u)(this.typeName, message6, writer);
     return writer;
   }
 };
@@ -70036,29 +70036,29 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
 var __awaiter16 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var CacheServiceClient = class {
@@ -70102,10 +70102,10 @@ var CacheServiceClient = class {
   }
   retryableRequest(operation) {
     return __awaiter16(this, void 0, void 0, function* () {
-      let attempt = 0;
+      let attempt2 = 0;
       let errorMessage2 = "";
       let rawBody = "";
-      while (attempt < this.maxAttempts) {
+      while (attempt2 < this.maxAttempts) {
         let isRetryable = false;
         try {
           const response = yield operation();
@@ -70156,13 +70156,13 @@ var CacheServiceClient = class {
         if (!isRetryable) {
           throw new Error(`Received non-retryable error: ${errorMessage2}`);
         }
-        if (attempt + 1 === this.maxAttempts) {
+        if (attempt2 + 1 === this.maxAttempts) {
           throw new Error(`Failed to make request after ${this.maxAttempts} attempts: ${errorMessage2}`);
         }
-        const retryTimeMilliseconds = this.getExponentialRetryTimeMilliseconds(attempt);
-        info(`Attempt ${attempt + 1} of ${this.maxAttempts} failed with error: ${errorMessage2}. Retrying request in ${retryTimeMilliseconds} ms...`);
+        const retryTimeMilliseconds = this.getExponentialRetryTimeMilliseconds(attempt2);
+        info(`Attempt ${attempt2 + 1} of ${this.maxAttempts} failed with error: ${errorMessage2}. Retrying request in ${retryTimeMilliseconds} ms...`);
         yield this.sleep(retryTimeMilliseconds);
-        attempt++;
+        attempt2++;
       }
       throw new Error(`Request failed`);
     });
@@ -70183,19 +70183,19 @@ var CacheServiceClient = class {
     ];
     return retryableStatusCodes.includes(statusCode);
   }
-  sleep(milliseconds) {
+  sleep(milliseconds2) {
     return __awaiter16(this, void 0, void 0, function* () {
-      return new Promise((resolve5) => setTimeout(resolve5, milliseconds));
+      return new Promise((resolve8) => setTimeout(resolve8, milliseconds2));
     });
   }
-  getExponentialRetryTimeMilliseconds(attempt) {
-    if (attempt < 0) {
+  getExponentialRetryTimeMilliseconds(attempt2) {
+    if (attempt2 < 0) {
       throw new Error("attempt should be a positive integer");
     }
-    if (attempt === 0) {
+    if (attempt2 === 0) {
       return this.baseRetryIntervalMilliseconds;
     }
-    const minTime = this.baseRetryIntervalMilliseconds * Math.pow(this.retryMultiplier, attempt);
+    const minTime = this.baseRetryIntervalMilliseconds * Math.pow(this.retryMultiplier, attempt2);
     const maxTime = minTime * this.retryMultiplier;
     return Math.trunc(Math.random() * (maxTime - minTime) + minTime);
   }
@@ -70210,29 +70210,29 @@ import { existsSync as existsSync3, writeFileSync as writeFileSync2 } from "fs";
 import * as path10 from "path";
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var IS_WINDOWS8 = process.platform === "win32";
@@ -70372,14 +70372,14 @@ function getCompressionProgram(tarPath, compressionMethod) {
 }
 function execCommands(commands, cwd) {
   return __awaiter17(this, void 0, void 0, function* () {
-    for (const command of commands) {
+    for (const command2 of commands) {
       try {
-        yield exec(command, void 0, {
+        yield exec(command2, void 0, {
           cwd,
           env: Object.assign(Object.assign({}, process.env), { MSYS: "winsymlinks:nativestrict" })
         });
       } catch (error2) {
-        throw new Error(`${command.split(" ")[0]} failed with error: ${error2 === null || error2 === void 0 ? void 0 : error2.message}`);
+        throw new Error(`${command2.split(" ")[0]} failed with error: ${error2 === null || error2 === void 0 ? void 0 : error2.message}`);
       }
     }
   });
@@ -70424,64 +70424,64 @@ function createTar(archiveFolder, sourceDirectories, compressionMethod) {
 // node_modules/@actions/cache/lib/cache.js
 var __awaiter18 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var ValidationError = class _ValidationError extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "ValidationError";
     Object.setPrototypeOf(this, _ValidationError.prototype);
   }
 };
 var ReserveCacheError = class _ReserveCacheError extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "ReserveCacheError";
     Object.setPrototypeOf(this, _ReserveCacheError.prototype);
   }
 };
 var CACHE_WRITE_DENIED_PREFIX = "cache write denied:";
 var CacheWriteDeniedError = class _CacheWriteDeniedError extends ReserveCacheError {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "CacheWriteDeniedError";
     Object.setPrototypeOf(this, _CacheWriteDeniedError.prototype);
   }
 };
 var CACHE_READ_DENIED_PREFIX = CacheReadDeniedMessagePrefix;
 var CacheReadDeniedError = class _CacheReadDeniedError extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "CacheReadDeniedError";
     Object.setPrototypeOf(this, _CacheReadDeniedError.prototype);
   }
 };
 var FinalizeCacheError = class _FinalizeCacheError extends Error {
-  constructor(message2) {
-    super(message2);
+  constructor(message6) {
+    super(message6);
     this.name = "FinalizeCacheError";
     Object.setPrototypeOf(this, _FinalizeCacheError.prototype);
   }
@@ -70927,7 +70927,10 @@ var LocalCacheStore = class {
       env: this.options.env,
       timeoutMs: 30 * 6e4
     });
-    if (result.exitCode !== 0) throw new Error(`tar could not restore ${archive}: ${(result.spawnError ?? result.stderr).trim().slice(-500)}`);
+    if (result.exitCode !== 0)
+      throw new Error(
+        `tar could not restore ${archive}: ${(result.spawnError ?? result.stderr).trim().slice(-500)}`
+      );
     return key;
   }
   async save(paths, key) {
@@ -70941,13 +70944,16 @@ var LocalCacheStore = class {
     });
     if (result.exitCode !== 0) {
       rmSync(partial, { force: true });
-      throw new Error(`tar could not save ${key}: ${(result.spawnError ?? result.stderr).trim().slice(-500)}`);
+      throw new Error(
+        `tar could not save ${key}: ${(result.spawnError ?? result.stderr).trim().slice(-500)}`
+      );
     }
     renameSync(partial, archive);
   }
 };
 function createCacheStore(options) {
-  if (hasCacheService(options.env)) return new ActionsCacheStore({ env: options.env, tempDirectory: options.tempDirectory });
+  if (hasCacheService(options.env))
+    return new ActionsCacheStore({ env: options.env, tempDirectory: options.tempDirectory });
   const childEnv = {};
   for (const name of ["PATH", "HOME", "TMPDIR", "SystemRoot"]) {
     const value = options.env[name];
@@ -71015,29 +71021,29 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter19 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    function step2(result) {
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 function getAuthString(token, options) {
@@ -71936,8 +71942,8 @@ var convertMarkedBigIntsReviver = (key, value, context5, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context5);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context5) => {
+var JSONParseV2 = (text3, reviver) => {
+  return JSON.parse(text3, (key, value, context5) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -71995,8 +72001,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text3) => {
+  return text3.replace(
     stringsOrLargeNumbers,
     (match3, digits, fractional, exponential) => {
       const isString = match3[0] === '"';
@@ -72010,18 +72016,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text3, reviver) => {
+  if (!text3) return originalParse(text3, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text3, reviver);
+    const serializedData = serializeBigInts(text3);
     return originalParse(
       serializedData,
       (key, value, context5) => convertMarkedBigIntsReviver(key, value, context5, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text3);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -72044,8 +72050,8 @@ var RequestError = class extends Error {
    * Response object if a response was received
    */
   response;
-  constructor(message2, statusCode, options) {
-    super(message2, { cause: options.cause });
+  constructor(message6, statusCode, options) {
+    super(message6, { cause: options.cause });
     this.name = "HttpError";
     this.status = Number.parseInt(statusCode);
     if (Number.isNaN(this.status)) {
@@ -72085,8 +72091,8 @@ function isPlainObject2(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch3) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -72102,7 +72108,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch3(requestOptions.url, {
       method: requestOptions.method,
       body: body2,
       redirect: requestOptions.request?.redirect,
@@ -72113,22 +72119,22 @@ async function fetchWrapper(requestOptions) {
       ...requestOptions.body && { duplex: "half" }
     });
   } catch (error2) {
-    let message2 = "Unknown Error";
+    let message6 = "Unknown Error";
     if (error2 instanceof Error) {
       if (error2.name === "AbortError") {
         error2.status = 500;
         throw error2;
       }
-      message2 = error2.message;
+      message6 = error2.message;
       if (error2.name === "TypeError" && "cause" in error2) {
         if (error2.cause instanceof Error) {
-          message2 = error2.cause.message;
+          message6 = error2.cause.message;
         } else if (typeof error2.cause === "string") {
-          message2 = error2.cause;
+          message6 = error2.cause;
         }
       }
     }
-    const requestError = new RequestError(message2, 500, {
+    const requestError = new RequestError(message6, 500, {
       request: requestOptions
     });
     requestError.cause = error2;
@@ -72189,12 +72195,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse3(contentType2);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text3 = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text3 = await response.text();
+      return JSONParse(text3);
     } catch (err) {
-      return text2;
+      return text3;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -75497,21 +75503,43 @@ var GitHubCommentClient = class {
     }
     const body2 = options.body.startsWith(marker2) ? options.body : `${marker2}
 ${options.body}`;
-    const where2 = `${pr.owner}/${pr.repo}#${pr.number}`;
+    const where3 = `${pr.owner}/${pr.repo}#${pr.number}`;
     if (body2.length > MAX_BODY_CHARS) {
       throw new Error(
-        `the comment for ${where2} has ${body2.length} characters; GitHub allows ${MAX_BODY_CHARS}`
+        `the comment for ${where3} has ${body2.length} characters; GitHub allows ${MAX_BODY_CHARS}`
       );
     }
     const marked = await this.markedComments({ pr, marker: marker2 });
     if (mode === "update") {
       const mine = await this.pick(marked);
+      if (mine?.body === body2) return { url: mine.html_url, action: "updated" };
       if (mine !== void 0) {
         const updated = await this.update({ pr, id: mine.id, body: body2 });
         if (updated !== void 0) return { url: updated, action: "updated" };
       }
     }
     return this.create({ pr, marker: marker2, body: body2, before: new Set(marked.map((c) => c.id)) });
+  }
+  async findPullRequest(options) {
+    const pulls = await this.call(
+      `looking up the open pull request of ${options.headLabel} in ${options.owner}/${options.repo}`,
+      () => this.octokit.rest.pulls.list({
+        owner: options.owner,
+        repo: options.repo,
+        head: options.headLabel,
+        state: "open",
+        per_page: 100
+      })
+    );
+    const pr = pulls.data.find((p) => p.head.sha === options.headSha);
+    if (pr === void 0) return null;
+    return {
+      owner: options.owner,
+      repo: options.repo,
+      number: pr.number,
+      baseSha: pr.base.sha,
+      headSha: pr.head.sha
+    };
   }
   async setStatus(options) {
     const description = options.description.length > MAX_STATUS_DESCRIPTION ? `${options.description.slice(0, MAX_STATUS_DESCRIPTION - 1)}\u2026` : options.description;
@@ -75591,7 +75619,7 @@ ${options.body}`;
   async create(options) {
     const { pr } = options;
     const what = `creating the comment on ${pr.owner}/${pr.repo}#${pr.number}`;
-    for (let attempt = 1; ; attempt += 1) {
+    for (let attempt2 = 1; ; attempt2 += 1) {
       try {
         const response = await this.octokit.rest.issues.createComment({
           owner: pr.owner,
@@ -75602,10 +75630,10 @@ ${options.body}`;
         });
         return { url: response.data.html_url, action: "created" };
       } catch (error2) {
-        if (!mayHaveLanded(error2) || attempt > this.retries) throw new GitHubApiError({ what, cause: error2 });
+        if (!mayHaveLanded(error2) || attempt2 > this.retries) throw new GitHubApiError({ what, cause: error2 });
         this.log(`${what} failed (${errorMessage(error2)}); checking whether it landed before trying again`);
       }
-      await sleep2(attempt * attempt * this.retryDelayMs);
+      await sleep2(attempt2 * attempt2 * this.retryDelayMs);
       const landed = (await this.markedComments(options)).filter(
         (comment) => !options.before.has(comment.id)
       );
@@ -75678,10 +75706,10 @@ var BoundedBuffer = class {
   toString() {
     this.compact(this.limit - Math.floor(this.limit / 2));
     const head = Buffer.concat(this.head).toString("utf8");
-    const tail = Buffer.concat(this.tail).toString("utf8");
+    const tail3 = Buffer.concat(this.tail).toString("utf8");
     return this.dropped > 0 ? `${head}
 [... ${this.dropped} bytes cut ...]
-${tail}` : head + tail;
+${tail3}` : head + tail3;
   }
 };
 function killGroup(pid, signal) {
@@ -75692,19 +75720,21 @@ function killGroup(pid, signal) {
   }
 }
 var SpawnRunner = class {
-  run(command) {
-    const [file, ...args] = command.argv;
+  run(command2) {
+    const [file, ...args] = command2.argv;
     if (file === void 0) throw new Error("SpawnRunner.run: argv is empty");
-    const limit = command.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
+    const limit = command2.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
     const stdout = new BoundedBuffer(limit);
     const stderr = new BoundedBuffer(limit);
     const started = process.hrtime.bigint();
-    return new Promise((resolve5) => {
+    return new Promise((resolve8) => {
       const child2 = spawn2(file, args, {
-        cwd: command.cwd,
-        env: command.env ?? process.env,
+        cwd: command2.cwd,
+        env: command2.env ?? process.env,
         detached: true,
-        stdio: ["pipe", "pipe", "pipe"]
+        // A piped stdin is a socket, and bash then takes itself for a remote shell and sources
+        // ~/.bashrc (which may put pyenv ahead of the venv): no stdin unless there is input.
+        stdio: [command2.stdin === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
       });
       let timedOut = false;
       let exited;
@@ -75716,7 +75746,7 @@ var SpawnRunner = class {
         settled = true;
         for (const t of timers) clearTimeout(t);
         const end = exited?.at ?? process.hrtime.bigint();
-        resolve5({
+        resolve8({
           exitCode: exited?.code ?? (spawnError ? 127 : null),
           signal: exited?.signal ?? null,
           durationMs: Number(end - started) / 1e6,
@@ -75729,16 +75759,17 @@ var SpawnRunner = class {
       };
       child2.stdout.on("data", (chunk) => {
         stdout.push(chunk);
-        command.onOutput?.(chunk.toString("utf8"), "stdout");
+        command2.onOutput?.(chunk.toString("utf8"), "stdout");
       });
       child2.stderr.on("data", (chunk) => {
         stderr.push(chunk);
-        command.onOutput?.(chunk.toString("utf8"), "stderr");
+        command2.onOutput?.(chunk.toString("utf8"), "stderr");
       });
-      child2.stdin.on("error", () => {
-      });
-      if (command.stdin !== void 0) child2.stdin.end(command.stdin);
-      else child2.stdin.end();
+      if (command2.stdin !== void 0 && child2.stdin) {
+        child2.stdin.on("error", () => {
+        });
+        child2.stdin.end(command2.stdin);
+      }
       child2.on("error", (error2) => {
         spawnError = `${file}: ${error2.message}`;
         finish();
@@ -75748,16 +75779,16 @@ var SpawnRunner = class {
         timers.push(setTimeout(finish, STREAM_DRAIN_MS));
       });
       child2.on("close", finish);
-      if (command.timeoutMs !== void 0) {
+      if (command2.timeoutMs !== void 0) {
         timers.push(
           setTimeout(() => {
             if (exited) return;
             timedOut = true;
-            killGroup(child2.pid, command.timeoutSignal ?? "SIGTERM");
+            killGroup(child2.pid, command2.timeoutSignal ?? "SIGTERM");
             timers.push(
-              setTimeout(() => killGroup(child2.pid, "SIGKILL"), command.killGraceMs ?? DEFAULT_KILL_GRACE_MS)
+              setTimeout(() => killGroup(child2.pid, "SIGKILL"), command2.killGraceMs ?? DEFAULT_KILL_GRACE_MS)
             );
-          }, command.timeoutMs)
+          }, command2.timeoutMs)
         );
       }
     });
@@ -75774,17 +75805,17 @@ var ActionsToolkit = class {
     this.env = env;
   }
   env;
-  info(message2) {
-    info(message2);
+  info(message6) {
+    info(message6);
   }
-  warning(message2, annotation) {
-    warning(message2, properties(annotation));
+  warning(message6, annotation) {
+    warning(message6, properties(annotation));
   }
-  error(message2, annotation) {
-    error(message2, properties(annotation));
+  error(message6, annotation) {
+    error(message6, properties(annotation));
   }
-  notice(message2, annotation) {
-    notice(message2, properties(annotation));
+  notice(message6, annotation) {
+    notice(message6, properties(annotation));
   }
   async group(name, fn) {
     return group(name, fn);
@@ -75797,14 +75828,14 @@ var ActionsToolkit = class {
     if (!this.env["GITHUB_STEP_SUMMARY"]) return;
     await summary.addRaw(markdown, true).write();
   }
-  setFailed(message2) {
-    setFailed(message2);
+  setFailed(message6) {
+    setFailed(message6);
   }
 };
 
 // src/run.ts
-import { mkdirSync as mkdirSync5 } from "node:fs";
-import { join as join14 } from "node:path";
+import { mkdirSync as mkdirSync10 } from "node:fs";
+import { join as join26 } from "node:path";
 
 // src/domain/environment.ts
 var EXACT = /* @__PURE__ */ new Set([
@@ -75864,6 +75895,18 @@ function testFindings(variant) {
   }
   const failed = variant.tests.cases.filter((c) => c.outcome === "failed" || c.outcome === "error");
   for (const c of failed) {
+    if (c.flaky) {
+      findings.push({
+        kind: "flaky",
+        variant: variant.name,
+        against: null,
+        metric: "tests",
+        name: c.id,
+        change: null,
+        detail: "failed, then passed when rerun"
+      });
+      continue;
+    }
     findings.push({
       kind: base && baseFailures.has(c.id) ? "failure" : "new-failure",
       variant: variant.name,
@@ -75900,16 +75943,14 @@ function variantFindings(variant) {
       }
     ];
   }
-  const gil = variant.gil.reenabledBy.map(
-    (module) => ({
-      kind: "gil-reenabled",
-      variant: variant.name,
-      against: null,
-      metric: "gil",
-      name: module,
-      change: null
-    })
-  );
+  const gil = variant.gil.reenabledBy.map((module) => ({
+    kind: "gil-reenabled",
+    variant: variant.name,
+    against: null,
+    metric: "gil",
+    name: module,
+    change: null
+  }));
   return [...testFindings(variant), ...gil];
 }
 function matches(rule, finding, optional) {
@@ -75937,12 +75978,7702 @@ function verdict(options) {
   for (const rule of options.failOn) {
     const hits = options.findings.filter((f) => matches(rule, f, options.optionalVariants.has(f.variant)));
     if (hits.length > 0) {
-      const where2 = [...new Set(hits.map((h) => h.variant))].join(", ");
-      reasons.push(`fail-on ${rule}: ${hits.length} finding${hits.length === 1 ? "" : "s"} (${where2})`);
+      const where3 = [...new Set(hits.map((h) => h.variant))].join(", ");
+      reasons.push(`fail-on ${rule}: ${hits.length} finding${hits.length === 1 ? "" : "s"} (${where3})`);
     }
   }
   return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
 }
+
+// src/domain/report.ts
+var REPORT_SCHEMA = "cpython-variants/report@1";
+
+// src/domain/runtime-env.ts
+function variantEnvironment(options) {
+  const env = { ...options.base };
+  delete env["PYTHONHOME"];
+  delete env["__PYVENV_LAUNCHER__"];
+  env["PYTHON_JIT"] = options.variant.jit ? "1" : "0";
+  env["PYTHONFAULTHANDLER"] = "1";
+  env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1";
+  env["PYTHONUNBUFFERED"] = "1";
+  if (options.venv) {
+    const sep10 = options.pathSeparator ?? ":";
+    env["VIRTUAL_ENV"] = options.venv.dir;
+    env["PATH"] = [options.venv.bin, env["PATH"]].filter(Boolean).join(sep10);
+  }
+  return env;
+}
+
+// src/context.ts
+import { existsSync as existsSync6, readFileSync as readFileSync2 } from "node:fs";
+function workflowRunPullRequest(run2, repository) {
+  const here2 = (run2.pull_requests ?? []).filter(
+    (pr2) => (pr2.base?.repo?.url ?? "").toLowerCase().endsWith(`/repos/${repository.owner}/${repository.repo}`.toLowerCase())
+  );
+  const pr = here2.find((p) => p.head?.sha === run2.head_sha) ?? here2[0];
+  if (!pr?.number || !pr.base?.sha || !pr.head?.sha) return null;
+  return { ...repository, number: pr.number, baseSha: pr.base.sha, headSha: pr.head.sha };
+}
+function readRunContext(env) {
+  const [owner, repo] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
+  const repository = owner && repo ? { owner, repo } : null;
+  let payload = {};
+  const path12 = env["GITHUB_EVENT_PATH"];
+  if (path12 && existsSync6(path12)) {
+    try {
+      payload = JSON.parse(readFileSync2(path12, "utf8"));
+    } catch {
+      payload = {};
+    }
+  }
+  const pr = payload.pull_request;
+  const run2 = payload.workflow_run;
+  let pullRequest = repository && pr?.number && pr.base?.sha && pr.head?.sha ? { ...repository, number: pr.number, baseSha: pr.base.sha, headSha: pr.head.sha } : null;
+  if (!pullRequest && repository && run2) pullRequest = workflowRunPullRequest(run2, repository);
+  const server = env["GITHUB_SERVER_URL"];
+  return {
+    eventName: env["GITHUB_EVENT_NAME"] ?? null,
+    pullRequest,
+    repository,
+    sha: env["GITHUB_SHA"] ?? null,
+    runUrl: server && env["GITHUB_REPOSITORY"] && env["GITHUB_RUN_ID"] ? `${server}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}` : null,
+    apiUrl: env["GITHUB_API_URL"] ?? "https://api.github.com",
+    workflowRun: run2?.head_sha ? {
+      headSha: run2.head_sha,
+      headBranch: run2.head_branch ?? null,
+      headRepository: run2.head_repository?.full_name ?? null,
+      event: run2.event ?? null
+    } : null
+  };
+}
+
+// src/inputs.ts
+import { isAbsolute, resolve as resolve3 } from "node:path";
+
+// src/domain/variants.ts
+var KNOWN_MINORS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"];
+var FIRST_FREE_THREADED = 13;
+var FIRST_JIT = 13;
+var GRAMMAR = /^3\.(\d{1,2})(?:\.(\d{1,3}))?(t?)((?:\+(?:jit|debug))*)(\??)$/;
+var VariantSyntaxError = class extends Error {
+};
+function parseVariant(text3) {
+  const m = GRAMMAR.exec(text3);
+  if (!m) {
+    throw new VariantSyntaxError(
+      `"${text3}" is not a variant: the form is VERSION[t][+jit][+debug][?], e.g. 3.13, 3.13t, 3.13+jit, 3.13.5+debug, 3.14t?`
+    );
+  }
+  const [, minorDigits = "", patch, t, suffixes = "", optional] = m;
+  const minorNumber = Number(minorDigits);
+  const minor = `3.${minorNumber}`;
+  if (!KNOWN_MINORS.includes(minor)) {
+    throw new VariantSyntaxError(
+      `"${text3}": CPython ${minor} is not a version this action knows (${KNOWN_MINORS.join(", ")})`
+    );
+  }
+  const flags = suffixes.split("+").filter(Boolean);
+  const jit = flags.includes("jit");
+  const debug2 = flags.includes("debug");
+  if (new Set(flags).size !== flags.length) {
+    throw new VariantSyntaxError(`"${text3}" repeats a modifier`);
+  }
+  const freeThreaded = t === "t";
+  if (freeThreaded && minorNumber < FIRST_FREE_THREADED) {
+    throw new VariantSyntaxError(`"${text3}": free-threaded builds (t) exist from CPython 3.13 on`);
+  }
+  if (jit && minorNumber < FIRST_JIT) {
+    throw new VariantSyntaxError(`"${text3}": the JIT (+jit) exists from CPython 3.13 on`);
+  }
+  if (jit && freeThreaded) {
+    throw new VariantSyntaxError(
+      `"${text3}": the JIT is inert on free-threaded builds (CPython disables it when the GIL is disabled), so ${text3.replace("?", "")} would measure a build without a JIT; use ${minor}t and ${minor}+jit as two variants`
+    );
+  }
+  return {
+    name: text3.replace(/\?$/, ""),
+    version: patch === void 0 ? minor : `${minor}.${Number(patch)}`,
+    minor,
+    freeThreaded,
+    jit,
+    debug: debug2,
+    optional: optional === "?"
+  };
+}
+function canonicalName(v) {
+  return `${v.version}${v.freeThreaded ? "t" : ""}${v.jit ? "+jit" : ""}${v.debug ? "+debug" : ""}`;
+}
+function splitList(text3) {
+  return text3.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+// src/inputs.ts
+var FAIL_ON = [
+  "crash",
+  "new-crash",
+  "failure",
+  "new-failure",
+  "regression",
+  "variant-regression",
+  "install-failure",
+  "gil-reenabled",
+  "none"
+];
+var DEFAULTS2 = {
+  variants: "3.13 3.13t 3.13+jit",
+  "python-source": "auto",
+  "cpython-source": "https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz",
+  "prebuilt-mirror": "https://github.com/astral-sh/python-build-standalone/releases/download",
+  cache: "true",
+  "working-directory": ".",
+  "test-command": "python -m pytest",
+  threshold: "10%",
+  "compare-base": "auto",
+  "fail-on": "new-crash,new-failure,regression",
+  mode: "run",
+  "measure-minutes": "10",
+  comment: "update",
+  "command-timeout-minutes": "30"
+};
+var InputError = class extends Error {
+  constructor(input, value, allowed) {
+    super(`Input '${input}' has the value ${JSON.stringify(value)}: ${allowed}`);
+    this.input = input;
+    this.value = value;
+    this.name = "InputError";
+  }
+  input;
+  value;
+};
+function choice(name, raw, allowed) {
+  const value = raw.trim().toLowerCase();
+  if (allowed.includes(value)) return value;
+  throw new InputError(name, raw, `allowed values are ${allowed.join(", ")}`);
+}
+function booleanInput(name, raw) {
+  const value = raw.trim().toLowerCase();
+  if (["true", "yes", "1", "on"].includes(value)) return true;
+  if (["false", "no", "0", "off"].includes(value)) return false;
+  throw new InputError(name, raw, "allowed values are true or false");
+}
+function positiveNumber(name, raw, max) {
+  const value = Number(raw.trim());
+  if (raw.trim() === "" || !Number.isFinite(value) || value <= 0 || value > max) {
+    throw new InputError(name, raw, `it must be a number of minutes greater than 0 and at most ${max}`);
+  }
+  return value;
+}
+function parseThreshold(raw) {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
+  const value = m ? Number(m[1]) / (m[2] === "%" ? 100 : 1) : NaN;
+  const fraction = m && m[2] !== "%" && value > 1 ? value / 100 : value;
+  if (!m || !(fraction > 0) || fraction >= 10) {
+    throw new InputError(
+      "threshold",
+      raw,
+      "it must be a percentage such as 10% or 2.5% (or a fraction such as 0.1)"
+    );
+  }
+  return fraction;
+}
+function parseVariants(raw) {
+  const words = splitList(raw);
+  if (words.length === 0)
+    throw new InputError("variants", raw, "name at least one variant, e.g. 3.13 3.13t 3.13+jit");
+  const seen = /* @__PURE__ */ new Map();
+  return words.map((word) => {
+    let variant;
+    try {
+      variant = parseVariant(word);
+    } catch (error2) {
+      if (error2 instanceof VariantSyntaxError) throw new InputError("variants", word, error2.message);
+      throw error2;
+    }
+    const key = canonicalName(variant);
+    const earlier = seen.get(key);
+    if (earlier !== void 0) {
+      throw new InputError(
+        "variants",
+        raw,
+        `${word} names the same variant as ${earlier}; list each variant once`
+      );
+    }
+    seen.set(key, word);
+    return variant;
+  });
+}
+function parseInterpreters(raw, variants) {
+  const map = /* @__PURE__ */ new Map();
+  const names = variants.map((v) => v.name);
+  for (const line of raw.split(/\r?\n/)) {
+    const text3 = line.trim();
+    if (text3 === "" || text3.startsWith("#")) continue;
+    const eq = text3.indexOf("=");
+    const name = eq > 0 ? text3.slice(0, eq).trim() : "";
+    const path12 = eq > 0 ? text3.slice(eq + 1).trim() : "";
+    if (!name || !path12) {
+      throw new InputError(
+        "interpreters",
+        text3,
+        "each line must be VARIANT=PATH, e.g. 3.13t=/opt/python3.13t/bin/python3.13t"
+      );
+    }
+    if (!names.includes(name)) {
+      throw new InputError("interpreters", text3, `${name} is not one of the variants (${names.join(", ")})`);
+    }
+    if (map.has(name)) throw new InputError("interpreters", text3, `${name} is given twice`);
+    if (!isAbsolute(path12) && !path12.includes("/")) {
+      throw new InputError(
+        "interpreters",
+        text3,
+        "the path must be a path to an interpreter, absolute or relative"
+      );
+    }
+    map.set(name, path12);
+  }
+  return map;
+}
+function parseModules(raw) {
+  const words = splitList(raw);
+  if (words.length === 0) return null;
+  for (const word of words) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(word)) {
+      throw new InputError(
+        "startup-imports",
+        word,
+        "each entry must be a dotted module name such as mypkg or mypkg.sub"
+      );
+    }
+  }
+  return words;
+}
+function parseFailOn(raw) {
+  const words = splitList(raw.toLowerCase());
+  const set = /* @__PURE__ */ new Set();
+  for (const word of words) {
+    const normal = word === "test-failure" ? "failure" : word;
+    if (!FAIL_ON.includes(normal)) {
+      throw new InputError(
+        "fail-on",
+        word,
+        `allowed values are ${FAIL_ON.join(", ")} (several, comma-separated)`
+      );
+    }
+    set.add(normal);
+  }
+  if (set.has("none") && set.size > 1) {
+    throw new InputError("fail-on", raw, "'none' cannot be combined with other values");
+  }
+  set.delete("none");
+  return set;
+}
+function url2(name, raw, opts) {
+  const value = raw.trim();
+  if (/^https?:\/\//i.test(value)) return value.replace(/\/+$/, "");
+  if (opts.allowPath && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  throw new InputError(
+    name,
+    raw,
+    opts.allowPath ? "it must be an http(s) URL or a local path" : "it must be an http(s) URL"
+  );
+}
+function nonEmptyCommand(name, raw) {
+  if (raw.includes("\0")) throw new InputError(name, raw, "a command cannot contain a NUL byte");
+  return raw.trim();
+}
+function parseInputs(read2, context5) {
+  const get = (name) => {
+    const value = read2(name).trim();
+    return value !== "" ? value : DEFAULTS2[name] ?? "";
+  };
+  const variants = parseVariants(get("variants"));
+  const names = variants.map((v) => v.name);
+  const reference = get("reference") || names[0];
+  if (!names.includes(reference)) {
+    throw new InputError("reference", reference, `it must be one of the variants: ${names.join(", ")}`);
+  }
+  const mode = choice("mode", get("mode"), ["run", "measure", "report"]);
+  const reports = splitList(read2("reports"));
+  if (mode === "report" && reports.length === 0) {
+    throw new InputError(
+      "reports",
+      "",
+      "mode 'report' needs the paths or globs of the report.json files to merge"
+    );
+  }
+  const benchmark2 = nonEmptyCommand("benchmark-command", read2("benchmark-command"));
+  const testCommand = nonEmptyCommand("test-command", get("test-command"));
+  const installRaw = read2("install-command");
+  const cpythonSource = url2("cpython-source", get("cpython-source"), { allowPath: true });
+  if (/^https?:/i.test(cpythonSource) && !cpythonSource.includes("{version}")) {
+    throw new InputError(
+      "cpython-source",
+      cpythonSource,
+      "a URL must contain {version}, where the exact version is put"
+    );
+  }
+  const catalog = read2("prebuilt-catalog").trim();
+  const workingDirectory = resolve3(context5.cwd, get("working-directory"));
+  const env = context5.env;
+  const commentKey = read2("comment-key").trim() || [env["GITHUB_WORKFLOW"], env["GITHUB_JOB"]].filter(Boolean).join("/") || "default";
+  if (commentKey.includes("-->")) {
+    throw new InputError(
+      "comment-key",
+      commentKey,
+      "it cannot contain '-->' (it goes into a hidden HTML comment)"
+    );
+  }
+  return Object.freeze({
+    variants: Object.freeze(variants),
+    reference,
+    interpreters: parseInterpreters(read2("interpreters"), variants),
+    pythonSource: choice("python-source", get("python-source"), ["auto", "prebuilt", "build"]),
+    cpythonSource,
+    prebuiltMirror: url2("prebuilt-mirror", get("prebuilt-mirror"), { allowPath: false }),
+    prebuiltCatalog: catalog === "" ? null : url2("prebuilt-catalog", catalog, { allowPath: true }),
+    cache: booleanInput("cache", get("cache")),
+    workingDirectory,
+    installCommand: installRaw.trim() === "" ? null : nonEmptyCommand("install-command", installRaw),
+    testCommand,
+    benchmarkCommand: benchmark2 === "" ? null : benchmark2,
+    startupImports: parseModules(read2("startup-imports")),
+    startupCommand: read2("startup-command").trim() || null,
+    threshold: parseThreshold(get("threshold")),
+    compareBase: choice("compare-base", get("compare-base"), ["auto", "true", "false"]),
+    failOn: parseFailOn(get("fail-on")),
+    mode,
+    reports: Object.freeze(reports),
+    measureMinutes: positiveNumber("measure-minutes", get("measure-minutes"), 360),
+    comment: choice("comment", get("comment"), ["update", "new", "off"]),
+    commentKey,
+    githubToken: read2("github-token").trim() || env["GITHUB_TOKEN"] || "",
+    commandTimeoutMinutes: positiveNumber("command-timeout-minutes", get("command-timeout-minutes"), 360),
+    // Outside the project's tree on a runner, so the base commit's worktree and git status stay clean.
+    outputDirectory: env["CPV_OUTPUT_DIR"] ?? (env["RUNNER_TEMP"] ? resolve3(env["RUNNER_TEMP"], "cpython-variants") : resolve3(workingDirectory, ".cpv"))
+  });
+}
+
+// src/python/install.ts
+import { isAbsolute as isAbsolute2, join as join15, resolve as resolve4 } from "node:path";
+
+// src/domain/catalog.ts
+var CatalogError = class extends Error {
+};
+var GITHUB_RELEASES = "https://github.com/astral-sh/python-build-standalone/releases/download";
+var FIRST_JIT_RELEASE = "20250311";
+var FLAVOURS = ["default", "freethreaded", "debug", "freethreaded+debug"];
+function jitCompiledIn(build) {
+  const minor = Number(build.version.split(".")[1]);
+  const target = build.os === "linux" && build.libc === "gnu" && (build.arch === "x86_64" || build.arch === "aarch64") || build.os === "darwin" && build.arch === "aarch64";
+  return build.flavour === "default" && minor >= 13 && build.release >= FIRST_JIT_RELEASE && target;
+}
+function flavourOf(variant) {
+  if (variant.freeThreaded) return variant.debug ? "freethreaded+debug" : "freethreaded";
+  return variant.debug ? "debug" : "default";
+}
+function compareVersions(a, b) {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+var isRecord = (x) => typeof x === "object" && x !== null && !Array.isArray(x);
+var text = (x) => typeof x === "string" && x !== "" ? x : void 0;
+function entry(raw, where3) {
+  if (!isRecord(raw)) throw new CatalogError(`${where3} is not an object`);
+  const arch2 = isRecord(raw["arch"]) ? text(raw["arch"]["family"]) : text(raw["arch"]);
+  const version3 = text(raw["version"]) ?? (raw["major"] !== void 0 ? `${String(raw["major"])}.${String(raw["minor"])}.${String(raw["patch"])}` : void 0);
+  const flavour = raw["flavour"] ?? raw["variant"] ?? "default";
+  const fields = {
+    version: version3,
+    release: text(raw["release"]) ?? text(raw["build"]),
+    os: text(raw["os"]),
+    arch: arch2,
+    libc: text(raw["libc"]) ?? "none",
+    url: text(raw["url"]),
+    sha256: text(raw["sha256"])?.toLowerCase()
+  };
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === void 0) throw new CatalogError(`${where3} has no ${name}`);
+  }
+  if (!/^3\.\d+\.\d+$/.test(fields.version ?? ""))
+    throw new CatalogError(`${where3}: version ${fields.version} is not 3.N.P`);
+  if (!/^[0-9a-f]{64}$/.test(fields.sha256 ?? ""))
+    throw new CatalogError(`${where3}: sha256 is not 64 hex digits`);
+  if (!FLAVOURS.includes(flavour))
+    throw new CatalogError(`${where3}: variant ${String(flavour)} is not one of ${FLAVOURS.join(", ")}`);
+  const build = { ...fields, flavour };
+  return { ...build, jit: typeof raw["jit"] === "boolean" ? raw["jit"] : jitCompiledIn(build) };
+}
+function parseCatalog(data, source) {
+  let raws;
+  if (isRecord(data) && Array.isArray(data["builds"])) {
+    raws = data["builds"].map((b, i) => [`builds[${i}]`, b]);
+  } else if (isRecord(data)) {
+    raws = Object.entries(data);
+  } else {
+    throw new CatalogError(`${source} is not a catalog: expected a JSON object`);
+  }
+  const builds = [];
+  for (const [where3, raw] of raws) {
+    if (isRecord(raw) && raw["name"] !== void 0 && raw["name"] !== "cpython") continue;
+    try {
+      builds.push(entry(raw, `entry ${where3}`));
+    } catch (error2) {
+      throw new CatalogError(`${source}: ${error2 instanceof Error ? error2.message : String(error2)}`);
+    }
+  }
+  if (builds.length === 0) throw new CatalogError(`${source} lists no CPython builds`);
+  return { source, builds };
+}
+function platformLabel(p) {
+  return p.libc === "none" ? `${p.os}-${p.arch}` : `${p.os}-${p.arch}-${p.libc}`;
+}
+var onPlatform = (b, p) => b.os === p.os && b.arch === p.arch && b.libc === p.libc;
+var unique = (xs) => [...new Set(xs)];
+var newestFirst = (xs) => unique(xs).sort((a, b) => compareVersions(b, a));
+function summarise(versions) {
+  const sorted = newestFirst(versions).reverse();
+  return sorted.length <= 12 ? sorted.join(", ") : `${sorted.slice(0, 3).join(", ")}, ..., ${sorted.slice(-6).join(", ")}`;
+}
+function resolveVersion(catalog, options) {
+  const { version: version3, platform: platform2 } = options;
+  const minor = version3.split(".").slice(0, 2).join(".");
+  const ofMinor = catalog.builds.filter((b) => b.version.startsWith(`${minor}.`));
+  if (ofMinor.length === 0) {
+    const minors = newestFirst(
+      catalog.builds.map((b) => b.version.split(".").slice(0, 2).join("."))
+    ).reverse();
+    return {
+      ok: false,
+      error: `CPython ${minor} is not in ${catalog.source}; it knows ${minors.join(", ")}`
+    };
+  }
+  if (version3 !== minor) {
+    if (ofMinor.some((b) => b.version === version3)) return { ok: true, value: version3 };
+    return {
+      ok: false,
+      error: `CPython ${version3} is not in ${catalog.source}; the ${minor} versions it knows are ${summarise(ofMinor.map((b) => b.version))}`
+    };
+  }
+  const here2 = ofMinor.filter((b) => onPlatform(b, platform2));
+  const [newest] = newestFirst((here2.length > 0 ? here2 : ofMinor).map((b) => b.version));
+  return { ok: true, value: newest };
+}
+function findBuild(catalog, options) {
+  const { version: version3, variant, platform: platform2 } = options;
+  const flavour = flavourOf(variant);
+  const ofVersion = catalog.builds.filter((b) => b.version === version3);
+  const here2 = ofVersion.filter((b) => onPlatform(b, platform2));
+  const match3 = here2.find((b) => b.flavour === flavour && (!variant.jit || b.jit));
+  if (match3) return { ok: true, value: match3 };
+  const where3 = platformLabel(platform2);
+  const fitting2 = (b) => b.flavour === flavour && (!variant.jit || b.jit);
+  const elsewhere = unique(ofVersion.filter(fitting2).map(platformLabel)).sort();
+  const otherVersions = catalog.builds.filter((b) => onPlatform(b, platform2) && fitting2(b)).map((b) => b.version);
+  const kind = `${flavour}${variant.jit ? " JIT" : ""} build`;
+  const parts = [`${catalog.source} has no ${kind} of CPython ${version3} for ${where3} (for ${variant.name})`];
+  if (here2.length > 0) {
+    const has = here2.map((b) => b.jit ? `${b.flavour} (with JIT)` : b.flavour).sort();
+    parts.push(`for ${where3} it has ${has.join(", ")}`);
+  }
+  if (variant.jit && flavour !== "default")
+    parts.push("its JIT builds are default (non-debug, non-free-threaded) builds only");
+  if (elsewhere.length > 0) parts.push(`${version3} ${kind}s exist for ${elsewhere.join(", ")}`);
+  if (otherVersions.length > 0) parts.push(`for ${where3} ${kind}s exist for ${summarise(otherVersions)}`);
+  return { ok: false, error: `${parts.join("; ")}.` };
+}
+function downloadUrl(build, mirror) {
+  const base = mirror.replace(/\/+$/, "");
+  if (build.url.startsWith(`${GITHUB_RELEASES}/`))
+    return `${base}/${build.url.slice(GITHUB_RELEASES.length + 1)}`;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(build.url)) return build.url;
+  return `${base}/${build.url.replace(/^\/+/, "")}`;
+}
+function archiveLayout(url3) {
+  const name = decodeURIComponent(url3.split("/").pop() ?? url3);
+  const compression = name.endsWith(".zst") ? "zstd" : "gzip";
+  return { compression, prefix: name.includes("-full.") ? "python/install" : "python" };
+}
+
+// src/domain/install-plan.ts
+function sourceVersionFromName(name) {
+  return /(?:^|[/\\_-])(?:Python-|python3\.\d+_)?(3\.\d+\.\d+)(?:\.orig)?\.(?:tar|tgz)/i.exec(name)?.[1];
+}
+function configureFlags(options) {
+  return [
+    ...options.freeThreaded ? ["--disable-gil"] : [],
+    ...options.debug ? ["--with-pydebug"] : [],
+    // yes-off: compiled in but off until PYTHON_JIT=1, so the same build also serves the plain label.
+    ...options.jit ? ["--enable-experimental-jit=yes-off"] : []
+  ];
+}
+function buildVersion(options, variant) {
+  if (!options.cpythonSource.includes("{version}")) {
+    const named = sourceVersionFromName(options.cpythonSource);
+    if (named !== void 0 && !`${named}.`.startsWith(`${variant.version}.`)) {
+      return { error: `cpython-source ${options.cpythonSource} is CPython ${named}, not ${variant.version}` };
+    }
+    return { version: named ?? variant.version };
+  }
+  if (variant.version !== variant.minor) return { version: variant.version };
+  if (options.catalog === null)
+    return { error: `cannot tell which ${variant.minor}.x to build: ${options.catalogError}` };
+  const resolved = resolveVersion(options.catalog, { version: variant.version, platform: options.platform });
+  return resolved.ok ? { version: resolved.value } : { error: resolved.error };
+}
+function choose(options, variant) {
+  let whyNotPrebuilt;
+  if (options.pythonSource !== "build") {
+    if (options.catalog === null) {
+      whyNotPrebuilt = options.catalogError ?? "no catalog";
+    } else {
+      const version4 = resolveVersion(options.catalog, {
+        version: variant.version,
+        platform: options.platform
+      });
+      const build = version4.ok ? findBuild(options.catalog, { version: version4.value, variant, platform: options.platform }) : version4;
+      if (build.ok && version4.ok) return { kind: "prebuilt", version: version4.value, build: build.value };
+      whyNotPrebuilt = build.ok ? void 0 : build.error;
+    }
+    if (options.pythonSource === "prebuilt")
+      return { kind: "failed", error: `python-source is prebuilt: ${whyNotPrebuilt}` };
+  }
+  const version3 = buildVersion(options, variant);
+  if ("error" in version3) {
+    return {
+      kind: "failed",
+      error: whyNotPrebuilt ? `${whyNotPrebuilt}; and no source build: ${version3.error}` : version3.error
+    };
+  }
+  return { kind: "build", version: version3.version, ...whyNotPrebuilt ? { whyNotPrebuilt } : {} };
+}
+function planInstalls(options) {
+  const failures = /* @__PURE__ */ new Map();
+  const prebuilt = /* @__PURE__ */ new Map();
+  const builds = /* @__PURE__ */ new Map();
+  for (const variant of options.variants) {
+    const choice2 = choose(options, variant);
+    switch (choice2.kind) {
+      case "failed":
+        failures.set(variant.name, choice2.error);
+        break;
+      case "prebuilt": {
+        const unit = prebuilt.get(choice2.build.url) ?? {
+          version: choice2.version,
+          build: choice2.build,
+          variants: []
+        };
+        unit.variants.push(variant);
+        prebuilt.set(choice2.build.url, unit);
+        break;
+      }
+      case "build": {
+        const key = `${choice2.version}/${variant.freeThreaded}/${variant.debug}`;
+        const unit = builds.get(key) ?? { version: choice2.version, variants: [], why: [] };
+        unit.variants.push(variant);
+        if (choice2.whyNotPrebuilt) unit.why.push(choice2.whyNotPrebuilt);
+        builds.set(key, unit);
+        break;
+      }
+      default: {
+        const never = choice2;
+        throw new Error(`unexpected choice ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  const units = [];
+  for (const u of prebuilt.values()) {
+    const id = `pbs-${u.version}-${u.build.flavour.replace("+", "-")}-${u.build.release}`;
+    units.push({ kind: "prebuilt", id, version: u.version, build: u.build, variants: u.variants });
+  }
+  for (const u of builds.values()) {
+    const first = u.variants[0];
+    const jit = u.variants.some((v) => v.jit);
+    const flags = configureFlags({ freeThreaded: first.freeThreaded, debug: first.debug, jit });
+    const slug = [flavourOf(first), ...jit ? ["jit"] : []].join("-").replace("+", "-");
+    units.push({
+      kind: "build",
+      id: `src-${u.version}-${slug}`,
+      version: u.version,
+      minor: first.minor,
+      configureFlags: flags,
+      jit,
+      variants: u.variants,
+      whyNotPrebuilt: [...new Set(u.why)]
+    });
+  }
+  return { units, failures };
+}
+
+// src/domain/probe-check.ts
+function describeFacts(f) {
+  const parts = [`CPython ${f.version}`];
+  parts.push(f.freeThreaded ? "free-threaded" : "with the GIL");
+  parts.push(f.jitCompiled ? `JIT compiled in (${f.jitDefaultOn ? "on" : "off"} by default)` : "no JIT");
+  if (f.debug) parts.push("debug build");
+  return parts.join(", ");
+}
+function mismatches(variant, f) {
+  const problems = [];
+  if (f.implementation !== "cpython") problems.push(`it is ${f.implementation}, not CPython`);
+  const wanted = variant.version.split(".").map(Number);
+  const actual = f.versionInfo.slice(0, wanted.length);
+  if (wanted.some((n, i) => n !== actual[i]))
+    problems.push(`it is version ${f.version}, not ${variant.version}`);
+  if (variant.freeThreaded && !f.freeThreaded)
+    problems.push("it is not a free-threaded build (Py_GIL_DISABLED is not set)");
+  if (!variant.freeThreaded && f.freeThreaded) {
+    problems.push(`it is a free-threaded build, so it should be labelled ${variant.minor}t`);
+  }
+  if (variant.jit && !f.jitCompiled)
+    problems.push("the JIT is not compiled in (no --enable-experimental-jit)");
+  if (variant.debug && !f.debug) problems.push("it is not a debug build (--with-pydebug)");
+  if (!variant.debug && f.debug)
+    problems.push(`it is a debug build, so it should be labelled ${variant.name}+debug`);
+  return problems;
+}
+
+// src/python/catalog-source.ts
+import { readFile } from "node:fs/promises";
+
+// src/python/catalog-data.json
+var catalog_data_default = {
+  schema: 1,
+  generatedFrom: "python-build-standalone-catalog.json",
+  builds: [
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "d99079793a1100aa357b3e8c98d7e5460390b72f973a647bec39892c785121d8"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "423717c485b9ee7822590b9d973c1b5fb2cda0fe43448ab82a3d44f823bd329c"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "36705d8ce9bdc405552068802fe46381bf0d70aaa0dc5ede7c95c5087d8577a7"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "a948d92ae2fbd8e67d58b5e8311fe4fd5936e46467f38366e1f335d01f74e722"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "8d975ad615ad8d88f57a59466e95d0272c6d26188087cdee4751e57718ef2d88"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "e085b44e21d9c60acd866680747e1f82800cf9a1630a369da1723976d87bead1"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "29789852ab620dffdb8b584a8c9e7c2ff4174e9d2fbf6b5b52dc1ff5ee5cf77f"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "1854b611e8bc20978b2395607e38ea0767e53efef75bcd309abb674e73f4757f"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "48ffbf675bb8063c46642c810bd7c7be60a4885f9d2f559f43fe140985de80b7"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "86dfb106b303fa6a1991f7da42ced3e11576f777be299b3162e06617b6d22542"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "ead9469b5693d17eac5b7b9881d44fa215bcdd21996726ae01c1c168b8851f56"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "57e064c2fee3dbd58218829b143fbdfa163442b102301bbc4eb80fe1bbf8b008"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "6e72bf42ec3c58933cd3395c6a5119e1a4f4b4259e92765d5a6971417486c973"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "cefba034445d2875408d1fd4d5700ae6731563aeb54dcb39fd8164ab5c457533"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "301a3326f279ca7d97d531fc8f50bc27c94a5b80c48e9f5ffcc7499bddb60ae1"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "469d95fc7f43eb69e19ecaa766a09749f2514fb99298f3d468c7ce07f86daaa7"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "77e85f5f4415dd1173a2e22fd42ee1ead89145376e0f846c8e89dccf9323a0aa"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.14.7%2B20260814-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "1d61f96aecd9e467cf6faa4796442d2cc2dcf8056aaaa9415df22a67fdf89cba"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "649e1eebf754a5ca76ddfda8c498ff25c574599408b8a52b6a2c24265fd6314c"
+    },
+    {
+      version: "3.14.7",
+      release: "20260814",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.14.7%2B20260814-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "baec5098c495ab763e2367c8c0cedf9f4517b2eeee41037452992801e59525de"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "162badc64b753fc4c8970a2117b7a5f4abb8343642031571900f16c5b824228e"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "e0d4e5066aef3248c22e08a07546bfd5edeaca904c91fadc296be720998ec2ec"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "cea4834c2faba3fd20c368537e3572a2ce98773c3e56ed96cce0426949dfe7f3"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "4f649c75f0e96162478be6bdc2e5a6082e8f4cc10bf3b89baf717ff318485a2f"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "74836a5c4f95de4d7cb955437fa535bb31890d96d74ca9b158aa8c4e13827f57"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "78ded4c4f0b6a931240f09bd20608533bb40dd71c1ff953c7267359075ca8b16"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "bd7d51886cc5850a6e5d402e1dc0c92ca3f66c7be9687a43d2754410940d5e25"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "6b205f9ed67dd420bb53276a0369da83f8d325eeaf00b24bb9882c0c17a678f9"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "642505345ed985d7621c25c2ade529719f4916b1022316ae46885d3db937aa9a"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "8ad1ec529cd1708245e8661a463245fc1479c43cbfd66e58b095456ebf77180a"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "b21b8bf9c2ab1322f2d46cd92acc42aacd2e32d375e0a116719a62f5347b9026"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "5e465fb1db251230bbb7a9e05dcc734677424e707d05ed585e1483ea64ebb1c9"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "38b04cd05fb2ad22cb1abf054c6381b9425e92fa249e83de17c903f1bb583b47"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "ba960817e542642021135db330d875f410f4e14c64a62e2ae5faf3697ada08b2"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "50071677d9d8dd209cf4e4e0853bb956e60b04877d0e4d7d33fde338c64fa4ad"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "76723c235b82ff12e59149f73c55e1422316847b40a197c26f6eee41d4fa77e3"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "9e740b2f5ad73dde5167dc4b8035ce5ee4aa9014baa9e945c9d31c8ab14ea4f2"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260804/cpython-3.14.6%2B20260804-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "42d7b7586ec4c7560d6c5daaecee6eccd46f475c892f9e1c969e047cf37626d6"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "ada613a2af32c04cf7c54726243c56d76f0e59f5f61d2f28371d3b9d8efad566"
+    },
+    {
+      version: "3.14.6",
+      release: "20260804",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260804/cpython-3.14.6%2B20260804-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "750e6d7ea30c1a673460ad4d569d8b2c54ba787dff8fa5e8653d0fa97e010a4f"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "2e0d1ff46c2e2f9080efdd201eb02faf3a319c411d091bd441ce540b74d5bd0c"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "3a0373cc39fefd494754ef555267f245c720cddbaaabf63a7c9a4269f1e56532"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "f0fd597f52b370a98611c4b2965c3caea8dc3d9ff3fa75ac737f5a5f80bd1182"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "bddf0a8c6fa2bc8e0b605de7f60d2fbaf2fda0f0b6373f7bbd5544aab00b72dc"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "3493bf6af9eb70c3aec489bfdf7850cdf512626768f75f76d6d33d812a60ab6e"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "d44ff6ec301cabc91eb0c756b1948b28579fb07feba36aaf1990e535649d5ea6"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "159d73ffad373e2b46e5e8bbb922036ab088604058106369fba19a56f783b560"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "b0f797b2e4c645e91ff91c3e6cc0ca4ec9cc1bc7a8fd6d1abf692abc0ed05d3b"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "2d06edccc54f776c2904bbf6867f82c9640ac932d63e209a69889f902b0af1e3"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "1d3ea1b3cd9b8f3d53afb629e82e9bc8f6dab6cbb1a7d23524bd86ba5bc22570"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "d8840fdf2eabf412e8cb17cd6accc94a07cd4b345424c42b6dfd8679432842eb"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "410945eb83a49d096f4cc5bf78adfb5bd387e8328c0ce383ff7ded66af3fca8f"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "9e5a3b0f5b8736262f3a611e97a874810f03ef4d36871c8c4b12dc895814059b"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "982a60fc7f11bbe405ab54afcd4eb145f1134797bbbffac9f5c49df4ec98b13e"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "00459d541a96c960d49b9d2fc5df6242e521c8b92eba2394451571eb613cc66c"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "b84d23240ad98f26824b76eb0ec57792631bc3e70d94f9ff601b70e1ba3c256a"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "5efad489fd34d4e9c1f9c65ec43bd1764d9a8f5093d6dee44e9b1f3b500606bb"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.14.5%2B20260602-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "641192af956111d4e3483c55c27325d6e8cc554b15c56f0cc21f29b8f0e4cf09"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "66b065143e538c07f069f764d831d8ffae95507907d4ca211304e6f3a056435c"
+    },
+    {
+      version: "3.14.5",
+      release: "20260602",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.14.5%2B20260602-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "b8a58e730cf87e0d8a00b8fcafb403e741a8765507295fd46fdc018b01e07cd6"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "0a8346c5b376cfbc12452df4a861797be9f8864708f062d448acda73ddb2bda7"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "6f304f4ec30854611f23316578302235fb517cd970519ecdd11a8c4db87fd843"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "3865f601e7bd0addcd0336bff6aac9057591b7a5c08121784603dc16bbec6433"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "fe280b3d7d28c4c2624ac1cfbee77466459d605a8976e6f4bb8f33cdacc1b90d"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "af24aed48f289cdad1aa64f0d6cd2b5c23be0222579dac817587492e965e557d"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "d51250a32fa5d9f0799c7bcb71720c27b10a3afd4a7de288120f96085d508a5a"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "552a4aa419abd98bc0d7f925e8602c1ac621206a207366fd556faf1d5e4ac82e"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "970a6aeab6fdc574b2e1784f3435364f56c5001dba901b00d9adc2a5ee7275e2"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "094231092673ab00baa9d28292d5dffc927d0f311ae238164b72d50c3a3c29d4"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "b8b597fdb2f8dccdc502c11947b60a4b65eb6bce79cfa60c7ccf9b6e8352c60a"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "629dd91192c64255af852150f1aea16e98c8cc9a8a106dec9a9655c86906a920"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "fde17a3e986f396ddbe003c7952795b239cbb8e1c6605c2a3c62d69e0df0959a"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "65db1c71f78ac00553e6353f730ff2f942cc18a5758f5d99c77fd4be5d7719de"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "fe9a9c32d13870af632cbac3dfc7528ae53597e94472aa4c7d6a42e8166136cd"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "5c539d5421ce145e10ea455f5b50729db1f7a5591198a75eabed87a8a8b9d30e"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "4cf83df9fed1762f621c255460a0f4afa09558092f7dc4c17abfa725428569e2"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "d0cf4212d08a34ecdd614bc655d6502afcf61ce16cf5f566fca6c63884a9d1df"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260414/cpython-3.14.4%2B20260414-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "a720bd298667dd5145869a667aae7c5c0a8d97f6249fa157c1db751070c310d1"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "a976991dcd085c1bb5d9a8084823a6bc8b7f9b079d8c432574a6ddd68c3a6fe1"
+    },
+    {
+      version: "3.14.4",
+      release: "20260414",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260414/cpython-3.14.4%2B20260414-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "b37e85fb033f2dc75b2f7d510a5aff5d4f5377b7003d6a3374f0255b2a54f752"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "bdb3ec44891b801c149aed7e013a3494687ee61d7068db4a6f9f8372693ce28b"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "07aed3e2b823a3e1ac8649e341dd38ac87f520c7b847b9d6e76b0a090f2a8e07"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "006955f8c2ab130e993c46b41f3afc98d62a17cd03193d10fe1b65793d2dfd9e"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "722473f17c40d15aa89454043755e3841d548fc8580444ebe20689c2f3874d61"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "44cd637c455271e9d4b0cafbf15850c4f0c9ab773b6aa72d5bcd6781bbc78146"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "3609cd21a6b5dd3e5d43df7f4e7af02673365adc502748ade218921783ef82af"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "e521f1c0c29143b8c54d6e06b02bdbc759dbcb71b154ae26e497d0e44c85dfc0"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "9000f4a0c57bbd99f3e71cfe9ed549f6c9a78c88b5e335152d862457892c89fa"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "4fce36da325d63539829113aaa2d6fa2f4a73ea818c57ea7f4a6f0568663fab9"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "53f5d1b88d83557e6b25da2d728886f252e7619336ac8ff31299a59d821c360c"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "3dc3ed9f87358279ca9e9e1ae55164fe913d6f32e8bf5e6bf3f8a30f810400a3"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "3a390489aeb9a4992395d4b75edb8fe5c3d27798eef3ee3fb49db01b271eec6a"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "b554dc96838b13ff0409ffc85720eb7550bc4785c57a36f2785165d4438dbfcc"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "34e8e7ea5192308f0fe6d93becdf3eeb00a64a1fdbb4beead98d0edb93b68cdd"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "c6f392a112b08bfbd6b0ea864dfb741dae310e519b871e7d8638515eefbc76d8"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "260ae11d03986924847d4774cee7094e1be022648308fc1b7bcdd73c55eb58c4"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "d655e0c999f69d350dcabce178d7b359be7c8c8e39f783c39638b21c0ffb9908"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.14.3%2B20260325-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "1edbaa3d88683b687da6b9c0bac21afa6a906b003ad242ee4650ea1d93c1df80"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "0cecd031831c1a9607bab3646b241c17ac627ff48a01ddf388dded692a44a9e5"
+    },
+    {
+      version: "3.14.3",
+      release: "20260325",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.14.3%2B20260325-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "34c808480ca7e6f508f2ebcb10cf71f804e866c61d2e09660e9f08332645e89a"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "4d188dc72a1e823353745556d9e8f64448b0a960635c845902f490e9acc7b384"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "2f82ed0cf902c8a2863a3fc5864909645c761e4e0a96525850c9ef8f7e3b79e7"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "c2e1167c6a47067b4fc8394d574acf5574878b83501ed1533e8803096bb7c9f0"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "e7c58ffcbd69b7b7c48a90016e61949243b1c4f3cd3230f6020649bd63b9636a"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "6fbba915f0af95304aee8d87a937b0bbb097fc797bf8c7d8c82a3e8c2d65e8c5"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "51e886261fb79f64079b20181a7f8adfca738f2b2882882e981b67a165e1809b"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "5559ef2289a46bbd72a3f14c3ea5d76c767358a9e404a73c6c35b2eb4f2b1ccb"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "039055310b0a67aae429f96c8557118b6fd2687cc0ef5e0a8bcedbc61c17e3a1"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "0cb355cdf5b77c09aab2fd57652de6604ee0ad6bf14cf8ebbb68c64d7f74b7bd"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "1d243bfab134c9fd3e099780a811079d8c6158283bddde65de2bc5f6eda74f7c"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "cdd68545295c524c17bcfe73fe14aa4ac8b99667a97eff3fe46ea279ae6ab871"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "1f2fc7f533373842740101ccca947d51d1cb2ceb2511c8e030ed96ceabf35165"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "c26c0c190b56dc2a83aec76b03eae9dc10969937e37d1cf304df1809a55b8ad0"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "c2926d6707f4339e3bf30e90437b387712b47e60e9e55bff1dcb36bf7688b01d"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "2a7387129a2c8906b836247e149577536afde8adc38b232ecbbf4ce53e8cf5cc"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "86f8c0261dea30efd8d7b0720cc773327457f35c948a833e40531567e24bf67e"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "4780ac64fcf4b3dfd181f86ae87c9dff43d3fa804c5f8d97091298f2d87e19cd"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.14.2%2B20260127-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "f824d2cf6e498cea10f10b8601a718ce6440a0c2b29f680cad5ebb2de961b021"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "42638ce9bd8c177010c44c7a6a6fb3e1dc0b04ea372089036c689ccb57dc0d09"
+    },
+    {
+      version: "3.14.2",
+      release: "20260127",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.14.2%2B20260127-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "865d2dadcc852acb524fe544f6c086ddb77b48f8f7cc5794725ed3bb12511b17"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "d79e206fe34cf52458b4caf1a9aad4c285de03ba73e7fb3ef05b1577d415ff16"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "c811f87c17fd95712ffaa42b967b36aeffe465449c3255758bddf344505f5d9b"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "61f38e947449cf00f32f0838e813358f6bf61025d0797531e5b8b8b175c617f0"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "2f6cb41b8af825e3f401dcb24053dc7f8d5f712352a5400f43583d7306b0432b"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "d512ff9b531f6f3a15abdcab70705365ce928a92c2e5cfc43d388f0f793bc94a"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "b2f7f169f1637c93b26b17131b56da21f066079a7f65d6a4369ef8d11e800572"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "c2cb2a9b44285fbc13c3c9b7eea813db6ed8d94909406b059db7afd39b32e786"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "16018ea51d1b2be447f370e76f8821b17a32d8447035ddd77d70c95f5a72e2ec"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "e2216d0e95400d3d776e576de69f2322e8bcf54bf34e5f830b3fee15c90652bc"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "a089ab3c84441d0b1b18c550a83f65f7aff4c0a43143b877b440b3491c6f33cd"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "1a88a1fe21eb443d280999464b1a397605a7ca950d8ab73813ca6868835439a2"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "637b95529f130f5cb37102e4a53c0fb0baf7707e8c0107c59f5eecb01f3887eb"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "639960772e2cb304d7b652efaf5eb5c776342a85d2f34ffc97969e566925c873"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "8e0f6383e07eb331c67a57632de8c00d5709423491f105ff9aa802a5610d59e4"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "c5d5b89aab7de683e465e36de2477a131435076badda775ef6e9ea21109c1c32"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "32d92f84db753987d42cc314c35af5c4d2ef574af2186449fa2de822aa80d641"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "7874ad24a40d9319178fe540adcf9c76660eabe7dd29b83df80b8b3eaf178794"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.14.1%2B20251202-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "ddb10b645de2b1f6f2832a80b115a9cd34a4a760249983027efe46618a8efc48"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "34bcfc74686ccc84b6dc8b232fc13a6c09d284510f3332fc757fe7ea3c804229"
+    },
+    {
+      version: "3.14.1",
+      release: "20251202",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.14.1%2B20251202-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "8ef7048315cac6d26bdbef18512a87b1a24fffa21cec86e32f9a9425f2af9bf6"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "8641d278598dfd4a190f60425041ef7192d6306674fe240008624f60d5831877"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "5995f024e9c95ccbc87b9bb97152ad1ec9efcf9d76e0574cd37dd946afbea3c6"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "baec616f924acef4e76a6893f5574c974c5b357188a9da147f18335ddfc42336"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "a10b7a72d1e7150eac4048b668a04b9dc965f7a44f892a8ea86c220804983290"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "63c35170292b244994723e9e9a633bd319773e9fd148a42c8247b417a18bb72e"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "eb0a5915f58c3dcb64d587e951f8942e6c9c6af63fab8bbb5596d1ce5738c2a4"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "9c3d79e1e283c19fe6d3ce68ba7fa8089bd3f6fe9a7e8dc8417052446611f7b6"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "98019db18c5ee9971f354e32ded379a99747dbb708e7b547e6f294fb6e7e4443"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "32ef107de88e2a9b3a3352dd60ec37dd916bfd75d23617a508d62e60acd8b320"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "7603b1905e5d280191b2146599474fe35da0833c81a09512c28b9b77e651812d"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "3fb75ea31b0e3b4b967e10d7b5d816383ed8aedc83ef6a0b962777783803ec2b"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "6203cd40fcf81d8e9b6d934bd054cd8001a098a3a8078991fea43e36084d4354"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "b1efcc908c72adf158d7eb5e9c743631d2a98b252b3c7c73330f318991fdee0d"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "66f385305ae0eefd6b65e2cf942bc91d943a61e26fb7581e029f760a2b04f393"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "6bdff0d0d3382e375616b4d2284a4697bf8f83f59314c16608056607508fab50"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "afdc5e1a5ec5350e0ee1c5c7f54bc8d3add4c6c21b4f765adb765101e89cee12"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "ad86d66d74b0cd3a5e9a9a4b68067ac5f46bc130df49c42f5488b13b847132bd"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.14.0%2B20251120-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "8f63c699589b98956d0fc1421c6ef87e132f6696ce9c935ebe684e8bab7feb1e"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "42a45020cff6a33e0d4f38f63d68c81240f0efa765e1e5a23693fb4c4a9f5e9a"
+    },
+    {
+      version: "3.14.0",
+      release: "20251120",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.14.0%2B20251120-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "92a6b90e09f311164bc33160e72329af133612832028f330d567f874dc058e2a"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "fda86cc2bd04f40a2d579c82efd476e26ee5f63b6b4cd393eaba473ec8fa3f1d"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "6d472fc49a4d95e58214a992c4c92aa73fe2a935837a01a9a36bab0bec6d72f3"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "07e7d9a26407624e9297e367e72df4d025929ef40976cca3b8d89b9e9a8d2c60"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "f88a9af74966fc60bbddfb943053c25654e8e341ac601c442686aaa0900cea45"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "45b67aa284bb622c6ab0f4a476acb5e5d29e4f0db17609be21cf697f43911ba8"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "bf87354efcd9ae517da606fcda4e3a3f0d73a6f05ca7cba3c6d3c5270074bfc8"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "7b07b1d2f4a9cc25b63bcb06571f3945c71b32644369c09ea7e1fd7816d2e8c5"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "bcaba3185df43b493da86c0d34b24f7509a6a308432b167a7470975987a473a5"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "94e9d6ddcbd115d240c3916bf519c72a86da3cb5fab6b2d3f8bda751a35348de"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "985efd78c1c6521b379f7c64c2a25e6a1130f07441d1af8be441aa05260886aa"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "d911fe57130eee79a8328a437330cd90c13e1b1fc05836047c5115d398c8a983"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "44fd0669d537a173d911e8d216b635738811b4b486eb4b9a2456e90b770fb3d6"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "8a053a2c317e2b5fcafc2ca3ee07803419bdb6e328b11311cb64eb3c5ae7d94f"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "aaca2af2ab4d7b68a712660d1334c0cfd5ec13c0312ccd30c29122d8d0342320"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "081bb8b530aca66746bfc5ec5ba0150a75a5b3a4046a3df4fb9fb0b378be5111"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "0d1e707998d305f1acbf851845ca6c18d03787157957ad5bd67c030a7f9f9c4f"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "f6bf0fa39ad3668dc1996052ec6eff58c54aa126bf203cf3728a47a830af2b5d"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.13.15%2B20260814-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "370f804defbee6425e826d1cf039147e3d89c0d15334de47078881e62ce9654c"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "07c977bbe4abad07e3bbc314608633e6c74eab482a7bae81f4361cda970b45e6"
+    },
+    {
+      version: "3.13.15",
+      release: "20260814",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260814/cpython-3.13.15%2B20260814-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "fc475c2f00414cc79860282042340bb787325c79a29f5efe19956d2b1f6f08ef"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "db181f28aff3d2bdaff1ef8f14810b53f302300fbd15c080e69ef9861a9e93c4"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "f0e634654e1d6b55cf81419eb629caf78f50234d01ede318f78e5091bada6085"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "a7c8a90449e00cd2efd16afddd9999524e34a53bf86e30a8de936218fd4951b1"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "afb37efac9794e9765302c792f348c0fd9daaf60b0deaf21a072ab1fe6303a1e"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "19142cfcab6ceb1a8cfa813f82628c10cf38e43049a739572257ca388cd3153e"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "ffcd382b54efff287c0b9ae34b3bb6e956b3cb05899f89caa36d83ca11c02f5f"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "be0b85fbf0febd1734f96383a9e9250ec702570246ebe4f7d733d890f311e310"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "9d09f3ee319a7a3b17319533d2bf398ebcf7b184f1ccb42c573fd4178e8d32e8"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "02f79a07c8d4a92b50d2a54f3b2bbe291dd86fd2eea012ba65851a35cc179765"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "f1cda716f5595a97e79f760f81da7150e4f6b4ae9dc49968b4ce5d6d64bba058"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "d37e21326a725c6d0e9f25e641b44a04ff39b7e150ddc1786e81f82f9e64f434"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "998f393fbd4dbdd64ecde6bbfa5646b6ea1f0d9b4e49684593cc669b6ce69b23"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "44f067efde82a34a1b4590cbb7722fe9772b427e104ee12f4cd4d769545979a1"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "39e82d05926bdcd206732026bcd878d9f00e288cd227d91c1fabf379b6ea4fa5"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "89331f26172908e67fe977fc1338239e54cdb51a74acaf3eb7e90d43f336f1ef"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "e0058971c66a9419e1e3adad5bf0c5fd0e29e93faf6e04e7e88e4e8498b0d64b"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "fc3806a79e568f4d601fd37bd042aeb1a376550f24a1bac26a9dc0a82a1ed08f"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260805/cpython-3.13.14%2B20260805-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "2e3b0a375cd42ff309957983d90ca56202faa6b95f684bd655eb0f03be542167"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "e0df6dea5aa2a7f6fab10ee187abcf1da554e1ebd0aafe4e404ff4a647f92081"
+    },
+    {
+      version: "3.13.14",
+      release: "20260805",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260805/cpython-3.13.14%2B20260805-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "8f6fb2bb95107603d6f01a99e8e65a4b7a999b93ed33a91bb71c7d448bafd6ec"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "27486f44bfd11a097a7cdd2882ed0f6f4b5873535188a6e63157c49178fc1b4b"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "b929647e1ebe243bd8b66c731e102b97dd7bdcc08127f03b7b22997ac4667403"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "fc7bd81b3cbf5983b3cac58fdd02b0f3388579652c4b7c51f402220cd8f15a57"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "4f010dda74ec07a5ac21ab6d56c2a050545468973437ecc27828eceef23721ef"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "970da451c7f5051d1059bf55c910d373961ab396b4dc73908da163295f37a020"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "90761d4827285280b38e8d8ecd83f08b838f03730b891c6714e584fb0a53395d"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "ca4b98bb2b8ada738b0ba0f9fbbaa84461eb2912951ea6392ea495f5371caad5"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "b199214bba9dc1277c28f40b12cad63dc9d79a952d25bcddda0a9fac488b0a55"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "bea785f5b06adc0dff5329b35a2b2d2c0eeafec8f9564464a2d188558fbe9da7"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "b396c30748c4aa2ca3990464e397bf04cdd3281a4f0464a8ad179daf96f080e2"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "e28fa5baf3a12408e75c8c41c6fed28852aa64b6cec4a7907e04e39fe175c9d2"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "97f40aaf55435c32019eb1a4bb1d7e37a64fe84f8c6a85b653475aee5a0dfc69"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "5e3bd89174717bef890ec3fb2cac917191352e01773031e5df56b5998357df66"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "c249d2b96af6912c3910f234b96aa8d20d30e8b0c46d0584fa956d7a77036ea9"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "7557d6f370a42d4212f4f0161578b7826f61838a08165848ef38acc4b43b5ea9"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "e8081a7a743a0ed5404023247245264320e938eddf73761e6f99facf3003747a"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "e6aad12a6b53595391b5f7ef01382f58d320ed14624acee75dbac84b71b1120a"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.13.13%2B20260602-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "b3bf494598b54ec4d810b820ad129c19b83879eb12313b123aadbbb209e2bcd2"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "747876f7d97b228faccf680022de675ade6416f3e8e383efeb4976fd22a122f7"
+    },
+    {
+      version: "3.13.13",
+      release: "20260602",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260602/cpython-3.13.13%2B20260602-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "fcb6f55dac82d537ed3c3ad4ba5486e9bfb521653bf3c5d034309a91a7636701"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "9f8f2c3280861a1cfb7279946f2f841388a685ba7b475f68d9903b9e3d473320"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "053b5062a711c7a07f402d2e9a43c65566e9b750478a10dad9093dad1b814fe5"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "af390962f7fb387c98d12de0b44da2ce3c340e4c5b17592a30950e89b5420fc4"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "637b73e609a00b148ee1f27a8b597ab877272b1c2bc6a89461438af9bc1dabc2"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "86a7fe754a27287608d99b603ce266a0534e8e3c1ab34f009ac0bad97dfc6f72"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "5f8c73129d3765bbbdcf771decf96135596f9e3e205b08ae7cf1fe2fc0cdaf68"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-apple-darwin-freethreaded-install_only_stripped.tar.gz",
+      sha256: "410e2f6c5e0839a85ad8755233900653ccb6216adeb6359f0eb42f99fd512f73"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "bcdd2b46beed6e7d14efda4cf51c6015b2ad698dcebf5cb48e1c53d3a1c67c27"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "0ab5f7113870da5cc4c18aa8a5328f0e54b4413b79944836c6efca24632ec4e4"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "3fcd5066d698c16bb2735b1a18aee9e68497618e115dfe8606b2563428711d1e"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "562176cbaedf8f20bfe3067e6f20af8e7c437384960e1baf180c93efa822306a"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "30fda2c0cd16ad61dfabac8137fe36826b317b021cc2497b8cb665206ecb7450"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "5a30461b465cfb9549f7104692cef7711df5fd580429c9f5aa8dba7ce217ee1a"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "ad178e36a84de3f845885d0ace5ca6f87fa9502d1f0cf53ba3dd42194277d42e"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-unknown-linux-gnu-freethreaded-install_only_stripped.tar.gz",
+      sha256: "54311b3a8f23452247551e7cb3329061cd2f3a4cb09104ad2e4d121bdd97826b"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "3aebbfafbacab498e0fdcdfcb193f074509fec874cb92c10b44526626302bc59"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "2fea4dd7c5196ef428c717edb213e833a3de8740f49c138908f5082ce38c54c0"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.13.12%2B20260325-aarch64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "1ff805be05ce8b265b877e8d5d758af3dae839676b56c72d76b2fbb7d8b198b8"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "34bb9427d022c2810387e1376c6e184d3f3fdd0984b28519ac58295b0ba1adde"
+    },
+    {
+      version: "3.13.12",
+      release: "20260325",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260325/cpython-3.13.12%2B20260325-x86_64-pc-windows-msvc-freethreaded-install_only_stripped.tar.gz",
+      sha256: "11908dd1f06dc0f028d1883359441d8f03f3ab89d06515b7fcc1e36d46c8915b"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "54caa9bc66df2ddfe438b046f5f0dd86ad42877e361fccba1ce0c0c5597b75c7"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "718a87bf84d81cb81355488ca37be1f66c2252304be2090721016948de96e7ca"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "d4c483f56e877646edce4e6529f87dbfab4874a1305038496c06b5d8be82e90f"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "c341e9cf0370873bdbc264940e9c768d3567bc963cf6ff1e5eb3793dbee4f04f"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "021c87b7244e4fd4706a5c5493cfd297c3b9f66cb56c3b94d3ab4715fe9c4a14"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "2a84ac3dff6892d857b3bf7fc00f88335ed97f4ac4577e0651a56cc7f13239d7"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "4b272dd35a2a51fbb513678caa17103a578726dd00422f8ebd02bc88144c8dfd"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "25493a8148be692a56277afe1854c46b019984924f7137b6627f20c48a7a227a"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "115bc72b9d8d9cd69351d0e9d0d55c0f453f2bba0b09fc8acd730ced55d1a332"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "f0f53642d65155007cbfa8601722f9bc189a5c8633f54fb78fcfef8bc817545f"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "b8c5189431691f74146fae50b7d7949f22bee97a4908596668e77643eab76408"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "96aa5f55da985fba39527a174272c93aa756fb7e58c70b3608d778d219edafc5"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "a0f11d3182d5787b6f77b994e4ccbcc098ea805327dcdf30b85c377939adf546"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "ec6aef3fec3183593445c2a57378d7f140e3a1fe637e7fec1dbfba10c5076549"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "579c2475c44a149e8ba9e6d7d587e6f31d02585c9ca56f1158e9168886a5fde9"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "7a70c76109c6cc3d366dbb78e3ba60d1ca5487a222d5cf80eb258a08806b8a8d"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "d23657833459e3550d0279701e751afa3fafa19e718bdb5c731d11e1ba2235af"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.13.11%2B20260127-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "82a92e5910ea3165105f1b308375bc8365af717b835e74dd8d1804c1659e5b2c"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "da73138f249d9eb38acf7b43225c40a8cd5ee2218474bbcf567e274626005f37"
+    },
+    {
+      version: "3.13.11",
+      release: "20260127",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20260127/cpython-3.13.11%2B20260127-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "b62ba45861a87657d46dde34ca9bd34a081e53065d8a5ad150f6c753fad31c1b"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "8dc68230a478ab78321ad303ee6104acb8b48c0617568875afde4d19512b42c6"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "799a3b76240496e4472dd60ed0cd5197e04637bea7fa16af68caeb989fadcb3a"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "3c9fdd76447c1549a0d3bc2a70c63f1daec997ab034206ac0260a03237166dbb"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "752a89e9acdca6a2562e7716787b19e021a331f2eeae77234a8b47b184de5ab6"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "36580e43cc762f4b49de87f566325dccdcdec11f8f83bacb2260594817d98c51"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "705b39dd74490c3e9b4beb1c4f40bf802b50ba40fe085bdca635506a944d5e74"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "6ce608684df0f90350c7a1742e9685a7782d9b26ec99d1bd9d55c8cf9a405040"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "8d86e2ee024a6c676590e8541b0314f1cb98cbb060b6a34233523d5ff0e77ad5"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "46a516f20b7989d67588940a31ecde54a5946b69001548ca1ba69e4a47a36e2e"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "69991105baa964ceeb080c4ddd961f62c933e2538fe1015023fad3971a2f6e08"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "6d277221fa4b172e00b29c7158ca9661917bc8db9a0084b1a0ff5c3a0ba8b648"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "2f78267d064e081da5ae665b1bc1234a4fa88c438c4e45bb788f07e9a34afec6"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "789965391089da302b7259ea9984c21bd53c6e16217f9d30f9207567d12a69b0"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "ecf304c757c9de6aef849ca451ec08a72f6827c0fc8819d39fd341f29d00ccd6"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "e39127fbe8d2ae7d86099f18b4da0918f9b60ce73ed491774d6dcfaa42b5c9ae"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "1fae8c5054667591b3c14fd4e7c1231ca8ce977f8cf81dbbf75aa3c53b5089d7"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "f8d043f17a576d63c0658d2535e88a9faf45ef16ce8bc4197eb60e85ef633586"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.13.10%2B20251202-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "cdb7141327bdc244715b25752593e2c9eeb3cc2764f37dfe81cfbc92db9d6d57"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "adcc33311d1f839c030ef2288b2926a7d966bdd2fbe5a056d4b5e7ac8f593e8f"
+    },
+    {
+      version: "3.13.10",
+      release: "20251202",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251202/cpython-3.13.10%2B20251202-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "6a8b0372ded655e0d55318089fbce3122a446e69bcd120c79aaadfe9b017299c"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "82701a18f2f99b8772fd680a041caabfaf5ef702723cc037bbb329b28c258c2f"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "29d38bd5fbe267b37cecac990015c662796edcf51c2f5e321d59ec06a1850816"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "865e2d911b9946711ca7b775ab074c165b8eca37d8f6b9eede3269b93e48740b"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "3d15dc4705330d6b4de1713e5cd5286cfe0e2ff8dde351dd4be822c6bd942008"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "7efbaf81ed7f29c54a753c772f73e1bd89ece4cb5e27ce851ae73126fcd775aa"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "9da51afb00480a8ccd4909bd302c80d9c104d633c5e865cf37dd5e587185e125"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "829b9f8977737b6ccc912af8e717b9fffbbd1d6db885082fb30489c176e04c63"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "1b30d7a49903d7e256c69a4b43cc76485090fe5ba604595831ac65dc1182b5d5"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "9ced5f5c373a0331a1e87021552c1caa0d3a362235f2b31ad2e77eb55652e2d8"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "fdc5d80488b64fcef3b99f297618f68e5374c13d89e888a66abeff4967afd308"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "f333eaaae2d0f208ed6eaab0e3d44f7e9a00ef34c436f0df911612fc26f89e99"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "9a63706f10eb9f43ca82271ac29877fd43444018fc0e86bb9d4110fd1c9cfe6b"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "01079e8c548a665d6a3d15bbba949289b05b3719d4bd1b6038a7f5eaaae0e5fa"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "1bc9a94ab2425fb6ae58e45f69cab61647759b57895649701390822d976fa923"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "79c565858cd47c40897f310ff23fcbc0902d3752caa54158c26a7de6a2c83387"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "1e04a97ea9fcb83195730c2e755caa7f95ff521628a8afa7b7a7dc68eab98d5f"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "3a7068f8a0bc197d6a62908f62a3e2c177ef4ed8d63b78bcbff7a24996638aba"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.13.9%2B20251120-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "a0b239896508ccda44f0964cadbee5a470d820952d6dbf24f19a550044cbf429"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "f4c22b31ddbf8d7824cbcba2d8707621c2c8fab1fb6d2c1810c2bb0304d8e9a8"
+    },
+    {
+      version: "3.13.9",
+      release: "20251120",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251120/cpython-3.13.9%2B20251120-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "78c0884edb51484b99ce624c1dda916b90d61ff81e03835c0698c45c99777c52"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "11e4c70f17f99738e8052036998d7283c35c0d8566e483d6d8ff507bce93204c"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "b26b90eabc607e75598e8e8ea31545eb97b72505473dec0b8fde080253038294"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "0b7a80716c2557800d8e3133744b9e913476d259cea0160dd8597e58284a5a1c"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "55cd2371ce874ea406f3b95ad44df095ff5bf85bbe2c69547f8750a0d76bf584"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "31fba3f2ec191aa4f60f75ded875bba2585604690167d2189c751b12ee58900d"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "126cf411159415b0d8c0865fef7d6d7aff7ecb7586b41bd013fc77aec7dcb4d6"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "1112caf275e374fbe629c3fde265f1e7675b21553f1607085cedc821d184a4aa"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "0174e88f8e0f4b6ec92fbda24098d4413083f7ba05456d10e058cd2fddd4922a"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "724448030b41f00d224bbaeba613723922b669e03d807defe93735aa6c9e3375"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "6a4d99e2325978f063b8ad89cca6a1034081415f65590b115475778d09b71a1d"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "5cf655065b59493d39235fec0e30c33a5196bb01cf74cef50907a4f18c8ef02a"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "5ff0ba23b45174a609638e050242eef16592188234238805f265357e68331629"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "fb8f3f910ac325a66efc54024cf69f519141bee79c2efa300e8bd23c48a9d51b"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "1ac8691d25271f99491e276d0564ccfc20b6650df0be053396af5a539698463e"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "714eec8f42eb023d0c9ed289115d52e96ce73dac7464a5d242b0988eeda90b56"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "e83dc46fc4807ee981a603d2ea61a0a96c8e383623d14c390c4372745a49fbfe"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "5714f7f527b5544922f679f52ef9c3161c39eda6816dde1ee06e41793958c8ec"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251010/cpython-3.13.8%2B20251010-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "187b962d84af18d22f67e069776dff61a223271ae11f44507cfd8693430c03c4"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "7f8917ab153db0e280eb639621b8d38819afacfe7bfed55856ad53bf17ea5960"
+    },
+    {
+      version: "3.13.8",
+      release: "20251010",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20251010/cpython-3.13.8%2B20251010-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "d4b83250fe9fea9563b2fb79111d4af072279b690507ddb14df11f617fd57f7e"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "cd1535505de39cc5ece0fc64542dc4cbf4a16bade44137b585827629f65c4eeb"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "10f26ea5fc7c4d9c012faf372898a801f34b8fd7730c677576263224d56835fe"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "87aa519d9bccd4291c6a6b81f14ed67418b5d14a0798863f7aae7a27973f3b3d"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "53d3046c01f7069ed731455eb3e70e5dbba83fee4315a7809160c141ef265e1a"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "3fc57dc9f51c230a4e0429abbd808fb11c0b27538aadf9c2d2261b7469bd01d4"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "e640143d4dde2edff1865c3e88e44b046478b790af4f8b3ac4d228e53952dda0"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "643ff39efeb39d9ea562d553f6bae19fcadbdae6e9cf88b478617e945a2f5063"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "2f617e755b4d6809ef902255c21410946d550a138a43e502fb1d933d644807ee"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "0811f3b325c5ca311e95d7e52ad9450adf6f52830a9c34e02ffe311fa3fdb904"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "0af6c9a17df4d5afdef37825d0cc703264c1a0a94dad825b2b6b6975b524c0d5"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "9a071a7abbbe47028e69426f1bd2a8ed217930a365a9806845c90af8d628accd"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "d317a85ae6dc905c976946f95b5e8710bb8eb24859500e6475778c8330fc48b8"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "c29fc38c3af3cc68377917abe1cbd1034f37c76497a961c737a777fdbcfb052b"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "888fb7e192caafdb33e028f865b7da68dce5e924cfe58fcef96323e175a70e3e"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "b2f84f4b91abfc9cfb89169d8e6e46d97a2bcb6fc1a532dc278ee42a4779ea31"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "b0c6885f9b68d1818e3548e17a7428ca4311a54bb9214089bf6dee5cef29d8fc"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "0442aee25951ee16af3ac2227cf4a8a6e3d5b6530030fbf6cd1305ff3d3fc0d3"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250918/cpython-3.13.7%2B20250918-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "4089a9d6078cc6f31a952ed47eb49e536372a37205c725cd28ce4c520b10302c"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "bc229e5364699a8456b6ceabde8348c75e62312ffd62631dd1e494a1755a45ed"
+    },
+    {
+      version: "3.13.7",
+      release: "20250918",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250918/cpython-3.13.7%2B20250918-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "63d5ce6ade1c4f86d56f75cc60fa1add64f3e1de9564e0e29ad7f328188b042e"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "71d661e8879c0ef6b2f3a3791bbeee195e1d438bf31200995b76714b17ab365e"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "03bc8f2baef0f3cffa1f59715ffe755e0422e348bba810dcc705760fa5bd031d"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "f73f8cb37205940d9b8e69fdb20a8099533b0bfe10f0450c8bdbc3a736cb193c"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "65e9fda67bea96ffd291813f3c583ae8cc7e55f5e6e108c618c1e0ba6900bcc9"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "9d910af58321905d6a896e2729117980c8db9c5ebe23e84a7b13a9a015405d5f"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "3db02afa562070998b5dd293065a3e5bf6c4bc1cf4c30a679d900405bfbe2ae8"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "85b3c8a78dbe58b481e7b7fa5f8600a36966322a6b3fc23d03f87e9a4ee765ba"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "624eba13cbafd2d5b8e38d030ba80405db2dffdb71f645c75011da0eb49713e6"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "1aa36d9d958e23d7cc2177f7b5c82c84e9e9abd06552f1dd2980dc1a0771105b"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "605953cfc262101cff5c64d0f97caad80e43ad275adf2d9eb310bf6e5b08edcf"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "2a54dff40b71d5d5276d3bda1dcf5647cb719b7a7680b4a43571e641b953b6f7"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "6ea85c06efb59458d70c8fa840d7489f3cdc47bd74db877521513085894b0c7b"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "89246591f10edc6df6f5487d44aeb045cc13ec364c4397cfe415b7f58330ceda"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "d847458546425b6fc28d5fa9238f12f8c3a7ac41f28b5882dc249d0fc595f359"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "ebe0ae422183af686b49e6827b7485bfcb50b17176a2dbbe107c5d970a4479dc"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "3b3af691f18bcec1760e89a50b410cf828e417f94245284728e7783b5cc0196d"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "e8b107bd9ff5b071f699dda3585e3fc60a89cb5f9800eb94bbfb5bcb408449a4"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250814/cpython-3.13.6%2B20250814-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "11711f269a9f15afc355dd60a8e080a4c9646518fe171d47d0bcbe5872a36ce5"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "09e489d2e7123cbd8111293e91af08efd203c9229c9e761ba3995bb263a6fa92"
+    },
+    {
+      version: "3.13.6",
+      release: "20250814",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250814/cpython-3.13.6%2B20250814-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "647409c6bec76ef4962eeaeb27d98557b9e04c4d410d0bc9e857bb5d2c8617a4"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "514e168ed5f2a5b1481b447da1f945b250336d9401906c0370bcf6e78aed0da6"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "a2c25baa13d271b730744d7e8684d7db54a003dfeeb5ae3b0ae86af7d81d44ae"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "e6866eaa226227ff64ac0b200d6cda2c1efca3ef25c9950ee11725d22d73fff7"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "9cb9b6ed64db94e864f8876a891b4e07373e9c6e92a3f73d77bbf78e260055fa"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "a1e2a050e0d017f2554b8c5ef1c806e00cfeec90cc9d70b491a1e5689eb2fc44"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "c198610998092c42650600ef250be388ba27ab307ade4d8684c27af9a0b5569a"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "606bcff8b3eadaa4d328b700ad2c3e4d44924b24eb833a85b23d7e425735fc1b"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "8c5e6b85cc085a335473678d43e8eaf393cf7a71787eea3f9b23f1a1f5176653"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "9ae282cc9d80eb75f6d58b4bb4037bd8de335788cb6366fb696c43f977c24c94"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "65412f4d99966ab9e0218211c1408497b5ecd2a40e1bd12183a37937c25cce4e"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "66c221e2f846e75a9191534a4228063047178ddbf808be5df25dbac6d823598a"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "62d525cc11c0d21009cacb927adda823343105d5163b68d7f300901677f1cbfe"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "1021807e24dc396d94bd47e5bfc8d5a1d8aa28d8dc745c54dbefcaccf0c23d9a"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "f7ac16748be2674ec14df532a3e48d0c6f215017b537f14ca3feb837dbe86292"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "f79ae7403bcfb36a1e7123707a4513e084f84a9e85a0e24186936a6e95e4f661"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "c9e0eed913087d2eff29c6f4ef999c30694cbcc0f29994797eed795356d4ce95"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "73a16356d1f21ad15467f14f5c53a6ab9ff717f8f9dc62cf865098d893338c95"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250723/cpython-3.13.5%2B20250723-aarch64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "cc39b7f33e78c737071935d551660d795ac6a2e27101b61b527174b853f8119a"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "4d88fdda4a59e0d6d45953c37c2fcb4e114dd5a2d41cb5b24b75b42ab8328ff8"
+    },
+    {
+      version: "3.13.5",
+      release: "20250723",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250723/cpython-3.13.5%2B20250723-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "6881d375ea3936f9d47fa6c36a7f8d3b53eac36e5dc78da110f646d8aaef86d0"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250610/cpython-3.13.4%2B20250610-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "74fe2a887ad3fc7ad1400a4ffe0a258ad88d39ffad7bcce40124f92b530d2e0b"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250610/cpython-3.13.4%2B20250610-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "59183bd70b0facb184fc5e7bd18488595d90ac5eb010ac1ee63eea7db4e230a1"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250610/cpython-3.13.4%2B20250610-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "278dccade56b4bbeecb9a613b77012cf5c1433a5e9b8ef99230d5e61f31d9e02"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250610/cpython-3.13.4%2B20250610-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "1c989d097b41d0507a17e7639f6e1eecedd058e235735f0b1eaddea4942ba00d"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "a20522a436c721303498b6f811ce956f91203298318c556d13490b6f229728fc"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "b219b93c37ffefe46495feff6d996048706832307de454efa60a09b392f887db"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "64ab7ac8c88002d9ba20a92f72945bfa350268e944a7922500af75d20330574d"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "0006856737276d0b7ff195809ad488e22a900cba3bfbcdaf5cfa62d0515fa875"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250610/cpython-3.13.4%2B20250610-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "979fae2f42587a9b91dc4628786798c61410e24c26209d3666dde94531137f1f"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250610/cpython-3.13.4%2B20250610-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "fef6c8c96260eff9258aeb38bbfc90a9d662e683f8fe6946a941c954053bdb71"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250610/cpython-3.13.4%2B20250610-aarch64-unknown-linux-gnu-freethreaded%2Blto-full.tar.zst",
+      sha256: "b1c1bd6ab9ef95b464d92a6a911cef1a8d9f0b0f6a192f694ef18ed15d882edf"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250610/cpython-3.13.4%2B20250610-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "cff92abb11d99c3a3d786f0ffa9db9cff1f1402bbb2b8fa566e500cfd5f2519e"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "d5c95731b75dd789b137ad30dd71904b89781735142fc31c9f72949c46a57ffe"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "ffd0b484e40e4fffdfcac265560e109456f802485f1f27e3cd314763b2b1587c"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "864df6e6819e8f8e855ce30f34410fdc5867d0616e904daeb9a40e5806e970d7"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "effd3136cf61df53f46b332561958c70ca4ca4bb419929663bdf166ab0d55054"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "1e6348c237d4665c5327683030594b4f93405ae19ad7dabfb1951d12bb266944"
+    },
+    {
+      version: "3.13.4",
+      release: "20250610",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250610/cpython-3.13.4%2B20250610-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "9457504547edb2e0156bf76b53c7e4941c7f61c0eff9fd5f4d816d3df51c58e3"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250529/cpython-3.13.3%2B20250529-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "e363928ebd526b185a46883015dbb1fa6e22cfc2fd791d4358db9242adf26269"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250529/cpython-3.13.3%2B20250529-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "ad2afb2c030665b3a9617a30b1fe60024ddcaf97042ba37f8d14e9e1c0bd4aa9"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250529/cpython-3.13.3%2B20250529-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "d1f00e1322f985daed5a812d7b212cb96f30dedf14575e7d5622d99f1c03ee95"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250529/cpython-3.13.3%2B20250529-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "833ebd6df229990c2f908d9ac6f4f7baec8c0e8d834805d5238ab3c73d620bd0"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "d6174fa0c30b7b6863018f861c2b99a9b53de81de65653b2f434b704bcd4f38c"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "84f0a473dca76e1fd0f5906256be47ae6798021536a8f5f99031354e6c7ea08e"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "7dcc77f8bfb8f958b3b375b30a72371b0aeda5e9973aba269f041eb093705c35"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "6b56406d67f0f79e55aa94054906f8d8dc725cd750455400418b2c778a7894b0"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250529/cpython-3.13.3%2B20250529-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "24e6806bd3de6fce6c13c3a3cf019620188abb61af633484a8176e1b20277579"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250529/cpython-3.13.3%2B20250529-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "ac752f8f26f96fc58944e2c3b6528b5ed8964e745ff86e2aebf0ee07f0c9d11d"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250529/cpython-3.13.3%2B20250529-aarch64-unknown-linux-gnu-freethreaded%2Blto-full.tar.zst",
+      sha256: "d4d17846fa0d5bd617c74e7e7a0af40587f79fcf3b571362c97eee66da4d21ad"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250529/cpython-3.13.3%2B20250529-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "24915d45e0f9c1dafac8bce6059f18d134e0567a9e39e72fad1686e162ee4bbb"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "9b82eb4d21da2d0335a75a2d14b32aa67eb50246e6c68ebc5d1665c09066251e"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "532a6db30bcf8f8609a0c4e0a7c985315572364c19868bc9650a64df534954e7"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "9041b0fd8c4ede100c73afcb6c5a56febf8de6f2134d89740483c2da74e3c7e6"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "506db67051ff58bead0639b74640a6dd3b9176760c1738aedf983fdbac9076ba"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "35ca5521b4e634f64075ca5b5002b72e63a1cb27f9f87bcd60a289348aea61a3"
+    },
+    {
+      version: "3.13.3",
+      release: "20250529",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250529/cpython-3.13.3%2B20250529-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "c833faa78fe5349ed1b3e96fec14e9dba0930087eb303d478cff560207a2f7f7"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250317/cpython-3.13.2%2B20250317-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "e3e8ac3aa049f03afd4ad333982b7b19ee5806715c3929ca900926f931ab70b2"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250317/cpython-3.13.2%2B20250317-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "9002e620e4113e7439b2de0db5ff9b2dc914cde4fba2f10134cce3a5cdebac81"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250317/cpython-3.13.2%2B20250317-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "c98c9c977e6fa05c3813bd49f3553904d89d60fed27e2e36468da7afa1d6d5e2"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250317/cpython-3.13.2%2B20250317-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "1a23915adce95e357ca7af38049d1a3ed1bf1ef5e814b4a8c098fc2865fa5646"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "debc67329ceb0bea7c193a0e9c2e3b7bc0aaeff27aeb366f8dda0b1b346dab20"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "e5a904ecfb4061389773dd655d3b5665447c80cbf2948fcb1c07e92716eed955"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "0d73e4348d8d4b5159058609d2303705190405b485dd09ad05d870d7e0f36e0f"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "968d860a9127ded361a5f1e8ebb64f750b84314f3d65995b0cc23a855e3e5484"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250317/cpython-3.13.2%2B20250317-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "dfd7a9e98479a6963f3ffb819960542217d8d7a876e253e7c3b2d991a2bb7ac8"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250317/cpython-3.13.2%2B20250317-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "106bf4f243a2d02a1e3995ad0551bf15bdfb33abfc18f85138e6b8dd0d1923fc"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250317/cpython-3.13.2%2B20250317-aarch64-unknown-linux-gnu-freethreaded%2Blto-full.tar.zst",
+      sha256: "b8635e59e3143fd17f19a3dfe8ccc246ee6587c87da359bd1bcab35eefbb5f19"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250317/cpython-3.13.2%2B20250317-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "7c1bc5cf957c901beb39d6c87e3f9e9ca222eff43f179a38c5ec004193263f77"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "0b5e476e8ec521f08ef3909b97ac452b524e805711bc9b1d0c5e5ec73cf28dc9"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "ee909a9d0fb16375ebd3b3ca0322fd9cac0904b304e28ad68527036858e301e9"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "1aea5062614c036904b55c1cc2fb4b500b7f6f7a4cacc263f4888889d355eef8"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "1b4227d405ca28da6e89a0bb760f1a3c2391ca90cd366073d569cf7414776418"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "1d948860b5ddeff67a6fece81cc3354f9144161968d2128186d4e1a3562a4e76"
+    },
+    {
+      version: "3.13.2",
+      release: "20250317",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250317/cpython-3.13.2%2B20250317-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "c51b4845fda5421e044067c111192f645234081d704313f74ee77fa013a186ea"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250115/cpython-3.13.1%2B20250115-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "0e501924c28cf923cbf487c2843e0f86bef51937eb73f2c8793ffef2236e497f"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250115/cpython-3.13.1%2B20250115-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "650f1d3242667c64959391105525469e0fe1502a6aab9f5db3b0bfefe7dcbabd"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250115/cpython-3.13.1%2B20250115-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "730e23ac6dc7553222c7631772a3cf2ffca446ffa003df308281e75c25b6ec32"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250115/cpython-3.13.1%2B20250115-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "222a228bf0060307cdc7760df8f6fb8a3282234ce8022e3afbe4cf16ff0652d5"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "99ab95ee125771da3150dd8a37272fa108c3655c91189c476c13ee44ccd7469f"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "26e0d5320bff7d141531e09849f0735c634bba31003ed6b089b9bf434312a773"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "6af0320b6dfc9e7984e506d6d4677ebd864aab40379d64f2c0c3c21292e18b22"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "565df58c7fdbfc17d178ea2664c53bde6745b5fbff67c911f7b90689271a0ee0"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250115/cpython-3.13.1%2B20250115-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "7be1cd2bbd4c2e0be94c9ba49cbd435b145919c3f1e5ae7f92d379e7604450c9"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250115/cpython-3.13.1%2B20250115-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "852b909cf77f84814d66fe9a373447c57371edbe88a531781e02a2163247572a"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250115/cpython-3.13.1%2B20250115-aarch64-unknown-linux-gnu-freethreaded%2Blto-full.tar.zst",
+      sha256: "ac52451a26c7095f43d90a760337c2a87f69819476992d992fe867152408f46e"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250115/cpython-3.13.1%2B20250115-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "8de569ecc80ea5a6f0fc677d4d871fe3c56b46ff4e39dde4169c9673a87cef3d"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "4dee26770a9d85d8ede4facf57e35adda4788b90b261e398ab446aad7fe7e07d"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "56817aa976e4886bec1677699c136cb01c1cdfe0495104c0d8ef546541864bbb"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "1c1cd64be626e63f5eadc6ef6f40a612741cb1d419f70a80d3c62898ebcc20d0"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "ea5747ffe599df710dfdc2481b8ed38ffdea60515062e9cfc656313d685f30b8"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "8ccd98ae4a4f36a72195ec4063c749f17e39a5f7923fa672757fc69e91892572"
+    },
+    {
+      version: "3.13.1",
+      release: "20250115",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20250115/cpython-3.13.1%2B20250115-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "39c675e688d5ee047e6ce273e183d0ebdbfbd244e4c900abd396d5a78227d073"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20241016/cpython-3.13.0%2B20241016-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "dd2f4344042b5d07e15815110ff4d8083bbd49a1339e9b44845d81ef3fbb5c66"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20241016/cpython-3.13.0%2B20241016-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "e94fafbac07da52c965cb6a7ffc51ce779bd253cd98af801347aac791b96499f"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20241016/cpython-3.13.0%2B20241016-aarch64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "efc2e71c0e05bc5bedb7a846e05f28dd26491b1744ded35ed82f8b49ccfa684b"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20241016/cpython-3.13.0%2B20241016-aarch64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "52735ef0f340ba6ffc755ab275109db97642fba0fb13437e7419a603155453dc"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "299bc1c23fad94c861a7e84beb6a59e5fc2e61c3f917a0a85b49f965e59b6594"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "406664681bd44af35756ad08f5304f1ec57070bb76fae8ff357ff177f229b224"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-apple-darwin-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "2e07dfea62fe2215738551a179c87dbed1cc79d1b3654f4d7559889a6d5ce4eb"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded+debug",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-apple-darwin-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "ce9562e83fe46c8797ce4ee15eea866333c715a85aef130c27de815d6d386d8d"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20241016/cpython-3.13.0%2B20241016-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "16a18678b2b524e183050e719cadaf4f207572f940bc9d6a93110a11beae80c3"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20241016/cpython-3.13.0%2B20241016-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "06e633164cb0133685a2ce14af88df0dbcaea4b0b2c5d3348d6b81393307481a"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20241016/cpython-3.13.0%2B20241016-aarch64-unknown-linux-gnu-freethreaded%2Blto-full.tar.zst",
+      sha256: "59b50df9826475d24bb7eff781fa3949112b5e9c92adb29e96a09cdf1216d5bd"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20241016/cpython-3.13.0%2B20241016-aarch64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "3b2f53f544d1cb81520bd45446b68f7d51b5bd65e6a2a1422450fd9472c18e6c"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "cb96109e25c85e202a14aa6034a09bb474e4a5237a2b46e732300c93e0f443cc"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "b5e74d1e16402b633c6f04519618231fc0dbae7d2f9e4b1ac17c294cc3d3d076"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-unknown-linux-gnu-freethreaded%2Bpgo%2Blto-full.tar.zst",
+      sha256: "a73adeda301ad843cce05f31a2d3e76222b656984535a7b87696a24a098b216c"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "freethreaded+debug",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-unknown-linux-gnu-freethreaded%2Bdebug-full.tar.zst",
+      sha256: "ff67d719a32f7a1dbe2671b26425915d2e645a8da2f9323f18fecd4f80ca1125"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "c8134287496727922a5c47896b4f2b1623e3aab91cbb7c1ca64542db7593f3f1"
+    },
+    {
+      version: "3.13.0",
+      release: "20241016",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "freethreaded",
+      url: "20241016/cpython-3.13.0%2B20241016-x86_64-pc-windows-msvc-freethreaded%2Bpgo-full.tar.zst",
+      sha256: "bfd89f9acf866463bc4baf01733da5e767d13f5d0112175a4f57ba91f1541310"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260814/cpython-3.12.14%2B20260814-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "6821a4d32f1a511c3f5677534b42ed1784798842c4fd598dddde369b84fbf586"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.12.14%2B20260814-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "dd5b76ab11451a4a4367c17c61d944dded56b425396b07f102922a7ebef7d55f"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260814/cpython-3.12.14%2B20260814-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "55c5002811624d556ee77972156c53530b573059220d122a03fd5a0e3a3f1676"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.12.14%2B20260814-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "aec265e3cddaccdb2a3d783331596351b24d4a63c97af0a38f75f643c9451de9"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260814/cpython-3.12.14%2B20260814-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "20a87e47362c08db15079969d178b079b63fe4a7e1629b22e53aea9346daa423"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260814/cpython-3.12.14%2B20260814-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "2d8e17dfd732102cfeb18e0e1fa6769b24caa034e159981129590fe409c7157a"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260814/cpython-3.12.14%2B20260814-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "52053b976b684dd007dec9aaa6982d205fa6444ca756362b786b7a5ed20eb7ac"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260814/cpython-3.12.14%2B20260814-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "5acfa3e9ba26b51ae161c83aff278da915b590d22373a424b2ba55b8afe91fcc"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.12.14%2B20260814-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "1e1de8b5d0df73b965aa72f0c27d5c617a5d7256ce6d205228a0f9638bf6df21"
+    },
+    {
+      version: "3.12.14",
+      release: "20260814",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260814/cpython-3.12.14%2B20260814-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "89f18f6932917163b74339ebcec2645c8e47ae7f1c5f2ac37f2b4f4cf3beb647"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260807/cpython-3.12.13%2B20260807-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "d8f44118d3e509405dc2d25d2e5f3588b9023b25792c588876db0a01dbce9203"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260807/cpython-3.12.13%2B20260807-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "25baa97c65b3f0aa90e21131b4f9e80aef8899e8144006db8a9d2c1ab9e807e3"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260807/cpython-3.12.13%2B20260807-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "87ef6a077b7a407e93647ea3a1f51af6364b29aea9438a138d0b508d5b6b1faa"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260807/cpython-3.12.13%2B20260807-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "127053f1736f721e391ddb46f07585d05756e15bb8d757d3bbc0519738998ba1"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260807/cpython-3.12.13%2B20260807-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "46b3e094a324f0e797862031a69f42effb94e6c0274bfcc0dd8f9629cea8f127"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260807/cpython-3.12.13%2B20260807-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "11e713ae1f969385907a76533cc554f6b2e3f1a84896009f91c3fc871034a170"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260807/cpython-3.12.13%2B20260807-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "4f87ea16fad3ca871aa8e6751e50ebcc2864d910fb9c3a4a367693dbc11eb620"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260807/cpython-3.12.13%2B20260807-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "506191be3ee7bd190a8834dcdc1b3bc70aab50608deccc711935aa007239cabd"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260807/cpython-3.12.13%2B20260807-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "07bd1b23b9193e778a7ddb031f5dc3b12a73d47990064126d97b46fc4f64c40f"
+    },
+    {
+      version: "3.12.13",
+      release: "20260807",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260807/cpython-3.12.13%2B20260807-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "18bcc65b17921806b72cdc88bcf000bf67a2c99a8fc381fe1629f2b9ba56858d"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260211/cpython-3.12.12%2B20260211-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "572234ceca5fa8f891a186497575fc6619c0d4a96a641f98c5e9ac153f79d256"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260211/cpython-3.12.12%2B20260211-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "22625deaf5757e7c266cf1a096c9151a06b598b1e14632a2ec9993d58ec5fe84"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20260211/cpython-3.12.12%2B20260211-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "857f67ea8556e951f4944e5bd59688ac37636ffffd364d0e339edb29ee9cae3b"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260211/cpython-3.12.12%2B20260211-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "a84ac7a36d465bc6eb68db84540fdb5da04333900e2c3cb34b5d454f2022048c"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260211/cpython-3.12.12%2B20260211-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "be5f5f9e9f62d7898a1e9378019edb26e9fedd71936c498e38f0fdc97ac235f9"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260211/cpython-3.12.12%2B20260211-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "85fdc64fe672de7337198a63d89918037bf93bdb03480404d90f8f601abef1dd"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20260211/cpython-3.12.12%2B20260211-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "e79cf4d94c59ef95bd71eb233a4e7b9e5256e85c6dcc61c4b82d08399fb63519"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20260211/cpython-3.12.12%2B20260211-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "1dbaa624a09e15afe7efbdac08d42993135a68db8d34f986ef6977a6d77bdc3c"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20260211/cpython-3.12.12%2B20260211-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "4611a41c8653fd074f75999f5ae806ee151b59828fbe7d218e02e125187263fe"
+    },
+    {
+      version: "3.12.12",
+      release: "20260211",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20260211/cpython-3.12.12%2B20260211-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "93bf8e8c05ede0077b197a29c99ebdaf253497f27190097494265150b4e70ba8"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251007/cpython-3.12.11%2B20251007-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "f1c2535901e85957a09d4d9886a102e0ed4221db0e1dd13d1dc518ccf31d0ead"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251007/cpython-3.12.11%2B20251007-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "407fa242942a7ba5d91899abc562fc9897f7a0376f8d2060285e8c0560323f19"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20251007/cpython-3.12.11%2B20251007-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "da1052ba41e20e61a40f37b6a9fe859397b657e0bf16b57ddbdb2289f2a794a1"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251007/cpython-3.12.11%2B20251007-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "e0578395f02bb6ac61a0df0f9e280f0317bbb46d8bed66232b3aa9a1477256f8"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251007/cpython-3.12.11%2B20251007-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "d43ac165605a9117f86e7a6e18cd7b94ab8b8208c6e57932044cc95a2c00d27f"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251007/cpython-3.12.11%2B20251007-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "05d9207e41c36fbc2d80a51d9bd5d574ed3eb1c620ead49e7fcd57cc2b64edfd"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20251007/cpython-3.12.11%2B20251007-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "2f3e670727d104b040683927bfaf0cea1fd14dbb94bd6566ee98cba866ab3caf"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20251007/cpython-3.12.11%2B20251007-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "f98121eb1fb2b05a25c1f3d2fe7cf08c3a2468c350785df3d84c2516e7280d3f"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "windows",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20251007/cpython-3.12.11%2B20251007-aarch64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "4d7547ef9c97f52996ca2e9cb5c84aedda65a6972967c83ca382cba1ffe41aa5"
+    },
+    {
+      version: "3.12.11",
+      release: "20251007",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20251007/cpython-3.12.11%2B20251007-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "d2877f74b01871c82d140a9eefe57b18185c7a84128727cbedcae45dc5c9e54f"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250529/cpython-3.12.10%2B20250529-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "3c20630d6b9f8b41edb44cc2303b75888db4b7aa6b35b1d0fcf7ce6d9cade78f"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250529/cpython-3.12.10%2B20250529-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "2579c9ffcbb0a745f1de3d645612c7466269eb9a23316a54ece49d50c1c9122f"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250529/cpython-3.12.10%2B20250529-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "1d31220981c8446ace01e731a3c784c5ba0607b91ef36a92a5e912787668d67b"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250529/cpython-3.12.10%2B20250529-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "f171af578ecdbbcf63cbb0abd08f382df3e0d091e98c3161b3f84cd9d0acc0fd"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250529/cpython-3.12.10%2B20250529-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "513210be95022ec8c9430ef5e6ba737464555cc89f920b3b169fbe25d8154337"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250529/cpython-3.12.10%2B20250529-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "235d0666528a8e948896f68c08964dc8dd14a54c68e5cbd4924594d2e20f81b9"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250529/cpython-3.12.10%2B20250529-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "02769598fa503296392bdd0f7bdcab9545915f796d49c331f8ba7da8f83b9849"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250529/cpython-3.12.10%2B20250529-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "f50d08e0304b15d752b22932047135c1dc02f81977b284e51288be9d90627bca"
+    },
+    {
+      version: "3.12.10",
+      release: "20250529",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250529/cpython-3.12.10%2B20250529-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "ca22a9a9e64ecab6d0b5de7cdf8b679ccaa41e9def6aaa2b4aaa6bb23ec7aaba"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250317/cpython-3.12.9%2B20250317-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "6aa9460e461f56032d0dd84f830e62041be10de271ab2a4ffe62729d64c0b7f5"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250317/cpython-3.12.9%2B20250317-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "0a4647b7df3c8eca11071d6cea68a14a4b102bd6fc6afae314e9852510654b7d"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250317/cpython-3.12.9%2B20250317-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "4b8430705402b713ac07eee86966fcdf517ac75408849b2796c9b490dc0edb77"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250317/cpython-3.12.9%2B20250317-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "1a414bf392a7afe08c742502a82edd41893a1144ccbceb184dc5ee6ee9c069c0"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250317/cpython-3.12.9%2B20250317-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "9dea8bb2756b5d222f51659cd7844de33732c2110a99d75169a1c80195a86926"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250317/cpython-3.12.9%2B20250317-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "0354f70e7d3e2d0c36308edc1815c563d9bae1a3221830f7e222f6bb0a7e1a3a"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250317/cpython-3.12.9%2B20250317-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "8c90ad7ae48afb7e11b3d9297dc2d143b1b9187ebc05fdbc9493210ac9ab946f"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250317/cpython-3.12.9%2B20250317-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "a36bc60c38fe146e908e2e71fc21266c8558b24a9407226b1d887212839437ef"
+    },
+    {
+      version: "3.12.9",
+      release: "20250317",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250317/cpython-3.12.9%2B20250317-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "ee338839315bdd8af5fc935f9595eca20ebebdd250726c5816b2d0cf94d1e661"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250115/cpython-3.12.8%2B20250115-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "b9a792ae99b623a84f64f73bf723b2a95fb5b320e6fc5638bbc00381fecbcfa4"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20250115/cpython-3.12.8%2B20250115-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "dfb8a4c87116538717105ef3dec3668ae07590a5b5532109fec3ccad90be2fbc"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20250115/cpython-3.12.8%2B20250115-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "d0e671b40286bf1a0a7d2ee1a7d39559871794d8ba72946bc861be3115c867c1"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250115/cpython-3.12.8%2B20250115-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "9f5d4a71b9157a160cf8a8e93158404553b588ddd4a94e6c54753c26b03fee5e"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250115/cpython-3.12.8%2B20250115-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "f8d8ebcd306046cda211b1202b34365c3fbdf344be4faecad7c19aee04aa2760"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250115/cpython-3.12.8%2B20250115-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "300e8098cfc305b329a258128afa1d6366ced039f16c70ec93ab4ff18f86c8ff"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20250115/cpython-3.12.8%2B20250115-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "adb09b9c1dde8c7d83a0b3032926ccb48f7d55b509454363d9d964366a575567"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20250115/cpython-3.12.8%2B20250115-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "34a5a1619aba16544ec8d6f225be59b333d650f58983eeca25193722dc9016fd"
+    },
+    {
+      version: "3.12.8",
+      release: "20250115",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20250115/cpython-3.12.8%2B20250115-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "8a4e9e748eeee7ae71048a108a55a9bac48f8bedf9dff413a7c87744f0408ef1"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20241016/cpython-3.12.7%2B20241016-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "af8a0930f798c10a391d9137a086f101c863cf8c9f7e7ce9d2ad7313da28fd8d"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20241016/cpython-3.12.7%2B20241016-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "95dd397e3aef4cc1846867cf20be704bdd74edd16ea8032caf01e48f0c53d65d"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20241016/cpython-3.12.7%2B20241016-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "536666f1c9e4ad66200cbddf88ca2a27007508ba6e4685e1743f9530e680baa1"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20241016/cpython-3.12.7%2B20241016-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "848405b92bda20fad1f9bba99234c7d3f11e0b31e46f89835d1cb3d735e932aa"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20241016/cpython-3.12.7%2B20241016-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "0dcb036ae5205b6298c98df0ebe8281194a69b5b33e062f683959875c9a596ae"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20241016/cpython-3.12.7%2B20241016-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "c8f5ed70ee3c19da72d117f7b306adc6ca1eaf26afcbe1cc1be57d1e18df184c"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20241016/cpython-3.12.7%2B20241016-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "fcc678bdb212c2f33d67b9de1caed7a2ed6439d271de8a1e765dda4d3d7a638b"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20241016/cpython-3.12.7%2B20241016-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "3a4d53a7ba3916c0c1f35cbbe57068e2571b138389f29cf5c35367fec8f4c617"
+    },
+    {
+      version: "3.12.7",
+      release: "20241016",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20241016/cpython-3.12.7%2B20241016-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "fa8ac308a7cd1774d599ad9a29f1e374fbdc11453b12a8c50cc4afdb5c4bfd1a"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240909/cpython-3.12.6%2B20240909-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "d21f1ae14847434094ae977397c556da38ee8b3cdea89c874d7c94fbfe7f139a"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20240909/cpython-3.12.6%2B20240909-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "0419bafa4444a5aa0c554197bce0679e7cc0f28edc7ee8cfbe0ccea860bdb904"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240909/cpython-3.12.6%2B20240909-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "18ba42947e3e4a31a0d79278d1e29f1ee60e504e3c412053ca8e42e864e21694"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240909/cpython-3.12.6%2B20240909-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "b10d19eb5548a3b3b0a5e6f9109834d7ecfc139bc15754f81a94d39eaa5bdd26"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240909/cpython-3.12.6%2B20240909-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "ddddd8a1446754a75a637c35f61df33e2b99ea679455971dcabb336ffefb77db"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240909/cpython-3.12.6%2B20240909-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "22d119ac7df7f0bddfd4dfd075bcc4eb2532ed3df0bdba0579106835d49ef9cd"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240909/cpython-3.12.6%2B20240909-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "110a8ba95943af6b30198c7f925bb655d4257704abe28b4cfddc374ff367312e"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240909/cpython-3.12.6%2B20240909-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "b080463e4f0c452e592cdac1ca97936a6a19bb3d9a64da669a50ca843fce0108"
+    },
+    {
+      version: "3.12.6",
+      release: "20240909",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240909/cpython-3.12.6%2B20240909-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "fe9898060f52c2171c2aa074f470f91339bdcf9896dae6709021c914f58aa863"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240814/cpython-3.12.5%2B20240814-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "cd0f4c0b1a91c42f86aa05aeabcc6fa974393fcf25305d16a329fad6f044fd73"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20240814/cpython-3.12.5%2B20240814-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "90715cdab075e5a2680acf2695572d165b6269bdb5d1942ab577491478aea55f"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240814/cpython-3.12.5%2B20240814-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "a32e9bf96ce5cfc8bfe173a6cd46d11edcc7af1a8683059406eef9287010ffdd"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240814/cpython-3.12.5%2B20240814-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "49a9f7ad41d62e0ece9e664ca5ae95f022e7b68eef48e8a6f11620ec9247c686"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240814/cpython-3.12.5%2B20240814-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "66ba3a4ee2d2196ce2d05275aa2c12c1cc4480530dadf54d6754e85cb11fa3da"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240814/cpython-3.12.5%2B20240814-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "06e512178cb513658a01c054b3eafc649ca362ccbeb02a6ae8a55b02c1ba75ca"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240814/cpython-3.12.5%2B20240814-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "580caa10b1c661409d35623d20b2b56f6c8f4c263122b0e8228a3cdaa482c8be"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240814/cpython-3.12.5%2B20240814-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "10680b593b5e31833218fd83104dee74af970a3463403a22bae613b952a34e8d"
+    },
+    {
+      version: "3.12.5",
+      release: "20240814",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240814/cpython-3.12.5%2B20240814-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "6eb0398795e8875575934cf21cdc9c7c7acddb46f9a52f91fdad509723f2f0e9"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240726/cpython-3.12.4%2B20240726-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "88ff41368dac61de4fb76ab27db966c8d79a330eb846d4f57b5e63ca2de1d068"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20240726/cpython-3.12.4%2B20240726-aarch64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "ef6948e836f531bd7a58ffbe602803ff1c83c65f99d1da19be369ea61f136c93"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240726/cpython-3.12.4%2B20240726-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "da6b9e3480f985cbf52eb73b3d32665c5956a8a78ef1a124b85e4bec858ec44a"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240726/cpython-3.12.4%2B20240726-x86_64-apple-darwin-install_only_stripped.tar.gz",
+      sha256: "9d68cbdd12d1d6f98d35cc76add232c12db75c6b7f49733bffc88e7b1c025a79"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240726/cpython-3.12.4%2B20240726-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "35d7ef1f4f4849ad92ba6e29c46235b9f5a2951758bec1f9fcec4133744d8c02"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240726/cpython-3.12.4%2B20240726-aarch64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "6c9cf13644edc7250525ab1b2529ba1c0fff56c0c5a5c2242d84b6d4889d2bea"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240726/cpython-3.12.4%2B20240726-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "54324b36cf7b68af3ddbabd1ec482691a23bf059a7f46a8cb3f3615f5fd5d86d"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240726/cpython-3.12.4%2B20240726-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+      sha256: "ca076aee4329f53f988346eb0521ad2a2cf7f723b6296088d03b98d8f22f5420"
+    },
+    {
+      version: "3.12.4",
+      release: "20240726",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240726/cpython-3.12.4%2B20240726-x86_64-pc-windows-msvc-install_only_stripped.tar.gz",
+      sha256: "6dd7b4607f8a25f0f5f68e745f4c572b1a20c3bbfa86accfa45b52ab93b18ece"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240415/cpython-3.12.3%2B20240415-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "a12e7d6f9af5ade4805fb5b3fcdc3481ef10aab4239898ee52aa6ea5c8dbd8f6"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20240415/cpython-3.12.3%2B20240415-aarch64-apple-darwin-install_only.tar.gz",
+      sha256: "ccc40e5af329ef2af81350db2a88bbd6c17b56676e82d62048c15d548401519e"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240415/cpython-3.12.3%2B20240415-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "8a8b65c9358e10e71ed1611c4a4e16b185d09cb7afa521fe48f8019d4d01d15e"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240415/cpython-3.12.3%2B20240415-x86_64-apple-darwin-install_only.tar.gz",
+      sha256: "c37a22fca8f57d4471e3708de6d13097668c5f160067f264bb2b18f524c890c8"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240415/cpython-3.12.3%2B20240415-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "24daaf20123ac4b2b8657c1ac8227d391d2e5769d81237b68ee674569d307ad0"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240415/cpython-3.12.3%2B20240415-aarch64-unknown-linux-gnu-install_only.tar.gz",
+      sha256: "ec8126de97945e629cca9aedc80a29c4ae2992c9d69f2655e27ae73906ba187d"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240415/cpython-3.12.3%2B20240415-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "ded92cd034b33df953c490d3343ef187ac065d1fcd78e8cee894be197c5f977e"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240415/cpython-3.12.3%2B20240415-x86_64-unknown-linux-gnu-install_only.tar.gz",
+      sha256: "a73ba777b5d55ca89edef709e6b8521e3f3d4289581f174c8699adfb608d09d6"
+    },
+    {
+      version: "3.12.3",
+      release: "20240415",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240415/cpython-3.12.3%2B20240415-x86_64-pc-windows-msvc-install_only.tar.gz",
+      sha256: "f7cfa4ad072feb4578c8afca5ba9a54ad591d665a441dd0d63aa366edbe19279"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240224/cpython-3.12.2%2B20240224-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "f4e981ec44445bbecdea2ff0cc59d7387613db2260b7f1b3123fa63944947982"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20240224/cpython-3.12.2%2B20240224-aarch64-apple-darwin-install_only.tar.gz",
+      sha256: "01c064c00013b0175c7858b159989819ead53f4746d40580b5b0b35b6e80fba6"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240224/cpython-3.12.2%2B20240224-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "79b3583858de7ebe8b612b1912e8caf92516e484bdd0461e9d47d8b5bd0ee202"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240224/cpython-3.12.2%2B20240224-x86_64-apple-darwin-install_only.tar.gz",
+      sha256: "a53a6670a202c96fec0b8c55ccc780ea3af5307eb89268d5b41a9775b109c094"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240224/cpython-3.12.2%2B20240224-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "469a7fd0d0a09936c5db41b5ac83bb29d5bfeb721aa483ac92f3f7ac4d311097"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240224/cpython-3.12.2%2B20240224-aarch64-unknown-linux-gnu-install_only.tar.gz",
+      sha256: "e52550379e7c4ac27a87de832d172658bc04150e4e27d4e858e6d8cbb96fd709"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240224/cpython-3.12.2%2B20240224-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "15b61ed9d33b35ad014a13a68a55d8ea5ba7fb70945644747f4e53c659f2fed6"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240224/cpython-3.12.2%2B20240224-x86_64-unknown-linux-gnu-install_only.tar.gz",
+      sha256: "57a37b57f8243caa4cdac016176189573ad7620f0b6da5941c5e40660f9468ab"
+    },
+    {
+      version: "3.12.2",
+      release: "20240224",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240224/cpython-3.12.2%2B20240224-x86_64-pc-windows-msvc-shared-install_only.tar.gz",
+      sha256: "1e5655a6ccb1a64a78460e4e3ee21036c70246800f176a6c91043a3fe3654a3b"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240107/cpython-3.12.1%2B20240107-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "667f75a3efe6fe593f642afe08bad3591278b1a1938b3939df28630a30f964e0"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20240107/cpython-3.12.1%2B20240107-aarch64-apple-darwin-install_only.tar.gz",
+      sha256: "f93f8375ca6ac0a35d58ff007043cbd3a88d9609113f1cb59cf7c8d215f064af"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20240107/cpython-3.12.1%2B20240107-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "328a24ee5ff9e46663f0bca9b221235d421a8c637b2eac5773aa6024811e4234"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240107/cpython-3.12.1%2B20240107-x86_64-apple-darwin-install_only.tar.gz",
+      sha256: "eca96158c1568dedd9a0b3425375637a83764d1fa74446438293089a8bfac1f8"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240107/cpython-3.12.1%2B20240107-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "9009da24f436611d0bf086b8ea62aaed1c27104af5b770ddcfc92b60db06da8c"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240107/cpython-3.12.1%2B20240107-aarch64-unknown-linux-gnu-install_only.tar.gz",
+      sha256: "236533ef20e665007a111c2f36efb59c87ae195ad7dca223b6dc03fb07064f0b"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20240107/cpython-3.12.1%2B20240107-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "89ef67b617b8c9804965509b2d256f53439ceede83b5b64085315f038ad81e60"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20240107/cpython-3.12.1%2B20240107-x86_64-unknown-linux-gnu-install_only.tar.gz",
+      sha256: "74e330b8212ca22fd4d9a2003b9eec14892155566738febc8e5e572f267b9472"
+    },
+    {
+      version: "3.12.1",
+      release: "20240107",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20240107/cpython-3.12.1%2B20240107-x86_64-pc-windows-msvc-shared-install_only.tar.gz",
+      sha256: "fd5a9e0f41959d0341246d3643f2b8794f638adc0cec8dd5e1b6465198eae08a"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "debug",
+      url: "20231002/cpython-3.12.0%2B20231002-aarch64-apple-darwin-debug-full.tar.zst",
+      sha256: "fb51eb75321a3eb521208ad77e4b8ee515edfa62f333338105bdd21e02d12ebb"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "darwin",
+      arch: "aarch64",
+      libc: "none",
+      flavour: "default",
+      url: "20231002/cpython-3.12.0%2B20231002-aarch64-apple-darwin-install_only.tar.gz",
+      sha256: "4734a2be2becb813830112c780c9879ac3aff111a0b0cd590e65ec7465774d02"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "debug",
+      url: "20231002/cpython-3.12.0%2B20231002-x86_64-apple-darwin-debug-full.tar.zst",
+      sha256: "820c15f526dd8fd200ffc4420452c14d5c610654a2bb17d5e07f1dcef5980010"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "darwin",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20231002/cpython-3.12.0%2B20231002-x86_64-apple-darwin-install_only.tar.gz",
+      sha256: "5a9e88c8aa52b609d556777b52ebde464ae4b4f77e4aac4eb693af57395c9abf"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20231002/cpython-3.12.0%2B20231002-aarch64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "eb05c976374a9a44596ce340ab35e5461014f30202c3cbe10edcbfbe5ac4a6a1"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "linux",
+      arch: "aarch64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20231002/cpython-3.12.0%2B20231002-aarch64-unknown-linux-gnu-install_only.tar.gz",
+      sha256: "bccfe67cf5465a3dfb0336f053966e2613a9bc85a6588c2fcf1366ef930c4f88"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "debug",
+      url: "20231002/cpython-3.12.0%2B20231002-x86_64-unknown-linux-gnu-debug-full.tar.zst",
+      sha256: "a8c38cd2e53136c579632e2938d1b857f22e496c7dba99ad9a7ad6a67b43274a"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "linux",
+      arch: "x86_64",
+      libc: "gnu",
+      flavour: "default",
+      url: "20231002/cpython-3.12.0%2B20231002-x86_64-unknown-linux-gnu-install_only.tar.gz",
+      sha256: "e51a5293f214053ddb4645b2c9f84542e2ef86870b8655704367bd4b29d39fe9"
+    },
+    {
+      version: "3.12.0",
+      release: "20231002",
+      os: "windows",
+      arch: "x86_64",
+      libc: "none",
+      flavour: "default",
+      url: "20231002/cpython-3.12.0%2B20231002-x86_64-pc-windows-msvc-shared-install_only.tar.gz",
+      sha256: "facfaa1fbc8653f95057f3c4a0f8aa833dab0e0b316e24ee8686bc761d4b4f8d"
+    }
+  ]
+};
+
+// src/python/catalog-source.ts
+var builtin;
+function embeddedCatalog() {
+  builtin ??= parseCatalog(catalog_data_default, "the action's python-build-standalone catalog");
+  return builtin;
+}
+async function loadCatalog(spec) {
+  if (spec === null) return embeddedCatalog();
+  const source = `prebuilt-catalog ${spec}`;
+  let text3;
+  try {
+    if (/^https?:\/\//i.test(spec)) {
+      const response = await fetch(spec, { signal: AbortSignal.timeout(6e4) });
+      if (!response.ok) throw new Error(`it answered ${response.status} ${response.statusText}`);
+      text3 = await response.text();
+    } else {
+      text3 = await readFile(spec, "utf8");
+    }
+  } catch (error2) {
+    throw new CatalogError(
+      `cannot read ${source}: ${error2 instanceof Error ? error2.message : String(error2)}`,
+      { cause: error2 }
+    );
+  }
+  let data;
+  try {
+    data = JSON.parse(text3);
+  } catch (error2) {
+    throw new CatalogError(
+      `${source} is not JSON: ${error2 instanceof Error ? error2.message : String(error2)}`
+    );
+  }
+  return parseCatalog(data, source);
+}
+
+// src/python/host.ts
+import { existsSync as existsSync7, readFileSync as readFileSync3 } from "node:fs";
+import { release } from "node:os";
+var UnsupportedHostError = class extends Error {
+};
+function osName(platform2) {
+  switch (platform2) {
+    case "linux":
+      return "linux";
+    case "darwin":
+      return "darwin";
+    case "win32":
+      return "windows";
+    default:
+      throw new UnsupportedHostError(
+        `CPython variants are installed on Linux, macOS and Windows, not on ${platform2}`
+      );
+  }
+}
+function archName(arch2) {
+  if (arch2 === "x64") return "x86_64";
+  if (arch2 === "arm64") return "aarch64";
+  throw new UnsupportedHostError(`CPython variants are installed for x64 and arm64 machines, not ${arch2}`);
+}
+function linuxRelease(osRelease) {
+  const field = (name) => new RegExp(`^${name}="?([^"\\n]*)"?$`, "m").exec(osRelease)?.[1]?.trim() || void 0;
+  return `${field("ID") ?? "linux"}-${field("VERSION_ID") ?? field("VERSION_CODENAME") ?? "unknown"}`;
+}
+function libc() {
+  const header = process.report?.getReport()?.header;
+  return header?.glibcVersionRuntime ? "gnu" : "musl";
+}
+function detectHost() {
+  const os8 = osName(process.platform);
+  const arch2 = archName(process.arch);
+  if (os8 === "linux") {
+    const file = ["/etc/os-release", "/usr/lib/os-release"].find((f) => existsSync7(f));
+    const osVersion2 = file ? linuxRelease(readFileSync3(file, "utf8")) : `linux-${release()}`;
+    return { os: os8, arch: arch2, libc: libc(), osVersion: osVersion2 };
+  }
+  const osVersion = os8 === "darwin" ? `darwin-${release().split(".")[0]}` : `windows-${release()}`;
+  return { os: os8, arch: arch2, libc: "none", osVersion };
+}
+
+// src/python/install-unit.ts
+import { existsSync as existsSync12, rmSync as rmSync6 } from "node:fs";
+import { basename as basename6, join as join13 } from "node:path";
+
+// src/domain/cache-key.ts
+var INSTALL_LAYOUT_VERSION = 1;
+var safe = (s) => s.replace(/[^A-Za-z0-9._+=-]+/g, "_");
+function cacheKey(parts) {
+  const flags = parts.flags.length === 0 ? "default" : [...parts.flags].sort().map((f) => f.replace(/^--/, "")).join("+");
+  const fields = [
+    "cpv-cpython",
+    parts.version,
+    `${parts.os}-${parts.osVersion}`,
+    parts.arch,
+    flags,
+    parts.sourceChecksum.toLowerCase(),
+    `layout${parts.layoutVersion}`
+  ];
+  return fields.map(safe).join("-").slice(0, 512);
+}
+
+// src/python/download.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream2, createWriteStream as createWriteStream2, mkdirSync as mkdirSync2, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
+import { dirname as dirname6 } from "node:path";
+import { Readable as Readable5, Transform as Transform2 } from "node:stream";
+import { pipeline as pipeline2 } from "node:stream/promises";
+var DownloadError = class extends Error {
+};
+var STALL_MS = 12e4;
+var RETRY_DELAY_MS = 1e3;
+async function attempt(url3, dest) {
+  const controller = new AbortController();
+  let stall = setTimeout(() => controller.abort(new Error(`no data for ${STALL_MS / 1e3} s`)), STALL_MS);
+  const hash = createHash3("sha256");
+  let bytes = 0;
+  try {
+    const response = await fetch(url3, { signal: controller.signal, redirect: "follow" });
+    if (!response.ok || response.body === null) {
+      throw new DownloadError(`${url3} answered ${response.status} ${response.statusText}`);
+    }
+    const expected = Number(response.headers.get("content-length") ?? NaN);
+    const meter = new Transform2({
+      transform(chunk, _encoding, done) {
+        clearTimeout(stall);
+        stall = setTimeout(() => controller.abort(new Error(`no data for ${STALL_MS / 1e3} s`)), STALL_MS);
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      }
+    });
+    await pipeline2(
+      Readable5.fromWeb(response.body),
+      meter,
+      createWriteStream2(dest)
+    );
+    if (Number.isFinite(expected) && bytes !== expected) {
+      throw new DownloadError(`${url3} ended after ${bytes} of ${expected} bytes`);
+    }
+    return { path: dest, sha256: hash.digest("hex"), bytes };
+  } catch (error2) {
+    if (error2 instanceof DownloadError) throw error2;
+    const cause = error2 instanceof Error ? error2.cause instanceof Error ? error2.cause.message : error2.message : String(error2);
+    throw new DownloadError(`downloading ${url3} failed after ${bytes} bytes: ${cause}`, { cause: error2 });
+  } finally {
+    clearTimeout(stall);
+  }
+}
+async function hashFile(path12) {
+  const hash = createHash3("sha256");
+  try {
+    for await (const chunk of createReadStream2(path12)) hash.update(chunk);
+  } catch (error2) {
+    throw new DownloadError(
+      `cannot read ${path12}: ${error2 instanceof Error ? error2.message : String(error2)}`,
+      { cause: error2 }
+    );
+  }
+  return hash.digest("hex");
+}
+async function download(options) {
+  const { url: url3, dest } = options;
+  mkdirSync2(dirname6(dest), { recursive: true });
+  const partial = `${dest}.part`;
+  const attempts = options.attempts ?? 2;
+  let last;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const done = await attempt(url3, partial);
+      renameSync2(partial, dest);
+      return { ...done, path: dest };
+    } catch (error2) {
+      last = error2;
+      rmSync2(partial, { force: true });
+      if (error2 instanceof DownloadError && / answered 4\d\d /.test(error2.message)) break;
+      if (i + 1 < attempts) await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
+    }
+  }
+  throw last instanceof Error ? last : new DownloadError(String(last));
+}
+
+// src/python/install-tree.ts
+import { existsSync as existsSync8, readdirSync, readFileSync as readFileSync4, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join8 } from "node:path";
+
+// src/domain/python-layout.ts
+function interpreterCandidates(options) {
+  const { os: os8, build } = options;
+  const t = build.freeThreaded ? "t" : "";
+  if (os8 === "windows") {
+    const names2 = [
+      ...build.debug ? [`python${t}_d.exe`, "python_d.exe"] : [],
+      ...build.freeThreaded ? [`python${build.minor}t.exe`, "python3t.exe"] : [],
+      "python.exe"
+    ];
+    return [...new Set(names2)];
+  }
+  const abi = `${t}${build.debug ? "d" : ""}`;
+  const names = [
+    `python${build.minor}${abi}`,
+    `python${build.minor}${t}`,
+    `python3${t}`,
+    `python${build.minor}`,
+    "python3"
+  ];
+  return [...new Set(names)].map((n) => `bin/${n}`);
+}
+function toolCacheArch(arch2) {
+  return arch2 === "x86_64" ? "x64" : "arm64";
+}
+function toolCacheDirectories(options) {
+  const arch2 = toolCacheArch(options.arch);
+  if (options.freeThreaded)
+    return [`Python/${options.version}/${arch2}-freethreaded`, `Python/${options.version}t/${arch2}`];
+  return [`Python/${options.version}/${arch2}`];
+}
+function isLeftOut(options) {
+  if (options.os === "windows") return /^Lib\/test$/i.test(options.path);
+  return /^lib\/python3\.\d+t?d?\/(test|config-[^/]+\/libpython[^/]*\.a)$/.test(options.path) || /^lib\/libpython3\.\d+t?d?\.a$/.test(options.path);
+}
+
+// src/python/install-tree.ts
+var MARKER_FILE = ".cpython-variants.json";
+function writeMarker(prefix2, marker2) {
+  writeFileSync3(join8(prefix2, MARKER_FILE), `${JSON.stringify(marker2, null, 2)}
+`);
+}
+function readMarker(prefix2) {
+  try {
+    const data = JSON.parse(readFileSync4(join8(prefix2, MARKER_FILE), "utf8"));
+    if (typeof data.cacheKey !== "string" || typeof data.executable !== "string") return void 0;
+    return data;
+  } catch {
+    return void 0;
+  }
+}
+function findInterpreter(prefix2, options) {
+  return interpreterCandidates(options).find((rel) => existsSync8(join8(prefix2, rel)));
+}
+var listDir = (dir) => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+function trimTree(prefix2, options) {
+  const removed = [];
+  const consider2 = (rel) => {
+    if (!isLeftOut({ os: options.os, path: rel })) return;
+    rmSync3(join8(prefix2, rel), { recursive: true, force: true });
+    removed.push(rel);
+  };
+  const libDir = options.os === "windows" ? "Lib" : "lib";
+  if (options.os === "windows") consider2("Lib/test");
+  for (const file of listDir(join8(prefix2, libDir)).filter((n) => n.endsWith(".a")))
+    consider2(`${libDir}/${file}`);
+  for (const lib of listDir(join8(prefix2, libDir)).filter((n) => n.startsWith("python3"))) {
+    consider2(`${libDir}/${lib}/test`);
+    for (const config of listDir(join8(prefix2, libDir, lib)).filter((n) => n.startsWith("config-"))) {
+      for (const file of listDir(join8(prefix2, libDir, lib, config)))
+        consider2(`${libDir}/${lib}/${config}/${file}`);
+    }
+  }
+  return removed;
+}
+
+// src/python/prebuilt.ts
+import { existsSync as existsSync9, mkdirSync as mkdirSync3, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
+import { basename as basename5, join as join9 } from "node:path";
+var PrebuiltError = class extends Error {
+};
+async function installPrebuilt(options) {
+  const { build, prefix: prefix2 } = options;
+  const url3 = downloadUrl(build, options.mirror);
+  const archive = join9(options.downloadDirectory, decodeURIComponent(basename5(new URL(url3).pathname)));
+  const fetched = await download({ url: url3, dest: archive }).catch((error2) => {
+    throw new PrebuiltError(error2 instanceof Error ? error2.message : String(error2), { cause: error2 });
+  });
+  if (fetched.sha256 !== build.sha256) {
+    rmSync4(archive, { force: true });
+    throw new PrebuiltError(
+      `${url3} has sha256 ${fetched.sha256}, but the catalog says ${build.sha256}: refused, nothing was unpacked`
+    );
+  }
+  const staging = `${prefix2}.unpacking`;
+  rmSync4(staging, { recursive: true, force: true });
+  mkdirSync3(staging, { recursive: true });
+  try {
+    const layout = archiveLayout(url3);
+    const result = await options.runner.run({
+      argv: ["tar", "-x", layout.compression === "zstd" ? "--zstd" : "-z", "-f", archive, "-C", staging],
+      env: options.env,
+      timeoutMs: 20 * 6e4
+    });
+    if (result.exitCode !== 0) {
+      const why = result.spawnError ?? result.stderr.trim().slice(-500);
+      throw new PrebuiltError(`tar could not unpack ${basename5(archive)}: ${why}`);
+    }
+    const tree = join9(staging, layout.prefix);
+    if (!existsSync9(tree))
+      throw new PrebuiltError(
+        `${basename5(archive)} has no ${layout.prefix}/ folder, so it is not a python-build-standalone archive`
+      );
+    rmSync4(prefix2, { recursive: true, force: true });
+    renameSync3(tree, prefix2);
+  } finally {
+    rmSync4(staging, { recursive: true, force: true });
+    rmSync4(archive, { force: true });
+  }
+  return { url: url3, sha256: fetched.sha256, bytes: fetched.bytes };
+}
+
+// src/python/probe.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+
+// src/assets.ts
+import { existsSync as existsSync10 } from "node:fs";
+import { dirname as dirname7, join as join10 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var here = dirname7(fileURLToPath2(import.meta.url));
+var candidates = [join10(here, "assets"), join10(here, "python", "assets"), join10(here, "..", "dist", "assets")];
+function assetPath(name) {
+  for (const dir of candidates) {
+    const path12 = join10(dir, name);
+    if (existsSync10(path12)) return path12;
+  }
+  throw new Error(
+    `cpython-variants is incomplete: its file ${name} is missing (looked in ${candidates.join(", ")})`
+  );
+}
+
+// src/python/probe.ts
+var ProbeError = class extends Error {
+};
+async function probeInterpreter(runner, options) {
+  const script = readFileSync5(assetPath("probe.py"), "utf8");
+  const result = await runner.run({
+    argv: [options.executable, "-I", "-c", script],
+    env: options.env,
+    timeoutMs: 6e4
+  });
+  if (result.spawnError) throw new ProbeError(`cannot run ${options.executable}: ${result.spawnError}`);
+  if (result.exitCode !== 0) {
+    const why = result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
+    throw new ProbeError(`${options.executable} ${why} when probed: ${result.stderr.trim().slice(-500)}`);
+  }
+  try {
+    return JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
+  } catch (cause) {
+    throw new ProbeError(`${options.executable} printed no probe result: ${result.stdout.slice(0, 300)}`, {
+      cause
+    });
+  }
+}
+
+// src/python/source-build.ts
+import {
+  createWriteStream as createWriteStream3,
+  existsSync as existsSync11,
+  mkdirSync as mkdirSync4,
+  readdirSync as readdirSync2,
+  readFileSync as readFileSync6,
+  rmSync as rmSync5
+} from "node:fs";
+import { availableParallelism } from "node:os";
+import { delimiter as delimiter4, join as join12 } from "node:path";
+
+// src/python/llvm.ts
+import { accessSync, constants as constants4 } from "node:fs";
+import { delimiter as delimiter3, join as join11 } from "node:path";
+var LlvmError = class extends Error {
+};
+function llvmVersionFromSource(llvmPy) {
+  const m = /^_LLVM_VERSION\s*=\s*["']?(\d+)/m.exec(llvmPy);
+  return m ? Number(m[1]) : void 0;
+}
+var executable = (path12) => {
+  try {
+    accessSync(path12, constants4.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+function wellKnownDirectories(version3) {
+  return [
+    `/usr/lib/llvm-${version3}/bin`,
+    `/opt/homebrew/opt/llvm@${version3}/bin`,
+    `/usr/local/opt/llvm@${version3}/bin`
+  ];
+}
+async function clangVersionIs(ctx, clang, version3) {
+  const result = await ctx.runner.run({ argv: [clang, "--version"], env: ctx.env, timeoutMs: 3e4 });
+  return result.exitCode === 0 && new RegExp(`version ${version3}\\.`).test(result.stdout);
+}
+async function findLlvm(ctx, version3) {
+  const path12 = (ctx.env["PATH"] ?? "").split(delimiter3).filter(Boolean);
+  for (const dir of path12) {
+    if (executable(join11(dir, `clang-${version3}`)) && executable(join11(dir, `llvm-readobj-${version3}`)))
+      return "";
+  }
+  for (const dir of [...path12, ...wellKnownDirectories(version3)]) {
+    const clang = join11(dir, "clang");
+    if (executable(clang) && executable(join11(dir, "llvm-readobj")) && await clangVersionIs(ctx, clang, version3)) {
+      return path12.includes(dir) ? "" : dir;
+    }
+  }
+  return void 0;
+}
+var APT_WITH_LLVM = /^(ubuntu-(2[4-9]|[3-9]\d)\.\d+|debian-(1[3-9]))$/;
+async function aptInstall(ctx, version3) {
+  const root = process.getuid?.() === 0;
+  const sudo = root ? [] : ["sudo", "-n"];
+  if (!root) {
+    const probe = await ctx.runner.run({ argv: ["sudo", "-n", "true"], env: ctx.env, timeoutMs: 3e4 });
+    if (probe.exitCode !== 0) return "sudo needs a password here";
+  }
+  const env = { ...ctx.env, DEBIAN_FRONTEND: "noninteractive" };
+  const install2 = () => ctx.runner.run({
+    argv: [
+      ...sudo,
+      "apt-get",
+      "install",
+      "-y",
+      "-q",
+      "--no-install-recommends",
+      `clang-${version3}`,
+      `llvm-${version3}`
+    ],
+    env,
+    timeoutMs: 20 * 6e4
+  });
+  ctx.toolkit.info(
+    `Installing LLVM ${version3} with apt-get (clang-${version3}, llvm-${version3}) for the JIT build`
+  );
+  let result = await install2();
+  if (result.exitCode !== 0) {
+    await ctx.runner.run({ argv: [...sudo, "apt-get", "update", "-q"], env, timeoutMs: 10 * 6e4 });
+    result = await install2();
+  }
+  return result.exitCode === 0 ? void 0 : `apt-get install failed: ${result.stderr.trim().slice(-300)}`;
+}
+function howToGet(version3, minor) {
+  return [
+    `The JIT of CPython ${minor} is built with LLVM ${version3}: clang-${version3} and llvm-readobj-${version3} (or clang and llvm-readobj of version ${version3}) must be on PATH, and they are not.`,
+    `Install them: Ubuntu 24.04 / Debian 13: sudo apt-get install clang-${version3} llvm-${version3};`,
+    `macOS: brew install llvm@${version3};`,
+    `elsewhere: https://apt.llvm.org or a release from https://github.com/llvm/llvm-project/releases, put first on PATH.`,
+    "Or use a prebuilt build (python-source: prebuilt), where one exists for this platform."
+  ].join(" ");
+}
+async function ensureLlvm(ctx, options) {
+  const found = await findLlvm(ctx, options.version);
+  if (found !== void 0) return found;
+  const onRunner = ctx.env["GITHUB_ACTIONS"] === "true";
+  if (onRunner && ctx.platform.os === "linux" && APT_WITH_LLVM.test(ctx.platform.osVersion)) {
+    const failed = await aptInstall(ctx, options.version);
+    const after = failed === void 0 ? await findLlvm(ctx, options.version) : void 0;
+    if (after !== void 0) return after;
+    throw new LlvmError(
+      `${howToGet(options.version, options.minor)} (Installing it failed: ${failed ?? "installed, yet not found"}.)`
+    );
+  }
+  throw new LlvmError(howToGet(options.version, options.minor));
+}
+
+// src/python/source-build.ts
+var BuildError = class extends Error {
+};
+var FALLBACK_LLVM = { "3.13": 18, "3.14": 19 };
+var HEARTBEAT_MS = 6e4;
+function elapsed(ms) {
+  const s = Math.round(ms / 1e3);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+}
+function sourceTreeVersion(patchlevel) {
+  return /#define\s+PY_VERSION\s+"(\d+\.\d+\.\d+)/.exec(patchlevel)?.[1];
+}
+async function regenPython(ctx) {
+  const path12 = (ctx.env["PATH"] ?? "").split(delimiter4).filter((d) => d && !d.includes("/shims"));
+  const candidates2 = [
+    "/usr/bin/python3",
+    ...["python3.14", "python3.13", "python3.12", "python3.11", "python3"].flatMap(
+      (n) => path12.map((d) => join12(d, n))
+    )
+  ];
+  for (const candidate of candidates2.filter((c) => existsSync11(c))) {
+    const r = await ctx.runner.run({
+      argv: [candidate, "-c", "import sys; print(sys.version_info >= (3, 11))"],
+      env: ctx.env,
+      timeoutMs: 3e4
+    });
+    if (r.exitCode === 0 && r.stdout.trim() === "True") return candidate;
+  }
+  return void 0;
+}
+async function step(ctx, options) {
+  const started = Date.now();
+  const log2 = createWriteStream3(options.log);
+  let lastLine = "";
+  const heartbeat = setInterval(() => {
+    ctx.toolkit.info(
+      `  ${options.name}: ${elapsed(Date.now() - started)} so far; last output: ${lastLine.slice(0, 160)}`
+    );
+  }, HEARTBEAT_MS);
+  try {
+    const result = await ctx.runner.run({
+      argv: options.argv,
+      cwd: options.cwd,
+      env: options.env,
+      timeoutMs: 90 * 6e4,
+      outputLimitBytes: 64 * 1024,
+      onOutput: (chunk) => {
+        log2.write(chunk);
+        const lines = chunk.trimEnd().split("\n");
+        lastLine = lines[lines.length - 1] ?? lastLine;
+      }
+    });
+    if (result.exitCode !== 0) {
+      const tail3 = `${result.stdout}
+${result.stderr}`.trim().split("\n").slice(-30).join("\n");
+      const why = result.spawnError ?? (result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`);
+      throw new BuildError(`${options.name} failed (${why}); the last lines of its output:
+${tail3}`);
+    }
+    ctx.toolkit.info(`  ${options.name}: done in ${elapsed(Date.now() - started)}`);
+  } finally {
+    clearInterval(heartbeat);
+    await new Promise((r) => log2.end(r));
+  }
+}
+async function buildFromSource(ctx, options) {
+  if (ctx.platform.os === "windows") {
+    throw new BuildError(
+      "building CPython from source is supported on Linux and macOS; Windows needs a prebuilt build"
+    );
+  }
+  const started = Date.now();
+  const work = options.workDirectory;
+  rmSync5(work, { recursive: true, force: true });
+  mkdirSync4(join12(work, "obj"), { recursive: true });
+  try {
+    const unpack = await ctx.runner.run({
+      argv: ["tar", "-x", "-f", options.tarball, "-C", work],
+      env: ctx.env,
+      timeoutMs: 10 * 6e4
+    });
+    if (unpack.exitCode !== 0)
+      throw new BuildError(
+        `tar could not unpack ${options.tarball}: ${(unpack.spawnError ?? unpack.stderr).slice(-500)}`
+      );
+    const top = readdirSync2(work).find((d) => d !== "obj" && existsSync11(join12(work, d, "configure")));
+    if (top === void 0)
+      throw new BuildError(`${options.tarball} holds no CPython source tree (no configure script)`);
+    const source = join12(work, top);
+    const version3 = sourceTreeVersion(readFileSync6(join12(source, "Include", "patchlevel.h"), "utf8"));
+    if (version3 === void 0)
+      throw new BuildError(`${options.tarball}: Include/patchlevel.h states no version`);
+    const minor = version3.split(".").slice(0, 2).join(".");
+    const env = { ...ctx.env };
+    const regen = await regenPython(ctx);
+    if (regen) env["PYTHON_FOR_REGEN"] = regen;
+    if (options.jit) {
+      if (!regen)
+        throw new BuildError(
+          "the JIT build needs a Python >= 3.11 on PATH (or /usr/bin/python3) to generate its stencils"
+        );
+      const llvmPy = join12(source, "Tools", "jit", "_llvm.py");
+      const llvm = (existsSync11(llvmPy) ? llvmVersionFromSource(readFileSync6(llvmPy, "utf8")) : void 0) ?? FALLBACK_LLVM[minor];
+      if (llvm === void 0)
+        throw new BuildError(
+          `cannot tell which LLVM the JIT of CPython ${version3} needs (no Tools/jit/_llvm.py)`
+        );
+      const dir = await ensureLlvm(ctx, { version: llvm, minor });
+      if (dir) env["PATH"] = `${dir}${delimiter4}${env["PATH"] ?? ""}`;
+    }
+    const cores = ctx.cores ?? availableParallelism();
+    const obj = join12(work, "obj");
+    ctx.toolkit.info(
+      `Building ${options.label} with ${cores} cores${regen ? `, PYTHON_FOR_REGEN=${regen}` : ""}`
+    );
+    const run2 = (name, argv) => step(ctx, { name, argv, cwd: obj, env, log: join12(work, `${name.replace(" ", "-")}.log`) });
+    await run2("configure", [
+      join12(source, "configure"),
+      `--prefix=${options.prefix}`,
+      ...options.configureFlags
+    ]);
+    await run2("make", ["make", `-j${cores}`]);
+    rmSync5(options.prefix, { recursive: true, force: true });
+    await run2("make install", ["make", "install"]);
+    ctx.toolkit.info(`Built ${options.label} in ${elapsed(Date.now() - started)}`);
+    return version3;
+  } finally {
+    rmSync5(work, { recursive: true, force: true });
+  }
+}
+
+// src/python/install-unit.ts
+var message = (e) => e instanceof Error ? e.message : String(e);
+function describeUnit(unit) {
+  if (unit.kind === "prebuilt") {
+    const b = unit.build;
+    return `python-build-standalone ${b.release} CPython ${b.version} ${b.flavour}${b.jit ? " (JIT compiled in)" : ""}`;
+  }
+  return `CPython ${unit.version} built from source${unit.configureFlags.length ? ` (${unit.configureFlags.join(" ")})` : ""}`;
+}
+function sourceTarball(ctx, version3) {
+  const where3 = ctx.cpythonSource.replaceAll("{version}", version3);
+  let pending = ctx.tarballs.get(where3);
+  if (pending === void 0) {
+    pending = /^https?:\/\//i.test(where3) ? (async () => {
+      const dest = join13(
+        ctx.installRoot,
+        "downloads",
+        decodeURIComponent(basename6(new URL(where3).pathname))
+      );
+      if (existsSync12(dest)) return { path: dest, sha256: await hashFile(dest) };
+      const done = await download({ url: where3, dest });
+      ctx.toolkit.info(`Downloaded ${where3} (${done.bytes} bytes, sha256 ${done.sha256})`);
+      return { path: dest, sha256: done.sha256 };
+    })() : hashFile(where3).then((sha256) => ({ path: where3, sha256 }));
+    ctx.tarballs.set(where3, pending);
+  }
+  return pending;
+}
+async function inspectTree(ctx, options) {
+  const marker2 = readMarker(options.prefix);
+  if (marker2 === void 0) return { problem: "it has no marker file, so it is incomplete" };
+  if (marker2.cacheKey !== options.key) return { problem: `it was installed for ${marker2.cacheKey}` };
+  const executable2 = join13(options.prefix, marker2.executable);
+  if (!existsSync12(executable2)) return { problem: `its interpreter ${marker2.executable} is missing` };
+  try {
+    return { executable: executable2, facts: await probeInterpreter(ctx.runner, { executable: executable2, env: ctx.env }) };
+  } catch (error2) {
+    return { problem: `its interpreter does not run: ${message(error2)}` };
+  }
+}
+async function restore(ctx, options) {
+  if (existsSync12(options.prefix)) {
+    const here2 = await inspectTree(ctx, options);
+    if (!("problem" in here2)) {
+      ctx.toolkit.info(`${describeUnit(options.unit)}: already installed in ${options.prefix}`);
+      return here2;
+    }
+    rmSync6(options.prefix, { recursive: true, force: true });
+  }
+  if (ctx.cache === null) return void 0;
+  const started = Date.now();
+  let hit;
+  try {
+    hit = await ctx.cache.restore([options.prefix], options.key);
+  } catch (error2) {
+    ctx.toolkit.warning(
+      `Restoring ${options.key} from the cache (${ctx.cache.kind}) failed, so it is installed afresh: ${message(error2)}`
+    );
+  }
+  if (hit === void 0) return void 0;
+  const restored = await inspectTree(ctx, options);
+  if ("problem" in restored) {
+    ctx.toolkit.warning(
+      `The cached tree ${options.key} cannot be used (${restored.problem}); installing it afresh.`
+    );
+    rmSync6(options.prefix, { recursive: true, force: true });
+    return void 0;
+  }
+  ctx.toolkit.info(
+    `${describeUnit(options.unit)}: restored from the cache (${ctx.cache.kind}) in ${elapsed(Date.now() - started)}`
+  );
+  return restored;
+}
+async function install(ctx, options) {
+  const { unit, prefix: prefix2 } = options;
+  if (unit.kind === "prebuilt") {
+    const started = Date.now();
+    const done = await installPrebuilt({
+      build: unit.build,
+      mirror: ctx.mirror,
+      prefix: prefix2,
+      downloadDirectory: join13(ctx.installRoot, "downloads"),
+      runner: ctx.runner,
+      env: ctx.env
+    });
+    ctx.toolkit.info(
+      `${describeUnit(unit)}: downloaded ${done.url} (${done.bytes} bytes, sha256 checked) and unpacked in ${elapsed(Date.now() - started)}`
+    );
+    return;
+  }
+  for (const why of unit.whyNotPrebuilt) ctx.toolkit.info(`No prebuilt build fits: ${why}`);
+  const label = describeUnit(unit);
+  await ctx.serialise(
+    () => ctx.toolkit.group(
+      `Building ${label}`,
+      () => buildFromSource(ctx, {
+        tarball: options.tarball,
+        configureFlags: unit.configureFlags,
+        jit: unit.jit,
+        prefix: prefix2,
+        workDirectory: join13(ctx.installRoot, "build", unit.id),
+        label
+      })
+    )
+  );
+}
+function judge(unit, found, source) {
+  const outcomes = /* @__PURE__ */ new Map();
+  for (const variant of unit.variants) {
+    const problems = mismatches(variant, found.facts);
+    outcomes.set(
+      variant.name,
+      problems.length === 0 ? { ok: true, executable: found.executable, facts: found.facts, source } : {
+        ok: false,
+        error: `${describeUnit(unit)} is not ${variant.name}: ${problems.join("; ")}. The probe found ${describeFacts(found.facts)}.`
+      }
+    );
+  }
+  return outcomes;
+}
+async function installUnit(ctx, unit) {
+  const prefix2 = join13(ctx.installRoot, unit.id);
+  try {
+    const origin = unit.kind === "prebuilt" ? { sha256: unit.build.sha256, path: downloadUrl(unit.build, ctx.mirror) } : await sourceTarball(ctx, unit.version);
+    const key = cacheKey({
+      os: ctx.platform.os,
+      osVersion: ctx.platform.osVersion,
+      arch: ctx.platform.arch,
+      version: unit.version,
+      flags: unit.kind === "prebuilt" ? [`pbs-${unit.build.release}-${unit.build.flavour}`] : unit.configureFlags,
+      sourceChecksum: origin.sha256,
+      layoutVersion: INSTALL_LAYOUT_VERSION
+    });
+    const restored = await restore(ctx, { unit, prefix: prefix2, key });
+    if (restored) return judge(unit, restored, "cache");
+    await install(ctx, { unit, prefix: prefix2, tarball: origin.path });
+    trimTree(prefix2, { os: ctx.platform.os });
+    const first = unit.variants[0];
+    const rel = first && findInterpreter(prefix2, { os: ctx.platform.os, build: first });
+    if (!rel)
+      throw new Error(
+        `the installed tree ${prefix2} has no interpreter where ${unit.kind === "prebuilt" ? "python-build-standalone" : "make install"} puts it`
+      );
+    const executable2 = join13(prefix2, rel);
+    const facts = await probeInterpreter(ctx.runner, { executable: executable2, env: ctx.env });
+    writeMarker(prefix2, {
+      cacheKey: key,
+      layoutVersion: INSTALL_LAYOUT_VERSION,
+      executable: rel,
+      origin: origin.path,
+      sha256: origin.sha256
+    });
+    const outcomes = judge(unit, { executable: executable2, facts }, unit.kind);
+    if (ctx.cache !== null && [...outcomes.values()].some((o) => o.ok)) {
+      try {
+        await ctx.cache.save([prefix2], key);
+      } catch (error2) {
+        ctx.toolkit.warning(
+          `Saving ${key} to the cache (${ctx.cache.kind}) failed; the next run installs it again: ${message(error2)}`
+        );
+      }
+    }
+    return outcomes;
+  } catch (error2) {
+    rmSync6(prefix2, { recursive: true, force: true });
+    const failed = /* @__PURE__ */ new Map();
+    for (const variant of unit.variants)
+      failed.set(variant.name, { ok: false, error: `${describeUnit(unit)}: ${message(error2)}` });
+    return failed;
+  }
+}
+
+// src/python/tool-cache.ts
+import { existsSync as existsSync13 } from "node:fs";
+import { join as join14 } from "node:path";
+function findInToolCache(options) {
+  const { variant } = options;
+  for (const rel of toolCacheDirectories({
+    version: options.version,
+    arch: options.arch,
+    freeThreaded: variant.freeThreaded
+  })) {
+    const dir = join14(options.toolCache, rel);
+    if (!existsSync13(`${dir}.complete`)) continue;
+    const exe = interpreterCandidates({ os: options.os, build: variant }).find(
+      (c) => existsSync13(join14(dir, c))
+    );
+    if (exe !== void 0) return join14(dir, exe);
+  }
+  return void 0;
+}
+
+// src/python/install.ts
+var message2 = (e) => e instanceof Error ? e.message : String(e);
+async function probeAs(ctx, options) {
+  try {
+    const facts = await probeInterpreter(ctx.runner, { executable: options.executable, env: ctx.env });
+    const problems = mismatches(options.variant, facts);
+    if (problems.length > 0) {
+      return {
+        problem: `${options.executable} is not ${options.variant.name}: ${problems.join("; ")}. The probe found ${describeFacts(facts)}.`
+      };
+    }
+    return { facts };
+  } catch (error2) {
+    return { problem: message2(error2) };
+  }
+}
+async function fromInterpretersInput(ctx, variant, path12) {
+  const started = Date.now();
+  const executable2 = isAbsolute2(path12) ? path12 : resolve4(ctx.inputs.workingDirectory, path12);
+  const probed = await probeAs(ctx, { variant, executable: executable2 });
+  if ("problem" in probed) return { ok: false, error: `interpreters: ${probed.problem}`, fatal: true };
+  return {
+    ok: true,
+    executable: executable2,
+    source: "interpreters",
+    facts: probed.facts,
+    durationMs: Date.now() - started
+  };
+}
+async function fromToolCache(ctx, options) {
+  const { variant, catalog, platform: platform2 } = options;
+  const toolCache = ctx.toolCache ?? ctx.env["RUNNER_TOOL_CACHE"] ?? "";
+  if (toolCache === "" || ctx.inputs.pythonSource === "build") return void 0;
+  let version3 = variant.version;
+  if (variant.version === variant.minor) {
+    const resolved = catalog ? resolveVersion(catalog, { version: variant.version, platform: platform2 }) : void 0;
+    if (!resolved?.ok) return void 0;
+    version3 = resolved.value;
+  }
+  const executable2 = findInToolCache({ toolCache, version: version3, variant, os: platform2.os, arch: platform2.arch });
+  if (executable2 === void 0) return void 0;
+  const started = Date.now();
+  const probed = await probeAs(ctx, { variant, executable: executable2 });
+  if ("problem" in probed) {
+    ctx.toolkit.info(`The tool cache's ${executable2} does not serve ${variant.name}: ${probed.problem}`);
+    return void 0;
+  }
+  ctx.toolkit.info(`${variant.name}: ${describeFacts(probed.facts)} from the tool cache (${executable2})`);
+  return {
+    ok: true,
+    executable: executable2,
+    source: "tool-cache",
+    facts: probed.facts,
+    durationMs: Date.now() - started
+  };
+}
+function serialiser() {
+  let tail3 = Promise.resolve();
+  return (fn) => {
+    const run2 = tail3.then(fn, fn);
+    tail3 = run2.catch(() => void 0);
+    return run2;
+  };
+}
+async function installVariants(ctx, variants) {
+  const outcomes = /* @__PURE__ */ new Map();
+  const rest = [];
+  for (const variant of variants) {
+    const given = ctx.inputs.interpreters.get(variant.name);
+    if (given !== void 0) outcomes.set(variant.name, await fromInterpretersInput(ctx, variant, given));
+    else rest.push(variant);
+  }
+  if (rest.length === 0) return outcomes;
+  const failAll = (error2, fatal) => {
+    for (const v of rest) outcomes.set(v.name, { ok: false, error: error2, fatal });
+    return outcomes;
+  };
+  let platform2;
+  try {
+    platform2 = ctx.platform ?? detectHost();
+  } catch (error2) {
+    return failAll(message2(error2), false);
+  }
+  let catalog = null;
+  let catalogError;
+  try {
+    catalog = await loadCatalog(ctx.inputs.prebuiltCatalog);
+  } catch (error2) {
+    if (ctx.inputs.prebuiltCatalog !== null) return failAll(message2(error2), true);
+    catalogError = message2(error2);
+  }
+  const remaining = [];
+  for (const variant of rest) {
+    const found = await fromToolCache(ctx, { variant, catalog, platform: platform2 });
+    if (found) outcomes.set(variant.name, found);
+    else remaining.push(variant);
+  }
+  const plan = planInstalls({
+    variants: remaining,
+    pythonSource: ctx.inputs.pythonSource,
+    catalog,
+    ...catalogError !== void 0 ? { catalogError } : {},
+    platform: platform2,
+    cpythonSource: ctx.inputs.cpythonSource
+  });
+  for (const [name, error2] of plan.failures) outcomes.set(name, { ok: false, error: error2, fatal: false });
+  const unitContext = {
+    runner: ctx.runner,
+    cache: ctx.inputs.cache ? ctx.cache : null,
+    toolkit: ctx.toolkit,
+    env: ctx.env,
+    platform: platform2,
+    installRoot: ctx.installRoot,
+    mirror: ctx.inputs.prebuiltMirror,
+    cpythonSource: ctx.inputs.cpythonSource,
+    ...ctx.cores !== void 0 ? { cores: ctx.cores } : {},
+    tarballs: /* @__PURE__ */ new Map(),
+    serialise: serialiser()
+  };
+  await Promise.all(
+    plan.units.map(async (unit) => {
+      const started = Date.now();
+      ctx.toolkit.info(
+        `${unit.variants.map((v) => v.name).join(", ")}: ${describeUnit(unit)} in ${join15(ctx.installRoot, unit.id)}`
+      );
+      const results = await installUnit(unitContext, unit);
+      for (const [name, r] of results) {
+        outcomes.set(
+          name,
+          r.ok ? {
+            ok: true,
+            executable: r.executable,
+            source: r.source,
+            facts: r.facts,
+            durationMs: Date.now() - started
+          } : { ok: false, error: r.error, fatal: false }
+        );
+      }
+    })
+  );
+  return new Map(variants.map((v) => [v.name, outcomes.get(v.name)]));
+}
+
+// src/publish.ts
+import { createHash as createHash4 } from "node:crypto";
+import { isAbsolute as isAbsolute3, join as join17, relative as relative3 } from "node:path";
 
 // src/domain/escape.ts
 var DEFAULT_MAX_LENGTH = 300;
@@ -75961,25 +83692,26 @@ var LINE_BREAKS = /\r\n|[\n\r\t\v\f\u0085\u2028\u2029]/g;
 var UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 var BLOCK_UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-function escapeInline(text2, options = {}) {
-  let line = oneLine(text2, options.maxLength ?? DEFAULT_MAX_LENGTH);
+function escapeInline(text3, options = {}) {
+  let line = oneLine(text3, options.maxLength ?? DEFAULT_MAX_LENGTH);
   for (const [pattern, replacement] of LINK_BREAKERS) line = line.replace(pattern, replacement);
   let escaped = "";
   for (const ch of line) escaped += HTML_ENTITIES[ch] ?? (MARKDOWN_PUNCTUATION.has(ch) ? `\\${ch}` : ch);
   return escaped;
 }
-function codeSpan(text2, options = {}) {
-  let content = oneLine(text2, options.maxLength ?? DEFAULT_MAX_LENGTH);
+function codeSpan(text3, options = {}) {
+  let content = oneLine(text3, options.maxLength ?? DEFAULT_MAX_LENGTH);
   if (content === "") return "";
   if ((options.where ?? "table") === "table") content = content.replaceAll("|", "\\|");
+  if (/^ +$/.test(content)) content = content.replaceAll(" ", "\xA0");
   const fence = "`".repeat(longestRun(content, "`") + 1);
   const touchesFence = content.startsWith("`") || content.endsWith("`");
-  const wouldBeStripped = content.startsWith(" ") && content.endsWith(" ") && content.trim() !== "";
+  const wouldBeStripped = content.startsWith(" ") && content.endsWith(" ");
   const pad = touchesFence || wouldBeStripped ? " " : "";
   return `${fence}${pad}${content}${pad}${fence}`;
 }
-function codeBlock(text2, lang) {
-  const body2 = text2.replace(/\r\n?/g, "\n").replace(LONE_SURROGATE, "\uFFFD").replace(BLOCK_UNPRINTABLE, "\uFFFD");
+function codeBlock(text3, lang) {
+  const body2 = text3.replace(/\r\n?/g, "\n").replace(LONE_SURROGATE, "\uFFFD").replace(BLOCK_UNPRINTABLE, "\uFFFD");
   const fence = "`".repeat(Math.max(3, longestRun(body2, "`") + 1, longestRun(body2, "~") + 1));
   const info2 = (lang ?? "").replace(/[^\w+#.-]/g, "");
   const newline = body2 === "" || body2.endsWith("\n") ? "" : "\n";
@@ -75987,23 +83719,23 @@ function codeBlock(text2, lang) {
 ${body2}${newline}${fence}`;
 }
 function commentMarker(key) {
-  let safe = "";
+  let safe2 = "";
   for (const ch of key) {
-    const keep = /^[A-Za-z0-9._~:/@+=,-]$/.test(ch) && !(ch === "-" && safe.endsWith("-"));
-    safe += keep ? ch : percentEncode(ch);
+    const keep = /^[A-Za-z0-9._~:/@+=,-]$/.test(ch) && !(ch === "-" && safe2.endsWith("-"));
+    safe2 += keep ? ch : percentEncode(ch);
   }
-  return `<!-- cpython-variants:${safe} -->`;
+  return `<!-- cpython-variants:${safe2} -->`;
 }
-function oneLine(text2, maxLength) {
-  const clean2 = text2.replace(LONE_SURROGATE, "\uFFFD").replace(LINE_BREAKS, " ").replace(UNPRINTABLE, "\uFFFD");
+function oneLine(text3, maxLength) {
+  const clean2 = text3.replace(LONE_SURROGATE, "\uFFFD").replace(LINE_BREAKS, " ").replace(UNPRINTABLE, "\uFFFD");
   const points = Array.from(clean2);
   if (points.length <= maxLength) return clean2;
   return points.slice(0, Math.max(0, maxLength - 1)).join("") + ELLIPSIS;
 }
-function longestRun(text2, ch) {
+function longestRun(text3, ch) {
   let longest = 0;
   let current = 0;
-  for (const c of text2) {
+  for (const c of text3) {
     current = c === ch ? current + 1 : 0;
     longest = Math.max(longest, current);
   }
@@ -76159,584 +83891,1424 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
+// src/domain/stats.ts
+function median(xs) {
+  if (xs.length === 0) throw new RangeError("median of an empty sample");
+  return sortedMedian(Float64Array.from(xs).sort());
+}
+function sortedMedian(sorted) {
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+function sortedQuantile(sorted, q) {
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const lower = sorted[below];
+  const upper = sorted[Math.min(below + 1, sorted.length - 1)];
+  return lower + (upper - lower) * (position - below);
+}
+function geometricMean(xs) {
+  if (xs.length === 0) throw new RangeError("geometric mean of an empty sample");
+  let logSum = 0;
+  for (const x of xs) {
+    if (!(x > 0) || !Number.isFinite(x))
+      throw new RangeError(`geometric mean needs positive values, got ${x}`);
+    logSum += Math.log(x);
+  }
+  return Math.exp(logSum / xs.length);
+}
+function mulberry32(seed) {
+  let state3 = seed >>> 0;
+  return () => {
+    state3 = state3 + 1831565813 >>> 0;
+    let t = state3;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+var EXACT_MAX_TOTAL = 40;
+function mannWhitneyU(a, b) {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) throw new RangeError("Mann-Whitney U needs two non-empty samples");
+  const { rankSumA, tieTerm } = rankSum(a, b);
+  const u = rankSumA - n1 * (n1 + 1) / 2;
+  const uMax = Math.max(u, n1 * n2 - u);
+  if (tieTerm === 0 && n1 + n2 <= EXACT_MAX_TOTAL) {
+    return { u, pValue: Math.min(1, 2 * exactUpperTail({ n1, n2, k: uMax })) };
+  }
+  const n = n1 + n2;
+  const variance = n1 * n2 / 12 * (n + 1 - tieTerm / (n * (n - 1)));
+  if (!(variance > 0)) return { u, pValue: 1 };
+  const z = (uMax - n1 * n2 / 2 - 0.5) / Math.sqrt(variance);
+  return { u, pValue: Math.min(1, erfc(z / Math.SQRT2)) };
+}
+function rankSum(a, b) {
+  const pooled = [...a.map((value) => ({ value, fromA: 1 })), ...b.map((value) => ({ value, fromA: 0 }))];
+  pooled.sort((x, y) => x.value - y.value);
+  let rankSumA = 0;
+  let tieTerm = 0;
+  for (let start = 0; start < pooled.length; ) {
+    let end = start + 1;
+    while (end < pooled.length && pooled[end].value === pooled[start].value) end++;
+    const midRank = (start + 1 + end) / 2;
+    for (let i = start; i < end; i++) rankSumA += pooled[i].fromA * midRank;
+    const t = end - start;
+    tieTerm += t * t * t - t;
+    start = end;
+  }
+  return { rankSumA, tieTerm };
+}
+function exactUpperTail(options) {
+  const { n1, n2, k } = options;
+  let previous = Array.from({ length: n2 + 1 }, () => Float64Array.of(1));
+  for (let i = 1; i <= n1; i++) {
+    const current = [Float64Array.of(1)];
+    for (let j = 1; j <= n2; j++) {
+      const row = new Float64Array(i * j + 1);
+      const withoutLargestA = current[j - 1];
+      const withLargestA = previous[j];
+      for (let u = 0; u < withoutLargestA.length; u++) row[u] = withoutLargestA[u];
+      for (let u = 0; u < withLargestA.length; u++) row[u + j] = row[u + j] + withLargestA[u];
+      current.push(row);
+    }
+    previous = current;
+  }
+  const counts = previous[n2];
+  let total = 0;
+  let tail3 = 0;
+  for (let u = 0; u < counts.length; u++) {
+    total += counts[u];
+    if (u >= k) tail3 += counts[u];
+  }
+  return tail3 / total;
+}
+var ERFC_COEFFICIENTS = [
+  -1.26551223,
+  1.00002368,
+  0.37409196,
+  0.09678418,
+  -0.18628806,
+  0.27886807,
+  -1.13520398,
+  1.48851587,
+  -0.82215223,
+  0.17087277
+];
+function erfc(x) {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const result = t * Math.exp(-z * z + ERFC_COEFFICIENTS.reduceRight((sum, c) => c + t * sum, 0));
+  return x >= 0 ? result : 2 - result;
+}
+function bootstrapRatioInterval(options) {
+  const { candidate, baseline, confidence, resamples } = options;
+  if (candidate.length === 0 || baseline.length === 0) throw new RangeError("bootstrap of an empty sample");
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence ${confidence} is outside (0, 1)`);
+  const random = mulberry32(options.seed);
+  const candidateScratch = new Float64Array(candidate.length);
+  const baselineScratch = new Float64Array(baseline.length);
+  const ratios = new Float64Array(Math.max(1, Math.floor(resamples)));
+  for (let r = 0; r < ratios.length; r++) {
+    ratios[r] = resampledMedian(candidate, candidateScratch, random) / resampledMedian(baseline, baselineScratch, random);
+  }
+  ratios.sort();
+  const tail3 = (1 - confidence) / 2;
+  return { low: sortedQuantile(ratios, tail3), high: sortedQuantile(ratios, 1 - tail3) };
+}
+function resampledMedian(xs, scratch, random) {
+  for (let i = 0; i < scratch.length; i++) scratch[i] = xs[Math.floor(random() * xs.length)];
+  return sortedMedian(scratch.sort());
+}
+var DEFAULT_ALPHA = 2e-3;
+var DEFAULT_CONFIDENCE = 0.95;
+var DEFAULT_RESAMPLES = 2e3;
+var DEFAULT_SEED = 24301;
+var MIN_SAMPLES = 3;
+var RATIO_TOLERANCE = 1e-9;
+function compareSamples(options) {
+  const { candidate, baseline, threshold } = options;
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  for (const [side, xs] of [
+    ["candidate", candidate],
+    ["baseline", baseline]
+  ]) {
+    if (xs.length === 0) throw new RangeError(`nothing to compare: the ${side} sample is empty`);
+    const bad = xs.find((x) => !(x > 0) || !Number.isFinite(x));
+    if (bad !== void 0)
+      throw new RangeError(`timings must be positive and finite, the ${side} has ${bad}`);
+  }
+  if (!(threshold > 0)) throw new RangeError(`threshold must be positive, got ${threshold}`);
+  const ratio = median(candidate) / median(baseline);
+  const { pValue } = mannWhitneyU(candidate, baseline);
+  const { low, high } = bootstrapRatioInterval({
+    candidate,
+    baseline,
+    confidence: options.confidence ?? DEFAULT_CONFIDENCE,
+    resamples: options.resamples ?? DEFAULT_RESAMPLES,
+    seed: options.seed ?? DEFAULT_SEED
+  });
+  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE);
+  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE);
+  const significant = pValue < alpha;
+  const verdict2 = candidate.length < MIN_SAMPLES || baseline.length < MIN_SAMPLES ? "inconclusive" : ratio >= upper && significant && low > 1 ? "regression" : ratio <= lower && significant && high < 1 ? "improvement" : low >= 1 / (1 + threshold) && high <= 1 + threshold ? "unchanged" : "inconclusive";
+  return { ratio, low, high, pValue, verdict: verdict2, n: { candidate: candidate.length, baseline: baseline.length } };
+}
+
 // src/domain/markdown.ts
 var COMMENT_LIMIT = 6e4;
-function ms(value) {
+var SUMMARY_LIMIT = 3e5;
+var FAILING_KINDS = /* @__PURE__ */ new Set(["crash", "new-crash", "failure", "new-failure", "timeout"]);
+var SHOWN_PER_RULE = 5;
+var SHOWN_ERRORS = 10;
+function formatRatio(ratio) {
+  if (Math.abs(ratio - 1) < 5e-3) return "same";
+  return ratio > 1 ? `${ratio.toFixed(2)}x slower` : `${(1 / ratio).toFixed(2)}x faster`;
+}
+function ratioText(summary2, untested) {
+  if (summary2 === void 0) return untested === void 0 ? "\u2014" : `${formatRatio(untested)}?`;
+  switch (summary2.verdict) {
+    case "regression":
+    case "improvement":
+      return `**${formatRatio(summary2.ratio)}**`;
+    case "unchanged":
+      return `\u2248 ${formatRatio(summary2.ratio)}`;
+    case "inconclusive":
+      return `${formatRatio(summary2.ratio)}?`;
+  }
+}
+function milliseconds(value) {
   if (value === null || value === void 0) return "\u2014";
   return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
 }
-function formatRatio(ratio) {
-  if (Math.abs(ratio - 1) < 5e-3) return "1.00x (same)";
-  return ratio > 1 ? `${ratio.toFixed(2)}x slower` : `${(1 / ratio).toFixed(2)}x faster`;
+function seconds(value) {
+  if (value === null) return "\u2014";
+  const units = [
+    [1, "s"],
+    [1e-3, "ms"],
+    [1e-6, "\xB5s"],
+    [1e-9, "ns"]
+  ];
+  const [scale, unit] = units.find(([s]) => Math.abs(value) >= s) ?? [1e-9, "ns"];
+  return `${(value / scale).toPrecision(3)} ${unit}`;
 }
-function testsCell(v) {
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function interpreterStartup(v) {
+  return v.startup.find((s) => s.kind === "interpreter");
+}
+function failingIds2(v) {
+  const ids = /* @__PURE__ */ new Set();
+  for (const c of v?.tests.cases ?? []) if (c.outcome === "failed" || c.outcome === "error") ids.add(c.id);
+  for (const c of v?.tests.crashes ?? []) if (c.test !== null) ids.add(c.test);
+  return ids;
+}
+function crashedCount(v) {
+  return Math.max(v.tests.crashed, v.tests.crashes.filter((c) => c.kind !== "timeout").length);
+}
+function testsCell(v, reference) {
   const t = v.tests;
-  if (t.status === "not-run") return "\u2014";
+  if (t.status === "not-run") return "not run";
   const parts = [`${t.passed} passed`];
   if (t.failed + t.errors > 0) parts.push(`${t.failed + t.errors} failed`);
+  const crashed = crashedCount(v);
+  if (crashed > 0) parts.push(`\u{1F4A5} ${crashed} crashed`);
+  if (t.timedOut > 0) parts.push(`\u23F3 ${t.timedOut} timed out`);
   if (t.skipped > 0) parts.push(`${t.skipped} skipped`);
-  if (t.timedOut > 0) parts.push(`${t.timedOut} timed out`);
-  return parts.join(", ");
-}
-function crashesCell(v) {
-  if (v.tests.status === "not-run") return "\u2014";
-  if (v.tests.crashes.length === 0) return "0";
-  const signals = [...new Set(v.tests.crashes.map((c) => c.signal ?? (c.kind === "timeout" ? "hang" : "fatal")))];
-  return `\u{1F4A5} ${v.tests.crashes.length} (${signals.join(", ")})`;
+  let cell = parts.join(", ");
+  if (reference && reference.tests.status !== "not-run") {
+    const there = failingIds2(reference);
+    const onlyHere = [...failingIds2(v)].filter((id) => !there.has(id)).length;
+    if (onlyHere > 0) cell += `; ${onlyHere} pass under ${codeSpan(reference.name)}`;
+  }
+  return cell;
 }
 function gilCell(v) {
   if (!v.interpreter?.freeThreaded) return "n/a";
-  if (v.gil.reenabledBy.length === 0) return "off";
-  return `\u26A0\uFE0F re-enabled by ${v.gil.reenabledBy.map((m) => codeSpan(m)).join(", ")}`;
+  const modules = v.gil.reenabledBy;
+  if (modules.length === 0) return "off";
+  const shown = modules.slice(0, 3).map((m) => codeSpan(m, { maxLength: 60 }));
+  const more = modules.length > 3 ? ` +${modules.length - 3}` : "";
+  return `\u26A0\uFE0F on, by ${shown.join(", ")}${more}`;
 }
 function interpreterCell(v) {
-  if (!v.install.ok || !v.interpreter) return `\u274C install failed`;
+  if (!v.install.ok || !v.interpreter) return v.optional ? "not installed (allowed)" : "not installed";
   const i = v.interpreter;
-  const traits = [i.freeThreaded ? "free-threaded" : null, i.jit ? "JIT on" : null, i.debug ? "debug" : null].filter(Boolean);
-  return `${i.version}${traits.length ? ` (${traits.join(", ")})` : ""}`;
+  const traits = [i.freeThreaded ? "free-threaded" : null, i.jit ? "JIT on" : null, i.debug ? "debug" : null];
+  const shown = traits.filter((t) => t !== null);
+  const version3 = /^\d[\w.+]{0,30}$/.test(i.version) ? i.version : escapeInline(i.version, { maxLength: 20 });
+  return `${version3}${shown.length ? ` (${shown.join(", ")})` : ""}`;
 }
-function startupOf(v) {
-  return v.startup.find((s) => s.kind === "interpreter")?.median ?? null;
+function icon(v, context5) {
+  const mine = context5.report.findings.filter((f) => f.variant === v.name);
+  const failsCheck = context5.failOn !== void 0 && verdict({
+    findings: mine,
+    failOn: context5.failOn,
+    optionalVariants: new Set(v.optional ? [v.name] : [])
+  }).verdict === "fail";
+  if (!v.install.ok) return v.optional && !failsCheck ? "\u26AA" : "\u274C";
+  if (failsCheck || mine.some((f) => FAILING_KINDS.has(f.kind))) return "\u274C";
+  const notable2 = mine.some(
+    (f) => f.kind === "regression" && f.against === "base" || f.kind === "gil-reenabled" || f.kind === "missing-benchmark" || f.kind === "flaky"
+  );
+  return notable2 ? "\u26A0\uFE0F" : "\u2705";
 }
-function startupVsReference(v, reference) {
-  if (!reference || reference === v) return "reference";
-  const a = startupOf(v);
-  const b = startupOf(reference);
-  if (a === null || b === null || b === 0) return "\u2014";
-  return formatRatio(a / b);
+function untestedRatio(options) {
+  const a = options.baseline ? options.pick(options.v) : void 0;
+  const b = options.baseline ? options.pick(options.baseline) : void 0;
+  if (a === void 0 || a === null || b === void 0 || b === null || b <= 0 || a <= 0) return void 0;
+  return a / b;
 }
-function icon(report, v) {
-  const mine = report.findings.filter((f) => f.variant === v.name);
-  if (!v.install.ok) return v.optional ? "\u26AA" : "\u274C";
-  if (mine.some((f) => ["crash", "new-crash", "new-failure", "failure"].includes(f.kind))) return "\u274C";
-  if (mine.some((f) => f.kind === "regression" || f.kind === "gil-reenabled")) return "\u26A0\uFE0F";
-  return "\u2705";
+function throughput(v, against) {
+  const ratios = v.benchmarks.flatMap((b) => b[against] ? [b[against].ratio] : []);
+  if (ratios.length === 0) return "\u2014";
+  return `${formatRatio(geometricMean(ratios))} (${plural(ratios.length, "benchmark")})`;
 }
-function summaryTable(report) {
-  const reference = report.variants.find((v) => v.name === report.reference);
-  const rows = report.variants.map((v) => [
-    `${icon(report, v)} ${codeSpan(v.name)}`,
-    interpreterCell(v),
-    testsCell(v),
-    crashesCell(v),
-    gilCell(v),
-    ms(startupOf(v)),
-    startupVsReference(v, reference)
-  ]);
-  return markdownTable([
-    ["", "Interpreter", "Tests", "Crashes", "GIL", "Startup (`python -c pass`)", `vs ${report.reference}`],
-    ...rows
-  ]);
+function startupCell(options) {
+  const { v, against } = options;
+  const main = ratioText(interpreterStartup(v)?.[against], options.untested);
+  const worse = v.startup.filter((m) => m.kind !== "interpreter" && m[against]?.verdict === "regression").slice(0, 2).map((m) => `${codeSpan(m.name, { maxLength: 60 })} ${ratioText(m[against])}`);
+  return [main, ...worse].join("; ");
 }
-function findingLine(f) {
-  const name = f.name ? ` ${codeSpan(f.name)}` : "";
-  const change = f.change !== null ? ` ${formatRatio(f.change)}` : "";
-  const against = f.against ? ` (vs ${f.against})` : "";
-  const detail = f.detail ? `: ${escapeInline(f.detail, { maxLength: 300 })}` : "";
-  return `- **${f.kind}** under ${codeSpan(f.variant)}${name}${change}${against}${detail}`;
+function shapeOf(report) {
+  const byName = new Map(report.variants.map((v) => [v.name, v]));
+  const reference = byName.get(report.reference);
+  const legReference = new Map((report.legs ?? []).map((l) => [l.label, byName.get(l.reference)]));
+  return {
+    reference,
+    baselineOf: (v) => {
+      const own = v.leg === void 0 ? void 0 : legReference.get(v.leg);
+      if (own !== void 0 && own !== v) return own;
+      return v === reference ? void 0 : reference;
+    },
+    hasBase: report.variants.some((v) => v.base !== void 0),
+    hasBenchmarks: report.variants.some((v) => v.benchmarks.length > 0),
+    hasFreeThreaded: report.variants.some((v) => v.interpreter?.freeThreaded === true),
+    legs: report.legs?.length ?? 0
+  };
 }
-function crashDetails(report) {
-  const out = [];
-  for (const v of report.variants) {
-    for (const c of v.tests.crashes) {
-      out.push(
-        `<details><summary>\u{1F4A5} ${escapeInline(v.name)}: ${c.test ? escapeInline(c.test) : "unknown test"} \u2014 ${escapeInline(c.signal ?? c.kind)}${c.reproduced ? `, reproduced ${escapeInline(c.reproduced)}` : ""}</summary>
-
-${codeBlock(c.excerpt.slice(-4e3))}
-</details>`
+function summaryTable(report, options = {}) {
+  const shape = shapeOf(report);
+  const versus = shape.legs > 1 ? "reference" : codeSpan(report.reference, { maxLength: 60 });
+  const header = ["Variant", "Interpreter", "Tests", "Startup", `Startup vs ${versus}`];
+  if (shape.hasBase) header.push("Startup vs base");
+  if (shape.hasBenchmarks) header.push(`Throughput vs ${versus}`);
+  if (shape.hasBenchmarks && shape.hasBase) header.push("Throughput vs base");
+  if (shape.hasFreeThreaded) header.push("GIL");
+  if (shape.legs > 1) header.push("Leg");
+  const rows = report.variants.map((v) => {
+    const baseline = shape.baselineOf(v);
+    const untested = untestedRatio({ v, baseline, pick: (x) => interpreterStartup(x)?.median });
+    const row = [
+      `${icon(v, { report, ...options.failOn ? { failOn: options.failOn } : {} })} ${codeSpan(v.name, { maxLength: 60 })}`,
+      interpreterCell(v),
+      testsCell(v, baseline),
+      milliseconds(interpreterStartup(v)?.median),
+      baseline ? startupCell({ v, against: "vsReference", ...untested ? { untested } : {} }) : "reference"
+    ];
+    if (shape.hasBase) row.push(startupCell({ v, against: "vsBase" }));
+    if (shape.hasBenchmarks) row.push(baseline ? throughput(v, "vsReference") : "reference");
+    if (shape.hasBenchmarks && shape.hasBase) row.push(throughput(v, "vsBase"));
+    if (shape.hasFreeThreaded) row.push(gilCell(v));
+    if (shape.legs > 1) row.push(escapeInline(v.leg ?? "", { maxLength: 60 }));
+    return row;
+  });
+  return markdownTable([header, ...rows]);
+}
+function where2(f) {
+  return `under ${codeSpan(f.variant, { where: "prose", maxLength: 60 })}`;
+}
+function quoted(name, fallback) {
+  return name === null ? fallback : codeSpan(name, { where: "prose", maxLength: 200 });
+}
+function describeFinding(f) {
+  const detail = f.detail ? ` (${escapeInline(f.detail, { maxLength: 200 })})` : "";
+  const versus = f.against === "base" ? "than on the base commit" : "than the reference";
+  switch (f.kind) {
+    case "crash":
+    case "new-crash":
+      return `\u{1F4A5} ${quoted(f.name, "the test command")} crashed ${where2(f)}${detail}`;
+    case "failure":
+    case "new-failure":
+      return `${quoted(f.name, "the test command")} failed ${where2(f)}${detail}`;
+    case "timeout":
+      return `\u23F3 ${quoted(f.name, "the test command")} timed out ${where2(f)}${detail}`;
+    case "regression":
+    case "improvement":
+      return `${f.metric ?? "timing"} of ${quoted(f.name, "the whole run")} ${where2(f)}: **${f.change === null ? "changed" : formatRatio(f.change)}** ${versus}${detail}`;
+    case "gil-reenabled":
+      return `${quoted(f.name, "a module")} turned the GIL back on ${where2(f)}`;
+    case "install-failure":
+      return `${codeSpan(f.variant, { where: "prose", maxLength: 60 })} could not be installed${detail}`;
+    case "missing-benchmark":
+      return `${quoted(f.name, "a benchmark")} has no result ${where2(f)}${detail}`;
+    case "flaky":
+      return `${quoted(f.name, "a test")} is flaky ${where2(f)}${detail}`;
+  }
+}
+function whyLines(report, failOn) {
+  if (report.verdict === "pass") {
+    const shown = report.findings.filter(notable).length;
+    if (shown === 0) return [];
+    const rules = failOn ? [...failOn].map((r) => codeSpan(r, { where: "prose" })).join(", ") || "none" : null;
+    return [`${plural(shown, "finding")} below; none fails the check${rules ? ` (fail-on: ${rules})` : ""}.`];
+  }
+  const lines = [];
+  const optional = new Set(report.variants.filter((v) => v.optional).map((v) => v.name));
+  if (failOn) {
+    for (const rule of failOn) {
+      const hits = report.findings.filter(
+        (f) => verdict({ findings: [f], failOn: /* @__PURE__ */ new Set([rule]), optionalVariants: optional }).verdict === "fail"
+      );
+      if (hits.length === 0) continue;
+      const more = hits.length > SHOWN_PER_RULE ? [`  - \u2026and ${hits.length - SHOWN_PER_RULE} more`] : [];
+      lines.push(
+        `- fail-on ${codeSpan(rule, { where: "prose" })}: ${plural(hits.length, "finding")}`,
+        ...hits.slice(0, SHOWN_PER_RULE).map((f) => `  - ${describeFinding(f)}`),
+        ...more
       );
     }
   }
-  return out;
+  const unexplained = lines.length > 0 ? report.verdictReasons.filter((r) => !r.startsWith("fail-on ")) : report.verdictReasons;
+  lines.push(...unexplained.map((r) => `- ${escapeInline(r, { maxLength: 300 })}`));
+  return ["**Why the check failed:**", "", ...lines];
 }
-function installDetails(report) {
-  return report.variants.filter((v) => !v.install.ok).map(
-    (v) => `<details><summary>\u274C ${escapeInline(v.name)}: install failed${v.optional ? " (allowed: marked with ?)" : ""}</summary>
+function notable(f) {
+  return f.kind !== "improvement" && !(f.kind === "regression" && f.against === "reference");
+}
+function headline(report) {
+  if (report.verdict === "fail") return "## \u274C CPython variants: the check failed";
+  return report.findings.some(notable) ? "## \u2705 CPython variants: the check passed, with findings" : "## \u2705 CPython variants: all clear";
+}
+function metaLine(report) {
+  const sha = (s) => s ? codeSpan(s.slice(0, 12), { where: "prose" }) : "";
+  const parts = [
+    report.commit.head ? `commit ${sha(report.commit.head)}` : "",
+    report.commit.base ? `base ${sha(report.commit.base)}` : "",
+    `reference ${codeSpan(report.reference, { where: "prose", maxLength: 60 })}`,
+    `threshold ${Math.round(report.threshold * 1e3) / 10}%`,
+    (report.legs?.length ?? 0) > 1 ? `merged from ${report.legs?.length} reports` : ""
+  ];
+  return parts.filter(Boolean).join(" \xB7 ");
+}
+function legend(report) {
+  const threshold = `${Math.round(report.threshold * 1e3) / 10}%`;
+  const crossLeg = (report.legs?.length ?? 0) > 1 ? " Each variant is compared with its own report's reference, and a report's reference with the first report's: another machine, so at most a ?." : "";
+  return `<sub>A ratio is a variant's time over its baseline's (the reference, or the same variant on the base commit): 1.42x slower takes 1.42 times as long, 1.25x faster takes 1/1.25 of the time. **Bold**: a change of at least ${threshold} that is statistically significant; \u2248: no such change; ?: not enough evidence either way. Startup is the median of \`python -c pass\`; throughput the geometric mean over benchmarks.${crossLeg}</sub>`;
+}
+function section(s, k) {
+  const more = k < s.count ? `
 
-${codeBlock(v.install.error ?? "")}
-</details>`
+_\u2026and ${s.count - k} more in the full report._` : "";
+  return `<details><summary>${s.summary}</summary>
+
+${s.body(k)}${more}
+
+</details>`;
+}
+function excerpt(text3) {
+  const lines = text3.split("\n");
+  const tail3 = lines.slice(-40).join("\n");
+  return tail3.length > 3e3 ? `\u2026${tail3.slice(-3e3)}` : tail3;
+}
+function crashItem(v, c) {
+  const facts = [
+    `**${codeSpan(v.name, { where: "prose", maxLength: 60 })}**`,
+    c.test === null ? "no test was running" : codeSpan(c.test, { where: "prose" }),
+    c.kind === "timeout" ? "hung" : escapeInline(c.signal ?? "Fatal Python error"),
+    c.reproduced ? `reproduced ${escapeInline(c.reproduced)} alone` : "",
+    c.extensionModules?.length ? `extension modules: ${c.extensionModules.slice(0, 8).map((m) => codeSpan(m, { where: "prose", maxLength: 80 })).join(", ")}` : ""
+  ];
+  return `${facts.filter(Boolean).join(" \xB7 ")}
+
+${codeBlock(excerpt(c.excerpt), "text")}`;
+}
+function crashSection(report) {
+  const items = report.variants.flatMap((v) => v.tests.crashes.map((c) => crashItem(v, c)));
+  if (items.length === 0) return null;
+  return {
+    summary: `\u{1F4A5} Crashes (${items.length})`,
+    count: items.length,
+    body: (k) => items.slice(0, k).join("\n\n")
+  };
+}
+function failureSection(report, shape) {
+  const findings = report.findings.filter((f) => FAILING_KINDS.has(f.kind) && !f.kind.includes("crash"));
+  if (findings.length === 0) return null;
+  const items = findings.map((f) => {
+    const variant = report.variants.find((v) => v.name === f.variant);
+    const baseline = variant ? shape.baselineOf(variant) : void 0;
+    const message6 = variant?.tests.cases.find((c) => c.id === f.name)?.message;
+    const notes = [
+      f.kind === "new-failure" && f.against === "base" ? "new: passes on the base commit" : "",
+      f.kind === "failure" ? "fails on the base commit too" : "",
+      baseline && baseline.tests.status !== "not-run" && f.name !== null && !failingIds2(baseline).has(f.name) ? `passes under ${codeSpan(baseline.name, { where: "prose", maxLength: 60 })}` : ""
+    ].filter(Boolean);
+    const said = message6 ? `: ${escapeInline(message6, { maxLength: 200 })}` : "";
+    return `- ${describeFinding(f)}${notes.length ? ` \u2014 ${notes.join(", ")}` : ""}${said}`;
+  });
+  const fresh = findings.filter((f) => f.kind === "new-failure").length;
+  return {
+    summary: `\u274C Failing tests (${findings.length}${fresh > 0 && fresh < findings.length ? `, ${fresh} new` : ""})`,
+    count: items.length,
+    body: (k) => items.slice(0, k).join("\n")
+  };
+}
+function gilSection(report) {
+  const affected = report.variants.filter((v) => v.gil.reenabledBy.length > 0);
+  if (affected.length === 0) return null;
+  const items = affected.map(
+    (v) => `- ${codeSpan(v.name, { where: "prose", maxLength: 60 })}: ${v.gil.reenabledBy.map((m) => codeSpan(m, { where: "prose", maxLength: 120 })).join(", ")}`
   );
+  const intro = "Importing these extension modules turned the GIL back on for the whole process, so these runs had a GIL. A module declares that it runs without the GIL with `Py_mod_gil` (PEP 703); until then, `PYTHON_GIL=0` forces it off at your own risk.";
+  return {
+    summary: `\u{1F512} GIL re-enabled (${plural(affected.length, "variant")})`,
+    count: items.length,
+    body: (k) => `${intro}
+
+${items.slice(0, k).join("\n")}`
+  };
+}
+function installSection(report) {
+  const failed = report.variants.filter((v) => !v.install.ok);
+  if (failed.length === 0) return null;
+  const items = failed.map(
+    (v) => `**${codeSpan(v.name, { where: "prose", maxLength: 60 })}**${v.optional ? " (marked with `?`: allowed to fail)" : ""}
+
+${codeBlock(excerpt(v.install.error ?? "install failed"), "text")}`
+  );
+  return {
+    summary: `\u26D4 Not installed (${failed.length})`,
+    count: items.length,
+    body: (k) => items.slice(0, k).join("\n\n")
+  };
+}
+function timingFindingsSection(report) {
+  const findings = report.findings.filter(
+    (f) => !FAILING_KINDS.has(f.kind) && f.kind !== "gil-reenabled" && f.kind !== "install-failure"
+  );
+  if (findings.length === 0) return null;
+  const items = findings.map((f) => `- ${describeFinding(f)}`);
+  return {
+    summary: `\u{1F4C8} Timing changes (${findings.length})`,
+    count: items.length,
+    body: (k) => items.slice(0, k).join("\n")
+  };
+}
+function chartLabel(name) {
+  return `"${name.replace(/[^A-Za-z0-9.+_ ()-]/g, "_").slice(0, 40)}"`;
+}
+function startupChart(report) {
+  const shown = report.variants.filter((v) => (interpreterStartup(v)?.median ?? null) !== null);
+  if (shown.length < 2) return "";
+  const values = shown.map((v) => interpreterStartup(v)?.median ?? 0);
+  const base = shown.map((v) => v.base?.startup.find((s) => s.kind === "interpreter")?.median ?? null);
+  const withBase = base.every((b) => b !== null);
+  const top = Math.max(...values, ...withBase ? base : []);
+  const lines = [
+    "xychart-beta",
+    `    title "Interpreter startup, median ms${withBase ? " (bars: this commit, line: base)" : ""}"`,
+    `    x-axis [${shown.map((v) => chartLabel(v.name)).join(", ")}]`,
+    `    y-axis "ms" 0 --> ${Math.ceil(top * 1.2)}`,
+    `    bar [${values.map((x) => x.toFixed(1)).join(", ")}]`,
+    ...withBase ? [`    line [${base.map((x) => x.toFixed(1)).join(", ")}]`] : []
+  ];
+  return codeBlock(lines.join("\n"), "mermaid");
+}
+function metricCell(options) {
+  const { v, metric, shape } = options;
+  if (metric === void 0) return "\u2014";
+  if (metric.error) return `not measured: ${escapeInline(metric.error, { maxLength: 120 })}`;
+  const parts = [milliseconds(metric.median)];
+  if (shape.baselineOf(v)) {
+    const untested = options.baseline?.median && metric.median ? metric.median / options.baseline.median : void 0;
+    const text3 = ratioText(metric.vsReference, untested);
+    if (text3 !== "\u2014") parts.push(text3);
+  }
+  if (metric.vsBase) parts.push(`base ${ratioText(metric.vsBase)}`);
+  return parts.join(" \xB7 ");
+}
+function startupSection(report, shape) {
+  const keys = [];
+  for (const v of report.variants)
+    for (const m of v.startup)
+      if (!keys.some((k) => k.kind === m.kind && k.name === m.name))
+        keys.push({ kind: m.kind, name: m.name });
+  if (keys.length === 0) return null;
+  const chart = startupChart(report);
+  const find = (v, key) => v?.startup.find((m) => m.kind === key.kind && m.name === key.name);
+  const rows = keys.map((key) => [
+    codeSpan(key.name, { maxLength: 120 }),
+    ...report.variants.map(
+      (v) => metricCell({ v, metric: find(v, key), shape, baseline: find(shape.baselineOf(v), key) })
+    )
+  ]);
+  const header = ["Startup (median)", ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))];
+  return {
+    summary: `\u23F1\uFE0F Startup (${plural(keys.length, "measurement")})`,
+    count: rows.length,
+    body: (k) => [chart, markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })].filter(Boolean).join("\n\n")
+  };
+}
+function importsSection(report) {
+  const tables = [];
+  const imports = [
+    ...new Set(
+      report.variants.flatMap((v) => v.startup.filter((m) => m.heaviest?.length).map((m) => m.name))
+    )
+  ];
+  for (const name of imports) {
+    const of = (v) => v.startup.find((m) => m.kind === "import" && m.name === name);
+    const modules = [
+      ...new Set(report.variants.flatMap((v) => (of(v)?.heaviest ?? []).slice(0, 8).map((h) => h.module)))
+    ].slice(0, 12);
+    const rows = modules.map((module) => [
+      codeSpan(module, { maxLength: 120 }),
+      ...report.variants.map((v) => {
+        const us = of(v)?.heaviest?.find((h) => h.module === module)?.cumulativeUs;
+        return us === void 0 ? "\u2014" : milliseconds(us / 1e3);
+      })
+    ]);
+    const header = [
+      `${codeSpan(name, { maxLength: 120 })}: heaviest modules (cumulative)`,
+      ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
+    ];
+    tables.push(markdownTable([header, ...rows], { alignDelimiters: false }));
+  }
+  if (tables.length === 0) return null;
+  return {
+    summary: `\u{1F4E6} Import time (${plural(tables.length, "import")})`,
+    count: tables.length,
+    body: (k) => tables.slice(0, k).join("\n\n")
+  };
+}
+function benchmarkSection(report, shape) {
+  const names = [...new Set(report.variants.flatMap((v) => v.benchmarks.map((b) => b.name)))];
+  if (names.length === 0) return null;
+  const rows = names.map((name) => [
+    codeSpan(name, { maxLength: 120 }),
+    ...report.variants.map((v) => {
+      const b = v.benchmarks.find((x) => x.name === name);
+      if (!b) return "\u2014";
+      if (b.error) return `error: ${escapeInline(b.error, { maxLength: 120 })}`;
+      const parts = [seconds(b.median)];
+      if (shape.baselineOf(v)) {
+        const ref = shape.baselineOf(v)?.benchmarks.find((x) => x.name === name)?.median;
+        const text3 = ratioText(b.vsReference, ref && b.median ? b.median / ref : void 0);
+        if (text3 !== "\u2014") parts.push(text3);
+      }
+      if (b.vsBase) parts.push(`base ${ratioText(b.vsBase)}`);
+      return parts.join(" \xB7 ");
+    })
+  ]);
+  const header = [
+    "Benchmark (median per run)",
+    ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
+  ];
+  return {
+    summary: `\u{1F3CE}\uFE0F Benchmarks (${names.length})`,
+    count: rows.length,
+    body: (k) => markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })
+  };
+}
+function scalingSection(report) {
+  const names = [...new Set(report.variants.flatMap((v) => (v.threadScaling ?? []).map((s) => s.name)))];
+  if (names.length === 0) return null;
+  const tables = names.map((name) => {
+    const of = (v) => [...v.threadScaling?.find((s) => s.name === name)?.points ?? []].sort(
+      (a, b) => a.threads - b.threads
+    );
+    const counts = [...new Set(report.variants.flatMap((v) => of(v).map((p) => p.threads)))].sort(
+      (a, b) => a - b
+    );
+    const rows = counts.map((threads) => [
+      String(threads),
+      ...report.variants.map((v) => {
+        const points = of(v);
+        const point = points.find((p) => p.threads === threads);
+        const first = points[0];
+        if (!point || !first) return "\u2014";
+        const vsFirst = first === point ? "" : ` \xB7 ${formatRatio(point.seconds / first.seconds)}`;
+        return `${seconds(point.seconds)}${vsFirst}`;
+      })
+    ]);
+    const header = [
+      `${codeSpan(name, { maxLength: 120 })}: threads`,
+      ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
+    ];
+    return markdownTable([header, ...rows], { alignDelimiters: false });
+  });
+  return {
+    summary: `\u{1F9F5} Thread scaling (${names.length})`,
+    count: tables.length,
+    body: (k) => `The same work at more threads; each ratio is against that variant's fewest threads.
+
+${tables.slice(0, k).join("\n\n")}`
+  };
+}
+function legsSection(report) {
+  const legs = report.legs ?? [];
+  if (legs.length < 2) return null;
+  const rows = legs.map((l) => [
+    escapeInline(l.label, { maxLength: 80 }),
+    l.variants.map((n) => codeSpan(n, { maxLength: 60 })).join(", "),
+    codeSpan(l.reference, { maxLength: 60 }),
+    l.commit.head ? codeSpan(l.commit.head.slice(0, 12)) : "\u2014",
+    escapeInline(l.generatedAt, { maxLength: 40 }),
+    l.verdict
+  ]);
+  const header = ["Report", "Variants", "Reference", "Commit", "Generated", "Its own verdict"];
+  return {
+    summary: `\u{1F9E9} Merged reports (${legs.length})`,
+    count: rows.length,
+    body: (k) => markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })
+  };
+}
+function sections(report) {
+  const shape = shapeOf(report);
+  return [
+    crashSection(report),
+    failureSection(report, shape),
+    gilSection(report),
+    installSection(report),
+    timingFindingsSection(report),
+    startupSection(report, shape),
+    benchmarkSection(report, shape),
+    importsSection(report),
+    scalingSection(report),
+    legsSection(report)
+  ].filter((s) => s !== null);
+}
+function fitting(s, room) {
+  if (section(s, 0).length > room) return -1;
+  let low = 0;
+  let high = s.count;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (section(s, mid).length <= room) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 function renderComment(report, options) {
   const limit = options.limit ?? COMMENT_LIMIT;
+  const errors = report.errors.slice(0, SHOWN_ERRORS).map((e) => `> \u26A0\uFE0F ${escapeInline(e, { maxLength: 500 })}`);
+  if (report.errors.length > SHOWN_ERRORS)
+    errors.push(`> \u2026and ${report.errors.length - SHOWN_ERRORS} more errors`);
+  const notes = (report.notes ?? []).map((n) => `> \u2139\uFE0F ${escapeInline(n, { maxLength: 500 })}`);
+  const why = whyLines(report, options.failOn);
   const head = [
-    options.marker,
-    `## ${report.verdict === "pass" ? "\u2705" : "\u274C"} CPython variants`,
+    ...options.marker ? [options.marker] : [],
+    headline(report),
     "",
-    report.verdictReasons.length > 0 ? `**The check failed:** ${report.verdictReasons.map((r) => escapeInline(r)).join("; ")}.` : "No finding fails this check.",
+    metaLine(report),
     "",
-    summaryTable(report),
+    ...why.length > 0 ? [...why, ""] : [],
+    report.variants.length > 0 ? summaryTable(report, options.failOn ? { failOn: options.failOn } : {}) : "_No variant was reported._",
     "",
-    `Ratios are the variant's time over ${codeSpan(report.reference)}'s (reference); a change counts only when it is at least ${(report.threshold * 100).toFixed(0)}% and statistically significant.`
-  ];
-  const errors = report.errors.map((e) => `> \u26A0\uFE0F ${escapeInline(e, { maxLength: 500 })}`);
-  const findings = report.findings.filter((f) => f.kind !== "improvement");
-  const details = [
-    ...findings.length > 0 ? [`<details><summary>Findings (${findings.length})</summary>
-
-${findings.map(findingLine).join("\n")}
-</details>`] : [],
-    ...crashDetails(report),
-    ...installDetails(report)
-  ];
+    legend(report),
+    // A blank `>` line between them, or a blockquote would run them into one paragraph.
+    ...errors.length + notes.length > 0 ? ["", [...errors, ...notes].join("\n>\n")] : []
+  ].join("\n");
   const footer = `
-<sub>cpython-variants \xB7 ${options.fullReportHint}</sub>`;
-  let body2 = [...head, "", ...errors, "", ...details].join("\n");
-  if (body2.length + footer.length > limit) {
-    const cutNote = `
 
-_Details were cut to fit a comment; the full report: ${options.fullReportHint}._`;
-    const kept = [];
-    let size = [...head, "", ...errors].join("\n").length + cutNote.length + footer.length;
-    for (const d of details) {
-      if (size + d.length + 1 > limit) break;
-      kept.push(d);
-      size += d.length + 1;
-    }
-    body2 = [...head, "", ...errors, "", ...kept].join("\n") + cutNote;
-    if (body2.length + footer.length > limit) body2 = body2.slice(0, limit - footer.length - 20) + "\n\n_(cut)_";
-  }
-  return body2 + footer;
-}
+<sub>cpython-variants \xB7 ${options.fullReportHint}</sub>
+`;
+  const cutNote = `
 
-// src/domain/report.ts
-var REPORT_SCHEMA = "cpython-variants/report@1";
-
-// src/domain/runtime-env.ts
-function variantEnvironment(options) {
-  const env = { ...options.base };
-  delete env["PYTHONHOME"];
-  delete env["__PYVENV_LAUNCHER__"];
-  env["PYTHON_JIT"] = options.variant.jit ? "1" : "0";
-  env["PYTHONFAULTHANDLER"] = "1";
-  env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1";
-  env["PYTHONUNBUFFERED"] = "1";
-  if (options.venv) {
-    const sep10 = options.pathSeparator ?? ":";
-    env["VIRTUAL_ENV"] = options.venv.dir;
-    env["PATH"] = [options.venv.bin, env["PATH"]].filter(Boolean).join(sep10);
-  }
-  return env;
-}
-
-// src/context.ts
-import { existsSync as existsSync6, readFileSync as readFileSync2 } from "node:fs";
-function readRunContext(env) {
-  const [owner, repo] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
-  const repository = owner && repo ? { owner, repo } : null;
-  let payload = {};
-  const path12 = env["GITHUB_EVENT_PATH"];
-  if (path12 && existsSync6(path12)) {
-    try {
-      payload = JSON.parse(readFileSync2(path12, "utf8"));
-    } catch {
-      payload = {};
-    }
-  }
-  const pr = payload.pull_request;
-  const pullRequest = repository && pr?.number && pr.base?.sha && pr.head?.sha ? { ...repository, number: pr.number, baseSha: pr.base.sha, headSha: pr.head.sha } : null;
-  const server = env["GITHUB_SERVER_URL"];
-  return {
-    eventName: env["GITHUB_EVENT_NAME"] ?? null,
-    pullRequest,
-    repository,
-    sha: env["GITHUB_SHA"] ?? null,
-    runUrl: server && env["GITHUB_REPOSITORY"] && env["GITHUB_RUN_ID"] ? `${server}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}` : null,
-    apiUrl: env["GITHUB_API_URL"] ?? "https://api.github.com"
-  };
-}
-
-// src/inputs.ts
-import { isAbsolute, resolve as resolve3 } from "node:path";
-
-// src/domain/variants.ts
-var KNOWN_MINORS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"];
-var FIRST_FREE_THREADED = 13;
-var FIRST_JIT = 13;
-var GRAMMAR = /^3\.(\d{1,2})(?:\.(\d{1,3}))?(t?)((?:\+(?:jit|debug))*)(\??)$/;
-var VariantSyntaxError = class extends Error {
-};
-function parseVariant(text2) {
-  const m = GRAMMAR.exec(text2);
-  if (!m) {
-    throw new VariantSyntaxError(
-      `"${text2}" is not a variant: the form is VERSION[t][+jit][+debug][?], e.g. 3.13, 3.13t, 3.13+jit, 3.13.5+debug, 3.14t?`
-    );
-  }
-  const [, minorDigits = "", patch, t, suffixes = "", optional] = m;
-  const minorNumber = Number(minorDigits);
-  const minor = `3.${minorNumber}`;
-  if (!KNOWN_MINORS.includes(minor)) {
-    throw new VariantSyntaxError(`"${text2}": CPython ${minor} is not a version this action knows (${KNOWN_MINORS.join(", ")})`);
-  }
-  const flags = suffixes.split("+").filter(Boolean);
-  const jit = flags.includes("jit");
-  const debug2 = flags.includes("debug");
-  if (new Set(flags).size !== flags.length) {
-    throw new VariantSyntaxError(`"${text2}" repeats a modifier`);
-  }
-  const freeThreaded = t === "t";
-  if (freeThreaded && minorNumber < FIRST_FREE_THREADED) {
-    throw new VariantSyntaxError(`"${text2}": free-threaded builds (t) exist from CPython 3.13 on`);
-  }
-  if (jit && minorNumber < FIRST_JIT) {
-    throw new VariantSyntaxError(`"${text2}": the JIT (+jit) exists from CPython 3.13 on`);
-  }
-  if (jit && freeThreaded) {
-    throw new VariantSyntaxError(
-      `"${text2}": the JIT is inert on free-threaded builds (CPython disables it when the GIL is disabled), so ${text2.replace("?", "")} would measure a build without a JIT; use ${minor}t and ${minor}+jit as two variants`
-    );
-  }
-  return {
-    name: text2.replace(/\?$/, ""),
-    version: patch === void 0 ? minor : `${minor}.${Number(patch)}`,
-    minor,
-    freeThreaded,
-    jit,
-    debug: debug2,
-    optional: optional === "?"
-  };
-}
-function canonicalName(v) {
-  return `${v.version}${v.freeThreaded ? "t" : ""}${v.jit ? "+jit" : ""}${v.debug ? "+debug" : ""}`;
-}
-function splitList(text2) {
-  return text2.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
-}
-
-// src/inputs.ts
-var FAIL_ON = [
-  "crash",
-  "new-crash",
-  "failure",
-  "new-failure",
-  "regression",
-  "variant-regression",
-  "install-failure",
-  "gil-reenabled",
-  "none"
-];
-var DEFAULTS2 = {
-  variants: "3.13 3.13t 3.13+jit",
-  "python-source": "auto",
-  "cpython-source": "https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz",
-  "prebuilt-mirror": "https://github.com/astral-sh/python-build-standalone/releases/download",
-  cache: "true",
-  "working-directory": ".",
-  "test-command": "python -m pytest",
-  threshold: "10%",
-  "compare-base": "auto",
-  "fail-on": "new-crash,new-failure,regression",
-  mode: "run",
-  "measure-minutes": "10",
-  comment: "update",
-  "command-timeout-minutes": "30"
-};
-var InputError = class extends Error {
-  constructor(input, value, allowed) {
-    super(`Input '${input}' has the value ${JSON.stringify(value)}: ${allowed}`);
-    this.input = input;
-    this.value = value;
-    this.name = "InputError";
-  }
-  input;
-  value;
-};
-function choice(name, raw, allowed) {
-  const value = raw.trim().toLowerCase();
-  if (allowed.includes(value)) return value;
-  throw new InputError(name, raw, `allowed values are ${allowed.join(", ")}`);
-}
-function booleanInput(name, raw) {
-  const value = raw.trim().toLowerCase();
-  if (["true", "yes", "1", "on"].includes(value)) return true;
-  if (["false", "no", "0", "off"].includes(value)) return false;
-  throw new InputError(name, raw, "allowed values are true or false");
-}
-function positiveNumber(name, raw, max) {
-  const value = Number(raw.trim());
-  if (raw.trim() === "" || !Number.isFinite(value) || value <= 0 || value > max) {
-    throw new InputError(name, raw, `it must be a number of minutes greater than 0 and at most ${max}`);
-  }
-  return value;
-}
-function parseThreshold(raw) {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
-  const value = m ? Number(m[1]) / (m[2] === "%" ? 100 : 1) : NaN;
-  const fraction = m && m[2] !== "%" && value > 1 ? value / 100 : value;
-  if (!m || !(fraction > 0) || fraction >= 10) {
-    throw new InputError("threshold", raw, "it must be a percentage such as 10% or 2.5% (or a fraction such as 0.1)");
-  }
-  return fraction;
-}
-function parseVariants(raw) {
-  const words = splitList(raw);
-  if (words.length === 0) throw new InputError("variants", raw, "name at least one variant, e.g. 3.13 3.13t 3.13+jit");
-  const seen = /* @__PURE__ */ new Map();
-  return words.map((word) => {
-    let variant;
-    try {
-      variant = parseVariant(word);
-    } catch (error2) {
-      if (error2 instanceof VariantSyntaxError) throw new InputError("variants", word, error2.message);
-      throw error2;
-    }
-    const key = canonicalName(variant);
-    const earlier = seen.get(key);
-    if (earlier !== void 0) {
-      throw new InputError("variants", raw, `${word} names the same variant as ${earlier}; list each variant once`);
-    }
-    seen.set(key, word);
-    return variant;
-  });
-}
-function parseInterpreters(raw, variants) {
-  const map = /* @__PURE__ */ new Map();
-  const names = variants.map((v) => v.name);
-  for (const line of raw.split(/\r?\n/)) {
-    const text2 = line.trim();
-    if (text2 === "" || text2.startsWith("#")) continue;
-    const eq = text2.indexOf("=");
-    const name = eq > 0 ? text2.slice(0, eq).trim() : "";
-    const path12 = eq > 0 ? text2.slice(eq + 1).trim() : "";
-    if (!name || !path12) {
-      throw new InputError("interpreters", text2, "each line must be VARIANT=PATH, e.g. 3.13t=/opt/python3.13t/bin/python3.13t");
-    }
-    if (!names.includes(name)) {
-      throw new InputError("interpreters", text2, `${name} is not one of the variants (${names.join(", ")})`);
-    }
-    if (map.has(name)) throw new InputError("interpreters", text2, `${name} is given twice`);
-    if (!isAbsolute(path12) && !path12.includes("/")) {
-      throw new InputError("interpreters", text2, "the path must be a path to an interpreter, absolute or relative");
-    }
-    map.set(name, path12);
-  }
-  return map;
-}
-function parseModules(raw) {
-  const words = splitList(raw);
-  if (words.length === 0) return null;
-  for (const word of words) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(word)) {
-      throw new InputError("startup-imports", word, "each entry must be a dotted module name such as mypkg or mypkg.sub");
-    }
-  }
-  return words;
-}
-function parseFailOn(raw) {
-  const words = splitList(raw.toLowerCase());
-  const set = /* @__PURE__ */ new Set();
-  for (const word of words) {
-    const normal = word === "test-failure" ? "failure" : word;
-    if (!FAIL_ON.includes(normal)) {
-      throw new InputError("fail-on", word, `allowed values are ${FAIL_ON.join(", ")} (several, comma-separated)`);
-    }
-    set.add(normal);
-  }
-  if (set.has("none") && set.size > 1) {
-    throw new InputError("fail-on", raw, "'none' cannot be combined with other values");
-  }
-  set.delete("none");
-  return set;
-}
-function url2(name, raw, opts) {
-  const value = raw.trim();
-  if (/^https?:\/\//i.test(value)) return value.replace(/\/+$/, "");
-  if (opts.allowPath && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
-  throw new InputError(name, raw, opts.allowPath ? "it must be an http(s) URL or a local path" : "it must be an http(s) URL");
-}
-function nonEmptyCommand(name, raw) {
-  if (raw.includes("\0")) throw new InputError(name, raw, "a command cannot contain a NUL byte");
-  return raw.trim();
-}
-function parseInputs(read2, context5) {
-  const get = (name) => {
-    const value = read2(name).trim();
-    return value !== "" ? value : DEFAULTS2[name] ?? "";
-  };
-  const variants = parseVariants(get("variants"));
-  const names = variants.map((v) => v.name);
-  const reference = get("reference") || names[0];
-  if (!names.includes(reference)) {
-    throw new InputError("reference", reference, `it must be one of the variants: ${names.join(", ")}`);
-  }
-  const mode = choice("mode", get("mode"), ["run", "measure", "report"]);
-  const reports = splitList(read2("reports"));
-  if (mode === "report" && reports.length === 0) {
-    throw new InputError("reports", "", "mode 'report' needs the paths or globs of the report.json files to merge");
-  }
-  const benchmark = nonEmptyCommand("benchmark-command", read2("benchmark-command"));
-  const testCommand = nonEmptyCommand("test-command", get("test-command"));
-  const installRaw = read2("install-command");
-  const cpythonSource = url2("cpython-source", get("cpython-source"), { allowPath: true });
-  if (/^https?:/i.test(cpythonSource) && !cpythonSource.includes("{version}")) {
-    throw new InputError("cpython-source", cpythonSource, "a URL must contain {version}, where the exact version is put");
-  }
-  const catalog = read2("prebuilt-catalog").trim();
-  const workingDirectory = resolve3(context5.cwd, get("working-directory"));
-  const env = context5.env;
-  const commentKey = read2("comment-key").trim() || [env["GITHUB_WORKFLOW"], env["GITHUB_JOB"]].filter(Boolean).join("/") || "default";
-  if (commentKey.includes("-->")) {
-    throw new InputError("comment-key", commentKey, "it cannot contain '-->' (it goes into a hidden HTML comment)");
-  }
-  return Object.freeze({
-    variants: Object.freeze(variants),
-    reference,
-    interpreters: parseInterpreters(read2("interpreters"), variants),
-    pythonSource: choice("python-source", get("python-source"), ["auto", "prebuilt", "build"]),
-    cpythonSource,
-    prebuiltMirror: url2("prebuilt-mirror", get("prebuilt-mirror"), { allowPath: false }),
-    prebuiltCatalog: catalog === "" ? null : url2("prebuilt-catalog", catalog, { allowPath: true }),
-    cache: booleanInput("cache", get("cache")),
-    workingDirectory,
-    installCommand: installRaw.trim() === "" ? null : nonEmptyCommand("install-command", installRaw),
-    testCommand,
-    benchmarkCommand: benchmark === "" ? null : benchmark,
-    startupImports: parseModules(read2("startup-imports")),
-    startupCommand: read2("startup-command").trim() || null,
-    threshold: parseThreshold(get("threshold")),
-    compareBase: choice("compare-base", get("compare-base"), ["auto", "true", "false"]),
-    failOn: parseFailOn(get("fail-on")),
-    mode,
-    reports: Object.freeze(reports),
-    measureMinutes: positiveNumber("measure-minutes", get("measure-minutes"), 360),
-    comment: choice("comment", get("comment"), ["update", "new", "off"]),
-    commentKey,
-    githubToken: read2("github-token").trim() || env["GITHUB_TOKEN"] || "",
-    commandTimeoutMinutes: positiveNumber("command-timeout-minutes", get("command-timeout-minutes"), 360),
-    // Outside the project's tree on a runner, so the base commit's worktree and git status stay clean.
-    outputDirectory: env["CPV_OUTPUT_DIR"] ?? (env["RUNNER_TEMP"] ? resolve3(env["RUNNER_TEMP"], "cpython-variants") : resolve3(workingDirectory, ".cpv"))
-  });
-}
-
-// src/python/install.ts
-import { isAbsolute as isAbsolute2, resolve as resolve4 } from "node:path";
-
-// src/domain/probe-check.ts
-function describeFacts(f) {
-  const parts = [`CPython ${f.version}`];
-  parts.push(f.freeThreaded ? "free-threaded" : "with the GIL");
-  parts.push(f.jitCompiled ? `JIT compiled in (${f.jitDefaultOn ? "on" : "off"} by default)` : "no JIT");
-  if (f.debug) parts.push("debug build");
-  return parts.join(", ");
-}
-function mismatches(variant, f) {
-  const problems = [];
-  if (f.implementation !== "cpython") problems.push(`it is ${f.implementation}, not CPython`);
-  const wanted = variant.version.split(".").map(Number);
-  const actual = f.versionInfo.slice(0, wanted.length);
-  if (wanted.some((n, i) => n !== actual[i])) problems.push(`it is version ${f.version}, not ${variant.version}`);
-  if (variant.freeThreaded && !f.freeThreaded) problems.push("it is not a free-threaded build (Py_GIL_DISABLED is not set)");
-  if (!variant.freeThreaded && f.freeThreaded) {
-    problems.push(`it is a free-threaded build, so it should be labelled ${variant.minor}t`);
-  }
-  if (variant.jit && !f.jitCompiled) problems.push("the JIT is not compiled in (no --enable-experimental-jit)");
-  if (variant.debug && !f.debug) problems.push("it is not a debug build (--with-pydebug)");
-  if (!variant.debug && f.debug) problems.push(`it is a debug build, so it should be labelled ${variant.name}+debug`);
-  return problems;
-}
-
-// src/python/probe.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-
-// src/assets.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { dirname as dirname6, join as join8 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-var here = dirname6(fileURLToPath2(import.meta.url));
-var candidates = [join8(here, "assets"), join8(here, "python", "assets"), join8(here, "..", "dist", "assets")];
-function assetPath(name) {
-  for (const dir of candidates) {
-    const path12 = join8(dir, name);
-    if (existsSync7(path12)) return path12;
-  }
-  throw new Error(`cpython-variants is incomplete: its file ${name} is missing (looked in ${candidates.join(", ")})`);
-}
-
-// src/python/probe.ts
-var ProbeError = class extends Error {
-};
-async function probeInterpreter(runner, options) {
-  const script = readFileSync3(assetPath("probe.py"), "utf8");
-  const result = await runner.run({
-    argv: [options.executable, "-I", "-c", script],
-    env: options.env,
-    timeoutMs: 6e4
-  });
-  if (result.spawnError) throw new ProbeError(`cannot run ${options.executable}: ${result.spawnError}`);
-  if (result.exitCode !== 0) {
-    const why = result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
-    throw new ProbeError(`${options.executable} ${why} when probed: ${result.stderr.trim().slice(-500)}`);
-  }
-  try {
-    return JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
-  } catch (cause) {
-    throw new ProbeError(`${options.executable} printed no probe result: ${result.stdout.slice(0, 300)}`, { cause });
-  }
-}
-
-// src/python/install.ts
-async function probeAs(ctx, options) {
-  try {
-    const facts = await probeInterpreter(ctx.runner, { executable: options.executable, env: ctx.env });
-    const problems = mismatches(options.variant, facts);
-    if (problems.length > 0) {
-      return {
-        problem: `${options.executable} is not ${options.variant.name}: ${problems.join("; ")}. The probe found ${describeFacts(facts)}.`
-      };
-    }
-    return { facts };
-  } catch (error2) {
-    return { problem: error2 instanceof Error ? error2.message : String(error2) };
-  }
-}
-async function fromInterpretersInput(ctx, variant, path12) {
-  const started = Date.now();
-  const executable = isAbsolute2(path12) ? path12 : resolve4(ctx.inputs.workingDirectory, path12);
-  const probed = await probeAs(ctx, { variant, executable });
-  if ("problem" in probed) return { ok: false, error: `interpreters: ${probed.problem}`, fatal: true };
-  return { ok: true, executable, source: "interpreters", facts: probed.facts, durationMs: Date.now() - started };
-}
-async function installVariants(ctx, variants) {
-  const outcomes = /* @__PURE__ */ new Map();
-  for (const variant of variants) {
-    const given = ctx.inputs.interpreters.get(variant.name);
-    if (given !== void 0) {
-      outcomes.set(variant.name, await fromInterpretersInput(ctx, variant, given));
+> \u2702\uFE0F Some details were cut to fit; ${options.fullReportHint}.`;
+  let room = limit - head.length - footer.length - cutNote.length;
+  const parts = [];
+  let cut = false;
+  for (const s of sections(report)) {
+    const whole = section(s, s.count);
+    if (whole.length + 2 <= room) {
+      parts.push(whole);
+      room -= whole.length + 2;
       continue;
     }
-    outcomes.set(variant.name, {
-      ok: false,
-      fatal: false,
-      error: `no interpreter for ${variant.name}: installing is not available yet; name one in the interpreters input`
-    });
+    cut = true;
+    const k = fitting(s, room - 2);
+    if (k < 0) continue;
+    const partial = section(s, k);
+    parts.push(partial);
+    room -= partial.length + 2;
   }
-  return outcomes;
+  const body2 = [head, ...parts].join("\n\n") + (cut ? cutNote : "") + footer;
+  if (body2.length <= limit) return body2;
+  const kept = head.slice(0, Math.max(0, limit - footer.length - cutNote.length));
+  return kept.slice(0, kept.lastIndexOf("\n")) + cutNote + footer;
 }
 
 // src/report-files.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join9 } from "node:path";
+import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join16 } from "node:path";
 function writeReportFiles(options) {
-  mkdirSync2(options.dir, { recursive: true });
-  const reportPath = join9(options.dir, "report.json");
-  const markdownPath = join9(options.dir, "comment.md");
-  writeFileSync3(reportPath, JSON.stringify(options.report, null, 2) + "\n");
-  writeFileSync3(markdownPath, options.markdown);
+  mkdirSync5(options.dir, { recursive: true });
+  const reportPath = join16(options.dir, "report.json");
+  const markdownPath = join16(options.dir, "comment.md");
+  writeFileSync4(reportPath, JSON.stringify(options.report, null, 2) + "\n");
+  writeFileSync4(markdownPath, options.markdown);
   return { reportPath, markdownPath };
 }
 
+// src/publish.ts
+var MAX_ANNOTATIONS = 10;
+function message3(error2) {
+  return error2 instanceof Error ? error2.message : String(error2);
+}
+function httpStatus(error2) {
+  const status = typeof error2 === "object" && error2 !== null ? error2.status : void 0;
+  return typeof status === "number" ? status : void 0;
+}
+function commentKeyFor(options) {
+  const { inputs, env } = options;
+  const fallback = [env["GITHUB_WORKFLOW"], env["GITHUB_JOB"]].filter(Boolean).join("/") || "default";
+  if (inputs.commentKey !== fallback || inputs.mode !== "run") return inputs.commentKey;
+  const workspace = env["GITHUB_WORKSPACE"];
+  const leg = {
+    variants: inputs.variants.map((v) => v.name).sort(),
+    os: env["RUNNER_OS"] ?? "",
+    arch: env["RUNNER_ARCH"] ?? "",
+    dir: workspace ? relative3(workspace, inputs.workingDirectory) : inputs.workingDirectory
+  };
+  const hash = createHash4("sha256").update(JSON.stringify(leg)).digest("hex").slice(0, 8);
+  return `${inputs.commentKey}@${hash}`;
+}
+function fullReportHint(context5) {
+  return context5.runUrl ? `the full report is in the [job summary and report.json](${context5.runUrl})` : "the full report is in the job summary and report.json";
+}
+function crashLocation(options) {
+  const { crash, variant } = options;
+  const testCase = variant.tests.cases.find((c) => c.id === crash.test);
+  const file = crash.file ?? testCase?.file ?? crash.test?.split("::")[0];
+  const line = crash.line ?? testCase?.line;
+  const located = line !== void 0 ? { startLine: line } : {};
+  if (!file) return located;
+  const absolute = isAbsolute3(file) ? file : join17(options.workingDirectory, file);
+  const root = options.workspace ?? options.workingDirectory;
+  const inRepo = relative3(root, absolute);
+  return inRepo.startsWith("..") ? located : { file: inRepo, ...located };
+}
+function annotateCrashes(options) {
+  const { world, report } = options;
+  const crashes = report.variants.flatMap(
+    (variant) => variant.tests.crashes.map((crash) => ({ variant, crash }))
+  );
+  for (const { variant, crash } of crashes.slice(0, MAX_ANNOTATIONS)) {
+    const what = crash.kind === "timeout" ? "hung" : `crashed with ${crash.signal ?? "a Fatal Python error"}`;
+    const reproduced = crash.reproduced ? ` (reproduced ${crash.reproduced} alone)` : "";
+    const stack = crash.excerpt.split("\n").slice(-12).join("\n");
+    world.toolkit.error(
+      `${crash.test ?? "The test command"} ${what} under ${variant.name}${reproduced}
+${stack}`,
+      {
+        title: `${variant.name}: ${crash.kind === "timeout" ? "hang" : crash.signal ?? "crash"}`,
+        ...crashLocation({
+          variant,
+          crash,
+          workingDirectory: options.inputs.workingDirectory,
+          workspace: world.env["GITHUB_WORKSPACE"]
+        })
+      }
+    );
+  }
+  if (crashes.length > MAX_ANNOTATIONS) {
+    world.toolkit.info(
+      `${crashes.length - MAX_ANNOTATIONS} more crashes are not annotated (GitHub shows ${MAX_ANNOTATIONS} per step); the job summary lists them all`
+    );
+  }
+}
+function noCommentReason(options) {
+  const { inputs, context: context5 } = options;
+  if (inputs.mode === "measure") return { level: "info", text: "mode measure: report.json only, no comment" };
+  if (inputs.comment === "off") return { level: "info", text: "comment: off" };
+  if (!context5.pullRequest && context5.workflowRun) {
+    return {
+      level: "warning",
+      text: `no comment: the workflow_run event names no pull request of this repository for ${context5.workflowRun.headSha} (GitHub leaves workflow_run.pull_requests empty for a PR from a fork); the commit status and the job summary have the report`
+    };
+  }
+  if (!context5.pullRequest) return { level: "info", text: "not a pull request: no comment" };
+  if (!inputs.githubToken) {
+    return {
+      level: "warning",
+      text: "no github-token: the comment is not posted (the job summary has the report)"
+    };
+  }
+  return null;
+}
+function refused(error2, what) {
+  return httpStatus(error2) === 403 ? `the token may not write ${what} (a PR from a fork gets a read-only token; the README shows the split workflow). The job summary has the report.` : `${message3(error2)}. The job summary has the report.`;
+}
+async function postComment(options) {
+  const { world, inputs, context: context5 } = options;
+  const skip = noCommentReason({ inputs, context: context5 });
+  if (skip) {
+    world.toolkit[skip.level](skip.text);
+    return "";
+  }
+  const pr = context5.pullRequest;
+  if (!pr || inputs.comment === "off") return "";
+  try {
+    const posted = await options.client().upsert({ pr, marker: options.marker, body: options.body, mode: inputs.comment });
+    world.toolkit.info(`comment ${posted.action}: ${posted.url}`);
+    return posted.url;
+  } catch (error2) {
+    world.toolkit.warning(`the comment was not posted: ${refused(error2, "comments on this pull request")}`);
+    return "";
+  }
+}
+async function setStatus(options) {
+  const { world, context: context5, report, target } = options;
+  if (!context5.repository) return world.toolkit.warning("no GITHUB_REPOSITORY: no commit status is set");
+  if (!options.inputs.githubToken) return world.toolkit.warning("no github-token: no commit status is set");
+  const incomplete = report.variants.length === 0;
+  const description = report.verdict === "pass" ? `passed: ${report.variants.length} variants, no finding fails the check` : `failed: ${report.verdictReasons.join("; ")}`;
+  try {
+    await options.client().setStatus({
+      ...context5.repository,
+      sha: target.sha,
+      state: incomplete ? "error" : report.verdict === "pass" ? "success" : "failure",
+      context: target.name,
+      description,
+      ...context5.runUrl ? { targetUrl: context5.runUrl } : {}
+    });
+    world.toolkit.info(`commit status "${target.name}" set on ${target.sha}`);
+  } catch (error2) {
+    world.toolkit.warning(`the commit status was not set: ${refused(error2, "commit statuses")}`);
+  }
+}
+async function publish(options) {
+  const { world, inputs, context: context5, report } = options;
+  const key = commentKeyFor({ inputs, env: world.env });
+  const marker2 = commentMarker(key);
+  const hint = fullReportHint(context5);
+  const failOn = inputs.failOn;
+  const markdown = renderComment(report, { marker: marker2, fullReportHint: hint, failOn });
+  const files = writeReportFiles({ dir: inputs.outputDirectory, report, markdown });
+  world.print(markdown);
+  const summary2 = renderComment(report, {
+    fullReportHint: `every sample is in report.json (the step's \`report\` output)`,
+    failOn,
+    limit: SUMMARY_LIMIT
+  });
+  await world.toolkit.appendSummary(summary2).catch((error2) => {
+    world.toolkit.warning(`could not write the job summary: ${message3(error2)}`);
+  });
+  if ((options.annotate ?? "crashes") === "crashes") annotateCrashes({ world, inputs, report });
+  let client;
+  const lazyClient = () => client ??= world.comments({ token: inputs.githubToken, apiUrl: context5.apiUrl });
+  const commentUrl = await postComment({
+    world,
+    inputs,
+    context: context5,
+    client: lazyClient,
+    marker: marker2,
+    body: markdown
+  });
+  if (options.status) {
+    await setStatus({ world, inputs, context: context5, client: lazyClient, report, target: options.status });
+  }
+  const set = world.toolkit.setOutput.bind(world.toolkit);
+  set("report", files.reportPath);
+  set("markdown", files.markdownPath);
+  set("verdict", report.verdict);
+  set(
+    "crashes",
+    String(
+      report.variants.reduce((n, v) => n + v.tests.crashes.filter((c) => c.kind !== "timeout").length, 0)
+    )
+  );
+  set(
+    "regressions",
+    String(report.findings.filter((f) => f.kind === "regression" && f.against === "base").length)
+  );
+  set("comment-url", commentUrl);
+  return { ...files, commentUrl };
+}
+
+// src/report-mode.ts
+import { existsSync as existsSync14, readFileSync as readFileSync7, statSync as statSync2 } from "node:fs";
+import { basename as basename7, dirname as dirname8, extname as extname2, relative as relative4, resolve as resolve5 } from "node:path";
+
+// src/domain/merge.ts
+var ReportSchemaError = class extends Error {
+  name = "ReportSchemaError";
+};
+var FINDING_KINDS = {
+  crash: true,
+  "new-crash": true,
+  failure: true,
+  "new-failure": true,
+  timeout: true,
+  regression: true,
+  improvement: true,
+  "gil-reenabled": true,
+  "install-failure": true,
+  "missing-benchmark": true,
+  flaky: true
+};
+var OUTCOMES = {
+  passed: true,
+  failed: true,
+  error: true,
+  skipped: true,
+  xfailed: true,
+  xpassed: true,
+  crashed: true,
+  timedOut: true
+};
+var STATUSES = {
+  passed: true,
+  failed: true,
+  crashed: true,
+  timedOut: true,
+  "not-run": true
+};
+var COUNTS = ["passed", "failed", "errors", "skipped", "crashed", "timedOut"];
+var Checker = class {
+  constructor(source) {
+    this.source = source;
+  }
+  source;
+  fail(path12, expected, got) {
+    const shown = got === void 0 ? "nothing" : JSON.stringify(got)?.slice(0, 60);
+    throw new ReportSchemaError(
+      `${this.source} is not a cpython-variants report: ${path12} must be ${expected}, got ${shown}`
+    );
+  }
+  object(v, path12) {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(path12, "an object", v);
+    return v;
+  }
+  array(v, path12) {
+    if (!Array.isArray(v)) this.fail(path12, "an array", v);
+    return v;
+  }
+  string(v, path12) {
+    if (typeof v !== "string") this.fail(path12, "a string", v);
+    return v;
+  }
+  nullableString(v, path12, pattern) {
+    if (v === null) return;
+    if (typeof v !== "string" || pattern && !pattern.test(v))
+      this.fail(path12, pattern ? `null or a string like ${pattern.source}` : "null or a string", v);
+  }
+  optionalString(v, path12) {
+    if (v !== void 0) this.string(v, path12);
+  }
+  strings(v, path12) {
+    this.array(v, path12).forEach((s, i) => this.string(s, `${path12}[${i}]`));
+  }
+  boolean(v, path12) {
+    if (typeof v !== "boolean") this.fail(path12, "true or false", v);
+  }
+  number(v, path12) {
+    if (typeof v !== "number" || !Number.isFinite(v)) this.fail(path12, "a number", v);
+  }
+  nullableNumber(v, path12) {
+    if (v !== null) this.number(v, path12);
+  }
+  count(v, path12) {
+    if (!Number.isSafeInteger(v) || v < 0) this.fail(path12, "a whole number", v);
+  }
+  oneOf(v, path12, allowed) {
+    if (!allowed.includes(v)) this.fail(path12, `one of ${allowed.join(", ")}`, v);
+  }
+};
+function checkRatio(c, v, path12) {
+  if (v === void 0) return;
+  const r = c.object(v, path12);
+  for (const k of ["ratio", "low", "high", "pValue"]) c.number(r[k], `${path12}.${k}`);
+  c.oneOf(r["verdict"], `${path12}.verdict`, ["regression", "improvement", "unchanged", "inconclusive"]);
+  if (r["method"] !== void 0) c.oneOf(r["method"], `${path12}.method`, ["paired", "independent"]);
+  if (r["n"] !== void 0) c.count(r["n"], `${path12}.n`);
+}
+function checkTiming(c, v, path12) {
+  const m = c.object(v, path12);
+  c.string(m["name"], `${path12}.name`);
+  c.array(m["samples"], `${path12}.samples`).forEach((s, i) => c.number(s, `${path12}.samples[${i}]`));
+  if (m["rounds"] !== void 0)
+    c.array(m["rounds"], `${path12}.rounds`).forEach((s, i) => c.count(s, `${path12}.rounds[${i}]`));
+  c.nullableNumber(m["median"], `${path12}.median`);
+  c.optionalString(m["error"], `${path12}.error`);
+  checkRatio(c, m["vsReference"], `${path12}.vsReference`);
+  checkRatio(c, m["vsBase"], `${path12}.vsBase`);
+  return m;
+}
+function checkStartup(c, v, path12) {
+  const m = checkTiming(c, v, path12);
+  c.oneOf(m["kind"], `${path12}.kind`, ["interpreter", "import", "command"]);
+  if (m["heaviest"] === void 0) return;
+  c.array(m["heaviest"], `${path12}.heaviest`).forEach((h, i) => {
+    const o = c.object(h, `${path12}.heaviest[${i}]`);
+    c.string(o["module"], `${path12}.heaviest[${i}].module`);
+    c.number(o["cumulativeUs"], `${path12}.heaviest[${i}].cumulativeUs`);
+  });
+}
+function checkTests(c, v, path12) {
+  const t = c.object(v, path12);
+  c.oneOf(t["status"], `${path12}.status`, Object.keys(STATUSES));
+  for (const k of COUNTS) c.count(t[k], `${path12}.${k}`);
+  c.nullableString(t["signal"], `${path12}.signal`, /^SIG[A-Z0-9]+$/);
+  c.string(t["outputTail"], `${path12}.outputTail`);
+  c.array(t["crashes"], `${path12}.crashes`).forEach((x, i) => {
+    const p = `${path12}.crashes[${i}]`;
+    const crash = c.object(x, p);
+    c.nullableString(crash["test"], `${p}.test`);
+    c.nullableString(crash["signal"], `${p}.signal`, /^SIG[A-Z0-9]+$/);
+    c.nullableString(crash["reproduced"], `${p}.reproduced`, /^\d+\/\d+$/);
+    c.oneOf(crash["kind"], `${p}.kind`, ["signal", "fatal-error", "timeout"]);
+    c.string(crash["excerpt"], `${p}.excerpt`);
+    c.optionalString(crash["file"], `${p}.file`);
+    if (crash["line"] !== void 0) c.count(crash["line"], `${p}.line`);
+    if (crash["extensionModules"] !== void 0)
+      c.strings(crash["extensionModules"], `${p}.extensionModules`);
+  });
+  c.array(t["cases"], `${path12}.cases`).forEach((x, i) => {
+    const p = `${path12}.cases[${i}]`;
+    const tc = c.object(x, p);
+    c.string(tc["id"], `${p}.id`);
+    c.oneOf(tc["outcome"], `${p}.outcome`, Object.keys(OUTCOMES));
+    c.optionalString(tc["file"], `${p}.file`);
+    if (tc["line"] !== void 0) c.count(tc["line"], `${p}.line`);
+    c.optionalString(tc["message"], `${p}.message`);
+  });
+}
+function checkVariant(c, v, path12) {
+  const variant = c.object(v, path12);
+  const name = c.string(variant["name"], `${path12}.name`);
+  if (name.trim() === "" || name.length > 100) c.fail(`${path12}.name`, "a variant label", name);
+  c.boolean(variant["optional"], `${path12}.optional`);
+  if (variant["interpreter"] !== null) {
+    const i = c.object(variant["interpreter"], `${path12}.interpreter`);
+    c.string(i["version"], `${path12}.interpreter.version`);
+    for (const k of ["freeThreaded", "jit", "debug"]) c.boolean(i[k], `${path12}.interpreter.${k}`);
+  }
+  const install2 = c.object(variant["install"], `${path12}.install`);
+  c.boolean(install2["ok"], `${path12}.install.ok`);
+  c.optionalString(install2["error"], `${path12}.install.error`);
+  checkTests(c, variant["tests"], `${path12}.tests`);
+  c.strings(c.object(variant["gil"], `${path12}.gil`)["reenabledBy"], `${path12}.gil.reenabledBy`);
+  c.array(variant["startup"], `${path12}.startup`).forEach(
+    (m, i) => checkStartup(c, m, `${path12}.startup[${i}]`)
+  );
+  c.array(variant["benchmarks"], `${path12}.benchmarks`).forEach(
+    (m, i) => checkTiming(c, m, `${path12}.benchmarks[${i}]`)
+  );
+  if (variant["base"] !== void 0) {
+    const base = c.object(variant["base"], `${path12}.base`);
+    c.string(base["sha"], `${path12}.base.sha`);
+    c.array(base["startup"], `${path12}.base.startup`).forEach(
+      (m, i) => checkStartup(c, m, `${path12}.base.startup[${i}]`)
+    );
+    c.array(base["benchmarks"], `${path12}.base.benchmarks`).forEach(
+      (m, i) => checkTiming(c, m, `${path12}.base.benchmarks[${i}]`)
+    );
+    if (base["tests"] !== void 0) checkTests(c, base["tests"], `${path12}.base.tests`);
+  }
+  c.optionalString(variant["leg"], `${path12}.leg`);
+  if (variant["threadScaling"] !== void 0) {
+    c.array(variant["threadScaling"], `${path12}.threadScaling`).forEach((s, i) => {
+      const p = `${path12}.threadScaling[${i}]`;
+      const scaling = c.object(s, p);
+      c.string(scaling["name"], `${p}.name`);
+      c.array(scaling["points"], `${p}.points`).forEach((x, j) => {
+        const point = c.object(x, `${p}.points[${j}]`);
+        c.count(point["threads"], `${p}.points[${j}].threads`);
+        c.number(point["seconds"], `${p}.points[${j}].seconds`);
+      });
+    });
+  }
+  return name;
+}
+function parseReport(value, source) {
+  const c = new Checker(source);
+  const r = c.object(value, "$");
+  if (r["schema"] !== REPORT_SCHEMA)
+    c.fail("$.schema", `"${REPORT_SCHEMA}" (this version's format)`, r["schema"]);
+  c.string(r["generatedAt"], "$.generatedAt");
+  c.string(r["reference"], "$.reference");
+  c.number(r["threshold"], "$.threshold");
+  const commit = c.object(r["commit"], "$.commit");
+  c.nullableString(commit["head"], "$.commit.head");
+  c.nullableString(commit["base"], "$.commit.base");
+  const names = c.array(r["variants"], "$.variants").map((v, i) => checkVariant(c, v, `$.variants[${i}]`));
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i)
+      c.fail(`$.variants[${i}].name`, "a name not used by an earlier variant", name);
+  });
+  c.array(r["findings"], "$.findings").forEach((x, i) => {
+    const p = `$.findings[${i}]`;
+    const f = c.object(x, p);
+    c.oneOf(f["kind"], `${p}.kind`, Object.keys(FINDING_KINDS));
+    c.oneOf(f["variant"], `${p}.variant`, names);
+    c.oneOf(f["against"], `${p}.against`, ["reference", "base", null]);
+    c.oneOf(f["metric"], `${p}.metric`, ["startup", "throughput", "tests", "install", "gil", null]);
+    c.nullableString(f["name"], `${p}.name`);
+    c.nullableNumber(f["change"], `${p}.change`);
+    c.optionalString(f["detail"], `${p}.detail`);
+  });
+  c.oneOf(r["verdict"], "$.verdict", ["pass", "fail"]);
+  c.strings(r["verdictReasons"], "$.verdictReasons");
+  c.strings(r["errors"], "$.errors");
+  return r;
+}
+function uniqueLabels(labels) {
+  const seen = /* @__PURE__ */ new Map();
+  return labels.map((label) => {
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    return n === 1 ? label : `${label} #${n}`;
+  });
+}
+function agreed(options) {
+  const distinct = [...new Set(options.values.map((v) => v.value))];
+  if (distinct.length > 1) {
+    const each = options.values.map((v) => `${v.label}: ${String(v.value)}`).join(", ");
+    options.notes.push(`the reports differ in ${options.what} (${each})`);
+  }
+  return options.values[0]?.value;
+}
+function mergeReports(options) {
+  const labels = uniqueLabels(options.reports.map((r) => r.label));
+  const legs = options.reports.map((r, i) => ({ label: labels[i] ?? r.label, report: r.report }));
+  const uses = /* @__PURE__ */ new Map();
+  for (const { report } of legs)
+    for (const v of report.variants) uses.set(v.name, (uses.get(v.name) ?? 0) + 1);
+  const renamed = (name, label) => (uses.get(name) ?? 0) > 1 ? `${name} (${label})` : name;
+  const several = legs.length > 1;
+  const variants = [];
+  const findings = [];
+  const errors = [...options.errors ?? []];
+  const legSummaries = [];
+  for (const { label, report } of legs) {
+    const mine = report.variants.map((v) => ({
+      ...v,
+      name: renamed(v.name, label),
+      ...several ? { leg: label } : {}
+    }));
+    variants.push(...mine);
+    findings.push(...report.findings.map((f) => ({ ...f, variant: renamed(f.variant, label) })));
+    errors.push(...report.errors.map((e) => several ? `${label}: ${e}` : e));
+    legSummaries.push({
+      label,
+      reference: renamed(report.reference, label),
+      variants: mine.map((v) => v.name),
+      generatedAt: report.generatedAt,
+      commit: report.commit,
+      verdict: report.verdict
+    });
+  }
+  if (legs.length === 0 && errors.length === 0) errors.push("there was no report to merge");
+  const notes = [];
+  const threshold = agreed({
+    values: legs.map((l) => ({ label: l.label, value: l.report.threshold })),
+    what: "threshold",
+    notes
+  });
+  const head = agreed({
+    values: legs.map((l) => ({ label: l.label, value: l.report.commit.head })),
+    what: "the commit measured",
+    notes
+  });
+  const base = agreed({
+    values: legs.map((l) => ({ label: l.label, value: l.report.commit.base })),
+    what: "the base commit",
+    notes
+  });
+  const decided = verdict({
+    findings,
+    failOn: options.failOn,
+    optionalVariants: new Set(variants.filter((v) => v.optional).map((v) => v.name))
+  });
+  const reasons = [
+    ...decided.reasons,
+    ...errors.length > 0 ? [`the report is incomplete: ${errors.length} error${errors.length === 1 ? "" : "s"}`] : []
+  ];
+  const firstReference = legSummaries[0]?.reference ?? "";
+  return {
+    schema: REPORT_SCHEMA,
+    generatedAt: options.generatedAt,
+    reference: firstReference,
+    threshold: threshold ?? options.threshold,
+    commit: { head: head ?? null, base: base ?? null },
+    variants,
+    findings,
+    verdict: reasons.length > 0 ? "fail" : "pass",
+    verdictReasons: reasons,
+    errors,
+    legs: legSummaries,
+    ...notes.length > 0 ? { notes } : {}
+  };
+}
+
+// src/report-mode.ts
+var MAX_REPORT_BYTES = 64 * 1024 * 1024;
+function message4(error2) {
+  return error2 instanceof Error ? error2.message : String(error2);
+}
+async function findReports(options) {
+  const files = [];
+  const errors = [];
+  for (const pattern of options.patterns) {
+    const path12 = resolve5(options.cwd, pattern);
+    const isFolder = existsSync14(path12) && statSync2(path12).isDirectory();
+    const globber = await create(isFolder ? `${path12}/**/report.json` : path12, {
+      matchDirectories: false,
+      followSymbolicLinks: false,
+      implicitDescendants: false
+    });
+    const found = (await globber.glob()).sort();
+    if (found.length === 0) {
+      errors.push(
+        `Input 'reports' has the value ${JSON.stringify(pattern)}: it matches no file (looked from ${options.cwd})`
+      );
+    }
+    for (const file of found) if (!files.includes(file)) files.push(file);
+  }
+  return { files, errors };
+}
+function labelsFor(files, cwd) {
+  const short = files.map(
+    (f) => basename7(f) === "report.json" && dirname8(f) !== cwd ? basename7(dirname8(f)) : basename7(f, extname2(f))
+  );
+  return files.map((f, i) => {
+    const label = short[i] ?? f;
+    return short.indexOf(label) === short.lastIndexOf(label) ? label : relative4(cwd, f);
+  });
+}
+function readReports(options) {
+  const labels = labelsFor(options.files, options.cwd);
+  const reports = [];
+  const errors = [];
+  options.files.forEach((file, i) => {
+    const shown = relative4(options.cwd, file) || file;
+    try {
+      const size = statSync2(file).size;
+      if (size > MAX_REPORT_BYTES)
+        throw new Error(`${shown} has ${size} bytes, more than a report.json can have`);
+      let value;
+      try {
+        value = JSON.parse(readFileSync7(file, "utf8"));
+      } catch (error2) {
+        throw new Error(`${shown} is not JSON: ${message4(error2)}`, { cause: error2 });
+      }
+      reports.push({ label: labels[i] ?? shown, report: parseReport(value, shown) });
+    } catch (error2) {
+      errors.push(message4(error2));
+    }
+  });
+  return { reports, errors };
+}
+function staleReports(options) {
+  const { sha } = options;
+  if (sha === null) return [];
+  return options.reports.filter((r) => r.report.commit.head !== null && r.report.commit.head !== sha).map(
+    (r) => `${r.label} was measured on ${r.report.commit.head}, not on ${sha}, the commit this run reports on (an artifact of another run?)`
+  );
+}
+function trustedHead(context5) {
+  return context5.workflowRun?.headSha ?? context5.pullRequest?.headSha ?? null;
+}
+async function withForkPullRequest(options) {
+  const { world, inputs, context: context5 } = options;
+  const run2 = context5.workflowRun;
+  if (context5.pullRequest || !run2 || !context5.repository || inputs.comment === "off" || !inputs.githubToken) {
+    return context5;
+  }
+  const forkOwner = run2.headRepository?.split("/")[0];
+  if (!forkOwner || !run2.headBranch || run2.event !== "pull_request") return context5;
+  try {
+    const pr = await world.comments({ token: inputs.githubToken, apiUrl: context5.apiUrl }).findPullRequest({
+      ...context5.repository,
+      headLabel: `${forkOwner}:${run2.headBranch}`,
+      headSha: run2.headSha
+    });
+    if (pr)
+      world.toolkit.info(
+        `workflow_run names no pull request; found #${pr.number} by its head ${forkOwner}:${run2.headBranch}`
+      );
+    return pr ? { ...context5, pullRequest: pr } : context5;
+  } catch (error2) {
+    world.toolkit.warning(
+      `could not look up the pull request of ${forkOwner}:${run2.headBranch}: ${message4(error2)}`
+    );
+    return context5;
+  }
+}
+async function runReportMode(options) {
+  const { world, inputs } = options;
+  const context5 = await withForkPullRequest(options);
+  const head = trustedHead(context5);
+  let report;
+  try {
+    const found = await findReports({ patterns: inputs.reports, cwd: world.cwd });
+    const read2 = readReports({ files: found.files, cwd: world.cwd });
+    world.toolkit.info(
+      `merging ${read2.reports.length} report(s): ${read2.reports.map((r) => r.label).join(", ")}`
+    );
+    report = mergeReports({
+      reports: read2.reports,
+      failOn: inputs.failOn,
+      generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      threshold: inputs.threshold,
+      errors: [...found.errors, ...read2.errors, ...staleReports({ reports: read2.reports, sha: head })]
+    });
+  } catch (error2) {
+    world.toolkit.setFailed(`cpython-variants could not read the reports: ${message4(error2)}`);
+    return { report: null, reportPath: null, failed: true };
+  }
+  if (head === null) {
+    world.toolkit.warning("no commit status: this run is neither a workflow_run nor a pull_request event");
+  }
+  let reportPath = null;
+  try {
+    const key = commentKeyFor({ inputs, env: world.env });
+    const published = await publish({
+      world,
+      inputs,
+      context: context5,
+      report,
+      annotate: "none",
+      ...head !== null ? { status: { sha: head, name: `cpython-variants: ${key.slice(0, 100)}` } } : {}
+    });
+    reportPath = published.reportPath;
+  } catch (error2) {
+    world.toolkit.setFailed(`cpython-variants could not write its report: ${message4(error2)}`);
+    return { report, reportPath, failed: true };
+  }
+  for (const e of report.errors) world.toolkit.error(e);
+  if (report.verdict === "fail") {
+    world.toolkit.setFailed(`cpython-variants: ${report.verdictReasons.join("; ")}`);
+    return { report, reportPath, failed: true };
+  }
+  return { report, reportPath, failed: false };
+}
+
+// src/suite/base.ts
+import { existsSync as existsSync17, rmSync as rmSync8 } from "node:fs";
+import { join as join20, resolve as resolve6 } from "node:path";
+
 // src/suite/prepare.ts
-import { existsSync as existsSync9, readdirSync, readFileSync as readFileSync4, statSync as statSync2 } from "node:fs";
-import { join as join11 } from "node:path";
+import { existsSync as existsSync16, readdirSync as readdirSync3, readFileSync as readFileSync8, statSync as statSync3 } from "node:fs";
+import { join as join19 } from "node:path";
 
 // src/domain/project.ts
-var REQUIREMENTS = ["requirements-dev.txt", "requirements-test.txt", "requirements_test.txt", "requirements.txt"];
+var REQUIREMENTS = [
+  "requirements-dev.txt",
+  "requirements-test.txt",
+  "requirements_test.txt",
+  "requirements.txt"
+];
 var TEST_EXTRAS = ["test", "tests", "testing", "dev"];
 function optionalDependencyGroups(pyproject) {
-  const section = /^\[project\.optional-dependencies\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(pyproject);
-  if (!section?.[1]) return [];
-  return [...section[1].matchAll(/^\s*([A-Za-z0-9_.-]+)\s*=/gm)].map((m) => m[1]);
+  const section2 = /^\[project\.optional-dependencies\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(pyproject);
+  if (!section2?.[1]) return [];
+  return [...section2[1].matchAll(/^\s*([A-Za-z0-9_.-]+)\s*=/gm)].map((m) => m[1]);
 }
 function defaultInstallCommand(files) {
   const steps = [];
@@ -76749,48 +85321,65 @@ function defaultInstallCommand(files) {
   }
   return steps.join(" && ");
 }
+function projectPackages(files) {
+  const found = files.packages.map((p) => p.replace(/^src\//, "")).filter(
+    (p) => !/^(tests?|testing|docs?|examples?|benchmarks?|scripts?|build|dist)$/.test(p) && !p.startsWith(".")
+  );
+  return [...new Set(found)].sort();
+}
+function pytestPythonpath(pyproject) {
+  if (!pyproject) return [];
+  const section2 = /^\[tool\.pytest\.ini_options\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(pyproject);
+  const line = section2?.[1] ? /^\s*pythonpath\s*=\s*(.+)$/m.exec(section2[1]) : null;
+  if (!line?.[1]) return [];
+  const value = line[1].trim();
+  const items = value.startsWith("[") ? [...value.matchAll(/["']([^"']+)["']/g)].map((m) => m[1]) : [value.replace(/["']/g, "")];
+  return items.flatMap((i) => i.split(/\s+/)).filter(Boolean);
+}
 
 // src/python/venv.ts
-import { existsSync as existsSync8, rmSync as rmSync2 } from "node:fs";
-import { join as join10 } from "node:path";
+import { existsSync as existsSync15, rmSync as rmSync7 } from "node:fs";
+import { join as join18 } from "node:path";
 function venvPaths(dir, platform2 = process.platform) {
-  const bin = join10(dir, platform2 === "win32" ? "Scripts" : "bin");
-  return { dir, bin, python: join10(bin, platform2 === "win32" ? "python.exe" : "python") };
+  const bin = join18(dir, platform2 === "win32" ? "Scripts" : "bin");
+  return { dir, bin, python: join18(bin, platform2 === "win32" ? "python.exe" : "python") };
 }
 var VenvError = class extends Error {
 };
 async function createVenv(runner, options) {
-  rmSync2(options.dir, { recursive: true, force: true });
+  rmSync7(options.dir, { recursive: true, force: true });
   const result = await runner.run({
     argv: [options.python, "-m", "venv", options.dir],
     env: options.env,
     timeoutMs: 5 * 6e4
   });
   const venv = venvPaths(options.dir);
-  if (result.exitCode !== 0 || !existsSync8(venv.python)) {
+  if (result.exitCode !== 0 || !existsSync15(venv.python)) {
     const why = result.spawnError ?? result.stderr.trim().slice(-800);
-    throw new VenvError(`python -m venv ${options.dir} failed (exit ${result.exitCode ?? result.signal}): ${why}`);
+    throw new VenvError(
+      `python -m venv ${options.dir} failed (exit ${result.exitCode ?? result.signal}): ${why}`
+    );
   }
   return venv;
 }
 
 // src/suite/prepare.ts
 function readProjectFiles(dir) {
-  const list = (d) => existsSync9(d) ? readdirSync(d) : [];
-  const isPackage = (d) => existsSync9(join11(d, "__init__.py"));
-  const isDir = (d) => existsSync9(d) && statSync2(d).isDirectory();
-  const topLevel = list(dir);
-  const srcFolders = list(join11(dir, "src")).filter((n) => isDir(join11(dir, "src", n)));
+  const list2 = (d) => existsSync16(d) ? readdirSync3(d) : [];
+  const isPackage = (d) => existsSync16(join19(d, "__init__.py"));
+  const isDir = (d) => existsSync16(d) && statSync3(d).isDirectory();
+  const topLevel = list2(dir);
+  const srcFolders = list2(join19(dir, "src")).filter((n) => isDir(join19(dir, "src", n)));
   const packages = [
-    ...topLevel.filter((n) => isDir(join11(dir, n)) && isPackage(join11(dir, n))),
-    ...srcFolders.filter((n) => isPackage(join11(dir, "src", n))).map((n) => `src/${n}`)
+    ...topLevel.filter((n) => isDir(join19(dir, n)) && isPackage(join19(dir, n))),
+    ...srcFolders.filter((n) => isPackage(join19(dir, "src", n))).map((n) => `src/${n}`)
   ];
-  const pyprojectPath = join11(dir, "pyproject.toml");
+  const pyprojectPath = join19(dir, "pyproject.toml");
   return {
     topLevel,
     srcFolders,
     packages,
-    pyproject: existsSync9(pyprojectPath) ? readFileSync4(pyprojectPath, "utf8") : null
+    pyproject: existsSync16(pyprojectPath) ? readFileSync8(pyprojectPath, "utf8") : null
   };
 }
 async function prepareVariant(options) {
@@ -76805,10 +85394,10 @@ async function prepareVariant(options) {
   } catch (error2) {
     return { ok: false, error: error2 instanceof Error ? error2.message : String(error2) };
   }
-  const command = options.installCommand ?? defaultInstallCommand(readProjectFiles(options.projectDir));
-  if (command !== "") {
+  const command2 = options.installCommand ?? defaultInstallCommand(readProjectFiles(options.projectDir));
+  if (command2 !== "") {
     const result = await options.runner.run({
-      argv: ["bash", "-c", command],
+      argv: ["bash", "-c", command2],
       cwd: options.projectDir,
       env: options.envFor(venv),
       timeoutMs: options.timeoutMs,
@@ -76816,90 +85405,1276 @@ async function prepareVariant(options) {
     });
     if (result.exitCode !== 0) {
       const how = result.timedOut ? "timed out" : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
-      const tail = `${result.stdout}
+      const tail3 = `${result.stdout}
 ${result.stderr}`.trim().split("\n").slice(-15).join("\n");
-      return { ok: false, error: `install-command \`${command}\` ${how}:
-${tail}` };
+      return { ok: false, error: `install-command \`${command2}\` ${how}:
+${tail3}` };
     }
   }
-  return { ok: true, venv, installCommand: command, durationMs: Date.now() - started };
+  return { ok: true, venv, installCommand: command2, durationMs: Date.now() - started };
 }
 
-// src/domain/stats.ts
-function median(xs) {
-  if (xs.length === 0) throw new RangeError("median of an empty sample");
-  return sortedMedian(Float64Array.from(xs).sort());
+// src/suite/base.ts
+function decideCompareBase(options) {
+  if (options.setting === "false") return { sha: null };
+  if (options.baseSha) return { sha: options.baseSha };
+  if (options.setting === "auto") return { sha: null };
+  return {
+    sha: null,
+    error: "compare-base is true, but this run has no pull request to take a base commit from (the event payload has no pull_request.base.sha); use compare-base: auto to measure the base commit only on pull requests"
+  };
 }
-function sortedMedian(sorted) {
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+async function checkoutBase(options) {
+  const git = (args, cwd) => options.runner.run({ argv: ["git", ...args], cwd, env: options.env, timeoutMs: 10 * 6e4 });
+  const top = await git(["rev-parse", "--show-toplevel"], options.projectDir);
+  if (top.exitCode !== 0) {
+    return {
+      ok: false,
+      error: `${options.projectDir} is not in a git repository, so its base commit cannot be measured: ${oneLine2(top.stderr || top.spawnError)}`
+    };
+  }
+  const root = top.stdout.trim();
+  const prefix2 = (await git(["rev-parse", "--show-prefix"], options.projectDir)).stdout.trim();
+  const has = async () => (await git(["cat-file", "-e", `${options.sha}^{commit}`], root)).exitCode === 0;
+  if (!await has()) {
+    const fetched = await git(["fetch", "--no-tags", "--depth=1", "origin", options.sha], root);
+    if (fetched.exitCode !== 0 || !await has()) {
+      return {
+        ok: false,
+        error: `the base commit ${options.sha} is not in the checkout and could not be fetched (${oneLine2(fetched.stderr)}); check out with fetch-depth: 0 to measure it`
+      };
+    }
+  }
+  rmSync8(options.dir, { recursive: true, force: true });
+  await git(["worktree", "prune"], root);
+  const added = await git(["worktree", "add", "--detach", options.dir, options.sha], root);
+  if (added.exitCode !== 0) {
+    return {
+      ok: false,
+      error: `git worktree add of the base commit ${options.sha} failed: ${oneLine2(added.stderr)}`
+    };
+  }
+  const remove = async () => {
+    const removed = await git(["worktree", "remove", "--force", options.dir], root);
+    if (removed.exitCode !== 0 || existsSync17(options.dir)) {
+      rmSync8(options.dir, { recursive: true, force: true });
+      await git(["worktree", "prune"], root);
+    }
+  };
+  return {
+    ok: true,
+    checkout: { sha: options.sha, root: options.dir, projectDir: resolve6(options.dir, prefix2), remove }
+  };
+}
+async function prepareBase(options) {
+  const checked = await checkoutBase({
+    runner: options.runner,
+    projectDir: options.projectDir,
+    sha: options.sha,
+    dir: join20(options.workDir, "worktree"),
+    env: options.env
+  });
+  if (!checked.ok) return checked;
+  const { checkout } = checked;
+  const subjects = [];
+  const venvs = /* @__PURE__ */ new Map();
+  for (const input of options.variants) {
+    const name = input.variant.name;
+    const prepared = await prepareVariant({
+      runner: options.runner,
+      python: input.interpreter,
+      venvDir: join20(options.workDir, "venvs", name.replace(/[^A-Za-z0-9.]+/g, "_")),
+      projectDir: checkout.projectDir,
+      installCommand: options.installCommand,
+      envFor: input.envFor,
+      timeoutMs: options.timeoutMs
+    });
+    if (!prepared.ok) {
+      options.toolkit.warning(
+        `${name} on the base commit: ${prepared.error}; this variant is not compared with base`
+      );
+      continue;
+    }
+    venvs.set(name, prepared.venv);
+    subjects.push({
+      variant: input.variant,
+      python: prepared.venv.python,
+      env: input.envFor(prepared.venv),
+      cwd: checkout.projectDir
+    });
+  }
+  return { ok: true, base: { checkout, subjects, venvs } };
+}
+function oneLine2(text3) {
+  return (text3 ?? "").trim().split("\n").slice(-2).join(" ").slice(0, 400);
+}
+
+// src/suite/performance.ts
+import { join as join23 } from "node:path";
+
+// src/domain/compare.ts
+function comparePerformance(options) {
+  const reference = options.variants.find((v) => v.variant === options.reference);
+  const findings = [];
+  const variants = /* @__PURE__ */ new Map();
+  const decide = (candidate, baseline) => summarize({ candidate, baseline, threshold: options.threshold, alpha: options.alpha });
+  for (const measured of options.variants) {
+    const againstReference = reference && reference !== measured ? reference.head : void 0;
+    const sides = [
+      { against: "reference", baseline: againstReference },
+      { against: "base", baseline: measured.base }
+    ];
+    const startup = measured.head.startup.map((metric) => {
+      let compared = metric;
+      for (const { against, baseline } of sides) {
+        const other = baseline?.startup.find((m) => m.kind === metric.kind && m.name === metric.name);
+        const summary2 = other ? decide(metric, other) : void 0;
+        if (!summary2 || !other) continue;
+        compared = { ...compared, [against === "reference" ? "vsReference" : "vsBase"]: summary2 };
+        const finding = timingFinding({
+          variant: measured.variant,
+          against,
+          metric: "startup",
+          name: metric.name,
+          summary: summary2,
+          unit: "samples",
+          hint: against === "base" ? movedModules(metric, other) : ""
+        });
+        if (finding) findings.push(finding);
+      }
+      return compared;
+    });
+    const ratios = { reference: [], base: [] };
+    const benchmarks = measured.head.benchmarks.map((metric) => {
+      let compared = metric;
+      for (const { against, baseline } of sides) {
+        const other = baseline?.benchmarks.find((m) => m.name === metric.name);
+        const summary2 = other && !metric.error && !other.error ? decide(metric, other) : void 0;
+        if (!summary2 || !other) continue;
+        compared = { ...compared, [against === "reference" ? "vsReference" : "vsBase"]: summary2 };
+        ratios[against].push(summary2.ratio);
+        const finding = timingFinding({
+          variant: measured.variant,
+          against,
+          metric: "throughput",
+          name: metric.name,
+          summary: summary2,
+          unit: "runs",
+          hint: ""
+        });
+        if (finding) findings.push(finding);
+      }
+      return compared;
+    });
+    findings.push(...missingBenchmarks({ measured, reference: againstReference, all: options.variants }));
+    variants.set(measured.variant, {
+      startup,
+      benchmarks,
+      throughput: {
+        vsReference: ratios.reference.length > 0 ? geometricMean(ratios.reference) : null,
+        vsBase: ratios.base.length > 0 ? geometricMean(ratios.base) : null,
+        benchmarks: measured.head.benchmarks.filter((b) => !b.error && b.samples.length > 0).length
+      }
+    });
+  }
+  return { variants, findings };
+}
+var MIN_PAIRS = 10;
+function summarize(options) {
+  const { candidate, baseline } = options;
+  if (candidate.samples.length === 0 || baseline.samples.length === 0) return void 0;
+  const pairs = pairByRound(candidate, baseline);
+  try {
+    if (pairs.length >= MIN_PAIRS) {
+      const paired = comparePairs({ pairs, threshold: options.threshold, alpha: options.alpha });
+      return { ...paired, method: "paired", n: pairs.length };
+    }
+    const comparison = compareSamples({
+      candidate: candidate.samples,
+      baseline: baseline.samples,
+      threshold: options.threshold,
+      ...options.alpha !== void 0 ? { alpha: options.alpha } : {}
+    });
+    const { ratio, low, high, pValue, verdict: verdict2, n } = comparison;
+    return { ratio, low, high, pValue, verdict: verdict2, method: "independent", n: Math.min(n.candidate, n.baseline) };
+  } catch {
+    return void 0;
+  }
+}
+function pairByRound(candidate, baseline) {
+  if (!candidate.rounds || !baseline.rounds) return [];
+  const byRound = /* @__PURE__ */ new Map();
+  baseline.rounds.forEach((round, i) => byRound.set(round, baseline.samples[i]));
+  const pairs = [];
+  candidate.rounds.forEach((round, i) => {
+    const other = byRound.get(round);
+    if (other !== void 0) pairs.push({ candidate: candidate.samples[i], baseline: other });
+  });
+  return pairs;
+}
+var RATIO_TOLERANCE2 = 1e-9;
+function comparePairs(options) {
+  const { pairs, threshold } = options;
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const ratios = pairs.map((p) => {
+    const r = p.candidate / p.baseline;
+    if (!(p.candidate > 0 && p.baseline > 0) || !Number.isFinite(r)) {
+      throw new RangeError(`timings must be positive and finite, got ${p.candidate} and ${p.baseline}`);
+    }
+    return r;
+  });
+  if (ratios.length === 0) throw new RangeError("nothing to compare: no pairs");
+  const ratio = median(ratios);
+  const pValue = signedRankTest(ratios.map((r) => Math.log(r)));
+  const { low, high } = medianInterval(ratios, DEFAULT_CONFIDENCE);
+  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE2);
+  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE2);
+  const significant = pValue < alpha;
+  const verdict2 = ratio >= upper && low > 1 && (significant || low >= upper) ? "regression" : ratio <= lower && high < 1 && (significant || high <= lower) ? "improvement" : low >= 1 / (1 + threshold) && high <= 1 + threshold ? "unchanged" : "inconclusive";
+  return { ratio, low, high, pValue, verdict: verdict2 };
+}
+function medianInterval(xs, confidence) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const n = sorted.length;
+  let k = 0;
+  let below = 0;
+  for (let j = 0; j < n; j++) {
+    below += binomialHalf(n, j);
+    if (2 * below > 1 - confidence) break;
+    k = j + 1;
+  }
+  const index = Math.max(0, k - 1);
+  return { low: sorted[index], high: sorted[n - 1 - index] };
+}
+function binomialHalf(n, j) {
+  let log2 = -n * Math.LN2;
+  for (let i = 1; i <= j; i++) log2 += Math.log((n - j + i) / i);
+  return Math.exp(log2);
+}
+var EXACT_MAX_PAIRS = 50;
+function signedRankTest(differences) {
+  const nonzero = differences.filter((d) => d !== 0);
+  const n = nonzero.length;
+  if (n === 0) return 1;
+  const sorted = nonzero.map((d) => ({ size: Math.abs(d), positive: d > 0 })).sort((a, b) => a.size - b.size);
+  let wPlus = 0;
+  let tieTerm = 0;
+  for (let start = 0; start < n; ) {
+    let end = start + 1;
+    while (end < n && sorted[end].size === sorted[start].size) end++;
+    const midRank = (start + 1 + end) / 2;
+    for (let i = start; i < end; i++) if (sorted[i].positive) wPlus += midRank;
+    const t = end - start;
+    tieTerm += t * t * t - t;
+    start = end;
+  }
+  const total = n * (n + 1) / 2;
+  const extreme = Math.max(wPlus, total - wPlus);
+  if (tieTerm === 0 && n <= EXACT_MAX_PAIRS) {
+    const counts = new Float64Array(total + 1);
+    counts[0] = 1;
+    for (let rank = 1; rank <= n; rank++) {
+      for (let s = total; s >= rank; s--) counts[s] = counts[s] + counts[s - rank];
+    }
+    let upperTail = 0;
+    for (let s = Math.ceil(extreme); s <= total; s++) upperTail += counts[s];
+    return Math.min(1, 2 * upperTail / 2 ** n);
+  }
+  const variance = n * (n + 1) * (2 * n + 1) / 24 - tieTerm / 48;
+  if (!(variance > 0)) return 1;
+  const z = (extreme - total / 2 - 0.5) / Math.sqrt(variance);
+  return Math.min(1, 2 * upperNormalTail(z));
+}
+function upperNormalTail(z) {
+  if (z < 0) return 1 - upperNormalTail(-z);
+  const t = 1 / (1 + 0.2316419 * z);
+  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) * poly;
+}
+function timingFinding(options) {
+  const { summary: summary2 } = options;
+  if (summary2.verdict !== "regression" && summary2.verdict !== "improvement") return null;
+  const detail = [
+    `p = ${formatP(summary2.pValue)}`,
+    `95% interval ${summary2.low.toFixed(3)}x to ${summary2.high.toFixed(3)}x`,
+    summary2.method === "paired" ? `${summary2.n} ${options.unit} a side, paired by round` : `at least ${summary2.n} ${options.unit} a side`,
+    ...options.hint ? [options.hint] : []
+  ].join(", ");
+  return {
+    kind: summary2.verdict,
+    variant: options.variant,
+    against: options.against,
+    metric: options.metric,
+    name: options.name,
+    change: summary2.ratio,
+    detail
+  };
+}
+function formatP(p) {
+  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2);
+}
+var MOVED_SHOWN = 3;
+var MOVED_MIN_US = 1e3;
+function movedModules(head, base) {
+  if (!head.heaviest || !base.heaviest) return "";
+  const before = new Map(base.heaviest.map((m) => [m.module, m.cumulativeUs]));
+  const moved = head.heaviest.filter((m) => before.has(m.module)).map((m) => ({ module: m.module, deltaUs: m.cumulativeUs - (before.get(m.module) ?? 0) })).filter((m) => Math.abs(m.deltaUs) >= MOVED_MIN_US).sort((a, b) => Math.abs(b.deltaUs) - Math.abs(a.deltaUs)).slice(0, MOVED_SHOWN);
+  const added = head.heaviest.filter((m) => !before.has(m.module) && m.cumulativeUs >= MOVED_MIN_US).slice(0, 1);
+  const parts = [
+    ...moved.map(
+      (m) => `${m.module} ${m.deltaUs > 0 ? "+" : "-"}${(Math.abs(m.deltaUs) / 1e3).toFixed(1)} ms`
+    ),
+    ...added.map((m) => `${m.module} new, ${(m.cumulativeUs / 1e3).toFixed(1)} ms`)
+  ];
+  return parts.length > 0 ? `changed most: ${parts.join("; ")}` : "";
+}
+function usable(benchmarks) {
+  return new Set((benchmarks ?? []).filter((b) => !b.error && b.samples.length > 0).map((b) => b.name));
+}
+function missingBenchmarks(options) {
+  const { measured } = options;
+  const here2 = usable(measured.head.benchmarks);
+  const onBase = usable(measured.base?.benchmarks);
+  const onReference = usable(options.reference?.benchmarks);
+  const elsewhere = new Set(options.all.flatMap((v) => [...usable(v.head.benchmarks)]));
+  const names = [.../* @__PURE__ */ new Set([...onBase, ...onReference, ...elsewhere])].filter((n) => !here2.has(n)).sort();
+  return names.map((name) => {
+    const error2 = measured.head.benchmarks.find((b) => b.name === name)?.error;
+    const against = onBase.has(name) ? "base" : onReference.has(name) ? "reference" : null;
+    const where3 = against === "base" ? "on the base commit" : against === "reference" ? "under the reference" : "under another variant";
+    return {
+      kind: "missing-benchmark",
+      variant: measured.variant,
+      against,
+      metric: "throughput",
+      name,
+      change: null,
+      detail: error2 ? `${error2} (it ran ${where3})` : `no result here, though it ran ${where3}`
+    };
+  });
+}
+function medianHalfWidth(xs) {
+  if (xs.length < 5) return Number.POSITIVE_INFINITY;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const n = sorted.length;
+  const spread = 0.98 * Math.sqrt(n);
+  const low = sorted[Math.max(0, Math.floor(n / 2 - spread))];
+  const high = sorted[Math.min(n - 1, Math.ceil(n / 2 + spread) - 1)];
+  const middle = median(sorted);
+  return middle > 0 ? (high - low) / 2 / middle : Number.POSITIVE_INFINITY;
+}
+
+// src/suite/benchmarks.ts
+import { existsSync as existsSync18, mkdirSync as mkdirSync6, readFileSync as readFileSync9, rmSync as rmSync9 } from "node:fs";
+import { join as join21 } from "node:path";
+import { gunzipSync } from "node:zlib";
+
+// src/domain/benchmark-formats.ts
+var FORMATS = [
+  {
+    format: "pytest-benchmark",
+    writtenBy: "pytest --benchmark-json",
+    // machine_info alone tells an empty run (every benchmark skipped) from any other format.
+    matches: (doc) => {
+      const benchmarks = list(doc.benchmarks);
+      if (benchmarks === void 0) return false;
+      return isRecord2(doc.machine_info) || benchmarks.length > 0 && benchmarks.every((b) => isRecord2(b) && isRecord2(b.stats));
+    },
+    parse: parsePytestBenchmark
+  },
+  {
+    format: "pyperf",
+    writtenBy: "pyperf -o / --append",
+    matches: (doc) => {
+      const benchmarks = list(doc.benchmarks) ?? [];
+      return benchmarks.length > 0 && benchmarks.every((b) => isRecord2(b) && list(b.runs) !== void 0);
+    },
+    parse: parsePyperf
+  },
+  {
+    format: "hyperfine",
+    writtenBy: "hyperfine --export-json",
+    matches: (doc) => list(doc.results)?.every((r) => isRecord2(r) && typeof r.command === "string") ?? false,
+    parse: parseHyperfine
+  }
+];
+var UNDERSTOOD = FORMATS.map((f) => `${f.format} (${f.writtenBy})`).join(", ");
+function parseBenchmarkResults(text3, origin) {
+  const doc = parseJson(text3, origin);
+  const spec = isRecord2(doc) ? FORMATS.find((f) => f.matches(doc)) : void 0;
+  if (!spec || !isRecord2(doc)) {
+    throw new Error(`${origin} is not a benchmark result this action understands: ${UNDERSTOOD}`);
+  }
+  return { format: spec.format, benchmarks: spec.parse(doc, origin) };
+}
+function parseJson(text3, origin) {
+  try {
+    return JSON.parse(text3);
+  } catch (error2) {
+    const message6 = `${origin} is not JSON (${String(error2)}); benchmark results are understood as ${UNDERSTOOD}`;
+    throw new Error(message6, { cause: error2 });
+  }
+}
+function parsePytestBenchmark(doc, origin) {
+  return records(doc.benchmarks).map((entry2, index) => {
+    const name = stringField(entry2.fullname) ?? stringField(entry2.name) ?? `benchmark ${index + 1}`;
+    const stats = isRecord2(entry2.stats) ? entry2.stats : {};
+    const data = list(stats.data);
+    if (data) return benchmark({ name, rounds: timings(data, { origin, name }) });
+    const only = timings([stats.median], { origin, name });
+    return { name, rounds: only, median: only[0] };
+  });
+}
+var SECONDS_PER_UNIT = { second: 1 };
+var PYPERF_VERSIONS = ["1.0", 6];
+function parsePyperf(doc, origin) {
+  if (!PYPERF_VERSIONS.includes(doc.version)) {
+    throw new Error(
+      `${origin}: pyperf file format version ${JSON.stringify(doc.version)} is not supported (pyperf 0.9.6 or newer)`
+    );
+  }
+  const suiteMetadata = isRecord2(doc.metadata) ? doc.metadata : {};
+  return records(doc.benchmarks).map((entry2, index) => {
+    const benchMetadata = { ...suiteMetadata, ...isRecord2(entry2.metadata) ? entry2.metadata : {} };
+    const runs = records(entry2.runs);
+    const first = { ...benchMetadata, ...isRecord2(runs[0]?.metadata) ? runs[0].metadata : {} };
+    const name = stringField(first.name) ?? `benchmark ${index + 1}`;
+    const unit = stringField(first.unit) ?? "second";
+    const scale = SECONDS_PER_UNIT[unit];
+    if (scale === void 0) {
+      throw new Error(
+        `${origin}: pyperf benchmark "${name}" is measured in ${unit}, not time; only timings can be compared`
+      );
+    }
+    const values = runs.flatMap((run2) => list(run2.values) ?? []);
+    return benchmark({ name, rounds: timings(values, { origin, name }).map((v) => v * scale) });
+  });
+}
+function parseHyperfine(doc, origin) {
+  return records(doc.results).map((entry2) => {
+    const name = String(entry2.command);
+    const times = list(entry2.times);
+    if (times) return benchmark({ name, rounds: timings(times, { origin, name }) });
+    const only = timings([entry2.median], { origin, name });
+    return { name, rounds: only, median: only[0] };
+  });
+}
+function benchmark(options) {
+  return { ...options, median: median(options.rounds) };
+}
+function timings(values, where3) {
+  if (values.length === 0) throw new Error(`${where3.origin}: benchmark "${where3.name}" has no timings`);
+  return values.map((value) => {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new Error(
+        `${where3.origin}: benchmark "${where3.name}" has ${JSON.stringify(value)} where a time in seconds belongs`
+      );
+    }
+    return value;
+  });
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function list(value) {
+  return Array.isArray(value) ? value : void 0;
+}
+function records(value) {
+  return (list(value) ?? []).filter(isRecord2);
+}
+function stringField(value) {
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+
+// src/suite/benchmarks.ts
+async function measureBenchmarks(options) {
+  mkdirSync6(options.workDir, { recursive: true });
+  let warned = warnAboutPyperf({ command: options.command, format: null, warn: options.warn });
+  const states = options.subjects.map((subject) => ({
+    subject,
+    samples: /* @__PURE__ */ new Map(),
+    rounds: /* @__PURE__ */ new Map()
+  }));
+  let format = null;
+  const started = Date.now();
+  let rounds = 0;
+  let kept = 0;
+  for (let round = 0; round < options.warmups + options.maxRuns; round++) {
+    const perRound = rounds > 0 ? (Date.now() - started) / rounds : 0;
+    if (Date.now() + perRound > options.deadline) {
+      if (kept < options.minRuns) {
+        options.warn(
+          `benchmarks: measure-minutes ran out after ${kept} run(s) per variant; comparisons need ${options.minRuns} to be conclusive`
+        );
+      }
+      break;
+    }
+    const order = round % 2 === 0 ? states : [...states].reverse();
+    for (const state3 of order) {
+      if (state3.failed !== void 0) continue;
+      const outcome = await runOnce({ options, subject: state3.subject, run: `${round}` });
+      if ("error" in outcome) {
+        if (round === 0 || state3.samples.size === 0) state3.failed = outcome.error;
+        else options.log(`${state3.subject.key}: run ${round} gave no results: ${outcome.error}`);
+        continue;
+      }
+      if (format === null) {
+        format = outcome.results.format;
+        if (!warned) warned = warnAboutPyperf({ command: options.command, format, warn: options.warn });
+      }
+      if (round < options.warmups) continue;
+      for (const b of outcome.results.benchmarks) {
+        state3.samples.set(b.name, [...state3.samples.get(b.name) ?? [], b.median]);
+        state3.rounds.set(b.name, [...state3.rounds.get(b.name) ?? [], round - options.warmups]);
+      }
+    }
+    rounds++;
+    if (round >= options.warmups) kept++;
+    const live = states.filter((s) => s.failed === void 0);
+    if (live.length === 0) break;
+    if (kept >= options.minRuns && live.every((s) => [...s.samples.values()].every((xs) => medianHalfWidth(xs) <= options.precision))) {
+      break;
+    }
+  }
+  const metrics = /* @__PURE__ */ new Map();
+  const failures = /* @__PURE__ */ new Map();
+  for (const state3 of states) {
+    if (state3.failed !== void 0) failures.set(state3.subject.key, state3.failed);
+    metrics.set(
+      state3.subject.key,
+      [...state3.samples].map(([name, samples]) => ({
+        name,
+        samples,
+        rounds: state3.rounds.get(name) ?? [],
+        median: median(samples),
+        unit: "s"
+      }))
+    );
+  }
+  return { metrics, failures, format, runs: kept };
+}
+async function runOnce(context5) {
+  const { options, subject } = context5;
+  const path12 = join21(options.workDir, `${subject.key.replace(/[^A-Za-z0-9.]+/g, "_")}-${context5.run}.json`);
+  for (const p of [path12, `${path12}.gz`]) rmSync9(p, { force: true });
+  const result = await options.runner.run({
+    argv: ["bash", "-c", options.command.replaceAll("{json}", shellQuote(path12))],
+    cwd: subject.cwd,
+    env: subject.env,
+    timeoutMs: options.timeoutMs,
+    outputLimitBytes: 256 * 1024
+  });
+  const written = [path12, `${path12}.gz`].find((p) => existsSync18(p));
+  const how = result.timedOut ? "timed out" : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
+  if (!written) {
+    const why = result.exitCode === 0 ? "exited with 0 but wrote nothing to {json}" : how;
+    return { error: `the benchmark command ${why}: ${tail(`${result.stdout}
+${result.stderr}`)}` };
+  }
+  try {
+    const raw = readFileSync9(written);
+    const text3 = raw[0] === 31 && raw[1] === 139 ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+    const results = parseBenchmarkResults(text3, "the {json} file");
+    if (result.exitCode !== 0)
+      options.log(`${subject.key}: the benchmark command ${how}; using the results it wrote`);
+    return { results };
+  } catch (error2) {
+    return { error: error2 instanceof Error ? error2.message : String(error2) };
+  }
+}
+function warnAboutPyperf(options) {
+  const usesPyperf = options.format === "pyperf" || /\bpyperf(ormance)?\b/.test(options.command);
+  if (!usesPyperf) return false;
+  const inherited = /--inherit-environ[= ]\s*(\S+)/.exec(options.command)?.[1] ?? "";
+  const missing = ["PYTHON_JIT", "PYTHON_GIL"].filter((name) => !inherited.split(",").includes(name));
+  if (missing.length === 0) return false;
+  options.warn(
+    `benchmark-command runs pyperf without --inherit-environ=${missing.join(",")}: its workers do not see ${missing.join(" and ")}, so the variants' settings (the JIT switched on, the GIL as the user set it) do not reach the benchmark. Add --inherit-environ=PYTHON_JIT,PYTHON_GIL.`
+  );
+  return true;
+}
+function shellQuote(text3) {
+  return `'${text3.replaceAll("'", "'\\''")}'`;
+}
+function tail(text3) {
+  return text3.trim().split("\n").slice(-5).join("\n").slice(-600);
 }
 
 // src/suite/startup.ts
-async function measureInterpreterStartup(options) {
-  const raw = new Map(options.subjects.map((s) => [s.name, []]));
-  const failures = /* @__PURE__ */ new Map();
-  const overhead = [];
-  const total = options.warmups + options.samples;
-  for (let round = 0; round < total && Date.now() < options.deadline; round++) {
-    const order = options.subjects.map((_, i) => options.subjects[(i + round) % options.subjects.length]);
-    for (const subject of order) {
-      if (failures.has(subject.name)) continue;
-      const result = await options.runner.run({
-        argv: [subject.python, "-c", "pass"],
-        env: subject.env,
-        cwd: subject.cwd,
-        timeoutMs: 6e4
-      });
-      if (result.exitCode !== 0) {
-        failures.set(subject.name, `python -c pass failed: ${result.signal ?? result.exitCode} ${result.stderr.slice(-300)}`);
-        continue;
-      }
-      if (round >= options.warmups) raw.get(subject.name).push(result.durationMs);
-    }
-    const empty = await options.runner.run({ argv: ["true"], timeoutMs: 1e4 });
-    if (round >= options.warmups && empty.exitCode === 0) overhead.push(empty.durationMs);
+import { existsSync as existsSync19, mkdirSync as mkdirSync7 } from "node:fs";
+import { join as join22, resolve as resolve7 } from "node:path";
+
+// src/domain/importtime.ts
+var ROW = /^import time:\s*(\d+) \|\s*(\d+) \| ( *)(\S+)\s*$/;
+function parseImportTime(stderr) {
+  const modules = [];
+  for (const line of stderr.split(/\r?\n/)) {
+    const match3 = ROW.exec(line);
+    if (!match3) continue;
+    const [, self2 = "0", cumulative = "0", indent = "", module = ""] = match3;
+    modules.push({
+      module,
+      selfUs: Number(self2),
+      cumulativeUs: Number(cumulative),
+      depth: Math.floor(indent.length / 2)
+    });
   }
-  const spawnCost = overhead.length > 0 ? median(overhead) : 0;
-  const metrics = /* @__PURE__ */ new Map();
+  const totalUs = modules.filter((row) => row.depth === 0).reduce((sum, row) => sum + row.cumulativeUs, 0);
+  return { modules, totalUs };
+}
+
+// src/suite/startup.ts
+var MARKER = "--cpv-import-starts--";
+var HEAVIEST_KEPT = 12;
+var EMPTY_SHELL = "<empty shell>";
+var MODULE_NAME = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
+var FLOOR_MS = 1e-3;
+async function measureStartup(options) {
+  mkdirSync7(options.workDir, { recursive: true });
+  const probes = [
+    { kind: "interpreter", name: "python -c pass" },
+    ...options.imports.map((module) => ({ kind: "import", name: `import ${module}`, module })),
+    ...options.command ? [{ kind: "command", name: options.command, command: options.command }] : []
+  ];
+  const series = [];
   for (const subject of options.subjects) {
-    const samples = (raw.get(subject.name) ?? []).map((ms2) => Math.max(0, ms2 - spawnCost));
-    const error2 = failures.get(subject.name);
-    metrics.set(subject.name, {
-      name: "python -c pass",
-      kind: "interpreter",
-      samples,
-      median: samples.length > 0 ? median(samples) : null,
-      ...error2 ? { error: error2 } : {}
+    for (const probe of probes) {
+      const prepared = probe.kind !== "import" ? { env: subject.env } : MODULE_NAME.test(probe.module) ? await importEnvironment({ options, subject, module: probe.module }) : { env: subject.env, error: `${JSON.stringify(probe.module)} is not a module name` };
+      series.push({
+        subject,
+        probe,
+        env: prepared.env,
+        values: [],
+        rounds: [],
+        modules: /* @__PURE__ */ new Map(),
+        ...prepared.error ? { error: prepared.error } : {}
+      });
+    }
+  }
+  const shell = options.command ? emptyShellSeries(options.subjects[0]) : null;
+  await sample({ options, series, shell });
+  return toMetrics({ options, series, shell });
+}
+async function sample(context5) {
+  const { options, series, shell } = context5;
+  const random = mulberry32(options.seed ?? 358951);
+  const started = Date.now();
+  let rounds = 0;
+  for (let round = 0; round < options.warmups + options.maxSamples; round++) {
+    const live = [...series.filter((s) => s.error === void 0), ...shell ? [shell] : []];
+    if (live.length === 0 || shell && live.length === 1) break;
+    const elapsedPerRound = rounds > 0 ? (Date.now() - started) / rounds : 0;
+    if (Date.now() + elapsedPerRound > options.deadline) {
+      const kept2 = Math.max(0, round - options.warmups);
+      if (kept2 < options.minSamples)
+        options.log(`startup: the time budget ran out after ${kept2} samples per metric`);
+      break;
+    }
+    const ordered = roundOrder({ series: live, round, random });
+    const commands = ordered.map(
+      (s, i) => command({
+        series: s,
+        stderrPath: join22(options.workDir, `stderr-${i}.txt`),
+        timeoutMs: options.timeoutMs
+      })
+    );
+    const results = await runTimed({ runner: options.runner, python: options.driverPython, commands });
+    rounds++;
+    ordered.forEach((s, i) => record({ series: s, result: results[i], round: round - options.warmups }));
+    const kept = round + 1 - options.warmups;
+    if (kept >= options.minSamples && live.every((s) => s.error !== void 0 || medianHalfWidth(s.values) <= options.precision))
+      break;
+  }
+}
+function command(options) {
+  const { series } = options;
+  const probe = series.probe;
+  const python = series.subject.python;
+  const argv = probe.kind === "interpreter" ? [python, "-c", "pass"] : probe.kind === "import" ? [
+    python,
+    "-X",
+    "importtime",
+    "-c",
+    `import sys; sys.stderr.write(${JSON.stringify(`${MARKER}
+`)}); sys.stderr.flush(); import ${probe.module}`
+  ] : ["bash", "-c", probe.command];
+  return {
+    argv,
+    env: series.env,
+    cwd: series.subject.cwd,
+    timeoutMs: options.timeoutMs,
+    stderrPath: options.stderrPath,
+    returnStderr: probe.kind === "import"
+  };
+}
+function record(options) {
+  const { series, result } = options;
+  if (!result || result.error !== void 0 || result.exitCode !== 0) {
+    const why = !result ? "the timing driver gave no result" : result.error ?? (result.exitCode !== null && result.exitCode < 0 ? `killed by signal ${-result.exitCode}` : `exited with ${result.exitCode}`);
+    series.error = `${series.probe.name} failed: ${why}${result?.stderr ? `: ${tail2(result.stderr)}` : ""}`;
+    return;
+  }
+  if (options.round < 0) return;
+  series.rounds.push(options.round);
+  if (series.probe.kind !== "import") {
+    series.values.push(result.ms);
+    return;
+  }
+  const text3 = result.stderr ?? "";
+  const rows = parseImportTime(text3.slice(text3.indexOf(MARKER) + 1));
+  series.values.push(Math.max(FLOOR_MS, rows.totalUs / 1e3));
+  const seen = /* @__PURE__ */ new Map();
+  for (const row of rows.modules) {
+    if (row.depth === 0 && row.module === series.probe.module) continue;
+    seen.set(row.module, Math.max(seen.get(row.module) ?? 0, row.cumulativeUs));
+  }
+  for (const [module, us] of seen) series.modules.set(module, [...series.modules.get(module) ?? [], us]);
+}
+async function importEnvironment(options) {
+  const { subject, module } = options;
+  const attempt2 = (env) => options.options.runner.run({
+    argv: [subject.python, "-c", `import ${module}`],
+    env,
+    cwd: subject.cwd,
+    timeoutMs: options.options.timeoutMs
+  });
+  const plain = await attempt2(subject.env);
+  if (plain.exitCode === 0) return { env: subject.env };
+  const extra = ["src", ...pytestPythonpath(readProjectFiles(subject.cwd).pyproject)].map((p) => resolve7(subject.cwd, p)).filter((p) => existsSync19(p));
+  if (extra.length > 0) {
+    const env = {
+      ...subject.env,
+      PYTHONPATH: [...extra, subject.env["PYTHONPATH"]].filter(Boolean).join(":")
+    };
+    const withPath = await attempt2(env);
+    if (withPath.exitCode === 0) return { env };
+    return { env, error: `import ${module} fails: ${tail2(withPath.stderr)}` };
+  }
+  return { env: subject.env, error: `import ${module} fails: ${tail2(plain.stderr)}` };
+}
+function emptyShellSeries(subject) {
+  if (!subject) return null;
+  return {
+    subject,
+    probe: { kind: "command", name: EMPTY_SHELL, command: "" },
+    env: subject.env,
+    values: [],
+    rounds: [],
+    modules: /* @__PURE__ */ new Map()
+  };
+}
+function toMetrics(context5) {
+  const shellMs = context5.shell && context5.shell.values.length > 0 ? median(context5.shell.values) : 0;
+  const metrics = new Map(context5.options.subjects.map((s) => [s.key, []]));
+  for (const s of context5.series) {
+    const samples = s.probe.kind === "command" ? s.values.map((v) => Math.max(FLOOR_MS, v - shellMs)) : s.values;
+    const heaviest = [...s.modules].map(([module, us]) => ({ module, cumulativeUs: Math.round(median(us)) })).sort((a, b) => b.cumulativeUs - a.cumulativeUs).slice(0, HEAVIEST_KEPT);
+    metrics.get(s.subject.key)?.push({
+      name: s.probe.name,
+      kind: s.probe.kind,
+      samples: s.error ? [] : samples,
+      rounds: s.error ? [] : s.rounds,
+      median: s.error || samples.length === 0 ? null : median(samples),
+      ...s.error ? { error: s.error } : {},
+      ...s.probe.kind === "import" && !s.error ? { heaviest } : {}
     });
   }
   return metrics;
 }
+function roundOrder(options) {
+  const groups2 = /* @__PURE__ */ new Map();
+  options.series.forEach((s, i) => {
+    const id = s.subject.pair !== void 0 ? `${s.subject.pair}\0${s.probe.name}` : `#${i}`;
+    groups2.set(id, [...groups2.get(id) ?? [], s]);
+  });
+  const shuffled = [...groups2.values()];
+  shuffle(shuffled, options.random);
+  return shuffled.flatMap((group2) => options.round % 2 === 0 ? group2 : [...group2].reverse());
+}
+function shuffle(items, random) {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+}
+function tail2(text3) {
+  return text3.trim().split("\n").slice(-3).join(" | ").slice(-400);
+}
+var DRIVER = String.raw`
+import json, os, signal, sys, time
+plan = json.load(sys.stdin)
+child = 0
+def on_alarm(signum, frame):
+    if child:
+        try:
+            os.killpg(child, signal.SIGKILL)
+        except OSError:
+            pass
+signal.signal(signal.SIGALRM, on_alarm)
+for cmd in plan:
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, cmd["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+    ]
+    try:
+        os.chdir(cmd["cwd"])
+        start = time.perf_counter_ns()
+        child = os.posix_spawnp(cmd["argv"][0], cmd["argv"], cmd["env"], file_actions=actions, setpgroup=0)
+        signal.setitimer(signal.ITIMER_REAL, cmd["timeout"])
+        _, status = os.waitpid(child, 0)
+        end = time.perf_counter_ns()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        child = 0
+        code = os.waitstatus_to_exitcode(status)
+        result = {"ms": (end - start) / 1e6, "exit": code}
+        if cmd["returnStderr"] or code != 0:
+            with open(cmd["stderr"], encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            result["stderr"] = text if code == 0 else text[-4000:]
+    except OSError as e:
+        result = {"ms": 0, "exit": None, "error": "%s: %s" % (cmd["argv"][0], e.strerror or e)}
+    print(json.dumps(result), flush=True)
+`;
+var DRIVER_SLACK_MS = 6e4;
+async function runTimed(options) {
+  const plan = options.commands.map((c) => ({
+    argv: c.argv,
+    env: c.env,
+    cwd: c.cwd,
+    timeout: c.timeoutMs / 1e3,
+    stderr: c.stderrPath,
+    returnStderr: c.returnStderr
+  }));
+  const result = await options.runner.run({
+    // -I -S: the driver ignores the tested environment and imports nothing it does not need.
+    argv: [options.python, "-I", "-S", "-c", DRIVER],
+    stdin: JSON.stringify(plan),
+    timeoutMs: options.commands.reduce((sum, c) => sum + c.timeoutMs, DRIVER_SLACK_MS),
+    outputLimitBytes: 64 * 1024 * 1024
+  });
+  const lines = result.stdout.split("\n").filter((l) => l.startsWith("{"));
+  const parsed = lines.map(
+    (l) => JSON.parse(l)
+  );
+  const failure = `the timing driver (${options.python}) failed: ${result.spawnError ?? tail2(result.stderr) ?? result.exitCode}`;
+  return options.commands.map((_, i) => {
+    const r = parsed[i];
+    if (!r) return { ms: 0, exitCode: null, error: failure };
+    return {
+      ms: r.ms,
+      exitCode: r.exit,
+      ...r.stderr !== void 0 ? { stderr: r.stderr } : {},
+      ...r.error ? { error: r.error } : {}
+    };
+  });
+}
 
 // src/suite/performance.ts
+var DEFAULT_SAMPLING = {
+  startupMinSamples: 15,
+  startupMaxSamples: 200,
+  startupWarmups: 2,
+  benchmarkMinRuns: MIN_PAIRS,
+  benchmarkMaxRuns: 20,
+  benchmarkWarmups: 1,
+  startupReserve: 0.25
+};
+var STARTUP_FLOOR = 0.05;
+var keyOf = (subject, side) => `${subject.variant.name}@${side}`;
 async function measurePerformance(options) {
-  const deadline = Date.now() + options.measureMinutes * 6e4;
-  const startup = await options.toolkit.group(
-    "Startup",
-    () => measureInterpreterStartup({
+  const plan = { ...DEFAULT_SAMPLING, ...options.sampling };
+  const { toolkit } = options;
+  const started = Date.now();
+  const budgetMs = options.measureMinutes * 6e4;
+  const timeoutMs = options.timeoutMs ?? 30 * 6e4;
+  const precision = options.threshold / 5;
+  const subjects = options.head.flatMap((head) => {
+    const base = options.base.find((b) => b.variant.name === head.variant.name);
+    return [
+      { subject: head, key: keyOf(head, "head") },
+      ...base ? [{ subject: base, key: keyOf(base, "base") }] : []
+    ];
+  });
+  const first = options.head[0];
+  if (!first) return { variants: /* @__PURE__ */ new Map(), findings: [], seconds: { startup: 0, benchmarks: 0 } };
+  const imports = options.startupImports ?? projectPackages(readProjectFiles(first.cwd));
+  const benchmarks = options.benchmarkCommand ? await toolkit.group("Benchmarks", async () => {
+    const outcome = await measureBenchmarks({
       runner: options.runner,
-      subjects: options.head.map((s) => ({ name: s.variant.name, python: s.python, env: s.env, cwd: s.cwd })),
-      samples: 20,
-      warmups: 2,
-      deadline
-    })
-  );
+      subjects: subjects.map(({ subject, key }) => ({ key, env: subject.env, cwd: subject.cwd })),
+      command: options.benchmarkCommand,
+      minRuns: plan.benchmarkMinRuns,
+      maxRuns: plan.benchmarkMaxRuns,
+      precision,
+      warmups: plan.benchmarkWarmups,
+      deadline: started + budgetMs * (1 - plan.startupReserve),
+      timeoutMs,
+      workDir: join23(options.workDir, "benchmarks"),
+      log: (line) => toolkit.info(line),
+      warn: (line) => toolkit.warning(line)
+    });
+    toolkit.info(`${outcome.runs} run(s) per subject, ${outcome.format ?? "no"} results`);
+    for (const [key, error2] of outcome.failures) toolkit.warning(`${key}: ${error2}`);
+    return withFailures(outcome.metrics, outcome.failures);
+  }) : /* @__PURE__ */ new Map();
+  const benchmarkSeconds = (Date.now() - started) / 1e3;
+  const startupStarted = Date.now();
+  const startup = await toolkit.group("Startup", async () => {
+    const measured2 = await measureStartup({
+      runner: options.runner,
+      subjects: subjects.map(({ subject, key }) => ({
+        key,
+        python: subject.python,
+        env: subject.env,
+        cwd: subject.cwd,
+        pair: subject.variant.name
+      })),
+      imports,
+      command: options.startupCommand,
+      precision,
+      minSamples: plan.startupMinSamples,
+      maxSamples: plan.startupMaxSamples,
+      warmups: plan.startupWarmups,
+      // A benchmark round that ran long must not leave startup unmeasured.
+      deadline: Math.max(started + budgetMs, Date.now() + budgetMs * STARTUP_FLOOR),
+      timeoutMs,
+      driverPython: first.python,
+      workDir: join23(options.workDir, "startup"),
+      log: (line) => toolkit.info(line)
+    });
+    for (const [key, metrics] of measured2) {
+      for (const m of metrics) {
+        toolkit.info(
+          `${key}: ${m.name}: ${m.error ?? `${m.median?.toFixed(2)} ms median of ${m.samples.length}`}`
+        );
+      }
+    }
+    return measured2;
+  });
+  const startupSeconds = (Date.now() - startupStarted) / 1e3;
+  const side = (subject, which2) => ({
+    startup: startup.get(keyOf(subject, which2)) ?? [],
+    benchmarks: benchmarks.get(keyOf(subject, which2)) ?? []
+  });
+  const measured = options.head.map((head) => {
+    const base = options.base.find((b) => b.variant.name === head.variant.name);
+    return {
+      variant: head.variant.name,
+      head: side(head, "head"),
+      ...base ? { base: side(base, "base") } : {}
+    };
+  });
+  const compared = comparePerformance({
+    variants: measured,
+    reference: options.reference,
+    threshold: options.threshold
+  });
   const variants = /* @__PURE__ */ new Map();
-  for (const subject of options.head) {
-    const metric = startup.get(subject.variant.name);
-    variants.set(subject.variant.name, { startup: metric ? [metric] : [], benchmarks: [] });
+  for (const m of measured) {
+    const c = compared.variants.get(m.variant);
+    variants.set(m.variant, {
+      startup: c?.startup ?? m.head.startup,
+      benchmarks: c?.benchmarks ?? m.head.benchmarks,
+      ...m.base ? { base: m.base } : {},
+      ...c && options.benchmarkCommand ? { throughput: c.throughput } : {}
+    });
   }
-  return { variants, findings: [] };
+  return {
+    variants,
+    findings: compared.findings,
+    seconds: { startup: startupSeconds, benchmarks: benchmarkSeconds }
+  };
+}
+function withFailures(metrics, failures) {
+  const names = [...new Set([...metrics.values()].flat().map((m) => m.name))].sort();
+  for (const [key, error2] of failures) {
+    const have = new Set((metrics.get(key) ?? []).map((m) => m.name));
+    const missing = (names.length > 0 ? names : ["benchmark-command"]).filter((n) => !have.has(n));
+    metrics.set(key, [
+      ...metrics.get(key) ?? [],
+      ...missing.map((name) => ({ name, samples: [], median: null, unit: "s", error: error2 }))
+    ]);
+  }
+  return metrics;
 }
 
 // src/suite/tests.ts
-import { existsSync as existsSync11, mkdirSync as mkdirSync4, readFileSync as readFileSync6, statSync as statSync3 } from "node:fs";
-import { isAbsolute as isAbsolute3, join as join13 } from "node:path";
+import { existsSync as existsSync21, mkdirSync as mkdirSync9, readFileSync as readFileSync11, statSync as statSync4 } from "node:fs";
+import { isAbsolute as isAbsolute4, join as join25 } from "node:path";
+
+// src/domain/gil.ts
+var GIL_WARNING = /The global interpreter lock \(GIL\) has been enabled to load module '([^'\s]+)'/g;
+function gilReenabledModules(text3) {
+  return uniqueNames([...text3.matchAll(GIL_WARNING)].map((match3) => match3[1] ?? ""));
+}
+function gilModulesFromWarnings(warnings) {
+  return uniqueNames(
+    warnings.filter((w) => w.category === "RuntimeWarning").flatMap((w) => gilReenabledModules(w.message))
+  );
+}
+function uniqueNames(names) {
+  return [...new Set([...names].filter((name) => name !== ""))];
+}
+
+// src/domain/junit.ts
+var parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@_",
+  parseAttributeValue: false,
+  parseTagValue: false,
+  textNodeName: "#text",
+  // pytest escapes newlines in attributes as `&#10;`; only this option decodes character references.
+  htmlEntities: true,
+  isArray: (name) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name)
+});
+var JunitError = class extends Error {
+};
+function isNode(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function nodes(value) {
+  const all = Array.isArray(value) ? value : value === void 0 ? [] : [value];
+  return all.flatMap((v) => isNode(v) ? [v] : typeof v === "string" ? [{ "#text": v }] : []);
+}
+function attribute(node, name) {
+  const value = node[`@_${name}`];
+  return typeof value === "string" ? value : void 0;
+}
+function text2(node) {
+  const value = node["#text"];
+  return typeof value === "string" ? value : "";
+}
+function shortMessage(node) {
+  if (!node) return void 0;
+  const message6 = attribute(node, "message") ?? text2(node).trim().split("\n")[0] ?? "";
+  return message6 === "" ? void 0 : message6.slice(0, 500);
+}
+function outcomeOf(testcase) {
+  const [failure] = nodes(testcase["failure"]);
+  if (failure) return { outcome: "failed", detail: failure };
+  const [error2] = nodes(testcase["error"]);
+  if (error2) return { outcome: "error", detail: error2 };
+  const [skipped] = nodes(testcase["skipped"]);
+  if (skipped)
+    return {
+      outcome: attribute(skipped, "type") === "pytest.xfail" ? "xfailed" : "skipped",
+      detail: skipped
+    };
+  return { outcome: "passed" };
+}
+function testId(testcase) {
+  const name = attribute(testcase, "name") ?? "";
+  const classname = attribute(testcase, "classname") ?? "";
+  const file = attribute(testcase, "file");
+  if (file) {
+    const module = file.replace(/\.py$/, "").replace(/[\\/]/g, ".");
+    const inner = classname.startsWith(`${module}.`) ? classname.slice(module.length + 1).split(".") : [];
+    return [file, ...inner, name].join("::");
+  }
+  return classname === "" ? name : `${classname}::${name}`;
+}
+function collect(suite, into) {
+  for (const testcase of nodes(suite["testcase"])) {
+    const { outcome, detail } = outcomeOf(testcase);
+    const seconds2 = Number(attribute(testcase, "time"));
+    const file = attribute(testcase, "file");
+    const message6 = shortMessage(detail);
+    into.push({
+      id: testId(testcase),
+      outcome,
+      ...file ? { file } : {},
+      ...Number.isFinite(seconds2) ? { durationMs: Math.round(seconds2 * 1e6) / 1e3 } : {},
+      ...message6 ? { message: message6 } : {}
+    });
+  }
+  for (const inner of nodes(suite["testsuite"])) collect(inner, into);
+}
+function parseJunit(xml) {
+  let document2;
+  try {
+    document2 = parser.parse(xml);
+  } catch (error2) {
+    throw new JunitError(`not a JUnit XML file: ${error2 instanceof Error ? error2.message : String(error2)}`, {
+      cause: error2
+    });
+  }
+  if (!isNode(document2)) throw new JunitError("not a JUnit XML file: empty document");
+  const roots = [
+    ...nodes(document2["testsuites"]),
+    ...nodes(document2["testsuite"]).map((s) => ({ testsuite: s }))
+  ];
+  if (roots.length === 0)
+    throw new JunitError("not a JUnit XML file: no <testsuites> or <testsuite> element");
+  const cases = [];
+  for (const root of roots) collect(root, cases);
+  return cases;
+}
+function junitPathsIn(options) {
+  const paths = [
+    ...[...options.command.matchAll(/--junit-?xml(?:=|\s+)(?:"([^"]+)"|'([^']+)'|([^\s;&|<>()]+))/g)].map(
+      (m) => m[1] ?? m[2] ?? m[3] ?? ""
+    ),
+    ...[...options.output.matchAll(/generated xml file: (.+?) -*\s*$/gm)].map((m) => m[1] ?? "")
+  ];
+  return [...new Set(paths.filter((p) => p !== "" && !p.includes("{")))];
+}
+
+// src/domain/test-records.ts
+var OUTCOMES2 = /* @__PURE__ */ new Set(["passed", "failed", "error", "skipped", "xfailed", "xpassed"]);
+var str = (record2, key) => typeof record2[key] === "string" ? record2[key] : void 0;
+var num = (record2, key) => typeof record2[key] === "number" && Number.isFinite(record2[key]) ? record2[key] : void 0;
+var bool = (record2, key) => typeof record2[key] === "boolean" ? record2[key] : null;
+function parseLine(line) {
+  try {
+    const value = JSON.parse(line);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+function locate(file, options) {
+  const absolute = options.rootdir && !file.startsWith("/") ? `${options.rootdir.replace(/\/$/, "")}/${file}` : file;
+  const base = options.relativeTo?.replace(/\/$/, "");
+  return base && absolute.startsWith(`${base}/`) ? absolute.slice(base.length + 1) : absolute;
+}
+function parseTestRecords(text3, options = {}) {
+  const started = /* @__PURE__ */ new Map();
+  const finished = /* @__PURE__ */ new Map();
+  const warnings = [];
+  const enabledDuring = [];
+  let collected = null;
+  let sessions = 0;
+  let sessionFinished = false;
+  let atLoad = null;
+  let atEnd = null;
+  let malformedLines = 0;
+  let rootdir;
+  for (const line of text3.split("\n")) {
+    if (line.trim() === "") continue;
+    const record2 = parseLine(line);
+    const event = record2 && str(record2, "event");
+    if (!record2 || !event) {
+      malformedLines += 1;
+      continue;
+    }
+    const id = str(record2, "nodeid");
+    switch (event) {
+      case "load":
+        atLoad ??= bool(record2, "gil");
+        rootdir ??= str(record2, "rootdir") || void 0;
+        break;
+      case "session-start":
+        sessions += 1;
+        break;
+      case "collected": {
+        const ids = record2["ids"];
+        if (Array.isArray(ids))
+          collected = [...collected ?? [], ...ids.filter((x) => typeof x === "string")];
+        break;
+      }
+      case "collect-error":
+        if (id !== void 0) {
+          const message6 = str(record2, "message");
+          finished.set(id, {
+            id,
+            outcome: "error",
+            file: id.split("::")[0] ?? id,
+            ...message6 ? { message: message6 } : {}
+          });
+        }
+        break;
+      case "start":
+        if (id !== void 0) {
+          const file = str(record2, "file");
+          const lineNo = num(record2, "line");
+          started.set(id, {
+            id,
+            pid: num(record2, "pid") ?? 0,
+            ...file ? { file: locate(file, { rootdir, relativeTo: options.relativeTo }) } : {},
+            ...lineNo !== void 0 ? { line: lineNo } : {}
+          });
+        }
+        break;
+      case "finish": {
+        const outcome = str(record2, "outcome");
+        if (id === void 0 || outcome === void 0 || !OUTCOMES2.has(outcome)) break;
+        const start = started.get(id);
+        const seconds2 = num(record2, "duration");
+        const message6 = str(record2, "message");
+        finished.set(id, {
+          id,
+          outcome,
+          ...start?.file ? { file: start.file } : {},
+          ...start?.line !== void 0 ? { line: start.line } : {},
+          ...seconds2 !== void 0 ? { durationMs: Math.round(seconds2 * 1e6) / 1e3 } : {},
+          ...message6 ? { message: message6 } : {}
+        });
+        break;
+      }
+      case "warning": {
+        const category = str(record2, "category");
+        const message6 = str(record2, "message");
+        if (category === void 0 || message6 === void 0) break;
+        const filename = str(record2, "filename");
+        const lineno = num(record2, "lineno");
+        warnings.push({
+          category,
+          message: message6,
+          test: id ?? null,
+          ...filename ? { filename } : {},
+          ...lineno !== void 0 ? { line: lineno } : {}
+        });
+        break;
+      }
+      case "gil":
+        if (id !== void 0 && bool(record2, "gil") === true) enabledDuring.push(id);
+        break;
+      case "session-finish":
+        sessionFinished = true;
+        atEnd = bool(record2, "gil");
+        break;
+      default:
+        break;
+    }
+  }
+  const unfinishedByPid = /* @__PURE__ */ new Map();
+  for (const test of started.values()) if (!finished.has(test.id)) unfinishedByPid.set(test.pid, test);
+  return {
+    sessions,
+    finished: sessionFinished,
+    cases: [...finished.values()],
+    unfinished: [...unfinishedByPid.values()],
+    collected,
+    warnings,
+    gil: { atLoad, atEnd, enabledDuring },
+    malformedLines
+  };
+}
+function countsFromSummaryLine(output) {
+  const lines = output.split(/\r?\n/).reverse();
+  const pytest = lines.find(
+    (l) => /\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed)\b.* in [\d.]+s/.test(l)
+  );
+  if (pytest !== void 0) {
+    const count3 = (word) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(pytest)?.[1] ?? 0);
+    return {
+      passed: count3("passed") + count3("xpassed"),
+      failed: count3("failed"),
+      errors: count3("errors?"),
+      skipped: count3("skipped") + count3("xfailed")
+    };
+  }
+  const ranIndex = lines.findIndex((l) => /^Ran \d+ tests? in /.test(l));
+  if (ranIndex < 0) return null;
+  const ran = Number(/^Ran (\d+)/.exec(lines[ranIndex] ?? "")?.[1] ?? 0);
+  const verdict2 = lines.slice(0, ranIndex).find((l) => /^(?:OK|FAILED)\b/.test(l)) ?? "";
+  const count2 = (word) => Number(new RegExp(`${word}=(\\d+)`).exec(verdict2)?.[1] ?? 0);
+  const failed = count2("failures") + count2("unexpected successes");
+  const errors = count2("errors");
+  const skipped = count2("skipped") + count2("expected failures");
+  return { passed: Math.max(0, ran - failed - errors - skipped), failed, errors, skipped };
+}
 
 // src/domain/faulthandler.ts
 var HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!))$/;
@@ -76986,6 +86761,8 @@ function testFrame(dump, options = {}) {
 function dumpExcerpt(dump, options = {}) {
   const maxChars = options.maxChars ?? 3e3;
   const framesPerThread = options.framesPerThread ?? 12;
+  const base = options.relativeTo?.replace(/\/$/, "");
+  const show = (file) => base && file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
   const parts = [dump.error.startsWith("Timeout") ? dump.error : `Fatal Python error: ${dump.error}`];
   for (const thread of dump.threads) {
     const own = thread.frames.filter((frame) => !isRunnerFrame(frame));
@@ -76996,293 +86773,21 @@ function dumpExcerpt(dump, options = {}) {
     parts.push(
       [
         `${label} (most recent call first):`,
-        ...shown.map((f) => `  File "${f.file}", line ${f.line} in ${f.function}`),
+        ...shown.map((f) => `  File "${show(f.file)}", line ${f.line} in ${f.function}`),
         ...older > 0 ? [`  ... ${older} older frames`] : [],
         ...runner > 0 ? [`  (${runner} frames of the test runner left out)`] : []
       ].join("\n")
     );
   }
   if (dump.extensionModules.length > 0) parts.push(`Extension modules: ${dump.extensionModules.join(", ")}`);
-  const text2 = parts.join("\n\n");
-  return text2.length <= maxChars ? text2 : `${text2.slice(0, maxChars - 20)}
+  const text3 = parts.join("\n\n");
+  return text3.length <= maxChars ? text3 : `${text3.slice(0, maxChars - 20)}
 [... cut ...]`;
 }
 
-// src/domain/gil.ts
-var GIL_WARNING = /The global interpreter lock \(GIL\) has been enabled to load module '([^'\s]+)'/g;
-function gilReenabledModules(text2) {
-  return uniqueNames([...text2.matchAll(GIL_WARNING)].map((match3) => match3[1] ?? ""));
-}
-function gilModulesFromWarnings(warnings) {
-  return uniqueNames(
-    warnings.filter((w) => w.category === "RuntimeWarning").flatMap((w) => gilReenabledModules(w.message))
-  );
-}
-function uniqueNames(names) {
-  return [...new Set([...names].filter((name) => name !== ""))];
-}
-
-// src/domain/junit.ts
-var parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  parseAttributeValue: false,
-  parseTagValue: false,
-  textNodeName: "#text",
-  // pytest escapes newlines in attributes as `&#10;`; only this option decodes character references.
-  htmlEntities: true,
-  isArray: (name) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name)
-});
-var JunitError = class extends Error {
-};
-function isNode(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function nodes(value) {
-  return Array.isArray(value) ? value.filter(isNode) : isNode(value) ? [value] : [];
-}
-function attribute(node, name) {
-  const value = node[`@_${name}`];
-  return typeof value === "string" ? value : void 0;
-}
-function text(node) {
-  const value = node["#text"];
-  return typeof value === "string" ? value : "";
-}
-function shortMessage(node) {
-  if (!node) return void 0;
-  const message2 = attribute(node, "message") ?? text(node).trim().split("\n")[0] ?? "";
-  return message2 === "" ? void 0 : message2.slice(0, 500);
-}
-function outcomeOf(testcase) {
-  const [failure] = nodes(testcase["failure"]);
-  if (failure) return { outcome: "failed", detail: failure };
-  const [error2] = nodes(testcase["error"]);
-  if (error2) return { outcome: "error", detail: error2 };
-  const [skipped] = nodes(testcase["skipped"]);
-  if (skipped)
-    return {
-      outcome: attribute(skipped, "type") === "pytest.xfail" ? "xfailed" : "skipped",
-      detail: skipped
-    };
-  return { outcome: "passed" };
-}
-function testId(testcase) {
-  const name = attribute(testcase, "name") ?? "";
-  const classname = attribute(testcase, "classname") ?? "";
-  const file = attribute(testcase, "file");
-  if (file) {
-    const module = file.replace(/\.py$/, "").replace(/[\\/]/g, ".");
-    const inner = classname.startsWith(`${module}.`) ? classname.slice(module.length + 1).split(".") : [];
-    return [file, ...inner, name].join("::");
-  }
-  return classname === "" ? name : `${classname}::${name}`;
-}
-function collect(suite, into) {
-  for (const testcase of nodes(suite["testcase"])) {
-    const { outcome, detail } = outcomeOf(testcase);
-    const seconds = Number(attribute(testcase, "time"));
-    const file = attribute(testcase, "file");
-    const message2 = shortMessage(detail);
-    into.push({
-      id: testId(testcase),
-      outcome,
-      ...file ? { file } : {},
-      ...Number.isFinite(seconds) ? { durationMs: seconds * 1e3 } : {},
-      ...message2 ? { message: message2 } : {}
-    });
-  }
-  for (const inner of nodes(suite["testsuite"])) collect(inner, into);
-}
-function parseJunit(xml) {
-  let document2;
-  try {
-    document2 = parser.parse(xml);
-  } catch (error2) {
-    throw new JunitError(`not a JUnit XML file: ${error2 instanceof Error ? error2.message : String(error2)}`, {
-      cause: error2
-    });
-  }
-  if (!isNode(document2)) throw new JunitError("not a JUnit XML file: empty document");
-  const roots = [
-    ...nodes(document2["testsuites"]),
-    ...nodes(document2["testsuite"]).map((s) => ({ testsuite: s }))
-  ];
-  if (roots.length === 0)
-    throw new JunitError("not a JUnit XML file: no <testsuites> or <testsuite> element");
-  const cases = [];
-  for (const root of roots) collect(root, cases);
-  return cases;
-}
-function junitPathsIn(options) {
-  const paths = [
-    ...[...options.command.matchAll(/--junit-?xml(?:=|\s+)(?:"([^"]+)"|'([^']+)'|(\S+))/g)].map(
-      (m) => m[1] ?? m[2] ?? m[3] ?? ""
-    ),
-    ...[...options.output.matchAll(/generated xml file: (.+?) -*\s*$/gm)].map((m) => m[1] ?? "")
-  ];
-  return [...new Set(paths.filter((p) => p !== "" && !p.includes("{")))];
-}
-
-// src/domain/test-records.ts
-var OUTCOMES = /* @__PURE__ */ new Set(["passed", "failed", "error", "skipped", "xfailed", "xpassed"]);
-var str = (record, key) => typeof record[key] === "string" ? record[key] : void 0;
-var num = (record, key) => typeof record[key] === "number" && Number.isFinite(record[key]) ? record[key] : void 0;
-var bool = (record, key) => typeof record[key] === "boolean" ? record[key] : null;
-function parseLine(line) {
-  try {
-    const value = JSON.parse(line);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-function locate(file, options) {
-  const absolute = options.rootdir && !file.startsWith("/") ? `${options.rootdir.replace(/\/$/, "")}/${file}` : file;
-  const base = options.relativeTo?.replace(/\/$/, "");
-  return base && absolute.startsWith(`${base}/`) ? absolute.slice(base.length + 1) : absolute;
-}
-function parseTestRecords(text2, options = {}) {
-  const started = /* @__PURE__ */ new Map();
-  const finished = /* @__PURE__ */ new Map();
-  const warnings = [];
-  const enabledDuring = [];
-  let collected = null;
-  let sessions = 0;
-  let sessionFinished = false;
-  let atLoad = null;
-  let atEnd = null;
-  let malformedLines = 0;
-  let rootdir;
-  for (const line of text2.split("\n")) {
-    if (line.trim() === "") continue;
-    const record = parseLine(line);
-    const event = record && str(record, "event");
-    if (!record || !event) {
-      malformedLines += 1;
-      continue;
-    }
-    const id = str(record, "nodeid");
-    switch (event) {
-      case "load":
-        atLoad ??= bool(record, "gil");
-        rootdir ??= str(record, "rootdir") || void 0;
-        break;
-      case "session-start":
-        sessions += 1;
-        break;
-      case "collected": {
-        const ids = record["ids"];
-        if (Array.isArray(ids))
-          collected = [...collected ?? [], ...ids.filter((x) => typeof x === "string")];
-        break;
-      }
-      case "collect-error":
-        if (id !== void 0) {
-          const message2 = str(record, "message");
-          finished.set(id, {
-            id,
-            outcome: "error",
-            file: id.split("::")[0] ?? id,
-            ...message2 ? { message: message2 } : {}
-          });
-        }
-        break;
-      case "start":
-        if (id !== void 0) {
-          const file = str(record, "file");
-          const lineNo = num(record, "line");
-          started.set(id, {
-            id,
-            pid: num(record, "pid") ?? 0,
-            ...file ? { file: locate(file, { rootdir, relativeTo: options.relativeTo }) } : {},
-            ...lineNo !== void 0 ? { line: lineNo } : {}
-          });
-        }
-        break;
-      case "finish": {
-        const outcome = str(record, "outcome");
-        if (id === void 0 || outcome === void 0 || !OUTCOMES.has(outcome)) break;
-        const start = started.get(id);
-        const seconds = num(record, "duration");
-        const message2 = str(record, "message");
-        finished.set(id, {
-          id,
-          outcome,
-          ...start?.file ? { file: start.file } : {},
-          ...start?.line !== void 0 ? { line: start.line } : {},
-          ...seconds !== void 0 ? { durationMs: seconds * 1e3 } : {},
-          ...message2 ? { message: message2 } : {}
-        });
-        break;
-      }
-      case "warning": {
-        const category = str(record, "category");
-        const message2 = str(record, "message");
-        if (category === void 0 || message2 === void 0) break;
-        const filename = str(record, "filename");
-        const lineno = num(record, "lineno");
-        warnings.push({
-          category,
-          message: message2,
-          test: id ?? null,
-          ...filename ? { filename } : {},
-          ...lineno !== void 0 ? { line: lineno } : {}
-        });
-        break;
-      }
-      case "gil":
-        if (id !== void 0 && bool(record, "gil") === true) enabledDuring.push(id);
-        break;
-      case "session-finish":
-        sessionFinished = true;
-        atEnd = bool(record, "gil");
-        break;
-      default:
-        break;
-    }
-  }
-  const unfinishedByPid = /* @__PURE__ */ new Map();
-  for (const test of started.values()) if (!finished.has(test.id)) unfinishedByPid.set(test.pid, test);
-  return {
-    sessions,
-    finished: sessionFinished,
-    cases: [...finished.values()],
-    unfinished: [...unfinishedByPid.values()],
-    collected,
-    warnings,
-    gil: { atLoad, atEnd, enabledDuring },
-    malformedLines
-  };
-}
-function countsFromSummaryLine(output) {
-  const lines = output.split(/\r?\n/).reverse();
-  const pytest = lines.find(
-    (l) => /\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed)\b.* in [\d.]+s/.test(l)
-  );
-  if (pytest !== void 0) {
-    const count3 = (word) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(pytest)?.[1] ?? 0);
-    return {
-      passed: count3("passed") + count3("xpassed"),
-      failed: count3("failed"),
-      errors: count3("errors?"),
-      skipped: count3("skipped") + count3("xfailed")
-    };
-  }
-  const ranIndex = lines.findIndex((l) => /^Ran \d+ tests? in /.test(l));
-  if (ranIndex < 0) return null;
-  const ran = Number(/^Ran (\d+)/.exec(lines[ranIndex] ?? "")?.[1] ?? 0);
-  const verdict2 = lines.slice(0, ranIndex).find((l) => /^(?:OK|FAILED)\b/.test(l)) ?? "";
-  const count2 = (word) => Number(new RegExp(`${word}=(\\d+)`).exec(verdict2)?.[1] ?? 0);
-  const failed = count2("failures") + count2("unexpected successes");
-  const errors = count2("errors");
-  const skipped = count2("skipped") + count2("expected failures");
-  return { passed: Math.max(0, ran - failed - errors - skipped), failed, errors, skipped };
-}
-
 // src/suite/test-attempt.ts
-import { copyFileSync, existsSync as existsSync10, mkdirSync as mkdirSync3, readFileSync as readFileSync5, writeFileSync as writeFileSync4 } from "node:fs";
-import { delimiter as delimiter3, join as join12 } from "node:path";
+import { copyFileSync, existsSync as existsSync20, mkdirSync as mkdirSync8, readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
+import { delimiter as delimiter5, join as join24 } from "node:path";
 
 // src/domain/crash.ts
 var CRASH_SIGNALS = {
@@ -77316,10 +86821,10 @@ var LOG_LIMIT_BYTES = 256 * 1024;
 var KILL_GRACE_MS = 5e3;
 var attemptCounter = 0;
 function installPlugin(workDir) {
-  const dir = join12(workDir, "pytest-plugin");
-  mkdirSync3(dir, { recursive: true });
+  const dir = join24(workDir, "pytest-plugin");
+  mkdirSync8(dir, { recursive: true });
   try {
-    copyFileSync(assetPath(`${PLUGIN_MODULE}.py`), join12(dir, `${PLUGIN_MODULE}.py`));
+    copyFileSync(assetPath(`${PLUGIN_MODULE}.py`), join24(dir, `${PLUGIN_MODULE}.py`));
     return dir;
   } catch {
     return null;
@@ -77330,7 +86835,7 @@ function attemptEnv(context5, files) {
   delete env["CPV_RECORD_OWNER"];
   if (context5.pluginDir === null) return env;
   const path12 = env["PYTHONPATH"];
-  env["PYTHONPATH"] = path12 ? `${context5.pluginDir}${delimiter3}${path12}` : context5.pluginDir;
+  env["PYTHONPATH"] = path12 ? `${context5.pluginDir}${delimiter5}${path12}` : context5.pluginDir;
   const addopts = env["PYTEST_ADDOPTS"];
   env["PYTEST_ADDOPTS"] = `${addopts ? `${addopts} ` : ""}-p ${PLUGIN_MODULE}`;
   env["CPV_RECORD_FILE"] = files.records;
@@ -77363,16 +86868,16 @@ function lineForwarder(log2, label) {
 }
 async function runAttempt(context5, options) {
   attemptCounter += 1;
-  const stem = join12(context5.workDir, `attempt-${process.pid}-${attemptCounter}`);
+  const stem = join24(context5.workDir, `attempt-${process.pid}-${attemptCounter}`);
   const files = { records: `${stem}.records.jsonl` };
   if (options.deselect && options.deselect.length > 0) {
     files.deselect = `${stem}.deselect.txt`;
-    writeFileSync4(files.deselect, `${options.deselect.join("\n")}
+    writeFileSync5(files.deselect, `${options.deselect.join("\n")}
 `);
   }
   if (options.only) {
     files.only = `${stem}.only.txt`;
-    writeFileSync4(files.only, `${options.only.join("\n")}
+    writeFileSync5(files.only, `${options.only.join("\n")}
 `);
   }
   context5.log(`${options.label}: ${context5.command}`);
@@ -77388,7 +86893,7 @@ async function runAttempt(context5, options) {
     onOutput: (chunk, stream2) => forward.onOutput(chunk, stream2)
   });
   forward.flush();
-  const records = parseTestRecords(existsSync10(files.records) ? readFileSync5(files.records, "utf8") : "", {
+  const records2 = parseTestRecords(existsSync20(files.records) ? readFileSync10(files.records, "utf8") : "", {
     relativeTo: context5.cwd
   });
   const output = `${result.stderr}
@@ -77399,82 +86904,48 @@ ${result.stdout}`;
     timedOut: result.timedOut,
     output: result.stderr,
     platform: process.platform,
-    sessionFinished: records.finished && records.unfinished.length === 0,
+    sessionFinished: records2.finished && records2.unfinished.length === 0,
     ...result.spawnError !== void 0 ? { spawnError: result.spawnError } : {}
   });
   return {
     label: options.label,
     result,
     end,
-    records,
+    records: records2,
     dumps: parseFaulthandlerDumps(output),
     output,
     startedAt
   };
 }
-function pluginFailedToLoad(attempt) {
-  return attempt.records.sessions === 0 && (attempt.output.includes(`Error importing plugin "${PLUGIN_MODULE}"`) || attempt.output.includes(`No module named '${PLUGIN_MODULE}'`));
+function pluginFailedToLoad(attempt2) {
+  return attempt2.records.sessions === 0 && (attempt2.output.includes(`Error importing plugin "${PLUGIN_MODULE}"`) || attempt2.output.includes(`No module named '${PLUGIN_MODULE}'`));
 }
 
-// src/suite/tests.ts
-var MAX_CONTINUATIONS = 10;
+// src/suite/crashes.ts
 var CRASH_RERUN_TIMEOUT_MS = 10 * 6e4;
 var HANG_RERUN_TIMEOUT_MS = 5 * 6e4;
 var MAX_FAILURE_RERUNS = 50;
-var TAIL_CHARS = 8e3;
 var EXCERPT_CHARS = 3e3;
-function crashOf(attempt) {
-  const test = attempt.records.unfinished.at(-1) ?? null;
-  switch (attempt.end.kind) {
+function crashOf(attempt2) {
+  const test = attempt2.records.unfinished.at(-1) ?? null;
+  switch (attempt2.end.kind) {
     case "crashed":
       return {
-        attempt,
+        attempt: attempt2,
         test,
-        kind: attempt.end.signal !== null ? "signal" : "fatal-error",
-        signal: attempt.end.signal
+        kind: attempt2.end.signal !== null ? "signal" : "fatal-error",
+        signal: attempt2.end.signal
       };
     case "timedOut":
-      return { attempt, test, kind: "timeout", signal: null };
+      return { attempt: attempt2, test, kind: "timeout", signal: null };
     case "passed":
     case "failed":
     case "not-started":
       return null;
   }
 }
-async function runSuite(context5, options, warnings) {
-  const attempts = [];
-  const crashes = [];
-  const done = /* @__PURE__ */ new Set();
-  let active = context5;
-  for (; ; ) {
-    const label = attempts.length === 0 ? "tests" : `tests, continued after ${crashes.length} crash(es)`;
-    const attempt = await runAttempt(active, { label, timeoutMs: options.timeoutMs, deselect: [...done] });
-    if (attempts.length === 0 && active.pluginDir !== null && pluginFailedToLoad(attempt)) {
-      warnings.push(
-        "pytest could not import the per-test recording plugin (does the command drop PYTHONPATH?): ran the tests without it, so a crash cannot be attributed to a test."
-      );
-      active = { ...active, pluginDir: null };
-      continue;
-    }
-    attempts.push(attempt);
-    for (const test of attempt.records.cases) done.add(test.id);
-    const crash = crashOf(attempt);
-    if (crash === null) break;
-    crashes.push(crash);
-    const where2 = crash.test ? `in ${crash.test.id}` : "outside any test";
-    context5.log(`${crash.kind === "timeout" ? "hang" : `crash (${crash.signal ?? "fatal error"})`} ${where2}`);
-    if (crash.test === null) break;
-    done.add(crash.test.id);
-    const remaining = (attempt.records.collected ?? []).filter((id) => !done.has(id));
-    if (remaining.length === 0) break;
-    if (crashes.length >= MAX_CONTINUATIONS) {
-      warnings.push(`Stopped after ${crashes.length} crashes: ${remaining.length} tests never ran.`);
-      break;
-    }
-  }
-  return { attempts, crashes };
-}
-async function rerunCrash(context5, crash, options) {
+async function rerunCrash(context5, options) {
+  const { crash } = options;
   const test = crash.test;
   if (test === null || options.reruns <= 0 || context5.pluginDir === null) return null;
   const hang = crash.kind === "timeout";
@@ -77484,48 +86955,55 @@ async function rerunCrash(context5, crash, options) {
   let ran = 0;
   for (let run2 = 1; run2 <= runs; run2 += 1) {
     const label = `rerun ${run2}/${runs} of ${test.id} alone`;
-    const attempt = await runAttempt(context5, { label, timeoutMs, only: [test.id] });
-    const selected = attempt.records.collected?.includes(test.id) ?? attempt.records.unfinished.length > 0;
+    const attempt2 = await runAttempt(context5, { label, timeoutMs, only: [test.id] });
+    const selected = attempt2.records.collected?.includes(test.id) ?? attempt2.records.unfinished.length > 0;
     if (!selected) break;
     ran += 1;
-    if (attempt.end.kind === crash.attempt.end.kind) again += 1;
+    if (attempt2.end.kind === crash.attempt.end.kind) again += 1;
   }
-  if (ran === 0) return null;
+  if (ran === 0) {
+    context5.log(`${test.id}: could not be selected alone, so it was not rerun`);
+    return null;
+  }
   context5.log(`${test.id}: ${again}/${ran} lone reruns reproduced the ${hang ? "hang" : "crash"}`);
   return { reproduced: `${again}/${ran}`, flaky: again < ran };
 }
-async function flakyFailures(context5, cases, options) {
-  const failed = cases.filter((c) => c.outcome === "failed" || c.outcome === "error").map((c) => c.id);
-  if (failed.length === 0 || failed.length > MAX_FAILURE_RERUNS || context5.pluginDir === null)
+async function flakyFailures(context5, options) {
+  const failed = options.cases.filter((c) => c.outcome === "failed" || c.outcome === "error").map((c) => c.id);
+  if (failed.length === 0 || failed.length > MAX_FAILURE_RERUNS || context5.pluginDir === null) {
     return /* @__PURE__ */ new Set();
-  const attempt = await runAttempt(context5, {
+  }
+  const attempt2 = await runAttempt(context5, {
     label: `rerun of ${failed.length} failed test(s)`,
     timeoutMs: Math.min(options.timeoutMs, CRASH_RERUN_TIMEOUT_MS),
     only: failed
   });
-  const passedNow = attempt.records.cases.filter((c) => c.outcome === "passed" || c.outcome === "xfailed");
-  return new Set(passedNow.map((c) => c.id));
+  return new Set(attempt2.records.cases.filter((c) => c.outcome === "passed").map((c) => c.id));
 }
 function crashDump(crash) {
-  return crash.attempt.dumps.at(-1);
+  const testFile = crash.test?.file;
+  const own = testFile ? crash.attempt.dumps.filter((d) => testFrame(d, { testFile }) !== null) : [];
+  return own.at(-1) ?? crash.attempt.dumps.at(-1);
 }
-function crashCase(crash, dump) {
+function crashCase(crash) {
   if (crash.test === null) return null;
+  const dump = crashDump(crash);
   const cause = crash.kind === "timeout" ? "hung past the timeout" : crash.signal ?? "fatal error";
-  const message2 = dump && crash.kind !== "timeout" ? `${cause}: Fatal Python error: ${dump.error}` : cause;
+  const message6 = dump && crash.kind !== "timeout" ? `${cause}: Fatal Python error: ${dump.error}` : cause;
   return {
     id: crash.test.id,
     outcome: crash.kind === "timeout" ? "timedOut" : "crashed",
     ...crash.test.file ? { file: crash.test.file } : {},
     ...crash.test.line !== void 0 ? { line: crash.test.line } : {},
-    message: message2
+    message: message6
   };
 }
-function crashRecord(crash, rerun, cwd) {
+function crashRecord(crash, options) {
+  const { rerun, cwd } = options;
   const dump = crashDump(crash);
   const frame = dump ? testFrame(dump, crash.test?.file ? { testFile: crash.test.file } : {}) : null;
-  const tail = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
-  const file = frame ? relative3(frame.file, cwd) : crash.test?.file;
+  const tail3 = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
+  const file = frame ? relative5(frame.file, cwd) : crash.test?.file;
   const line = frame ? frame.line : crash.test?.line;
   const afterSession = crash.test === null && crash.attempt.records.finished;
   return {
@@ -77533,25 +87011,62 @@ function crashRecord(crash, rerun, cwd) {
     signal: crash.signal,
     reproduced: rerun?.reproduced ?? null,
     kind: crash.kind,
-    excerpt: (afterSession ? "After the test session had finished (at interpreter exit):\n" : "") + (dump ? dumpExcerpt(dump, { maxChars: EXCERPT_CHARS }) : tail.slice(-EXCERPT_CHARS)),
+    excerpt: (afterSession ? "After the test session had finished (at interpreter exit):\n" : "") + (dump ? dumpExcerpt(dump, { maxChars: EXCERPT_CHARS, relativeTo: cwd }) : tail3.slice(-EXCERPT_CHARS)),
     ...file ? { file } : {},
     ...line !== void 0 ? { line } : {},
     ...rerun ? { flaky: rerun.flaky } : {},
     ...dump && dump.extensionModules.length > 0 ? { extensionModules: dump.extensionModules } : {}
   };
 }
-function relative3(file, cwd) {
+function relative5(file, cwd) {
   const base = cwd.replace(/\/$/, "");
   return file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
 }
-function junitCases(attempt, options, warnings) {
-  for (const path12 of junitPathsIn({ command: options.command, output: attempt.output })) {
-    const full = isAbsolute3(path12) ? path12 : join13(options.cwd, path12);
-    if (!existsSync11(full) || statSync3(full).mtimeMs < attempt.startedAt - 1e3) continue;
+
+// src/suite/tests.ts
+var MAX_CONTINUATIONS = 10;
+var TAIL_CHARS = 8e3;
+async function runSuite(context5, options) {
+  const attempts = [];
+  const crashes = [];
+  const done = /* @__PURE__ */ new Set();
+  let active = context5;
+  for (; ; ) {
+    const label = attempts.length === 0 ? "tests" : `tests, continued after ${crashes.length} crash(es)`;
+    const attempt2 = await runAttempt(active, { label, timeoutMs: options.timeoutMs, deselect: [...done] });
+    if (attempts.length === 0 && active.pluginDir !== null && pluginFailedToLoad(attempt2)) {
+      options.warnings.push(
+        "pytest could not import the per-test recording plugin (does the command drop PYTHONPATH?): ran the tests without it, so a crash cannot be attributed to a test."
+      );
+      active = { ...active, pluginDir: null };
+      continue;
+    }
+    attempts.push(attempt2);
+    for (const test of attempt2.records.cases) done.add(test.id);
+    const crash = crashOf(attempt2);
+    if (crash === null) break;
+    crashes.push(crash);
+    const where3 = crash.test ? `in ${crash.test.id}` : "outside any test";
+    context5.log(`${crash.kind === "timeout" ? "hang" : `crash (${crash.signal ?? "fatal error"})`} ${where3}`);
+    if (crash.test === null) break;
+    done.add(crash.test.id);
+    const remaining = (attempt2.records.collected ?? []).filter((id) => !done.has(id));
+    if (remaining.length === 0) break;
+    if (crashes.length >= MAX_CONTINUATIONS) {
+      options.warnings.push(`Stopped after ${crashes.length} crashes: ${remaining.length} tests never ran.`);
+      break;
+    }
+  }
+  return { attempts, crashes, context: active };
+}
+function junitCases(attempt2, options) {
+  for (const path12 of junitPathsIn({ command: options.command, output: attempt2.output })) {
+    const full = isAbsolute4(path12) ? path12 : join25(options.cwd, path12);
+    if (!existsSync21(full) || statSync4(full).mtimeMs < attempt2.startedAt - 1e3) continue;
     try {
-      return parseJunit(readFileSync6(full, "utf8"));
+      return parseJunit(readFileSync11(full, "utf8"));
     } catch (error2) {
-      warnings.push(
+      options.warnings.push(
         `Could not read the JUnit file ${path12}: ${error2 instanceof Error ? error2.message : String(error2)}`
       );
     }
@@ -77561,10 +87076,10 @@ function junitCases(attempt, options, warnings) {
 function outputTail(attempts) {
   const share = Math.floor(TAIL_CHARS / Math.max(1, attempts.length));
   return attempts.map((a) => {
-    const text2 = `${a.result.stdout.trimEnd()}
+    const text3 = `${a.result.stdout.trimEnd()}
 ${a.result.stderr.trimEnd()}`.trim();
-    const body2 = text2.length > share ? `[...]
-${text2.slice(-share)}` : text2;
+    const body2 = text3.length > share ? `[...]
+${text3.slice(-share)}` : text3;
     return attempts.length > 1 ? `--- ${a.label} ---
 ${body2}` : body2;
   }).join("\n");
@@ -77572,76 +87087,87 @@ ${body2}` : body2;
 function count(cases, ...outcomes) {
   return cases.filter((c) => outcomes.includes(c.outcome)).length;
 }
+function countsOf(options) {
+  const { cases, crashes, attempts, main } = options;
+  const fallback = cases.length === 0 ? countsFromSummaryLine(main.output) : null;
+  const unnamed = (...kinds) => crashes.filter((c) => c.test === null && kinds.includes(c.kind)).length;
+  const crashed = count(cases, "crashed") + unnamed("signal", "fatal-error");
+  const timedOut = count(cases, "timedOut") + unnamed("timeout");
+  const failed = fallback?.failed ?? count(cases, "failed");
+  const errors = fallback?.errors ?? count(cases, "error");
+  const last = attempts.at(-1) ?? main;
+  const lastFailed = last.end.kind === "failed" && !(last !== main && last.end.exitCode === 5);
+  const status = crashed > 0 ? "crashed" : timedOut > 0 ? "timedOut" : main.end.kind === "not-started" ? "not-run" : failed + errors > 0 || lastFailed ? "failed" : "passed";
+  return {
+    status,
+    passed: fallback?.passed ?? count(cases, "passed", "xpassed"),
+    failed,
+    errors,
+    skipped: fallback?.skipped ?? count(cases, "skipped", "xfailed"),
+    crashed,
+    timedOut
+  };
+}
+function gilModules(attempts, warnings) {
+  const modules = uniqueNames([
+    ...gilModulesFromWarnings(attempts.flatMap((a) => a.records.warnings)),
+    ...attempts.flatMap((a) => gilReenabledModules(a.output))
+  ]);
+  const enabledDuring = attempts.flatMap((a) => a.records.gil.enabledDuring);
+  if (modules.length === 0 && enabledDuring.length > 0) {
+    warnings.push(
+      `The GIL was switched on during ${enabledDuring.join(", ")}, but no warning named the module (are warnings filtered?).`
+    );
+  }
+  return modules;
+}
 async function runTestSuite(options) {
   const log2 = options.log ?? (() => void 0);
-  mkdirSync4(options.workDir, { recursive: true });
+  mkdirSync9(options.workDir, { recursive: true });
   const warnings = [];
   const pluginDir = installPlugin(options.workDir);
-  if (pluginDir === null)
+  if (pluginDir === null) {
     warnings.push(
       "The per-test recording plugin is missing from the action: per-test outcomes are unavailable."
     );
-  const context5 = { ...options, log: log2, pluginDir };
-  const { attempts, crashes } = await runSuite(context5, options, warnings);
+  }
+  const suite = await runSuite({ ...options, log: log2, pluginDir }, { timeoutMs: options.timeoutMs, warnings });
+  const { attempts, crashes } = suite;
   const main = attempts[0];
   if (main === void 0) throw new Error("runTestSuite: the test command was never run");
-  const active = main.records.sessions > 0 ? context5 : { ...context5, pluginDir: null };
-  const records = [];
-  for (const attempt of attempts) {
-    records.push(...attempt.records.cases);
-    const crash = crashes.find((c) => c.attempt === attempt);
-    const crashed = crash ? crashCase(crash, crashDump(crash)) : null;
-    if (crashed) records.push(crashed);
-  }
   const withRecords = main.records.sessions > 0;
-  const junit = withRecords ? null : junitCases(main, options, warnings);
-  if (!withRecords && main.end.kind !== "not-started") {
+  const context5 = withRecords ? suite.context : { ...suite.context, pluginDir: null };
+  const recorded = [];
+  for (const attempt2 of attempts) {
+    recorded.push(...attempt2.records.cases);
+    const crash = crashes.find((c) => c.attempt === attempt2);
+    const crashed = crash ? crashCase(crash) : null;
+    if (crashed) recorded.push(crashed);
+  }
+  const junit = withRecords ? null : junitCases(main, { command: options.command, cwd: options.cwd, warnings });
+  if (!withRecords && suite.context.pluginDir !== null && main.end.kind !== "not-started") {
     warnings.push(
       junit ? "The test command is not pytest (no per-test records): outcomes come from its JUnit file." : "The test command is not pytest and wrote no JUnit file: only the process outcome and its summary line are known."
     );
   }
   const crashRecords = [];
   for (const crash of crashes) {
-    const rerun = await rerunCrash(active, crash, options);
-    crashRecords.push(crashRecord(crash, rerun, options.cwd));
+    const rerun = await rerunCrash(context5, { crash, reruns: options.reruns, timeoutMs: options.timeoutMs });
+    crashRecords.push(crashRecord(crash, { rerun, cwd: options.cwd }));
   }
-  const flaky = options.reruns > 0 ? await flakyFailures(active, records, options) : /* @__PURE__ */ new Set();
-  const cases = (junit ?? records).map((c) => flaky.has(c.id) ? { ...c, flaky: true } : c);
-  const fallback = cases.length === 0 ? countsFromSummaryLine(main.output) : null;
-  const unnamed = (kind) => crashes.filter((c) => c.test === null && c.kind === kind).length;
-  const crashedCount = count(cases, "crashed") + unnamed("signal") + unnamed("fatal-error");
-  const timedOutCount = count(cases, "timedOut") + unnamed("timeout");
-  const failed = fallback?.failed ?? count(cases, "failed");
-  const errors = fallback?.errors ?? count(cases, "error");
-  const last = attempts.at(-1) ?? main;
-  const lastFailed = last.end.kind === "failed" && !(last !== main && last.end.exitCode === 5);
-  const status = crashedCount > 0 ? "crashed" : timedOutCount > 0 ? "timedOut" : main.end.kind === "not-started" ? "not-run" : failed + errors > 0 || lastFailed ? "failed" : "passed";
+  const flaky = options.reruns > 0 ? await flakyFailures(context5, { cases: recorded, timeoutMs: options.timeoutMs }) : /* @__PURE__ */ new Set();
+  const cases = (junit ?? recorded).map((c) => flaky.has(c.id) ? { ...c, flaky: true } : c);
   if (main.end.kind === "not-started") warnings.push(`The test command could not start: ${main.end.reason}`);
-  if (attempts.some((a) => a.result.truncated))
+  if (attempts.some((a) => a.result.truncated)) {
     warnings.push("The test output was longer than the bound kept: its middle was cut.");
-  const gilWarnings = attempts.flatMap((a) => a.records.warnings);
-  const gilReenabledBy = options.freeThreaded ? uniqueNames([
-    ...gilModulesFromWarnings(gilWarnings),
-    ...attempts.flatMap((a) => gilReenabledModules(a.output))
-  ]) : [];
-  const enabledDuring = attempts.flatMap((a) => a.records.gil.enabledDuring);
-  if (options.freeThreaded && gilReenabledBy.length === 0 && enabledDuring.length > 0) {
-    warnings.push(
-      `The GIL was switched on during ${enabledDuring.join(", ")}, but no warning named the module (are warnings filtered?).`
-    );
   }
+  const gilReenabledBy = options.freeThreaded ? gilModules(attempts, warnings) : [];
   for (const warning2 of warnings) log2(`warning: ${warning2}`);
   const summary2 = {
-    status,
+    ...countsOf({ cases, crashes, attempts, main }),
     exitCode: main.result.exitCode,
     signal: main.end.kind === "crashed" ? main.end.signal : null,
     durationMs: attempts.reduce((sum, a) => sum + a.result.durationMs, 0),
-    passed: fallback?.passed ?? count(cases, "passed", "xpassed"),
-    failed,
-    errors,
-    skipped: fallback?.skipped ?? count(cases, "skipped", "xfailed"),
-    crashed: crashedCount,
-    timedOut: timedOutCount,
     crashes: crashRecords,
     cases,
     outputTail: outputTail(attempts)
@@ -77665,7 +87191,7 @@ var NOT_RUN = {
   cases: [],
   outputTail: ""
 };
-function message(error2) {
+function message5(error2) {
   if (error2 instanceof Error)
     return error2.cause instanceof Error ? `${error2.message} (${error2.cause.message})` : error2.message;
   return String(error2);
@@ -77674,10 +87200,10 @@ function safeName(name) {
   return name.replace(/[^A-Za-z0-9.]+/g, "_");
 }
 function variantReport(state3, options) {
-  const install = state3.install;
-  const facts = install?.ok ? install.facts : null;
-  const installOk = install?.ok === true && state3.prepareError === void 0;
-  const installError = install && !install.ok ? install.error : state3.prepareError;
+  const install2 = state3.install;
+  const facts = install2?.ok ? install2.facts : null;
+  const installOk = install2?.ok === true && state3.prepareError === void 0;
+  const installError = install2 && !install2.ok ? install2.error : state3.prepareError;
   return {
     name: state3.variant.name,
     optional: state3.variant.optional,
@@ -77688,9 +87214,9 @@ function variantReport(state3, options) {
       jit: state3.variant.jit && facts.jitCompiled,
       jitCompiled: facts.jitCompiled,
       debug: facts.debug,
-      source: install?.ok ? install.source : "unknown"
+      source: install2?.ok ? install2.source : "unknown"
     } : null,
-    install: installOk ? { ok: true, ...install?.ok ? { durationMs: install.durationMs } : {} } : { ok: false, error: installError ?? "not installed (the run stopped before this variant)" },
+    install: installOk ? { ok: true, ...install2?.ok ? { durationMs: install2.durationMs } : {} } : { ok: false, error: installError ?? "not installed (the run stopped before this variant)" },
     tests: state3.tests?.summary ?? NOT_RUN,
     gil: { reenabledBy: [...state3.tests?.gilReenabledBy ?? []] },
     startup: state3.startup,
@@ -77729,13 +87255,13 @@ async function measure(world, inputs, states, sink) {
   const { errors, timingFindings } = sink;
   const { runner, toolkit } = world;
   const cleanEnv = scrubEnvironment(world.env);
-  const workRoot = join14(inputs.outputDirectory, "work");
-  mkdirSync5(workRoot, { recursive: true });
+  const workRoot = join26(inputs.outputDirectory, "work");
+  mkdirSync10(workRoot, { recursive: true });
   const timeoutMs = inputs.commandTimeoutMinutes * 6e4;
   const outcomes = await toolkit.group(
     "Interpreters",
     () => installVariants(
-      { inputs, runner, cache: world.cache, toolkit, env: cleanEnv, installRoot: join14(workRoot, "python") },
+      { inputs, runner, cache: world.cache, toolkit, env: cleanEnv, installRoot: join26(workRoot, "python") },
       inputs.variants
     )
   );
@@ -77752,14 +87278,14 @@ async function measure(world, inputs, states, sink) {
   if (errors.length > 0) return;
   const envFor = (state3, venv) => variantEnvironment({ base: cleanEnv, variant: state3.variant, ...venv ? { venv } : {} });
   for (const state3 of states) {
-    const install = state3.install;
-    if (!install?.ok) continue;
+    const install2 = state3.install;
+    if (!install2?.ok) continue;
     const name = state3.variant.name;
     await toolkit.group(`${name}: venv and install-command`, async () => {
       const prepared = await prepareVariant({
         runner,
-        python: install.executable,
-        venvDir: join14(workRoot, "venvs", safeName(name)),
+        python: install2.executable,
+        venvDir: join26(workRoot, "venvs", safeName(name)),
         projectDir: inputs.workingDirectory,
         installCommand: inputs.installCommand,
         envFor: (venv) => envFor(state3, venv),
@@ -77786,7 +87312,7 @@ async function measure(world, inputs, states, sink) {
         cwd: inputs.workingDirectory,
         env: envFor(state3, venv),
         timeoutMs,
-        workDir: join14(workRoot, "tests", safeName(name)),
+        workDir: join26(workRoot, "tests", safeName(name)),
         reruns: 3,
         freeThreaded: state3.variant.freeThreaded,
         log: (line) => toolkit.info(line)
@@ -77797,73 +87323,69 @@ async function measure(world, inputs, states, sink) {
   }
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
-  const performance2 = await measurePerformance({
-    runner,
-    toolkit,
-    head: ready.map((s) => ({
-      variant: s.variant,
-      python: s.venv.python,
-      env: envFor(s, s.venv),
-      cwd: inputs.workingDirectory
-    })),
-    base: [],
-    reference: inputs.reference,
-    threshold: inputs.threshold,
-    startupImports: inputs.startupImports,
-    startupCommand: inputs.startupCommand,
-    benchmarkCommand: inputs.benchmarkCommand,
-    measureMinutes: inputs.measureMinutes,
-    workDir: join14(workRoot, "performance")
+  const baseDecision = decideCompareBase({
+    setting: inputs.compareBase,
+    baseSha: readRunContext(world.env).pullRequest?.baseSha ?? null
   });
-  for (const state3 of ready) {
-    const measured = performance2.variants.get(state3.variant.name);
-    if (!measured) continue;
-    state3.startup.push(...measured.startup);
-    state3.benchmarks.push(...measured.benchmarks);
-    if (measured.base) state3.base = measured.base;
+  if ("error" in baseDecision && baseDecision.error) errors.push(baseDecision.error);
+  const baseSha = baseDecision.sha;
+  const base = baseSha ? await toolkit.group(
+    `base commit ${baseSha.slice(0, 12)}: worktree, venvs and install-command`,
+    () => prepareBase({
+      runner,
+      toolkit,
+      sha: baseSha,
+      projectDir: inputs.workingDirectory,
+      workDir: join26(workRoot, "base"),
+      variants: ready.flatMap(
+        (s) => s.install?.ok ? [
+          {
+            variant: s.variant,
+            interpreter: s.install.executable,
+            envFor: (venv) => envFor(s, venv)
+          }
+        ] : []
+      ),
+      installCommand: inputs.installCommand,
+      timeoutMs,
+      env: cleanEnv
+    })
+  ) : null;
+  if (base && !base.ok) {
+    if (inputs.compareBase === "true") errors.push(base.error);
+    else toolkit.warning(`${base.error}; the pull request is not compared with its base commit`);
   }
-  timingFindings.push(...performance2.findings);
-}
-async function publish(options) {
-  const { world, inputs, context: context5, report } = options;
-  const marker2 = commentMarker(inputs.commentKey);
-  const hint = context5.runUrl ? `full report: report.json in [this run](${context5.runUrl})` : "full report: report.json";
-  const markdown = renderComment(report, { marker: marker2, fullReportHint: hint });
-  const files = writeReportFiles({ dir: inputs.outputDirectory, report, markdown });
-  world.print(markdown);
-  await world.toolkit.appendSummary(markdown).catch((error2) => {
-    world.toolkit.warning(`could not write the job summary: ${message(error2)}`);
-  });
-  let commentUrl = "";
-  if (inputs.mode !== "measure" && inputs.comment !== "off" && context5.pullRequest) {
-    if (!inputs.githubToken)
-      world.toolkit.warning("no github-token: the comment is not posted (the job summary has it)");
-    else {
-      try {
-        const client = world.comments({ token: inputs.githubToken, apiUrl: context5.apiUrl });
-        const posted = await client.upsert({
-          pr: context5.pullRequest,
-          marker: marker2,
-          body: markdown,
-          mode: inputs.comment
-        });
-        commentUrl = posted.url;
-        world.toolkit.info(`comment ${posted.action}: ${posted.url}`);
-      } catch (error2) {
-        const status = error2.status;
-        const why = status === 403 ? "the token cannot write to this pull request (a fork PR has a read-only token; see the README for the split workflow)" : message(error2);
-        world.toolkit.warning(`the comment was not posted: ${why}. The job summary has the report.`);
-      }
+  try {
+    const performance2 = await measurePerformance({
+      runner,
+      toolkit,
+      head: ready.map((s) => ({
+        variant: s.variant,
+        python: s.venv.python,
+        env: envFor(s, s.venv),
+        cwd: inputs.workingDirectory
+      })),
+      base: base?.ok ? base.base.subjects : [],
+      reference: inputs.reference,
+      threshold: inputs.threshold,
+      startupImports: inputs.startupImports,
+      startupCommand: inputs.startupCommand,
+      benchmarkCommand: inputs.benchmarkCommand,
+      measureMinutes: inputs.measureMinutes,
+      workDir: join26(workRoot, "performance"),
+      timeoutMs
+    });
+    for (const state3 of ready) {
+      const measured = performance2.variants.get(state3.variant.name);
+      if (!measured) continue;
+      state3.startup.push(...measured.startup);
+      state3.benchmarks.push(...measured.benchmarks);
+      if (measured.base) state3.base = measured.base;
     }
+    timingFindings.push(...performance2.findings);
+  } finally {
+    if (base?.ok) await base.base.checkout.remove();
   }
-  const set = world.toolkit.setOutput.bind(world.toolkit);
-  set("report", files.reportPath);
-  set("markdown", files.markdownPath);
-  set("verdict", report.verdict);
-  set("crashes", String(report.variants.reduce((n, v) => n + v.tests.crashes.length, 0)));
-  set("regressions", String(report.findings.filter((f) => f.kind === "regression").length));
-  set("comment-url", commentUrl);
-  return { reportPath: files.reportPath, commentUrl };
 }
 async function run(world) {
   let inputs;
@@ -77871,25 +87393,26 @@ async function run(world) {
     inputs = parseInputs(world.read, { env: world.env, cwd: world.cwd });
   } catch (error2) {
     world.toolkit.setFailed(
-      error2 instanceof InputError ? error2.message : `cpython-variants: ${message(error2)}`
+      error2 instanceof InputError ? error2.message : `cpython-variants: ${message5(error2)}`
     );
     return { report: null, reportPath: null, failed: true };
   }
   const context5 = readRunContext(world.env);
+  if (inputs.mode === "report") return runReportMode({ world, inputs, context: context5 });
   const states = inputs.variants.map((variant) => ({ variant, startup: [], benchmarks: [] }));
   const errors = [];
   const timingFindings = [];
   try {
     await measure(world, inputs, states, { errors, timingFindings });
   } catch (error2) {
-    errors.push(`the run stopped: ${message(error2)}`);
+    errors.push(`the run stopped: ${message5(error2)}`);
   }
   const report = buildReport({ inputs, states, context: context5, errors, timingFindings });
   let reportPath = null;
   try {
     reportPath = (await publish({ world, inputs, context: context5, report })).reportPath;
   } catch (error2) {
-    world.toolkit.setFailed(`cpython-variants could not write its report: ${message(error2)}`);
+    world.toolkit.setFailed(`cpython-variants could not write its report: ${message5(error2)}`);
     return { report, reportPath, failed: true };
   }
   for (const e of errors) world.toolkit.error(e);
@@ -77911,8 +87434,8 @@ try {
       env,
       runner,
       // Where there is no cache service (a local run), this folder plays the cache's part.
-      localDirectory: join15(
-        env["CPV_CACHE"] ?? join15(env["XDG_CACHE_HOME"] ?? join15(homedir2(), ".cache"), "cpython-variants"),
+      localDirectory: join27(
+        env["CPV_CACHE"] ?? join27(env["XDG_CACHE_HOME"] ?? join27(homedir2(), ".cache"), "cpython-variants"),
         "actions-cache"
       ),
       tempDirectory: env["RUNNER_TEMP"] ?? tmpdir()
@@ -77921,7 +87444,7 @@ try {
     env,
     cwd: process.cwd(),
     read: (name) => getInput(name),
-    print: (text2) => process.stdout.write(`${text2}
+    print: (text3) => process.stdout.write(`${text3}
 `)
   });
 } catch (error2) {

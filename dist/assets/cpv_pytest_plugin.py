@@ -169,7 +169,8 @@ def _message(report):
     if longrepr is None:
         return None
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return longrepr[2]  # a skip: (file, line, reason)
+        reason = str(longrepr[2])  # a skip: (file, line, "Skipped: reason")
+        return reason[len("Skipped: ") :] if reason.startswith("Skipped: ") else reason
     crash = getattr(longrepr, "reprcrash", None)
     if crash is not None and getattr(crash, "message", None):
         return crash.message
