@@ -86276,7 +86276,9 @@ var DEFAULT_SAMPLING = {
   startupMaxSamples: 200,
   startupWarmups: 2,
   benchmarkMinRuns: MIN_PAIRS,
-  benchmarkMaxRuns: 20,
+  // On a shared 2-core runner a few runs in twenty land on a busy core; cheap benchmarks may take
+  // more runs to outvote them, and measure-minutes bounds the dear ones anyway.
+  benchmarkMaxRuns: 30,
   benchmarkWarmups: 1,
   startupReserve: 0.25
 };
@@ -87221,7 +87223,14 @@ function variantReport(state3, options) {
     gil: { reenabledBy: [...state3.tests?.gilReenabledBy ?? []] },
     startup: state3.startup,
     benchmarks: state3.benchmarks,
-    ...state3.base && options.baseSha ? { base: { sha: options.baseSha, ...state3.base } } : {}
+    ...(state3.base || state3.baseTests) && options.baseSha ? {
+      base: {
+        sha: options.baseSha,
+        startup: state3.base?.startup ?? [],
+        benchmarks: state3.base?.benchmarks ?? [],
+        ...state3.baseTests ? { tests: state3.baseTests } : {}
+      }
+    } : {}
   };
 }
 function buildReport(options) {
@@ -87356,6 +87365,17 @@ async function measure(world, inputs, states, sink) {
     else toolkit.warning(`${base.error}; the pull request is not compared with its base commit`);
   }
   try {
+    if (base?.ok) {
+      await testOnBase({
+        runner,
+        toolkit,
+        inputs,
+        states: ready,
+        subjects: base.base.subjects,
+        workRoot,
+        timeoutMs
+      });
+    }
     const performance2 = await measurePerformance({
       runner,
       toolkit,
@@ -87385,6 +87405,29 @@ async function measure(world, inputs, states, sink) {
     timingFindings.push(...performance2.findings);
   } finally {
     if (base?.ok) await base.base.checkout.remove();
+  }
+}
+async function testOnBase(options) {
+  for (const state3 of options.states) {
+    const status = state3.tests?.summary.status;
+    if (status !== "failed" && status !== "crashed" && status !== "timedOut") continue;
+    const subject = options.subjects.find((s) => s.variant.name === state3.variant.name);
+    if (!subject) continue;
+    const result = await options.toolkit.group(
+      `${state3.variant.name}: tests on the base commit`,
+      () => runTestSuite({
+        runner: options.runner,
+        command: options.inputs.testCommand,
+        cwd: subject.cwd,
+        env: subject.env,
+        timeoutMs: options.timeoutMs,
+        workDir: join26(options.workRoot, "tests-base", safeName(state3.variant.name)),
+        reruns: 1,
+        freeThreaded: state3.variant.freeThreaded,
+        log: (line) => options.toolkit.info(line)
+      })
+    );
+    state3.baseTests = result.summary;
   }
 }
 async function run(world) {

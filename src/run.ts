@@ -25,7 +25,7 @@ import { publish } from './publish.js';
 import { runReportMode } from './report-mode.js';
 import { decideCompareBase, prepareBase } from './suite/base.js';
 import { prepareVariant } from './suite/prepare.js';
-import { measurePerformance } from './suite/performance.js';
+import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 
 export interface World {
@@ -56,6 +56,8 @@ interface VariantState {
   startup: StartupMetric[];
   benchmarks: BenchmarkMetric[];
   base?: { startup: StartupMetric[]; benchmarks: BenchmarkMetric[] };
+  /** The tests on the PR's base commit, run only where head failed or crashed. */
+  baseTests?: TestSummary;
 }
 
 const NOT_RUN: TestSummary = {
@@ -110,7 +112,16 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     gil: { reenabledBy: [...(state.tests?.gilReenabledBy ?? [])] },
     startup: state.startup,
     benchmarks: state.benchmarks,
-    ...(state.base && options.baseSha ? { base: { sha: options.baseSha, ...state.base } } : {}),
+    ...((state.base || state.baseTests) && options.baseSha
+      ? {
+          base: {
+            sha: options.baseSha,
+            startup: state.base?.startup ?? [],
+            benchmarks: state.base?.benchmarks ?? [],
+            ...(state.baseTests ? { tests: state.baseTests } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -267,6 +278,17 @@ async function measure(
     else toolkit.warning(`${base.error}; the pull request is not compared with its base commit`);
   }
   try {
+    if (base?.ok) {
+      await testOnBase({
+        runner,
+        toolkit,
+        inputs,
+        states: ready,
+        subjects: base.base.subjects,
+        workRoot,
+        timeoutMs,
+      });
+    }
     const performance = await measurePerformance({
       runner,
       toolkit,
@@ -296,6 +318,41 @@ async function measure(
     timingFindings.push(...performance.findings);
   } finally {
     if (base?.ok) await base.base.checkout.remove();
+  }
+}
+
+/**
+ * A failure or crash on head is new only if base does not have it too, so the tests run on the
+ * base commit, with the same interpreter, for the variants where head failed or crashed.
+ */
+async function testOnBase(options: {
+  runner: ProcessRunner;
+  toolkit: Toolkit;
+  inputs: Inputs;
+  states: readonly VariantState[];
+  subjects: readonly PerformanceSubject[];
+  workRoot: string;
+  timeoutMs: number;
+}): Promise<void> {
+  for (const state of options.states) {
+    const status = state.tests?.summary.status;
+    if (status !== 'failed' && status !== 'crashed' && status !== 'timedOut') continue;
+    const subject = options.subjects.find((s) => s.variant.name === state.variant.name);
+    if (!subject) continue;
+    const result = await options.toolkit.group(`${state.variant.name}: tests on the base commit`, () =>
+      runTestSuite({
+        runner: options.runner,
+        command: options.inputs.testCommand,
+        cwd: subject.cwd,
+        env: subject.env,
+        timeoutMs: options.timeoutMs,
+        workDir: join(options.workRoot, 'tests-base', safeName(state.variant.name)),
+        reruns: 1,
+        freeThreaded: state.variant.freeThreaded,
+        log: (line) => options.toolkit.info(line),
+      }),
+    );
+    state.baseTests = result.summary;
   }
 }
 
