@@ -86027,6 +86027,7 @@ function parseImportTime(stderr) {
 var MARKER = "--cpv-import-starts--";
 var HEAVIEST_KEPT = 12;
 var EMPTY_SHELL = "<empty shell>";
+var GUARANTEED_SAMPLES = 5;
 var MODULE_NAME = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
 var FLOOR_MS = 1e-3;
 async function measureStartup(options) {
@@ -86064,10 +86065,11 @@ async function sample(context5) {
     const live = [...series.filter((s) => s.error === void 0), ...shell ? [shell] : []];
     if (live.length === 0 || shell && live.length === 1) break;
     const elapsedPerRound = rounds > 0 ? (Date.now() - started) / rounds : 0;
-    if (Date.now() + elapsedPerRound > options.deadline) {
-      const kept2 = Math.max(0, round - options.warmups);
-      if (kept2 < options.minSamples)
-        options.log(`startup: the time budget ran out after ${kept2} samples per metric`);
+    const kept = Math.max(0, round - options.warmups);
+    if (kept >= GUARANTEED_SAMPLES && Date.now() + elapsedPerRound > options.deadline) {
+      if (kept < options.minSamples) {
+        options.log(`startup: the time budget ran out after ${kept} samples per metric`);
+      }
       break;
     }
     const ordered = roundOrder({ series: live, round, random });
@@ -86081,8 +86083,7 @@ async function sample(context5) {
     const results = await runTimed({ runner: options.runner, python: options.driverPython, commands });
     rounds++;
     ordered.forEach((s, i) => record({ series: s, result: results[i], round: round - options.warmups }));
-    const kept = round + 1 - options.warmups;
-    if (kept >= options.minSamples && live.every((s) => s.error !== void 0 || medianHalfWidth(s.values) <= options.precision))
+    if (round + 1 - options.warmups >= options.minSamples && live.every((s) => s.error !== void 0 || medianHalfWidth(s.values) <= options.precision))
       break;
   }
 }
@@ -86274,15 +86275,15 @@ async function runTimed(options) {
 var DEFAULT_SAMPLING = {
   startupMinSamples: 15,
   startupMaxSamples: 200,
-  startupWarmups: 2,
+  // One: the import check before sampling has already written the .pyc files.
+  startupWarmups: 1,
   benchmarkMinRuns: MIN_PAIRS,
   // On a shared 2-core runner a few runs in twenty land on a busy core; cheap benchmarks may take
   // more runs to outvote them, and measure-minutes bounds the dear ones anyway.
   benchmarkMaxRuns: 30,
   benchmarkWarmups: 1,
-  startupReserve: 0.25
+  startupReserve: 0.3
 };
-var STARTUP_FLOOR = 0.05;
 var keyOf = (subject, side) => `${subject.variant.name}@${side}`;
 async function measurePerformance(options) {
   const plan = { ...DEFAULT_SAMPLING, ...options.sampling };
@@ -86338,8 +86339,7 @@ async function measurePerformance(options) {
       minSamples: plan.startupMinSamples,
       maxSamples: plan.startupMaxSamples,
       warmups: plan.startupWarmups,
-      // A benchmark round that ran long must not leave startup unmeasured.
-      deadline: Math.max(started + budgetMs, Date.now() + budgetMs * STARTUP_FLOOR),
+      deadline: started + budgetMs,
       timeoutMs,
       driverPython: first.python,
       workDir: join23(options.workDir, "startup"),

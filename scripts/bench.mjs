@@ -80,7 +80,7 @@ async function startupAgainstHyperfine() {
   // Small blocks: this machine's speed switches every few seconds (a process landing on a core
   // shared with a build runs 1.7x slower); blocks of 20 samples disagreed by 13-23%, 30 blocks of 4
   // by 1-3%.
-  const blocks = Number(process.env.CPV_BENCH_STARTUP_BLOCKS ?? 24);
+  const blocks = Number(process.env.CPV_BENCH_STARTUP_BLOCKS ?? 18);
   const perBlock = 4;
   const ours = Object.fromEntries(VARIANTS.map((v) => [v, []]));
   const theirs = Object.fromEntries(VARIANTS.map((v) => [v, []]));
@@ -328,8 +328,8 @@ async function trials(options) {
       startupImports: PARTS.map((part) => `benchpkg_${part}`),
       startupCommand: null,
       benchmarkCommand: 'python bench.py {json}',
-      // The action's own sampling plan, in a budget that fits 17 trials into the bench's 15 minutes.
-      measureMinutes: 0.6,
+      // The action's own sampling plan, in budgets that fit 17 trials into the bench's 15 minutes.
+      measureMinutes: options.measureMinutes,
       workDir: join(dir, 'work'),
     });
     const found = result.findings.filter((f) => f.against === 'base');
@@ -407,10 +407,11 @@ function report() {
 const startup = await startupAgainstHyperfine();
 const venvs = makeVenvs();
 const spins = await calibrateSpins();
-const aa = await trials({ label: 'A/A', factors: { a: 1, b: 1 }, count: AA_TRIALS });
+const aa = await trials({ label: 'A/A', factors: { a: 1, b: 1 }, count: AA_TRIALS, measureMinutes: 0.6 });
 const injected = await trials({
   label: 'injected',
   factors: { a: 1 + 2 * THRESHOLD, b: 1 + THRESHOLD / 2 },
   count: INJECTED_TRIALS,
+  measureMinutes: 1,
 });
 report();

@@ -77,6 +77,9 @@ const MARKER = '--cpv-import-starts--';
 const HEAVIEST_KEPT = 12;
 // An empty shell's run time is subtracted from the startup command's, as hyperfine does.
 const EMPTY_SHELL = '<empty shell>';
+// Startup is a few seconds however the budget went: a report with no startup figure at all says
+// less than one with a few, which the comparisons call inconclusive if they are too few.
+const GUARANTEED_SAMPLES = 5;
 // The name goes into `-c "import NAME"`: a dotted name of identifiers and nothing else.
 const MODULE_NAME = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
 // Values at or below zero (a command faster than the clock) cannot enter a ratio.
@@ -130,10 +133,11 @@ async function sample(context: {
     const live = [...series.filter((s) => s.error === undefined), ...(shell ? [shell] : [])];
     if (live.length === 0 || (shell && live.length === 1)) break;
     const elapsedPerRound = rounds > 0 ? (Date.now() - started) / rounds : 0;
-    if (Date.now() + elapsedPerRound > options.deadline) {
-      const kept = Math.max(0, round - options.warmups);
-      if (kept < options.minSamples)
+    const kept = Math.max(0, round - options.warmups);
+    if (kept >= GUARANTEED_SAMPLES && Date.now() + elapsedPerRound > options.deadline) {
+      if (kept < options.minSamples) {
         options.log(`startup: the time budget ran out after ${kept} samples per metric`);
+      }
       break;
     }
     const ordered = roundOrder({ series: live, round, random });
@@ -147,9 +151,8 @@ async function sample(context: {
     const results = await runTimed({ runner: options.runner, python: options.driverPython, commands });
     rounds++;
     ordered.forEach((s, i) => record({ series: s, result: results[i], round: round - options.warmups }));
-    const kept = round + 1 - options.warmups;
     if (
-      kept >= options.minSamples &&
+      round + 1 - options.warmups >= options.minSamples &&
       live.every((s) => s.error !== undefined || medianHalfWidth(s.values) <= options.precision)
     )
       break;
