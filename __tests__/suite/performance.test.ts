@@ -340,7 +340,9 @@ describe
   .concurrent('measurePerformance end to end, head vs base, on real interpreters', () => {
     it(
       'an import 30 ms slower and a benchmark 35% slower are regressions against base in every variant',
-      { timeout: 400_000 },
+      // One more try: under a heavy load from elsewhere (seen: a bench beside CI on 2 cores) a 35%
+      // slowdown can measure as inconclusive, a miss of power, never a false alarm; two misses fail.
+      { timeout: 400_000, retry: 1 },
       async () => {
         const { result, log, seconds } = await measureFixture('slower');
         const findings = againstBase(result.findings);
