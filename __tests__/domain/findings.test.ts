@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testFindings, variantFindings, verdict, type FailOnRule } from '../../src/domain/findings.js';
-import type { Finding, TestSummary, VariantReport } from '../../src/domain/report.js';
-
-const tests = (over: Partial<TestSummary> = {}): TestSummary => ({
-  status: 'passed',
-  exitCode: 0,
-  signal: null,
-  durationMs: 10,
-  passed: 3,
-  failed: 0,
-  errors: 0,
-  skipped: 0,
-  crashed: 0,
-  timedOut: 0,
-  crashes: [],
-  cases: [],
-  outputTail: '',
-  ...over,
-});
+import type { Finding, VariantReport } from '../../src/domain/report.js';
+import { tests } from '../helpers/reports.js';
 
 const variant = (over: Partial<VariantReport> = {}): VariantReport => ({
   name: '3.13t',
