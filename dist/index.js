@@ -84516,10 +84516,11 @@ function benchmarkSection(report, shape) {
 function scalingSection(report) {
   const names = [...new Set(report.variants.flatMap((v) => (v.threadScaling ?? []).map((s) => s.name)))];
   if (names.length === 0) return null;
+  const reference = report.variants.find((v) => v.name === report.reference);
+  const refName = codeSpan(report.reference, { maxLength: 60 });
   const tables = names.map((name) => {
-    const of = (v) => [...v.threadScaling?.find((s) => s.name === name)?.points ?? []].sort(
-      (a, b) => a.threads - b.threads
-    );
+    const curve = (v) => v.threadScaling?.find((s) => s.name === name);
+    const of = (v) => [...curve(v)?.points ?? []].sort((a, b) => a.threads - b.threads);
     const counts = [...new Set(report.variants.flatMap((v) => of(v).map((p) => p.threads)))].sort(
       (a, b) => a - b
     );
@@ -84530,23 +84531,62 @@ function scalingSection(report) {
         const point = points.find((p) => p.threads === threads);
         const first = points[0];
         if (!point || !first) return "\u2014";
-        const vsFirst = first === point ? "" : ` \xB7 ${formatRatio(point.seconds / first.seconds)}`;
-        return `${seconds(point.seconds)}${vsFirst}`;
+        const vsFirst = first === point ? "" : ` (${formatRatio(point.seconds / first.seconds)})`;
+        const metric = v === reference ? void 0 : v.benchmarks.find((b) => b.name === point.benchmark);
+        const vsReference = metric?.vsReference ? ` \xB7 ${ratioText(metric.vsReference)}` : "";
+        return `${seconds(point.seconds)}${vsFirst}${vsReference}`;
       })
     ]);
     const header = [
       `${codeSpan(name, { maxLength: 120 })}: threads`,
       ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
     ];
-    return markdownTable([header, ...rows], { alignDelimiters: false });
+    const bests = report.variants.flatMap((v) => {
+      const best = curve(v)?.best;
+      return best ? [`- ${codeSpan(v.name, { maxLength: 60 })} ${bestAgainstBest(best, refName)}`] : [];
+    });
+    const table = markdownTable([header, ...rows], { alignDelimiters: false });
+    return bests.length > 0 ? `${table}
+
+Each at its fastest:
+${bests.join("\n")}` : table;
   });
   return {
     summary: `\u{1F9F5} Thread scaling (${names.length})`,
     count: tables.length,
-    body: (k) => `The same work at more threads; each ratio is against that variant's fewest threads.
+    body: (k) => `The same work at each thread count, median seconds per run; in brackets, against that variant's fewest threads; after \xB7, against ${refName} at the same thread count.
 
 ${tables.slice(0, k).join("\n\n")}`
   };
+}
+function bestAgainstBest(best, refName) {
+  const ratio = ratioText(best.vsReference);
+  const words = /same$/.test(ratio) ? `${ratio.replace(/same$/, "as fast as")}` : `${ratio} than`;
+  return `at ${plural(best.threads, "thread")} is ${words} ${refName} at its fastest (${plural(best.referenceThreads, "thread")})`;
+}
+var SCALING_LINES = 3;
+function scalingLines(report) {
+  const refName = codeSpan(report.reference, { maxLength: 60 });
+  const lines = report.variants.filter((v) => v.interpreter?.freeThreaded).flatMap(
+    (v) => (v.threadScaling ?? []).flatMap((s) => {
+      if (!s.best) return [];
+      const lead = {
+        improvement: "Free-threading pays off for",
+        regression: "Free-threading does not pay off for",
+        unchanged: "Free-threading makes no clear difference for",
+        inconclusive: "Not enough runs to tell whether free-threading pays off for"
+      }[s.best.vsReference.verdict];
+      const variant = codeSpan(v.name, { maxLength: 60 });
+      return [
+        `\u{1F9F5} ${lead} ${codeSpan(s.name, { maxLength: 120 })}: ${variant} ${bestAgainstBest(s.best, refName)}.`
+      ];
+    })
+  );
+  if (lines.length <= SCALING_LINES) return lines;
+  return [
+    ...lines.slice(0, SCALING_LINES),
+    `\u{1F9F5} \u2026and ${lines.length - SCALING_LINES} more under Thread scaling.`
+  ];
 }
 function legsSection(report) {
   const legs = report.legs ?? [];
@@ -84608,6 +84648,7 @@ function renderComment(report, options) {
     ...why.length > 0 ? [...why, ""] : [],
     report.variants.length > 0 ? summaryTable(report, options.failOn ? { failOn: options.failOn } : {}) : "_No variant was reported._",
     "",
+    ...scalingLines(report).flatMap((line) => [line, ""]),
     legend(report),
     // A blank `>` line between them, or a blockquote would run them into one paragraph.
     ...errors.length + notes.length > 0 ? ["", [...errors, ...notes].join("\n>\n")] : []
@@ -85020,7 +85061,14 @@ function checkVariant(c, v, path12) {
         const point = c.object(x, `${p}.points[${j}]`);
         c.count(point["threads"], `${p}.points[${j}].threads`);
         c.number(point["seconds"], `${p}.points[${j}].seconds`);
+        c.optionalString(point["benchmark"], `${p}.points[${j}].benchmark`);
       });
+      if (scaling["best"] !== void 0) {
+        const best = c.object(scaling["best"], `${p}.best`);
+        c.count(best["threads"], `${p}.best.threads`);
+        c.count(best["referenceThreads"], `${p}.best.referenceThreads`);
+        checkRatio(c, c.object(best["vsReference"], `${p}.best.vsReference`), `${p}.best.vsReference`);
+      }
     });
   }
   return name;
@@ -85517,7 +85565,7 @@ function comparePerformance(options) {
   const reference = options.variants.find((v) => v.variant === options.reference);
   const findings = [];
   const variants = /* @__PURE__ */ new Map();
-  const decide = (candidate, baseline) => summarize({ candidate, baseline, threshold: options.threshold, alpha: options.alpha });
+  const decide = (candidate, baseline) => compareTimings({ candidate, baseline, threshold: options.threshold, alpha: options.alpha });
   for (const measured of options.variants) {
     const againstReference = reference && reference !== measured ? reference.head : void 0;
     const sides = [
@@ -85580,7 +85628,7 @@ function comparePerformance(options) {
   return { variants, findings };
 }
 var MIN_PAIRS = 10;
-function summarize(options) {
+function compareTimings(options) {
   const { candidate, baseline } = options;
   if (candidate.samples.length === 0 || baseline.samples.length === 0) return void 0;
   const pairs = pairByRound(candidate, baseline);
@@ -85764,6 +85812,112 @@ function medianHalfWidth(xs) {
   return middle > 0 ? (high - low) / 2 / middle : Number.POSITIVE_INFINITY;
 }
 
+// src/domain/thread-scaling.ts
+var THREAD_PARAMETERS = [
+  "threads",
+  "thread",
+  "n_threads",
+  "num_threads",
+  "nthreads",
+  "thread_count",
+  "workers",
+  "n_workers",
+  "num_workers",
+  "nworkers"
+];
+var NAME_PATTERNS = [
+  /(?<![A-Za-z])(?:n_?|num_?)?(?:threads?|workers)\s*[=:\s]\s*(\d+)(?![\w.])/i,
+  /(?<![A-Za-z0-9.])(\d+)[\s_-]?(?:threads?|workers)(?![A-Za-z])/i
+];
+function threadCount(benchmark2) {
+  const { name } = benchmark2;
+  for (const [key, value] of Object.entries(benchmark2.params ?? {})) {
+    if (!THREAD_PARAMETERS.includes(key.toLowerCase())) continue;
+    const threads = positiveInteger(value);
+    if (threads !== null) return { workload: workloadName({ name, key, value }), threads };
+  }
+  for (const pattern of NAME_PATTERNS) {
+    const match3 = pattern.exec(name);
+    const digits = match3?.[1];
+    const threads = digits === void 0 ? null : positiveInteger(digits);
+    if (match3 === null || digits === void 0 || threads === null) continue;
+    const token = match3[0].replace(digits, "N");
+    return {
+      workload: name.slice(0, match3.index) + token + name.slice(match3.index + match3[0].length),
+      threads
+    };
+  }
+  return null;
+}
+function workloadName(options) {
+  const { name, key, value } = options;
+  const idStart = name.endsWith("]") ? name.lastIndexOf("[") : -1;
+  const searched = idStart >= 0 ? name.slice(idStart) : name;
+  const token = new RegExp(`(?<![\\w.])${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.])`);
+  const at = searched.search(token);
+  if (at < 0) return `${idStart >= 0 ? name.slice(0, idStart) : name}[${key}=N]`;
+  const offset = (idStart >= 0 ? idStart : 0) + at;
+  return name.slice(0, offset) + "N" + name.slice(offset + value.length);
+}
+function positiveInteger(text3) {
+  if (!/^\s*\d+\s*$/.test(text3)) return null;
+  const n = Number(text3);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+function threadScaling(options) {
+  const curves = new Map(options.variants.map((v) => [v.variant, curvesOf(v.benchmarks)]));
+  const referenceCurves = curves.get(options.reference) ?? [];
+  const result = /* @__PURE__ */ new Map();
+  for (const [variant, own] of curves) {
+    if (own.length === 0) continue;
+    result.set(
+      variant,
+      own.map((curve) => {
+        const points = curve.points.map((p) => ({
+          threads: p.threads,
+          seconds: p.metric.median,
+          benchmark: p.metric.name
+        }));
+        const theirs = referenceCurves.find((c) => c.name === curve.name);
+        if (variant === options.reference || !theirs) return { name: curve.name, points };
+        const mine = fastest(curve);
+        const best = fastest(theirs);
+        const vsReference = compareTimings({
+          candidate: mine.metric,
+          baseline: best.metric,
+          threshold: options.threshold,
+          alpha: options.alpha
+        });
+        if (!vsReference) return { name: curve.name, points };
+        return {
+          name: curve.name,
+          points,
+          best: { threads: mine.threads, referenceThreads: best.threads, vsReference }
+        };
+      })
+    );
+  }
+  return result;
+}
+function curvesOf(benchmarks) {
+  const byWorkload = /* @__PURE__ */ new Map();
+  for (const metric of benchmarks) {
+    if (metric.error !== void 0 || metric.median === null || metric.samples.length === 0) continue;
+    const threaded = threadCount(metric);
+    if (!threaded) continue;
+    const points = byWorkload.get(threaded.workload) ?? /* @__PURE__ */ new Map();
+    if (!points.has(threaded.threads)) points.set(threaded.threads, metric);
+    byWorkload.set(threaded.workload, points);
+  }
+  return [...byWorkload].filter(([, points]) => points.size >= 2).map(([name, points]) => ({
+    name,
+    points: [...points].sort(([a], [b]) => a - b).map(([threads, metric]) => ({ threads, metric }))
+  })).sort((a, b) => a.name.localeCompare(b.name));
+}
+function fastest(curve) {
+  return curve.points.reduce((best, p) => p.metric.median < best.metric.median ? p : best);
+}
+
 // src/suite/benchmarks.ts
 import { existsSync as existsSync18, mkdirSync as mkdirSync6, readFileSync as readFileSync9, rmSync as rmSync9 } from "node:fs";
 import { join as join21 } from "node:path";
@@ -85820,9 +85974,10 @@ function parsePytestBenchmark(doc, origin) {
     const name = stringField(entry2.fullname) ?? stringField(entry2.name) ?? `benchmark ${index + 1}`;
     const stats = isRecord2(entry2.stats) ? entry2.stats : {};
     const data = list(stats.data);
-    if (data) return benchmark({ name, rounds: timings(data, { origin, name }) });
+    const params = scalars(entry2.params);
+    if (data) return { ...benchmark({ name, rounds: timings(data, { origin, name }) }), ...params };
     const only = timings([stats.median], { origin, name });
-    return { name, rounds: only, median: only[0] };
+    return { name, rounds: only, median: only[0], ...params };
   });
 }
 var SECONDS_PER_UNIT = { second: 1 };
@@ -85854,9 +86009,10 @@ function parseHyperfine(doc, origin) {
   return records(doc.results).map((entry2) => {
     const name = String(entry2.command);
     const times = list(entry2.times);
-    if (times) return benchmark({ name, rounds: timings(times, { origin, name }) });
+    const params = scalars(entry2.parameters);
+    if (times) return { ...benchmark({ name, rounds: timings(times, { origin, name }) }), ...params };
     const only = timings([entry2.median], { origin, name });
-    return { name, rounds: only, median: only[0] };
+    return { name, rounds: only, median: only[0], ...params };
   });
 }
 function benchmark(options) {
@@ -85872,6 +86028,13 @@ function timings(values, where3) {
     }
     return value;
   });
+}
+function scalars(value) {
+  if (!isRecord2(value)) return {};
+  const kept = Object.entries(value).filter(
+    (entry2) => ["string", "number", "boolean"].includes(typeof entry2[1])
+  );
+  return kept.length > 0 ? { params: Object.fromEntries(kept.map(([k, v]) => [k, String(v)])) } : {};
 }
 function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -85893,7 +86056,8 @@ async function measureBenchmarks(options) {
   const states = options.subjects.map((subject) => ({
     subject,
     samples: /* @__PURE__ */ new Map(),
-    rounds: /* @__PURE__ */ new Map()
+    rounds: /* @__PURE__ */ new Map(),
+    params: /* @__PURE__ */ new Map()
   }));
   let format = null;
   const started = Date.now();
@@ -85926,6 +86090,7 @@ async function measureBenchmarks(options) {
       for (const b of outcome.results.benchmarks) {
         state3.samples.set(b.name, [...state3.samples.get(b.name) ?? [], b.median]);
         state3.rounds.set(b.name, [...state3.rounds.get(b.name) ?? [], round - options.warmups]);
+        if (b.params) state3.params.set(b.name, b.params);
       }
     }
     rounds++;
@@ -85942,13 +86107,17 @@ async function measureBenchmarks(options) {
     if (state3.failed !== void 0) failures.set(state3.subject.key, state3.failed);
     metrics.set(
       state3.subject.key,
-      [...state3.samples].map(([name, samples]) => ({
-        name,
-        samples,
-        rounds: state3.rounds.get(name) ?? [],
-        median: median(samples),
-        unit: "s"
-      }))
+      [...state3.samples].map(([name, samples]) => {
+        const params = state3.params.get(name);
+        return {
+          name,
+          samples,
+          rounds: state3.rounds.get(name) ?? [],
+          median: median(samples),
+          unit: "s",
+          ...params ? { params } : {}
+        };
+      })
     );
   }
   return { metrics, failures, format, runs: kept };
@@ -86372,14 +86541,21 @@ async function measurePerformance(options) {
     reference: options.reference,
     threshold: options.threshold
   });
+  const scaling = threadScaling({
+    variants: measured.map((m) => ({ variant: m.variant, benchmarks: m.head.benchmarks })),
+    reference: options.reference,
+    threshold: options.threshold
+  });
   const variants = /* @__PURE__ */ new Map();
   for (const m of measured) {
     const c = compared.variants.get(m.variant);
+    const curves = scaling.get(m.variant);
     variants.set(m.variant, {
       startup: c?.startup ?? m.head.startup,
       benchmarks: c?.benchmarks ?? m.head.benchmarks,
       ...m.base ? { base: m.base } : {},
-      ...c && options.benchmarkCommand ? { throughput: c.throughput } : {}
+      ...c && options.benchmarkCommand ? { throughput: c.throughput } : {},
+      ...curves ? { threadScaling: curves } : {}
     });
   }
   return {
@@ -87223,6 +87399,7 @@ function variantReport(state3, options) {
     gil: { reenabledBy: [...state3.tests?.gilReenabledBy ?? []] },
     startup: state3.startup,
     benchmarks: state3.benchmarks,
+    ...state3.threadScaling ? { threadScaling: state3.threadScaling } : {},
     ...(state3.base || state3.baseTests) && options.baseSha ? {
       base: {
         sha: options.baseSha,
@@ -87401,6 +87578,7 @@ async function measure(world, inputs, states, sink) {
       state3.startup.push(...measured.startup);
       state3.benchmarks.push(...measured.benchmarks);
       if (measured.base) state3.base = measured.base;
+      if (measured.threadScaling) state3.threadScaling = measured.threadScaling;
     }
     timingFindings.push(...performance2.findings);
   } finally {

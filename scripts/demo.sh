@@ -15,6 +15,6 @@ env \
   "INPUT_INTERPRETERS=$(cat "$CACHE/interpreters.txt")" \
   "INPUT_INSTALL-COMMAND=$install" \
   "INPUT_TEST-COMMAND=python -m pytest -q" \
-  "INPUT_BENCHMARK-COMMAND=python -m pytest -q benchmarks --benchmark-json={json}" \
+  "INPUT_BENCHMARK-COMMAND=python -m pytest -q benchmarks --benchmark-max-time=0.1 --benchmark-json={json}" \
   "INPUT_MEASURE-MINUTES=${CPV_MEASURE_MINUTES:-2}" \
   node "$root/dist/index.js"

@@ -12,6 +12,7 @@ import {
   type Report,
   type StartupMetric,
   type TestSummary,
+  type ThreadScaling,
   type VariantReport,
 } from './domain/report.js';
 import { variantEnvironment } from './domain/runtime-env.js';
@@ -56,6 +57,7 @@ interface VariantState {
   startup: StartupMetric[];
   benchmarks: BenchmarkMetric[];
   base?: { startup: StartupMetric[]; benchmarks: BenchmarkMetric[] };
+  threadScaling?: readonly ThreadScaling[];
   /** The tests on the PR's base commit, run only where head failed or crashed. */
   baseTests?: TestSummary;
 }
@@ -112,6 +114,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     gil: { reenabledBy: [...(state.tests?.gilReenabledBy ?? [])] },
     startup: state.startup,
     benchmarks: state.benchmarks,
+    ...(state.threadScaling ? { threadScaling: state.threadScaling } : {}),
     ...((state.base || state.baseTests) && options.baseSha
       ? {
           base: {
@@ -314,6 +317,7 @@ async function measure(
       state.startup.push(...measured.startup);
       state.benchmarks.push(...measured.benchmarks);
       if (measured.base) state.base = measured.base;
+      if (measured.threadScaling) state.threadScaling = measured.threadScaling;
     }
     timingFindings.push(...performance.findings);
   } finally {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseBenchmarkResults } from '../../src/domain/benchmark-formats.js';
+import { threadCount } from '../../src/domain/thread-scaling.js';
 
 const fixture = (name: string): string => {
   const bytes = readFileSync(new URL(`../fixtures/real/${name}`, import.meta.url));
@@ -248,5 +249,34 @@ describe('parseBenchmarkResults on edge cases', () => {
     },
   ])('refuses $name, naming the file', ({ text, message }) => {
     expect(() => parseBenchmarkResults(text, 'bench/out.json')).toThrow(message);
+  });
+});
+
+describe('parameters, where the format names them', () => {
+  // Real files: examples/ `test_parallel_count` (parametrized over threads) under 3.13t, and
+  // `hyperfine -N --parameter-scan threads 1 2` of a 3.13t command.
+  it('keeps pytest-benchmark params and hyperfine parameters, as strings, for thread scaling', () => {
+    const pytest = parseBenchmarkResults(fixture('parallel-threads-3.13t.json'), 'p.json');
+    expect(pytest.benchmarks.map((b) => [b.name, b.params])).toEqual(
+      [1, 2, 4].map((n) => [
+        `benchmarks/test_bench_wordfreq.py::test_parallel_count[${n}]`,
+        { threads: String(n) },
+      ]),
+    );
+    expect(new Set(pytest.benchmarks.map((b) => threadCount(b)?.workload))).toEqual(
+      new Set(['benchmarks/test_bench_wordfreq.py::test_parallel_count[N]']),
+    );
+    const scan = parseBenchmarkResults(fixture('hyperfine-threads-3.13t.json'), 'h.json');
+    expect(scan.benchmarks.map((b) => b.params)).toEqual([{ threads: '1' }, { threads: '2' }]);
+    expect(new Set(scan.benchmarks.map((b) => threadCount(b)?.workload))).toEqual(
+      new Set([
+        "python3.13t -c 'import threading; [t.start() or t.join() for t in [threading.Thread(target=sum, args=(range(10**6),)) for _ in range(N)]]'",
+      ]),
+    );
+  });
+
+  it('has no params where the file has none', () => {
+    const plain = parseBenchmarkResults(fixture('parse-3.13.json'), 'p.json');
+    expect(plain.benchmarks[0]?.params).toBeUndefined();
   });
 });

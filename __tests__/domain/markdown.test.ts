@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { FailOnRule } from '../../src/domain/findings.js';
 import { COMMENT_LIMIT, formatRatio, renderComment, SUMMARY_LIMIT } from '../../src/domain/markdown.js';
 import { mergeReports } from '../../src/domain/merge.js';
-import type { Finding, Report, VariantReport } from '../../src/domain/report.js';
+import type { Finding, RatioSummary, Report, VariantReport } from '../../src/domain/report.js';
 import { commentMarker } from '../../src/domain/escape.js';
 import {
   BASE,
@@ -172,19 +172,34 @@ function startupRegressionUnderJit(): Report {
 
 /** Three `mode: measure` legs: x64 and arm64 runners with 3.13 and 3.13t each, and the JIT alone. */
 function mixedMatrix(): Report {
+  // bench_threads[N] at 1 and 4 threads: flat with the GIL, 3.5x faster at 4 threads without it.
+  const threaded = (seconds: readonly number[], vs?: readonly RatioSummary[]) =>
+    [1, 4].map((threads, i) =>
+      benchmark(`bench_threads[${threads}]`, seconds[i]!, {
+        params: { threads: String(threads) },
+        ...(vs ? { vsReference: vs[i]! } : {}),
+      }),
+    );
+  const curve = (seconds: readonly number[]) =>
+    [1, 4].map((threads, i) => ({ threads, seconds: seconds[i]!, benchmark: `bench_threads[${threads}]` }));
   const x64 = report({
     variants: [
-      variant('3.13', { startup: [startup(14.1)], benchmarks: [benchmark('bench_dict', 0.0021)] }),
+      variant('3.13', {
+        startup: [startup(14.1)],
+        benchmarks: [benchmark('bench_dict', 0.0021), ...threaded([2.1, 2.2])],
+        threadScaling: [{ name: 'bench_threads[N]', points: curve([2.1, 2.2]) }],
+      }),
       variant('3.13t', {
         startup: [startup(19.9, { vsReference: ratio(1.41, 'regression') })],
-        benchmarks: [benchmark('bench_dict', 0.0029, { vsReference: ratio(1.38, 'regression') })],
+        benchmarks: [
+          benchmark('bench_dict', 0.0029, { vsReference: ratio(1.38, 'regression') }),
+          ...threaded([2.9, 0.82], [ratio(1.38, 'regression'), ratio(0.37, 'improvement')]),
+        ],
         threadScaling: [
           {
-            name: 'bench_dict_threads',
-            points: [
-              { threads: 1, seconds: 2.9 },
-              { threads: 4, seconds: 0.82 },
-            ],
+            name: 'bench_threads[N]',
+            points: curve([2.9, 0.82]),
+            best: { threads: 4, referenceThreads: 1, vsReference: ratio(0.39, 'improvement') },
           },
         ],
       }),
@@ -516,9 +531,10 @@ function reportWith(name: (kind: string) => string): Report {
         {
           name: name('scaling'),
           points: [
-            { threads: 1, seconds: 2 },
-            { threads: 4, seconds: 0.6 },
+            { threads: 1, seconds: 2, benchmark: name('bench-1') },
+            { threads: 4, seconds: 0.6, benchmark: name('bench-2') },
           ],
+          best: { threads: 4, referenceThreads: 1, vsReference: ratio(0.3, 'improvement') },
         },
       ],
     });

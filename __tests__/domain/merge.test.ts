@@ -4,6 +4,7 @@ import type { Report } from '../../src/domain/report.js';
 import {
   DEFAULT_FAIL_ON,
   GENERATED_AT,
+  ratio,
   report,
   SEGV_EXCERPT,
   startup,
@@ -34,7 +35,22 @@ const crashing = tests({
 describe('parseReport', () => {
   it('takes a report.json as the action writes it', () => {
     const written = report({
-      variants: [variant('3.13', { startup: [startup(14)] }), variant('3.13t', { tests: crashing })],
+      variants: [
+        variant('3.13', { startup: [startup(14)] }),
+        variant('3.13t', {
+          tests: crashing,
+          threadScaling: [
+            {
+              name: 'test_work[N]',
+              points: [
+                { threads: 1, seconds: 1.4, benchmark: 'test_work[1]' },
+                { threads: 4, seconds: 0.5, benchmark: 'test_work[4]' },
+              ],
+              best: { threads: 4, referenceThreads: 1, vsReference: ratio(0.5, 'improvement') },
+            },
+          ],
+        }),
+      ],
     });
     expect(parseReport(fromFile(written), 'x64/report.json')).toEqual(written);
   });
@@ -84,6 +100,16 @@ describe('parseReport', () => {
       'a finding about a variant the report does not have',
       (r) => (((r['findings'] as Record<string, unknown>[])[0]!['variant'] = '3.14'), r),
       /\$\.findings\[0\]\.variant must be one of 3\.13, 3\.13t, got "3\.14"/,
+    ],
+    [
+      'a thread-scaling best without its comparison',
+      (r) => (
+        (variants(r)[1]!['threadScaling'] = [
+          { name: 'w[N]', points: [], best: { threads: 2, referenceThreads: 1 } },
+        ]),
+        r
+      ),
+      /\$\.variants\[1\]\.threadScaling\[0\]\.best\.vsReference must be an object, got nothing/,
     ],
     [
       'a missing verdict',

@@ -44,6 +44,41 @@ describe.skipIf(skip !== null)(
       expect(run.stdout).toMatch(/^output verdict=pass$/m);
     });
 
+    it('shows how a benchmark with a threads parameter scales under each build', async () => {
+      const run = await runAction({
+        cwd: copyProject(join(ROOT, 'examples')),
+        inputs: {
+          variants: '3.13 3.13t',
+          interpreters: interpretersInput(interpreters, ['3.13', '3.13t']),
+          'install-command': pytoolsInstallCommand(tools),
+          'test-command': 'python -m pytest -q',
+          // Short runs (the default pytest-benchmark second per benchmark would allow 3 in the minute).
+          'benchmark-command':
+            'python -m pytest -q benchmarks -k parallel --benchmark-max-time=0.1 --benchmark-min-rounds=5 --benchmark-json={json}',
+          'measure-minutes': '1',
+        },
+      });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      const [gil, free] = run.report!.variants;
+      const workload = 'benchmarks/test_bench_wordfreq.py::test_parallel_count[N]';
+      for (const v of [gil, free]) {
+        expect(v?.threadScaling?.map((s) => s.name)).toEqual([workload]);
+        expect(v?.threadScaling?.[0]?.points.map((p) => [p.threads, p.benchmark])).toEqual(
+          [1, 2, 4].map((n) => [n, `benchmarks/test_bench_wordfreq.py::test_parallel_count[${n}]`]),
+        );
+      }
+      // How fast each is, and so the verdict, is the machine's business; that it is decided is ours.
+      expect(gil?.threadScaling?.[0]?.best).toBeUndefined();
+      expect(free?.threadScaling?.[0]?.best?.vsReference.verdict).toMatch(
+        /^(improvement|regression|unchanged|inconclusive)$/,
+      );
+      expect(run.stdout).toContain('🧵 Thread scaling (1)');
+      expect(run.stdout).toMatch(
+        /^🧵 (Free-threading|Not enough runs to tell).* for `benchmarks\/test_bench_wordfreq\.py::test_parallel_count\[N\]`: `3\.13t` at [124] threads? is /m,
+      );
+    });
+
     it('fails the step when an interpreter is not what its label says, and says what the probe found', async () => {
       const run = await runAction({
         cwd: copyProject(join(ROOT, 'examples')),

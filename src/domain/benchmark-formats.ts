@@ -10,6 +10,12 @@ export interface ParsedBenchmark {
   /** Seconds per iteration, one value per round (pyperf: per value; warmups left out). */
   readonly rounds: readonly number[];
   readonly median: number;
+  /**
+   * The benchmark's parameters where the format names them: pytest-benchmark's `params` (from
+   * `@pytest.mark.parametrize`), hyperfine's `parameters` (`--parameter-scan`, `--parameter-list`).
+   * Only scalar values, as strings. thread-scaling.ts reads the thread count from here.
+   */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 export interface BenchmarkResults {
@@ -86,9 +92,10 @@ function parsePytestBenchmark(doc: Json, origin: string): ParsedBenchmark[] {
     // stats.data is per round and per iteration; without it (a file saved by --benchmark-save
     // without --benchmark-save-data) the median is all there is.
     const data = list(stats.data);
-    if (data) return benchmark({ name, rounds: timings(data, { origin, name }) });
+    const params = scalars(entry.params);
+    if (data) return { ...benchmark({ name, rounds: timings(data, { origin, name }) }), ...params };
     const only = timings([stats.median], { origin, name });
-    return { name, rounds: only, median: only[0]! };
+    return { name, rounds: only, median: only[0]!, ...params };
   });
 }
 
@@ -128,9 +135,10 @@ function parseHyperfine(doc: Json, origin: string): ParsedBenchmark[] {
   return records(doc.results).map((entry) => {
     const name = String(entry.command);
     const times = list(entry.times);
-    if (times) return benchmark({ name, rounds: timings(times, { origin, name }) });
+    const params = scalars(entry.parameters);
+    if (times) return { ...benchmark({ name, rounds: timings(times, { origin, name }) }), ...params };
     const only = timings([entry.median], { origin, name });
-    return { name, rounds: only, median: only[0]! };
+    return { name, rounds: only, median: only[0]!, ...params };
   });
 }
 
@@ -148,6 +156,15 @@ function timings(values: readonly unknown[], where: { origin: string; name: stri
     }
     return value;
   });
+}
+
+/** `{ params }` with the scalar entries of `value` as strings, or nothing when there are none. */
+function scalars(value: unknown): { params?: Record<string, string> } {
+  if (!isRecord(value)) return {};
+  const kept = Object.entries(value).filter((entry): entry is [string, string | number | boolean] =>
+    ['string', 'number', 'boolean'].includes(typeof entry[1]),
+  );
+  return kept.length > 0 ? { params: Object.fromEntries(kept.map(([k, v]) => [k, String(v)])) } : {};
 }
 
 function isRecord(value: unknown): value is Json {

@@ -67,7 +67,7 @@ export function comparePerformance(options: ComparePerformanceOptions): Performa
   const findings: Finding[] = [];
   const variants = new Map<string, ComparedVariant>();
   const decide = (candidate: Timed, baseline: Timed): RatioSummary | undefined =>
-    summarize({ candidate, baseline, threshold: options.threshold, alpha: options.alpha });
+    compareTimings({ candidate, baseline, threshold: options.threshold, alpha: options.alpha });
 
   for (const measured of options.variants) {
     const againstReference = reference && reference !== measured ? reference.head : undefined;
@@ -132,7 +132,7 @@ export function comparePerformance(options: ComparePerformanceOptions): Performa
   return { variants, findings };
 }
 
-interface Timed {
+export interface Timed {
   readonly samples: readonly number[];
   readonly rounds?: readonly number[];
 }
@@ -140,7 +140,11 @@ interface Timed {
 /** Rounds with a sample on both sides, below which the paired test cannot reach p < 0.002. */
 export const MIN_PAIRS = 10;
 
-function summarize(options: {
+/**
+ * One timing against its baseline: paired by round where MIN_PAIRS rounds have both, else
+ * Mann-Whitney and a bootstrap interval. undefined where a side has no samples or no ratio.
+ */
+export function compareTimings(options: {
   candidate: Timed;
   baseline: Timed;
   threshold: number;

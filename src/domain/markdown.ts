@@ -6,7 +6,16 @@
 import { markdownTable } from 'markdown-table';
 import { codeBlock, codeSpan, escapeInline } from './escape.js';
 import { verdict as decide, type FailOnRule } from './findings.js';
-import type { CrashRecord, Finding, RatioSummary, Report, StartupMetric, VariantReport } from './report.js';
+import type {
+  CrashRecord,
+  Finding,
+  RatioSummary,
+  Report,
+  StartupMetric,
+  ThreadPoint,
+  ThreadScaling,
+  VariantReport,
+} from './report.js';
 import { geometricMean } from './stats.js';
 
 /** GitHub refuses a comment over 65,536 characters; the rest is headroom for the marker and edits. */
@@ -608,11 +617,13 @@ function benchmarkSection(report: Report, shape: Shape): Section | null {
 function scalingSection(report: Report): Section | null {
   const names = [...new Set(report.variants.flatMap((v) => (v.threadScaling ?? []).map((s) => s.name)))];
   if (names.length === 0) return null;
+  const reference = report.variants.find((v) => v.name === report.reference);
+  const refName = codeSpan(report.reference, { maxLength: 60 });
   const tables = names.map((name) => {
-    const of = (v: VariantReport): readonly { threads: number; seconds: number }[] =>
-      [...(v.threadScaling?.find((s) => s.name === name)?.points ?? [])].sort(
-        (a, b) => a.threads - b.threads,
-      );
+    const curve = (v: VariantReport): ThreadScaling | undefined =>
+      v.threadScaling?.find((s) => s.name === name);
+    const of = (v: VariantReport): readonly ThreadPoint[] =>
+      [...(curve(v)?.points ?? [])].sort((a, b) => a.threads - b.threads);
     const counts = [...new Set(report.variants.flatMap((v) => of(v).map((p) => p.threads)))].sort(
       (a, b) => a - b,
     );
@@ -623,22 +634,68 @@ function scalingSection(report: Report): Section | null {
         const point = points.find((p) => p.threads === threads);
         const first = points[0];
         if (!point || !first) return '—';
-        const vsFirst = first === point ? '' : ` · ${formatRatio(point.seconds / first.seconds)}`;
-        return `${seconds(point.seconds)}${vsFirst}`;
+        const vsFirst = first === point ? '' : ` (${formatRatio(point.seconds / first.seconds)})`;
+        const metric = v === reference ? undefined : v.benchmarks.find((b) => b.name === point.benchmark);
+        const vsReference = metric?.vsReference ? ` · ${ratioText(metric.vsReference)}` : '';
+        return `${seconds(point.seconds)}${vsFirst}${vsReference}`;
       }),
     ]);
     const header = [
       `${codeSpan(name, { maxLength: 120 })}: threads`,
       ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 })),
     ];
-    return markdownTable([header, ...rows], { alignDelimiters: false });
+    const bests = report.variants.flatMap((v) => {
+      const best = curve(v)?.best;
+      return best ? [`- ${codeSpan(v.name, { maxLength: 60 })} ${bestAgainstBest(best, refName)}`] : [];
+    });
+    const table = markdownTable([header, ...rows], { alignDelimiters: false });
+    return bests.length > 0 ? `${table}\n\nEach at its fastest:\n${bests.join('\n')}` : table;
   });
   return {
     summary: `🧵 Thread scaling (${names.length})`,
     count: tables.length,
     body: (k) =>
-      `The same work at more threads; each ratio is against that variant's fewest threads.\n\n${tables.slice(0, k).join('\n\n')}`,
+      `The same work at each thread count, median seconds per run; in brackets, against that variant's fewest threads; after ·, against ${refName} at the same thread count.\n\n${tables.slice(0, k).join('\n\n')}`,
   };
+}
+
+/** "at 4 threads is **1.90x faster** than `3.13` at its fastest (1 thread)". */
+function bestAgainstBest(best: NonNullable<ThreadScaling['best']>, refName: string): string {
+  const ratio = ratioText(best.vsReference);
+  const words = /same$/.test(ratio) ? `${ratio.replace(/same$/, 'as fast as')}` : `${ratio} than`;
+  return `at ${plural(best.threads, 'thread')} is ${words} ${refName} at its fastest (${plural(best.referenceThreads, 'thread')})`;
+}
+
+const SCALING_LINES = 3;
+
+/**
+ * Under the table, one line per free-threaded variant and workload: the question people switch
+ * to 3.13t for, answered by each build at its fastest thread count.
+ */
+function scalingLines(report: Report): string[] {
+  const refName = codeSpan(report.reference, { maxLength: 60 });
+  const lines = report.variants
+    .filter((v) => v.interpreter?.freeThreaded)
+    .flatMap((v) =>
+      (v.threadScaling ?? []).flatMap((s) => {
+        if (!s.best) return [];
+        const lead = {
+          improvement: 'Free-threading pays off for',
+          regression: 'Free-threading does not pay off for',
+          unchanged: 'Free-threading makes no clear difference for',
+          inconclusive: 'Not enough runs to tell whether free-threading pays off for',
+        }[s.best.vsReference.verdict];
+        const variant = codeSpan(v.name, { maxLength: 60 });
+        return [
+          `🧵 ${lead} ${codeSpan(s.name, { maxLength: 120 })}: ${variant} ${bestAgainstBest(s.best, refName)}.`,
+        ];
+      }),
+    );
+  if (lines.length <= SCALING_LINES) return lines;
+  return [
+    ...lines.slice(0, SCALING_LINES),
+    `🧵 …and ${lines.length - SCALING_LINES} more under Thread scaling.`,
+  ];
 }
 
 function legsSection(report: Report): Section | null {
@@ -713,6 +770,7 @@ export function renderComment(report: Report, options: RenderOptions): string {
       ? summaryTable(report, options.failOn ? { failOn: options.failOn } : {})
       : '_No variant was reported._',
     '',
+    ...scalingLines(report).flatMap((line) => [line, '']),
     legend(report),
     // A blank `>` line between them, or a blockquote would run them into one paragraph.
     ...(errors.length + notes.length > 0 ? ['', [...errors, ...notes].join('\n>\n')] : []),

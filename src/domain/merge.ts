@@ -225,7 +225,14 @@ function checkVariant(c: Checker, v: unknown, path: string): string {
         const point = c.object(x, `${p}.points[${j}]`);
         c.count(point['threads'], `${p}.points[${j}].threads`);
         c.number(point['seconds'], `${p}.points[${j}].seconds`);
+        c.optionalString(point['benchmark'], `${p}.points[${j}].benchmark`);
       });
+      if (scaling['best'] !== undefined) {
+        const best = c.object(scaling['best'], `${p}.best`);
+        c.count(best['threads'], `${p}.best.threads`);
+        c.count(best['referenceThreads'], `${p}.best.referenceThreads`);
+        checkRatio(c, c.object(best['vsReference'], `${p}.best.vsReference`), `${p}.best.vsReference`);
+      }
     });
   }
   return name;

@@ -119,6 +119,8 @@ export interface BenchmarkMetric {
   readonly rounds?: readonly number[];
   readonly median: number | null;
   readonly unit: 's';
+  /** Its parameters where the result file names them (pytest-benchmark, hyperfine), as strings. */
+  readonly params?: Readonly<Record<string, string>>;
   readonly error?: string;
   readonly vsReference?: RatioSummary;
   readonly vsBase?: RatioSummary;
@@ -145,11 +147,33 @@ export interface VariantReport {
   readonly threadScaling?: readonly ThreadScaling[];
 }
 
-/** The same workload run at growing thread counts: what free-threading is for. */
+/**
+ * The same workload run at growing thread counts: what free-threading is for. Made from the
+ * benchmarks that take a thread count (thread-scaling.ts); each point is one of them.
+ */
 export interface ThreadScaling {
+  /** The benchmarks' common name, the thread count written N, e.g. `test_parallel[N]`. */
   readonly name: string;
   /** Wall time of the whole workload per thread count, in seconds; the fewest threads is the baseline. */
-  readonly points: readonly { readonly threads: number; readonly seconds: number }[];
+  readonly points: readonly ThreadPoint[];
+  /**
+   * This variant at its fastest thread count against the reference at its fastest: does this
+   * build, run the best way it can be, beat the reference run the best way it can? Absent on the
+   * reference itself and where either side has no figures.
+   */
+  readonly best?: {
+    readonly threads: number;
+    readonly referenceThreads: number;
+    readonly vsReference: RatioSummary;
+  };
+}
+
+export interface ThreadPoint {
+  readonly threads: number;
+  /** The benchmark's median, seconds. */
+  readonly seconds: number;
+  /** The benchmark this point is, as in `benchmarks[].name`. */
+  readonly benchmark?: string;
 }
 
 /** One report.json that a merged report (mode `report`) was made from. */

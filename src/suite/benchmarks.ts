@@ -55,6 +55,7 @@ interface SubjectState {
   readonly subject: BenchmarkSubject;
   readonly samples: Map<string, number[]>;
   readonly rounds: Map<string, number[]>;
+  readonly params: Map<string, Readonly<Record<string, string>>>;
   failed?: string;
 }
 
@@ -66,6 +67,7 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
     subject,
     samples: new Map(),
     rounds: new Map(),
+    params: new Map(),
   }));
   let format: BenchmarkFormat | null = null;
   const started = Date.now();
@@ -99,6 +101,7 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
       for (const b of outcome.results.benchmarks) {
         state.samples.set(b.name, [...(state.samples.get(b.name) ?? []), b.median]);
         state.rounds.set(b.name, [...(state.rounds.get(b.name) ?? []), round - options.warmups]);
+        if (b.params) state.params.set(b.name, b.params);
       }
     }
     rounds++;
@@ -118,13 +121,17 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
     if (state.failed !== undefined) failures.set(state.subject.key, state.failed);
     metrics.set(
       state.subject.key,
-      [...state.samples].map(([name, samples]) => ({
-        name,
-        samples,
-        rounds: state.rounds.get(name) ?? [],
-        median: median(samples),
-        unit: 's',
-      })),
+      [...state.samples].map(([name, samples]): BenchmarkMetric => {
+        const params = state.params.get(name);
+        return {
+          name,
+          samples,
+          rounds: state.rounds.get(name) ?? [],
+          median: median(samples),
+          unit: 's',
+          ...(params ? { params } : {}),
+        };
+      }),
     );
   }
   return { metrics, failures, format, runs: kept };

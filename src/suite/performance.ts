@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { comparePerformance, MIN_PAIRS } from '../domain/compare.js';
 import { projectPackages } from '../domain/project.js';
-import type { BenchmarkMetric, Finding, StartupMetric } from '../domain/report.js';
+import type { BenchmarkMetric, Finding, StartupMetric, ThreadScaling } from '../domain/report.js';
+import { threadScaling } from '../domain/thread-scaling.js';
 import type { Variant } from '../domain/variants.js';
 import type { ProcessRunner, Toolkit } from '../ports.js';
 import { measureBenchmarks } from './benchmarks.js';
@@ -76,6 +77,8 @@ export interface VariantPerformance {
     readonly vsBase: number | null;
     readonly benchmarks: number;
   };
+  /** Its benchmarks that take a thread count, as curves (thread-scaling.ts). */
+  readonly threadScaling?: readonly ThreadScaling[];
 }
 
 export interface PerformanceResult {
@@ -184,14 +187,21 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
     reference: options.reference,
     threshold: options.threshold,
   });
+  const scaling = threadScaling({
+    variants: measured.map((m) => ({ variant: m.variant, benchmarks: m.head.benchmarks })),
+    reference: options.reference,
+    threshold: options.threshold,
+  });
   const variants = new Map<string, VariantPerformance>();
   for (const m of measured) {
     const c = compared.variants.get(m.variant);
+    const curves = scaling.get(m.variant);
     variants.set(m.variant, {
       startup: c?.startup ?? m.head.startup,
       benchmarks: c?.benchmarks ?? m.head.benchmarks,
       ...(m.base ? { base: m.base } : {}),
       ...(c && options.benchmarkCommand ? { throughput: c.throughput } : {}),
+      ...(curves ? { threadScaling: curves } : {}),
     });
   }
   return {
