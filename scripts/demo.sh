@@ -16,5 +16,5 @@ env \
   "INPUT_INSTALL-COMMAND=$install" \
   "INPUT_TEST-COMMAND=python -m pytest -q" \
   "INPUT_BENCHMARK-COMMAND=python -m pytest -q benchmarks --benchmark-max-time=0.1 --benchmark-json={json}" \
-  "INPUT_MEASURE-MINUTES=${CPV_MEASURE_MINUTES:-2}" \
+  "INPUT_MEASURE-MINUTES=${CPV_MEASURE_MINUTES:-3}" \
   node "$root/dist/index.js"
