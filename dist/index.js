@@ -84513,11 +84513,14 @@ function benchmarkSection(report, shape) {
     body: (k) => markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })
   };
 }
-function scalingSection(report) {
+function bestBaseline(report, shape, v) {
+  return codeSpan(shape.baselineOf(v)?.name ?? report.reference, { maxLength: 60 });
+}
+function scalingSection(report, shape) {
   const names = [...new Set(report.variants.flatMap((v) => (v.threadScaling ?? []).map((s) => s.name)))];
   if (names.length === 0) return null;
-  const reference = report.variants.find((v) => v.name === report.reference);
-  const refName = codeSpan(report.reference, { maxLength: 60 });
+  const { reference } = shape;
+  const refName = shape.legs > 1 ? "its reference" : codeSpan(report.reference, { maxLength: 60 });
   const tables = names.map((name) => {
     const curve = (v) => v.threadScaling?.find((s) => s.name === name);
     const of = (v) => [...curve(v)?.points ?? []].sort((a, b) => a.threads - b.threads);
@@ -84543,7 +84546,9 @@ function scalingSection(report) {
     ];
     const bests = report.variants.flatMap((v) => {
       const best = curve(v)?.best;
-      return best ? [`- ${codeSpan(v.name, { maxLength: 60 })} ${bestAgainstBest(best, refName)}`] : [];
+      return best ? [
+        `- ${codeSpan(v.name, { maxLength: 60 })} ${bestAgainstBest(best, bestBaseline(report, shape, v))}`
+      ] : [];
     });
     const table = markdownTable([header, ...rows], { alignDelimiters: false });
     return bests.length > 0 ? `${table}
@@ -84566,7 +84571,7 @@ function bestAgainstBest(best, refName) {
 }
 var SCALING_LINES = 3;
 function scalingLines(report) {
-  const refName = codeSpan(report.reference, { maxLength: 60 });
+  const shape = shapeOf(report);
   const lines = report.variants.filter((v) => v.interpreter?.freeThreaded).flatMap(
     (v) => (v.threadScaling ?? []).flatMap((s) => {
       if (!s.best) return [];
@@ -84578,7 +84583,7 @@ function scalingLines(report) {
       }[s.best.vsReference.verdict];
       const variant = codeSpan(v.name, { maxLength: 60 });
       return [
-        `\u{1F9F5} ${lead} ${codeSpan(s.name, { maxLength: 120 })}: ${variant} ${bestAgainstBest(s.best, refName)}.`
+        `\u{1F9F5} ${lead} ${codeSpan(s.name, { maxLength: 120 })}: ${variant} ${bestAgainstBest(s.best, bestBaseline(report, shape, v))}.`
       ];
     })
   );
@@ -84617,7 +84622,7 @@ function sections(report) {
     startupSection(report, shape),
     benchmarkSection(report, shape),
     importsSection(report),
-    scalingSection(report),
+    scalingSection(report, shape),
     legsSection(report)
   ].filter((s) => s !== null);
 }

@@ -220,6 +220,14 @@ function mixedMatrix(): Report {
         }),
         startup: [startup(23.5, { vsReference: ratio(1.38, 'regression') })],
         benchmarks: [benchmark('bench_dict', 0.0036, { vsReference: ratio(1.44, 'regression') })],
+        // Decided within its own report: against the arm64 3.13, which the line must name.
+        threadScaling: [
+          {
+            name: 'bench_threads[N]',
+            points: curve([3.3, 2.4]),
+            best: { threads: 4, referenceThreads: 1, vsReference: ratio(0.95, 'inconclusive') },
+          },
+        ],
       }),
     ],
   });

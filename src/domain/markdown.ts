@@ -614,11 +614,16 @@ function benchmarkSection(report: Report, shape: Shape): Section | null {
   };
 }
 
-function scalingSection(report: Report): Section | null {
+/** The variant a `best` was decided against: the reference of the variant's own report. */
+function bestBaseline(report: Report, shape: Shape, v: VariantReport): string {
+  return codeSpan(shape.baselineOf(v)?.name ?? report.reference, { maxLength: 60 });
+}
+
+function scalingSection(report: Report, shape: Shape): Section | null {
   const names = [...new Set(report.variants.flatMap((v) => (v.threadScaling ?? []).map((s) => s.name)))];
   if (names.length === 0) return null;
-  const reference = report.variants.find((v) => v.name === report.reference);
-  const refName = codeSpan(report.reference, { maxLength: 60 });
+  const { reference } = shape;
+  const refName = shape.legs > 1 ? 'its reference' : codeSpan(report.reference, { maxLength: 60 });
   const tables = names.map((name) => {
     const curve = (v: VariantReport): ThreadScaling | undefined =>
       v.threadScaling?.find((s) => s.name === name);
@@ -646,7 +651,11 @@ function scalingSection(report: Report): Section | null {
     ];
     const bests = report.variants.flatMap((v) => {
       const best = curve(v)?.best;
-      return best ? [`- ${codeSpan(v.name, { maxLength: 60 })} ${bestAgainstBest(best, refName)}`] : [];
+      return best
+        ? [
+            `- ${codeSpan(v.name, { maxLength: 60 })} ${bestAgainstBest(best, bestBaseline(report, shape, v))}`,
+          ]
+        : [];
     });
     const table = markdownTable([header, ...rows], { alignDelimiters: false });
     return bests.length > 0 ? `${table}\n\nEach at its fastest:\n${bests.join('\n')}` : table;
@@ -673,7 +682,7 @@ const SCALING_LINES = 3;
  * to 3.13t for, answered by each build at its fastest thread count.
  */
 function scalingLines(report: Report): string[] {
-  const refName = codeSpan(report.reference, { maxLength: 60 });
+  const shape = shapeOf(report);
   const lines = report.variants
     .filter((v) => v.interpreter?.freeThreaded)
     .flatMap((v) =>
@@ -687,7 +696,7 @@ function scalingLines(report: Report): string[] {
         }[s.best.vsReference.verdict];
         const variant = codeSpan(v.name, { maxLength: 60 });
         return [
-          `🧵 ${lead} ${codeSpan(s.name, { maxLength: 120 })}: ${variant} ${bestAgainstBest(s.best, refName)}.`,
+          `🧵 ${lead} ${codeSpan(s.name, { maxLength: 120 })}: ${variant} ${bestAgainstBest(s.best, bestBaseline(report, shape, v))}.`,
         ];
       }),
     );
@@ -731,7 +740,7 @@ function sections(report: Report): Section[] {
     startupSection(report, shape),
     benchmarkSection(report, shape),
     importsSection(report),
-    scalingSection(report),
+    scalingSection(report, shape),
     legsSection(report),
   ].filter((s): s is Section => s !== null);
 }
