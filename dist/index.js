@@ -84522,15 +84522,17 @@ function scalingSection(report, shape) {
   const { reference } = shape;
   const refName = shape.legs > 1 ? "its reference" : codeSpan(report.reference, { maxLength: 60 });
   const tables = names.map((name) => {
-    const curve = (v) => v.threadScaling?.find((s) => s.name === name);
-    const of = (v) => [...curve(v)?.points ?? []].sort((a, b) => a.threads - b.threads);
-    const counts = [...new Set(report.variants.flatMap((v) => of(v).map((p) => p.threads)))].sort(
+    const curves = report.variants.map((v) => v.threadScaling?.find((s) => s.name === name));
+    const sorted = curves.map(
+      (c) => [...c?.points ?? []].sort((a, b) => a.threads - b.threads)
+    );
+    const counts = [...new Set(sorted.flatMap((points) => points.map((p) => p.threads)))].sort(
       (a, b) => a - b
     );
     const rows = counts.map((threads) => [
       String(threads),
-      ...report.variants.map((v) => {
-        const points = of(v);
+      ...report.variants.map((v, i) => {
+        const points = sorted[i] ?? [];
         const point = points.find((p) => p.threads === threads);
         const first = points[0];
         if (!point || !first) return "\u2014";
@@ -84544,8 +84546,8 @@ function scalingSection(report, shape) {
       `${codeSpan(name, { maxLength: 120 })}: threads`,
       ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
     ];
-    const bests = report.variants.flatMap((v) => {
-      const best = curve(v)?.best;
+    const bests = report.variants.flatMap((v, i) => {
+      const best = curves[i]?.best;
       return best ? [
         `- ${codeSpan(v.name, { maxLength: 60 })} ${bestAgainstBest(best, bestBaseline(report, shape, v))}`
       ] : [];
@@ -84566,7 +84568,7 @@ ${tables.slice(0, k).join("\n\n")}`
 }
 function bestAgainstBest(best, refName) {
   const ratio = ratioText(best.vsReference);
-  const words = /same$/.test(ratio) ? `${ratio.replace(/same$/, "as fast as")}` : `${ratio} than`;
+  const words = ratio.endsWith("same") ? `${ratio.slice(0, -"same".length)}as fast as` : `${ratio} than`;
   return `at ${plural(best.threads, "thread")} is ${words} ${refName} at its fastest (${plural(best.referenceThreads, "thread")})`;
 }
 var SCALING_LINES = 3;

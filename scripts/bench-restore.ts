@@ -21,6 +21,7 @@ import {
   RecordingToolkit,
   RELEASE,
   writeCatalog,
+  installInputs,
 } from '../__tests__/python/pbs-fixture.js';
 
 const ROUNDS = 5;
@@ -42,15 +43,13 @@ const env = cleanEnv();
 const cache = new LocalCacheStore({ directory: join(tmp, 'cache'), runner, env });
 
 const context = (): InstallContext => ({
-  inputs: {
-    interpreters: new Map(),
-    pythonSource: 'auto',
-    cpythonSource: 'https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz',
-    prebuiltMirror: mirror.url,
-    prebuiltCatalog: catalog,
-    cache: true,
+  inputs: installInputs({
+    mirror: mirror.url,
+    catalog,
     workingDirectory: tmp,
-  },
+    pythonSource: 'auto',
+    cache: true,
+  }),
   runner,
   cache,
   toolkit: new RecordingToolkit(),

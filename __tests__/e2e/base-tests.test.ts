@@ -1,10 +1,10 @@
 // On a pull request, a crash on head is new only if the base commit does not crash too.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyProject, interpretersInput, pytoolsInstallCommand, ROOT, runAction } from '../helpers/action.js';
+import { gitWith } from '../helpers/git.js';
 import { interpretersSkipReason, pytoolsPath, realInterpreters } from '../helpers/interpreters.js';
 
 const skip = interpretersSkipReason(['3.13t']);
@@ -17,19 +17,7 @@ const SEGV_TEST = [
   '',
 ].join('\n');
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  }).trim();
-}
+const git = gitWith(process.env);
 
 /** A repository whose base commit does (or does not) have the crashing test, and a head that has it. */
 function repository(options: { crashOnBase: 'yes' | 'no' }): { dir: string; base: string; head: string } {

@@ -18,6 +18,7 @@ import {
   RecordingToolkit,
   RELEASE,
   writeCatalog,
+  installInputs,
 } from './pbs-fixture.js';
 
 const skip = archivesSkipReason();
@@ -49,15 +50,13 @@ describe.skipIf(skip !== null)('a failing cache service', () => {
       const started = Date.now();
       const outcomes = await installVariants(
         {
-          inputs: {
-            interpreters: new Map(),
-            pythonSource: 'auto',
-            cpythonSource: 'https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz',
-            prebuiltMirror: mirror.url,
-            prebuiltCatalog: catalog,
-            cache: true,
+          inputs: installInputs({
+            mirror: mirror.url,
+            catalog,
             workingDirectory: tmp,
-          },
+            pythonSource: 'auto',
+            cache: true,
+          }),
           runner: new SpawnRunner(),
           cache: new ActionsCacheStore({ env: service.env('v2'), tempDirectory: join(tmp, 'runner-temp') }),
           toolkit,

@@ -21,6 +21,7 @@ import {
   RecordingToolkit,
   RELEASE,
   writeCatalog,
+  installInputs,
 } from './pbs-fixture.js';
 
 const skip = archivesSkipReason();
@@ -35,15 +36,13 @@ let catalog: string;
 
 function context(toolkit: RecordingToolkit): InstallContext {
   return {
-    inputs: {
-      interpreters: new Map(),
-      pythonSource: 'auto',
-      cpythonSource: 'https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz',
-      prebuiltMirror: mirror.url,
-      prebuiltCatalog: catalog,
-      cache: true,
+    inputs: installInputs({
+      mirror: mirror.url,
+      catalog,
       workingDirectory: tmp,
-    },
+      pythonSource: 'auto',
+      cache: true,
+    }),
     runner,
     cache: new ActionsCacheStore({ env: service.env('v2'), tempDirectory: join(tmp, 'runner-temp') }),
     toolkit,

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GITHUB_RELEASES } from '../../src/domain/catalog.js';
 import type { Annotation, Toolkit } from '../../src/ports.js';
+import type { InstallContext } from '../../src/python/install.js';
 import { realInterpreters } from '../helpers/interpreters.js';
 
 export const RELEASE = '20250723';
@@ -164,4 +165,23 @@ export function makeToolCache(options: { dir: string; trees: Record<string, stri
     writeFileSync(`${target}.complete`, '');
   }
   return options.dir;
+}
+
+/** The install inputs every install test starts from: prebuilt archives from `mirror`, by `catalog`. */
+export function installInputs(options: {
+  mirror: string;
+  catalog: string;
+  workingDirectory: string;
+  pythonSource: InstallContext['inputs']['pythonSource'];
+  cache: boolean;
+}): InstallContext['inputs'] {
+  return {
+    interpreters: new Map(),
+    pythonSource: options.pythonSource,
+    cpythonSource: 'https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz',
+    prebuiltMirror: options.mirror,
+    prebuiltCatalog: options.catalog,
+    cache: options.cache,
+    workingDirectory: options.workingDirectory,
+  };
 }

@@ -21,6 +21,7 @@ import {
   RELEASE,
   writeCatalog,
   type Archives,
+  installInputs,
 } from './pbs-fixture.js';
 
 const skip = archivesSkipReason();
@@ -41,15 +42,13 @@ function context(options: {
   toolkit: RecordingToolkit;
 }): InstallContext {
   return {
-    inputs: {
-      interpreters: new Map(),
-      pythonSource: 'prebuilt',
-      cpythonSource: 'https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz',
-      prebuiltMirror: mirror.url,
-      prebuiltCatalog: options.catalog,
-      cache: false,
+    inputs: installInputs({
+      mirror: mirror.url,
+      catalog: options.catalog,
       workingDirectory: tmp,
-    },
+      pythonSource: 'prebuilt',
+      cache: false,
+    }),
     runner,
     cache: noCache,
     toolkit: options.toolkit,

@@ -8,7 +8,7 @@ import { SpawnRunner } from '../../src/adapters/process.js';
 import { parseVariant } from '../../src/domain/variants.js';
 import { installVariants } from '../../src/python/install.js';
 import { realInterpreters } from '../helpers/interpreters.js';
-import { cleanEnv, makeToolCache, RecordingToolkit } from './pbs-fixture.js';
+import { cleanEnv, installInputs, makeToolCache, RecordingToolkit } from './pbs-fixture.js';
 
 const real = realInterpreters() ?? {};
 const ready = real['3.13'] !== undefined && real['3.13t'] !== undefined && process.arch === 'x64';
@@ -39,16 +39,14 @@ describe.skipIf(!ready)('the tool cache', () => {
     const toolkit = new RecordingToolkit();
     const outcomes = await installVariants(
       {
-        inputs: {
-          interpreters: new Map(),
-          pythonSource: 'prebuilt',
-          cpythonSource: 'https://www.python.org/ftp/python/{version}/Python-{version}.tar.xz',
+        inputs: installInputs({
           // Nothing listens there: whatever the tool cache does not serve fails to download.
-          prebuiltMirror: 'http://127.0.0.1:9',
-          prebuiltCatalog: catalog,
-          cache: false,
+          mirror: 'http://127.0.0.1:9',
+          catalog,
           workingDirectory: tmp,
-        },
+          pythonSource: 'prebuilt',
+          cache: false,
+        }),
         runner: new SpawnRunner(),
         cache: { kind: 'none', restore: () => Promise.resolve(undefined), save: () => Promise.resolve() },
         toolkit,

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { variantEnvironment } from '../../src/domain/runtime-env.js';
 import { parseVariant } from '../../src/domain/variants.js';
 import type { Toolkit } from '../../src/ports.js';
 import { checkoutBase, decideCompareBase, prepareBase } from '../../src/suite/base.js';
+import { GIT_IDENTITY, gitWith } from '../helpers/git.js';
 import { realInterpreters } from '../helpers/interpreters.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cpv-base-'));
@@ -16,15 +16,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const env: Record<string, string> = {
   PATH: process.env['PATH'] ?? '/usr/bin:/bin',
   HOME: root,
-  GIT_AUTHOR_NAME: 'cpv',
-  GIT_AUTHOR_EMAIL: 'cpv@example.invalid',
-  GIT_COMMITTER_NAME: 'cpv',
-  GIT_COMMITTER_EMAIL: 'cpv@example.invalid',
+  ...GIT_IDENTITY,
 };
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
-}
+const git = gitWith(env);
 
 /** A repository whose project lives in a subfolder, with two commits: base and head. */
 function repository(): { dir: string; base: string; head: string } {

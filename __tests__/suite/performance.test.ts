@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +10,10 @@ import { variantEnvironment } from '../../src/domain/runtime-env.js';
 import { parseVariant } from '../../src/domain/variants.js';
 import type { Toolkit } from '../../src/ports.js';
 import { checkoutBase } from '../../src/suite/base.js';
-import { measureBenchmarks, warnAboutPyperf } from '../../src/suite/benchmarks.js';
+import { measureBenchmarks, warnAboutPyperf, type BenchmarkOptions } from '../../src/suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from '../../src/suite/performance.js';
 import { measureStartup } from '../../src/suite/startup.js';
+import { GIT_IDENTITY, gitWith } from '../helpers/git.js';
 import { interpretersSkipReason, makeVenv, realInterpreters } from '../helpers/interpreters.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cpv-perf-'));
@@ -53,25 +53,33 @@ if [ -n "$COMPRESS" ]; then printf '%s' "$json" | gzip > "$1.gz"; else printf '%
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HOME: root, SUBJECT: key, ...extra },
   });
+  /** The fake script, a minute's deadline, no output; what a test sets is what it is about. */
+  const measure = (
+    options: Pick<BenchmarkOptions, 'subjects' | 'minRuns' | 'maxRuns' | 'warmups' | 'workDir'> &
+      Partial<BenchmarkOptions>,
+  ) =>
+    measureBenchmarks({
+      runner,
+      command: `bash ${script} {json}`,
+      precision: 0.01,
+      deadline: Date.now() + 60_000,
+      timeoutMs: 30_000,
+      log: () => undefined,
+      warn: () => undefined,
+      ...options,
+    });
 
   it('runs subjects in ABBA order, one sample per process (its median), gzip by content', async () => {
     const order = join(root, 'order-1.log');
-    const outcome = await measureBenchmarks({
-      runner,
+    const outcome = await measure({
       subjects: [
         subject('a@head', { ORDER_LOG: order, T1: '0.1,0.3,0.2' }),
         subject('a@base', { ORDER_LOG: order, T1: '0.4', COMPRESS: '1' }),
       ],
-      command: `bash ${script} {json}`,
       minRuns: 3,
       maxRuns: 3,
-      precision: 0.01,
       warmups: 1,
-      deadline: Date.now() + 60_000,
-      timeoutMs: 30_000,
       workDir: join(root, 'bench-1'),
-      log: () => undefined,
-      warn: () => undefined,
     });
     expect(outcome.failures).toEqual(new Map());
     expect(readFileSync(order, 'utf8').trim().split('\n')).toEqual([
@@ -95,22 +103,15 @@ if [ -n "$COMPRESS" ]; then printf '%s' "$json" | gzip > "$1.gz"; else printf '%
 
   it('a command that fails from the start is run once and reported; the others go on', async () => {
     const order = join(root, 'order-2.log');
-    const outcome = await measureBenchmarks({
-      runner,
+    const outcome = await measure({
       subjects: [
         subject('ok@head', { ORDER_LOG: order, T1: '0.1', SKIP_B2: '1' }),
         subject('bad@head', { ORDER_LOG: order, T1: '0.1', FAIL: 'no wheel for cp313t' }),
       ],
-      command: `bash ${script} {json}`,
       minRuns: 2,
       maxRuns: 2,
-      precision: 0.01,
       warmups: 1,
-      deadline: Date.now() + 60_000,
-      timeoutMs: 30_000,
       workDir: join(root, 'bench-2'),
-      log: () => undefined,
-      warn: () => undefined,
     });
     expect(readFileSync(order, 'utf8').match(/bad@head/g)).toHaveLength(1);
     expect(outcome.failures.get('bad@head')).toMatch(
@@ -131,18 +132,13 @@ if [ -n "$COMPRESS" ]; then printf '%s' "$json" | gzip > "$1.gz"; else printf '%
     const file = join(root, 'pyperf.json.gz');
     writeFileSync(file, gzipSync(JSON.stringify(pyperf)));
     const warnings: string[] = [];
-    const outcome = await measureBenchmarks({
-      runner,
+    const outcome = await measure({
       subjects: [subject('p@head', {})],
       command: `cp ${file} {json}.gz`,
       minRuns: 1,
       maxRuns: 1,
-      precision: 0.01,
       warmups: 0,
-      deadline: Date.now() + 60_000,
-      timeoutMs: 30_000,
       workDir: join(root, 'bench-3'),
-      log: () => undefined,
       warn: (w) => warnings.push(w),
     });
     expect(outcome.format).toBe('pyperf');
@@ -222,18 +218,8 @@ describe.skipIf(defaultPython === undefined)('measureStartup on a real interpret
 const VARIANTS = ['3.13', '3.13t', '3.13+jit'];
 const skipReason = interpretersSkipReason(VARIANTS);
 
-const gitEnv = {
-  ...cleanEnv,
-  HOME: root,
-  GIT_AUTHOR_NAME: 'cpv',
-  GIT_AUTHOR_EMAIL: 'cpv@example.invalid',
-  GIT_COMMITTER_NAME: 'cpv',
-  GIT_COMMITTER_EMAIL: 'cpv@example.invalid',
-};
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
-}
+const gitEnv = { ...cleanEnv, HOME: root, ...GIT_IDENTITY };
+const git = gitWith(gitEnv);
 
 const WORK = (rounds: number, note: string) => `# ${note}
 def compute():

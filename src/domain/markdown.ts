@@ -625,17 +625,18 @@ function scalingSection(report: Report, shape: Shape): Section | null {
   const { reference } = shape;
   const refName = shape.legs > 1 ? 'its reference' : codeSpan(report.reference, { maxLength: 60 });
   const tables = names.map((name) => {
-    const curve = (v: VariantReport): ThreadScaling | undefined =>
-      v.threadScaling?.find((s) => s.name === name);
-    const of = (v: VariantReport): readonly ThreadPoint[] =>
-      [...(curve(v)?.points ?? [])].sort((a, b) => a.threads - b.threads);
-    const counts = [...new Set(report.variants.flatMap((v) => of(v).map((p) => p.threads)))].sort(
+    const curves = report.variants.map((v) => v.threadScaling?.find((s) => s.name === name));
+    // Sorted once per variant; each row looks its thread count up in them.
+    const sorted: readonly (readonly ThreadPoint[])[] = curves.map((c) =>
+      [...(c?.points ?? [])].sort((a, b) => a.threads - b.threads),
+    );
+    const counts = [...new Set(sorted.flatMap((points) => points.map((p) => p.threads)))].sort(
       (a, b) => a - b,
     );
     const rows = counts.map((threads) => [
       String(threads),
-      ...report.variants.map((v) => {
-        const points = of(v);
+      ...report.variants.map((v, i) => {
+        const points = sorted[i] ?? [];
         const point = points.find((p) => p.threads === threads);
         const first = points[0];
         if (!point || !first) return '—';
@@ -649,8 +650,8 @@ function scalingSection(report: Report, shape: Shape): Section | null {
       `${codeSpan(name, { maxLength: 120 })}: threads`,
       ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 })),
     ];
-    const bests = report.variants.flatMap((v) => {
-      const best = curve(v)?.best;
+    const bests = report.variants.flatMap((v, i) => {
+      const best = curves[i]?.best;
       return best
         ? [
             `- ${codeSpan(v.name, { maxLength: 60 })} ${bestAgainstBest(best, bestBaseline(report, shape, v))}`,
@@ -671,7 +672,8 @@ function scalingSection(report: Report, shape: Shape): Section | null {
 /** "at 4 threads is **1.90x faster** than `3.13` at its fastest (1 thread)". */
 function bestAgainstBest(best: NonNullable<ThreadScaling['best']>, refName: string): string {
   const ratio = ratioText(best.vsReference);
-  const words = /same$/.test(ratio) ? `${ratio.replace(/same$/, 'as fast as')}` : `${ratio} than`;
+  // "≈ same than" reads wrong: a ratio of 1 is "as fast as".
+  const words = ratio.endsWith('same') ? `${ratio.slice(0, -'same'.length)}as fast as` : `${ratio} than`;
   return `at ${plural(best.threads, 'thread')} is ${words} ${refName} at its fastest (${plural(best.referenceThreads, 'thread')})`;
 }
 
