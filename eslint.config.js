@@ -26,6 +26,10 @@ export default tseslint.config(
             '../adapters/*',
             '../python/*',
             '../suite/*',
+            // The same doors seen from a folder inside the core, e.g. domain/comment/.
+            '../../adapters/*',
+            '../../python/*',
+            '../../suite/*',
           ],
         },
       ],
