@@ -12,7 +12,7 @@ import type { RunContext } from './context.js';
 import type { Inputs } from './inputs.js';
 import type { CommentClient } from './ports.js';
 import { writeReportFiles } from './report-files.js';
-import type { World } from './run.js';
+import type { World } from './world.js';
 
 /** GitHub shows at most 10 error annotations per step; the summary lists the rest. */
 const MAX_ANNOTATIONS = 10;

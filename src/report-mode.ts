@@ -11,7 +11,7 @@ import type { Report } from './domain/report.js';
 import type { RunContext } from './context.js';
 import type { Inputs } from './inputs.js';
 import { commentKeyFor, publish } from './publish.js';
-import type { RunResult, World } from './run.js';
+import type { RunResult, World } from './world.js';
 
 // A report of every sample from a long matrix leg is a few MB; far more is not one of ours.
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;

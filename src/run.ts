@@ -18,8 +18,8 @@ import {
 import { variantEnvironment } from './domain/runtime-env.js';
 import type { Variant } from './domain/variants.js';
 import { readRunContext, type RunContext } from './context.js';
-import { InputError, parseInputs, type InputReader, type Inputs } from './inputs.js';
-import type { CacheStore, CommentClient, ProcessRunner, Toolkit } from './ports.js';
+import { InputError, parseInputs, type Inputs } from './inputs.js';
+import type { ProcessRunner, Toolkit } from './ports.js';
 import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
 import { publish } from './publish.js';
@@ -28,25 +28,7 @@ import { decideCompareBase, prepareBase } from './suite/base.js';
 import { prepareVariant } from './suite/prepare.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
-
-export interface World {
-  readonly runner: ProcessRunner;
-  readonly toolkit: Toolkit;
-  readonly cache: CacheStore;
-  /** Builds the GitHub client once the token and API URL are known. */
-  readonly comments: (options: { token: string; apiUrl: string }) => CommentClient;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly read: InputReader;
-  /** Where the comment is printed for a reader of the log (a local run's main output). */
-  readonly print: (text: string) => void;
-}
-
-export interface RunResult {
-  readonly report: Report | null;
-  readonly reportPath: string | null;
-  readonly failed: boolean;
-}
+import type { RunResult, World } from './world.js';
 
 interface VariantState {
   readonly variant: Variant;

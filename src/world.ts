@@ -1,0 +1,24 @@
+// What run() is given and what it gives back, in a module of their own: run.ts, publish.ts and
+// report-mode.ts all speak of them, and run.ts imports the other two.
+import type { Report } from './domain/report.js';
+import type { InputReader } from './inputs.js';
+import type { CacheStore, CommentClient, ProcessRunner, Toolkit } from './ports.js';
+
+export interface World {
+  readonly runner: ProcessRunner;
+  readonly toolkit: Toolkit;
+  readonly cache: CacheStore;
+  /** Builds the GitHub client once the token and API URL are known. */
+  readonly comments: (options: { token: string; apiUrl: string }) => CommentClient;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly read: InputReader;
+  /** Where the comment is printed for a reader of the log (a local run's main output). */
+  readonly print: (text: string) => void;
+}
+
+export interface RunResult {
+  readonly report: Report | null;
+  readonly reportPath: string | null;
+  readonly failed: boolean;
+}
