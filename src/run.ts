@@ -7,7 +7,10 @@ import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
 import {
   REPORT_SCHEMA,
+  type BenchmarkCrashReport,
   type BenchmarkMetric,
+  type DecisionStatistics,
+  type Note,
   type Finding,
   type Report,
   type StartupMetric,
@@ -26,6 +29,7 @@ import { publish } from './publish.js';
 import { runReportMode } from './report-mode.js';
 import { decideCompareBase, prepareBase } from './suite/base.js';
 import { prepareVariant } from './suite/prepare.js';
+import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 import type { RunResult, World } from './world.js';
@@ -40,6 +44,8 @@ interface VariantState {
   benchmarks: BenchmarkMetric[];
   base?: { startup: StartupMetric[]; benchmarks: BenchmarkMetric[] };
   threadScaling?: readonly ThreadScaling[];
+  benchmarkCrashes?: BenchmarkCrashReport;
+  baseBenchmarkCrashes?: BenchmarkCrashReport;
   /** The tests on the PR's base commit, run only where head failed or crashed. */
   baseTests?: TestSummary;
 }
@@ -97,6 +103,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     startup: state.startup,
     benchmarks: state.benchmarks,
     ...(state.threadScaling ? { threadScaling: state.threadScaling } : {}),
+    ...(state.benchmarkCrashes ? { benchmarkCrashes: state.benchmarkCrashes } : {}),
     ...((state.base || state.baseTests) && options.baseSha
       ? {
           base: {
@@ -104,6 +111,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
             startup: state.base?.startup ?? [],
             benchmarks: state.base?.benchmarks ?? [],
             ...(state.baseTests ? { tests: state.baseTests } : {}),
+            ...(state.baseBenchmarkCrashes ? { benchmarkCrashes: state.baseBenchmarkCrashes } : {}),
           },
         }
       : {}),
@@ -116,6 +124,8 @@ function buildReport(options: {
   context: RunContext;
   errors: readonly string[];
   timingFindings: readonly Finding[];
+  notes: readonly Note[];
+  statistics: DecisionStatistics | undefined;
 }): Report {
   const baseSha = options.context.pullRequest?.baseSha ?? null;
   const variants = options.states.map((s) => variantReport(s, { baseSha }));
@@ -141,16 +151,13 @@ function buildReport(options: {
     verdict: reasons.length > 0 ? 'fail' : 'pass',
     verdictReasons: reasons,
     errors: options.errors,
+    ...(options.notes.length > 0 ? { notes: options.notes } : {}),
+    ...(options.statistics ? { statistics: options.statistics } : {}),
   };
 }
 
-async function measure(
-  world: World,
-  inputs: Inputs,
-  states: VariantState[],
-  sink: { errors: string[]; timingFindings: Finding[] },
-): Promise<void> {
-  const { errors, timingFindings } = sink;
+async function measure(world: World, inputs: Inputs, states: VariantState[], sink: Sink): Promise<void> {
+  const { errors, timingFindings, notes } = sink;
   const { runner, toolkit } = world;
   const cleanEnv = scrubEnvironment(world.env);
   const workRoot = join(inputs.outputDirectory, 'work');
@@ -261,6 +268,10 @@ async function measure(
     // Asked for explicitly, a base that cannot be measured is an error; under `auto`, a warning.
     if (inputs.compareBase === 'true') errors.push(base.error);
     else toolkit.warning(`${base.error}; the pull request is not compared with its base commit`);
+    notes.push({
+      kind: 'base-unavailable',
+      message: `the base commit could not be prepared, so nothing was compared with it: ${base.error}`,
+    });
   }
   try {
     if (base?.ok) {
@@ -300,11 +311,36 @@ async function measure(
       state.benchmarks.push(...measured.benchmarks);
       if (measured.base) state.base = measured.base;
       if (measured.threadScaling) state.threadScaling = measured.threadScaling;
+      const command = inputs.benchmarkCommand ?? '';
+      if (measured.benchmarkCrashes)
+        state.benchmarkCrashes = crashReport({ command, crashes: measured.benchmarkCrashes });
+      if (measured.baseBenchmarkCrashes)
+        state.baseBenchmarkCrashes = crashReport({ command, crashes: measured.baseBenchmarkCrashes });
     }
     timingFindings.push(...performance.findings);
+    notes.push(...performance.notes);
+    sink.statistics = performance.statistics;
   } finally {
     if (base?.ok) await base.base.checkout.remove();
   }
+}
+
+interface Sink {
+  readonly errors: string[];
+  readonly timingFindings: Finding[];
+  readonly notes: Note[];
+  statistics?: DecisionStatistics;
+}
+
+function crashReport(options: { command: string; crashes: BenchmarkCrashes }): BenchmarkCrashReport {
+  const { crashes } = options;
+  return {
+    command: options.command,
+    signal: crashes.signal,
+    fatalError: crashes.fatalError,
+    crashed: `${crashes.crashed}/${crashes.tried}`,
+    excerpt: crashes.excerpt,
+  };
 }
 
 /**
@@ -357,14 +393,22 @@ export async function run(world: World): Promise<RunResult> {
   // Mode report measures nothing: it merges the report.json files of `mode: measure` jobs.
   if (inputs.mode === 'report') return runReportMode({ world, inputs, context });
   const states: VariantState[] = inputs.variants.map((variant) => ({ variant, startup: [], benchmarks: [] }));
-  const errors: string[] = [];
-  const timingFindings: Finding[] = [];
+  const sink: Sink = { errors: [], timingFindings: [], notes: [] };
+  const { errors } = sink;
   try {
-    await measure(world, inputs, states, { errors, timingFindings });
+    await measure(world, inputs, states, sink);
   } catch (error) {
     errors.push(`the run stopped: ${message(error)}`);
   }
-  const report = buildReport({ inputs, states, context, errors, timingFindings });
+  const report = buildReport({
+    inputs,
+    states,
+    context,
+    errors,
+    timingFindings: sink.timingFindings,
+    notes: sink.notes,
+    statistics: sink.statistics,
+  });
   let reportPath: string | null = null;
   try {
     reportPath = (await publish({ world, inputs, context, report })).reportPath;

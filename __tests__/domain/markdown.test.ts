@@ -251,8 +251,49 @@ function mixedMatrix(): Report {
   });
 }
 
+/**
+ * A pull request on a suite too slow for its budget: no regression found, but most comparisons
+ * with the base commit had too few runs to be decided, and the headline must say so, not "all clear".
+ */
+function undecidedOnBase(): Report {
+  const names = Array.from({ length: 6 }, (_, i) => `test_parse_${i}`);
+  const onBase = (i: number): RatioSummary =>
+    i < 2 ? ratio(1.01, 'unchanged') : { ...ratio(1.04, 'inconclusive'), undecided: 'too-few-runs' };
+  const built = report({
+    base: BASE,
+    variants: [
+      variant('3.13', {
+        tests: tests({ passed: 120 }),
+        startup: [startup(14.1, { vsBase: ratio(1.0, 'unchanged') })],
+        benchmarks: names.map((n, i) => benchmark(n, 0.0002, { vsBase: onBase(i) })),
+        base: { sha: BASE, startup: [startup(14.1)], benchmarks: names.map((n) => benchmark(n, 0.0002)) },
+      }),
+    ],
+  });
+  return {
+    ...built,
+    statistics: {
+      method: 'holm',
+      alpha: 0.05,
+      family: 7,
+      groups: [
+        { against: 'base', metric: 'startup', compared: 1, undecided: 0, tooFewRuns: 0 },
+        { against: 'base', metric: 'throughput', compared: 6, undecided: 4, tooFewRuns: 4 },
+      ],
+    },
+    notes: [
+      {
+        kind: 'underpowered',
+        message:
+          'benchmarks: 6 run(s) per subject where 13 are needed to detect a change of twice the threshold at the corrected significance; only 6 fit in measure-minutes',
+      },
+    ],
+  };
+}
+
 const SCENARIOS: readonly [string, () => Report][] = [
   ['all-clear', allClear],
+  ['undecided-on-base', undecidedOnBase],
   ['crash-3.13t', crashUnderFreeThreading],
   ['startup-regression-jit', startupRegressionUnderJit],
   ['mixed-matrix', mixedMatrix],
@@ -573,7 +614,7 @@ function reportWith(name: (kind: string) => string): Report {
   });
   return {
     ...built,
-    notes: [name('note')],
+    notes: [{ kind: 'merge', message: name('note') }],
     legs: [0, 1].map((i) => ({
       label: name(`leg-${i}`),
       reference: variants[0] ?? '',

@@ -251,7 +251,7 @@ describe('mergeReports', () => {
       threshold: 0.1,
     });
     expect(merged.threshold).toBe(0.1);
-    expect(merged.notes).toEqual([
+    expect(merged.notes?.map((n) => n.message)).toEqual([
       'the reports differ in threshold (x64: 0.1, jit: 0.05)',
       `the reports differ in the commit measured (x64: ${x64.commit.head}, jit: ${'f'.repeat(40)})`,
     ]);

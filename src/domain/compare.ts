@@ -9,14 +9,22 @@
 // unpaired, with no false alarm either way. With fewer pairs compareSamples decides (Mann-Whitney,
 // bootstrap). Either way a change is reported only when it is at least the threshold AND the
 // evidence says so; anything else is "unchanged" or "inconclusive", never a finding.
-import type { BenchmarkMetric, Finding, RatioSummary, StartupMetric } from './report.js';
+import { FAMILY_ALPHA, holmAdjust, pValueFloor } from './multiplicity.js';
+import type {
+  BenchmarkMetric,
+  DecisionGroup,
+  DecisionStatistics,
+  Finding,
+  RatioSummary,
+  StartupMetric,
+} from './report.js';
 import {
   compareSamples,
   DEFAULT_ALPHA,
   DEFAULT_CONFIDENCE,
   geometricMean,
   median,
-  type Comparison,
+  type Verdict,
 } from './stats.js';
 
 export interface MeasuredSide {
@@ -36,7 +44,7 @@ export interface ComparePerformanceOptions {
   readonly reference: string;
   /** 0.10 for 10%. */
   readonly threshold: number;
-  /** Significance level of the Mann-Whitney and signed-rank tests; compareSamples' default when absent. */
+  /** Family-wise error rate over all of the run's comparisons (Holm); FAMILY_ALPHA when absent. */
   readonly alpha?: number;
 }
 
@@ -54,82 +62,149 @@ export interface ComparedVariant {
     readonly vsReference: number | null;
     readonly vsBase: number | null;
     readonly benchmarks: number;
+    /** Benchmarks whose comparison stayed undecided: the geometric mean is no verdict then. */
+    readonly undecided: { readonly vsReference: number; readonly vsBase: number };
   };
 }
 
 export interface PerformanceComparison {
   readonly variants: ReadonlyMap<string, ComparedVariant>;
   readonly findings: readonly Finding[];
+  /** How the family of comparisons was decided, and how many stayed undecided. */
+  readonly statistics: DecisionStatistics;
 }
 
 export function comparePerformance(options: ComparePerformanceOptions): PerformanceComparison {
   const reference = options.variants.find((v) => v.variant === options.reference);
-  const findings: Finding[] = [];
-  const variants = new Map<string, ComparedVariant>();
-  const decide = (candidate: Timed, baseline: Timed): RatioSummary | undefined =>
-    compareTimings({ candidate, baseline, threshold: options.threshold, alpha: options.alpha });
-
-  for (const measured of options.variants) {
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  // First every comparison's figures, then one Holm correction over all of them, then verdicts:
+  // a finding needs its p-value to survive the whole family, not just itself.
+  const pending: Pending[] = [];
+  const measure = (candidate: Timed, baseline: Timed, place: Omit<Pending, 'change'>): void => {
+    const change = measureChange({ candidate, baseline });
+    if (change) pending.push({ ...place, change });
+  };
+  for (const [v, measured] of options.variants.entries()) {
     const againstReference = reference && reference !== measured ? reference.head : undefined;
     const sides: readonly { against: Against; baseline: MeasuredSide | undefined }[] = [
       { against: 'reference', baseline: againstReference },
       { against: 'base', baseline: measured.base },
     ];
-    const startup = measured.head.startup.map((metric) => {
-      let compared: StartupMetric = metric;
-      for (const { against, baseline } of sides) {
+    for (const { against, baseline } of sides) {
+      measured.head.startup.forEach((metric, index) => {
         const other = baseline?.startup.find((m) => m.kind === metric.kind && m.name === metric.name);
-        const summary = other ? decide(metric, other) : undefined;
-        if (!summary || !other) continue;
-        compared = { ...compared, [against === 'reference' ? 'vsReference' : 'vsBase']: summary };
-        const finding = timingFinding({
-          variant: measured.variant,
-          against,
-          metric: 'startup',
-          name: metric.name,
-          summary,
-          unit: 'samples',
-          hint: against === 'base' ? movedModules(metric, other) : '',
-        });
-        if (finding) findings.push(finding);
-      }
-      return compared;
-    });
-
-    const ratios: Record<Against, number[]> = { reference: [], base: [] };
-    const benchmarks = measured.head.benchmarks.map((metric) => {
-      let compared: BenchmarkMetric = metric;
-      for (const { against, baseline } of sides) {
+        if (other) measure(metric, other, { v, index, against, metric: 'startup', other });
+      });
+      measured.head.benchmarks.forEach((metric, index) => {
         const other = baseline?.benchmarks.find((m) => m.name === metric.name);
-        const summary = other && !metric.error && !other.error ? decide(metric, other) : undefined;
-        if (!summary || !other) continue;
-        compared = { ...compared, [against === 'reference' ? 'vsReference' : 'vsBase']: summary };
-        ratios[against].push(summary.ratio);
-        const finding = timingFinding({
-          variant: measured.variant,
-          against,
-          metric: 'throughput',
-          name: metric.name,
-          summary,
-          unit: 'runs',
-          hint: '',
-        });
-        if (finding) findings.push(finding);
+        if (other && !metric.error && !other.error)
+          measure(metric, other, { v, index, against, metric: 'throughput', other });
+      });
+    }
+  }
+  const summaries = decideFamily({
+    changes: pending.map((p) => p.change),
+    threshold: options.threshold,
+    alpha,
+  });
+
+  const findings: Finding[] = [];
+  const variants = new Map<string, ComparedVariant>();
+  for (const [v, measured] of options.variants.entries()) {
+    const startup: StartupMetric[] = [...measured.head.startup];
+    const benchmarks: BenchmarkMetric[] = [...measured.head.benchmarks];
+    const ratios: Record<Against, number[]> = { reference: [], base: [] };
+    const undecided: Record<Against, number> = { reference: 0, base: 0 };
+    pending.forEach((p, i) => {
+      if (p.v !== v) return;
+      const summary = summaries[i]!;
+      const key = p.against === 'reference' ? 'vsReference' : 'vsBase';
+      if (p.metric === 'startup') {
+        startup[p.index] = { ...startup[p.index]!, [key]: summary };
+      } else {
+        benchmarks[p.index] = { ...benchmarks[p.index]!, [key]: summary };
+        ratios[p.against].push(summary.ratio);
+        if (summary.verdict === 'inconclusive') undecided[p.against]++;
       }
-      return compared;
+      const head =
+        p.metric === 'startup' ? measured.head.startup[p.index]! : measured.head.benchmarks[p.index]!;
+      const finding = timingFinding({
+        variant: measured.variant,
+        against: p.against,
+        metric: p.metric,
+        name: head.name,
+        summary,
+        unit: p.metric === 'startup' ? 'samples' : 'runs',
+        hint:
+          p.against === 'base' && p.metric === 'startup'
+            ? movedModules(head as StartupMetric, p.other as StartupMetric)
+            : '',
+      });
+      if (finding) findings.push(finding);
     });
+    const againstReference = reference && reference !== measured ? reference.head : undefined;
     findings.push(...missingBenchmarks({ measured, reference: againstReference, all: options.variants }));
+    const mean = (against: Against): SuiteChange | null =>
+      ratios[against].length > 0
+        ? { ratio: geometricMean(ratios[against]), undecided: undecided[against] }
+        : null;
     variants.set(measured.variant, {
       startup,
       benchmarks,
       throughput: {
-        vsReference: ratios.reference.length > 0 ? geometricMean(ratios.reference) : null,
-        vsBase: ratios.base.length > 0 ? geometricMean(ratios.base) : null,
+        vsReference: mean('reference')?.ratio ?? null,
+        vsBase: mean('base')?.ratio ?? null,
         benchmarks: measured.head.benchmarks.filter((b) => !b.error && b.samples.length > 0).length,
+        undecided: { vsReference: undecided.reference, vsBase: undecided.base },
       },
     });
   }
-  return { variants, findings };
+  return { variants, findings, statistics: familyStatistics({ pending, summaries, alpha }) };
+}
+
+interface Pending {
+  readonly v: number;
+  readonly index: number;
+  readonly against: Against;
+  readonly metric: 'startup' | 'throughput';
+  readonly other: StartupMetric | BenchmarkMetric;
+  readonly change: MeasuredChange;
+}
+
+interface SuiteChange {
+  readonly ratio: number;
+  readonly undecided: number;
+}
+
+function familyStatistics(options: {
+  pending: readonly Pending[];
+  summaries: readonly RatioSummary[];
+  alpha: number;
+}): DecisionStatistics {
+  const groups = new Map<string, DecisionGroup>();
+  options.pending.forEach((p, i) => {
+    const summary = options.summaries[i]!;
+    const key = `${p.against}/${p.metric}`;
+    const group = groups.get(key) ?? {
+      against: p.against,
+      metric: p.metric,
+      compared: 0,
+      undecided: 0,
+      tooFewRuns: 0,
+    };
+    groups.set(key, {
+      ...group,
+      compared: group.compared + 1,
+      undecided: group.undecided + (summary.verdict === 'inconclusive' ? 1 : 0),
+      tooFewRuns: group.tooFewRuns + (summary.undecided === 'too-few-runs' ? 1 : 0),
+    });
+  });
+  return {
+    method: 'holm',
+    alpha: options.alpha,
+    family: options.pending.length,
+    groups: [...groups.values()],
+  };
 }
 
 export interface Timed {
@@ -140,9 +215,94 @@ export interface Timed {
 /** Rounds with a sample on both sides, below which the paired test cannot reach p < 0.002. */
 export const MIN_PAIRS = 10;
 
+/** One comparison's figures before any verdict: what the family correction works on. */
+export interface MeasuredChange {
+  /** median(candidate) / median(baseline), or the median of the per-round ratios when paired. */
+  readonly ratio: number;
+  /** 95% interval of the ratio. */
+  readonly low: number;
+  readonly high: number;
+  /** Two-sided p of this comparison alone. */
+  readonly pValue: number;
+  readonly method: 'paired' | 'independent';
+  /** Pairs, or the smaller side's samples. */
+  readonly n: number;
+  /** The smallest p this test could give with these sample sizes. */
+  readonly floor: number;
+}
+
 /**
  * One timing against its baseline: paired by round where MIN_PAIRS rounds have both, else
  * Mann-Whitney and a bootstrap interval. undefined where a side has no samples or no ratio.
+ */
+export function measureChange(options: { candidate: Timed; baseline: Timed }): MeasuredChange | undefined {
+  const { candidate, baseline } = options;
+  if (candidate.samples.length === 0 || baseline.samples.length === 0) return undefined;
+  const pairs = pairByRound(candidate, baseline);
+  try {
+    if (pairs.length >= MIN_PAIRS) {
+      return {
+        ...pairedChange(pairs),
+        method: 'paired',
+        n: pairs.length,
+        floor: pValueFloor({ method: 'paired', n: pairs.length }),
+      };
+    }
+    const { ratio, low, high, pValue } = compareSamples({
+      candidate: candidate.samples,
+      baseline: baseline.samples,
+      // The verdict is decided later, over the family; these figures do not depend on it.
+      threshold: 1,
+    });
+    const n = Math.min(candidate.samples.length, baseline.samples.length);
+    const floor =
+      n < MIN_SAMPLES
+        ? 1
+        : pValueFloor({ method: 'independent', n: candidate.samples.length, m: baseline.samples.length });
+    return { ratio, low, high, pValue, method: 'independent', n, floor };
+  } catch {
+    // A zero or non-finite timing (a command faster than the clock can tell) has no ratio.
+    return undefined;
+  }
+}
+
+/**
+ * Verdicts for a family of comparisons decided together: Holm-adjusted p-values at `alpha` (the
+ * family-wise error rate), then size. A regression needs the ratio at least 1 + threshold, its
+ * interval above 1, and its adjusted p below alpha; the interval alone never decides. "unchanged"
+ * needs the whole interval inside the threshold band. The rest is "inconclusive": "too-few-runs"
+ * where even a perfect sample of that size could not reach the corrected level, else "noisy".
+ */
+export function decideFamily(options: {
+  changes: readonly MeasuredChange[];
+  threshold: number;
+  alpha?: number;
+}): RatioSummary[] {
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  const adjusted = holmAdjust(options.changes.map((c) => c.pValue));
+  // Holm's first step tests at alpha / m: a floor above it can never be rejected.
+  const reachable = alpha / Math.max(1, options.changes.length);
+  return options.changes.map((change, i) => {
+    const adjustedP = adjusted[i]!;
+    const verdict = verdictOf({ change, threshold: options.threshold, significant: adjustedP < alpha });
+    const tooFew = change.floor >= reachable || change.n < MIN_SAMPLES;
+    return {
+      ratio: change.ratio,
+      low: change.low,
+      high: change.high,
+      pValue: change.pValue,
+      adjustedP,
+      verdict,
+      method: change.method,
+      n: change.n,
+      ...(verdict === 'inconclusive' ? { undecided: tooFew ? 'too-few-runs' : 'noisy' } : {}),
+    } satisfies RatioSummary;
+  });
+}
+
+/**
+ * One timing against its baseline, decided alone at `alpha` (a family of one): for figures that
+ * are not gated together with the others, such as a thread-scaling curve's best point.
  */
 export function compareTimings(options: {
   candidate: Timed;
@@ -150,26 +310,28 @@ export function compareTimings(options: {
   threshold: number;
   alpha: number | undefined;
 }): RatioSummary | undefined {
-  const { candidate, baseline } = options;
-  if (candidate.samples.length === 0 || baseline.samples.length === 0) return undefined;
-  const pairs = pairByRound(candidate, baseline);
-  try {
-    if (pairs.length >= MIN_PAIRS) {
-      const paired = comparePairs({ pairs, threshold: options.threshold, alpha: options.alpha });
-      return { ...paired, method: 'paired', n: pairs.length };
-    }
-    const comparison: Comparison = compareSamples({
-      candidate: candidate.samples,
-      baseline: baseline.samples,
-      threshold: options.threshold,
-      ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
-    });
-    const { ratio, low, high, pValue, verdict, n } = comparison;
-    return { ratio, low, high, pValue, verdict, method: 'independent', n: Math.min(n.candidate, n.baseline) };
-  } catch {
-    // A zero or non-finite timing (a command faster than the clock can tell) has no ratio.
-    return undefined;
-  }
+  const change = measureChange(options);
+  if (!change) return undefined;
+  return decideFamily({
+    changes: [change],
+    threshold: options.threshold,
+    alpha: options.alpha ?? DEFAULT_ALPHA,
+  })[0];
+}
+
+// As in compareSamples: a change of exactly `threshold` counts, whatever the last bit of a division.
+const RATIO_TOLERANCE = 1e-9;
+const MIN_SAMPLES = 3;
+
+function verdictOf(options: { change: MeasuredChange; threshold: number; significant: boolean }): Verdict {
+  const { change, threshold, significant } = options;
+  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE);
+  const lower = (1 / (1 + threshold)) * (1 + RATIO_TOLERANCE);
+  if (change.n < MIN_SAMPLES) return 'inconclusive';
+  if (significant && change.ratio >= upper && change.low > 1) return 'regression';
+  if (significant && change.ratio <= lower && change.high < 1) return 'improvement';
+  if (change.low >= 1 / (1 + threshold) && change.high <= 1 + threshold) return 'unchanged';
+  return 'inconclusive';
 }
 
 function pairByRound(candidate: Timed, baseline: Timed): { candidate: number; baseline: number }[] {
@@ -184,28 +346,18 @@ function pairByRound(candidate: Timed, baseline: Timed): { candidate: number; ba
   return pairs;
 }
 
-// As in compareSamples: a change of exactly `threshold` counts, whatever the last bit of a division.
-const RATIO_TOLERANCE = 1e-9;
-
 /**
- * Paired comparison of per-round ratios candidate/baseline. The change is their median; the
- * interval is the distribution-free 95% interval of that median (order statistics, exact coverage
- * whatever the noise's shape); the evidence is a two-sided Wilcoxon signed-rank test on the
- * logarithms, or else the interval lying wholly beyond the threshold.
- *
- * Why the second way: on a shared runner some processes land on a busy core and run 1.7x slower,
- * so a few pairs of a real regression point the wrong way; two such pairs in 16 hold the
- * signed-rank p at 0.004 however clear the other 14 are. An interval above 1 + threshold asks
- * more of the size instead (for 16 pairs, 13 of the ratios at least that large): a change of
- * exactly the threshold passes it 2.5% of the time at most, and same-code runs far less.
+ * Paired figures of per-round ratios candidate/baseline: their median is the change; the interval
+ * is the distribution-free 95% interval of that median (order statistics, exact coverage whatever
+ * the noise's shape); the evidence is a two-sided Wilcoxon signed-rank test on the logarithms.
+ * On a shared runner most noise is the moment and the core a process gets, which a pair shares.
  */
-export function comparePairs(options: {
-  pairs: readonly { candidate: number; baseline: number }[];
-  threshold: number;
-  alpha?: number | undefined;
-}): Omit<RatioSummary, 'method' | 'n'> {
-  const { pairs, threshold } = options;
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
+function pairedChange(pairs: readonly { candidate: number; baseline: number }[]): {
+  ratio: number;
+  low: number;
+  high: number;
+  pValue: number;
+} {
   const ratios = pairs.map((p) => {
     const r = p.candidate / p.baseline;
     if (!(p.candidate > 0 && p.baseline > 0) || !Number.isFinite(r)) {
@@ -214,21 +366,42 @@ export function comparePairs(options: {
     return r;
   });
   if (ratios.length === 0) throw new RangeError('nothing to compare: no pairs');
-  const ratio = median(ratios);
-  const pValue = signedRankTest(ratios.map((r) => Math.log(r)));
   const { low, high } = medianInterval(ratios, DEFAULT_CONFIDENCE);
-  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE);
-  const lower = (1 / (1 + threshold)) * (1 + RATIO_TOLERANCE);
-  const significant = pValue < alpha;
-  const verdict: RatioSummary['verdict'] =
-    ratio >= upper && low > 1 && (significant || low >= upper)
-      ? 'regression'
-      : ratio <= lower && high < 1 && (significant || high <= lower)
-        ? 'improvement'
-        : low >= 1 / (1 + threshold) && high <= 1 + threshold
-          ? 'unchanged'
-          : 'inconclusive';
-  return { ratio, low, high, pValue, verdict };
+  return { ratio: median(ratios), low, high, pValue: signedRankTest(ratios.map((r) => Math.log(r))) };
+}
+
+/**
+ * A paired comparison decided alone at `alpha`. A busy core now and then makes a pair of a real
+ * regression point the wrong way, which costs the signed-rank test power: more pairs buy it back,
+ * a looser rule would not (an interval beyond the threshold is no test against the family).
+ */
+export function comparePairs(options: {
+  pairs: readonly { candidate: number; baseline: number }[];
+  threshold: number;
+  alpha?: number | undefined;
+}): Omit<RatioSummary, 'method' | 'n'> {
+  const figures = pairedChange(options.pairs);
+  const n = options.pairs.length;
+  const change: MeasuredChange = {
+    ...figures,
+    method: 'paired',
+    n,
+    floor: pValueFloor({ method: 'paired', n }),
+  };
+  const decided = decideFamily({
+    changes: [change],
+    threshold: options.threshold,
+    alpha: options.alpha ?? DEFAULT_ALPHA,
+  })[0]!;
+  return {
+    ratio: decided.ratio,
+    low: decided.low,
+    high: decided.high,
+    pValue: decided.pValue,
+    verdict: decided.verdict,
+    ...(decided.adjustedP !== undefined ? { adjustedP: decided.adjustedP } : {}),
+    ...(decided.undecided ? { undecided: decided.undecided } : {}),
+  };
 }
 
 /**
@@ -318,7 +491,9 @@ function timingFinding(options: {
   const { summary } = options;
   if (summary.verdict !== 'regression' && summary.verdict !== 'improvement') return null;
   const detail = [
-    `p = ${formatP(summary.pValue)}`,
+    summary.adjustedP !== undefined
+      ? `p = ${formatP(summary.pValue)} (${formatP(summary.adjustedP)} corrected for the run's comparisons)`
+      : `p = ${formatP(summary.pValue)}`,
     `95% interval ${summary.low.toFixed(3)}x to ${summary.high.toFixed(3)}x`,
     summary.method === 'paired'
       ? `${summary.n} ${options.unit} a side, paired by round`

@@ -105,7 +105,28 @@ export function variantFindings(variant: VariantReport): Finding[] {
     name: module,
     change: null,
   }));
-  return [...testFindings(variant), ...gil];
+  return [...testFindings(variant), ...gil, ...benchmarkCrashFindings(variant)];
+}
+
+/**
+ * A benchmark process that died is a crash, named after the command: new unless the base commit's
+ * runs under the same variant crashed too (with no base measured, new, as for tests).
+ */
+function benchmarkCrashFindings(variant: VariantReport): Finding[] {
+  const crash = variant.benchmarkCrashes;
+  if (!crash) return [];
+  const onBase = variant.base !== undefined && variant.base.benchmarkCrashes !== undefined;
+  return [
+    {
+      kind: onBase ? 'crash' : 'new-crash',
+      variant: variant.name,
+      against: variant.base ? 'base' : null,
+      metric: 'throughput',
+      name: crash.command,
+      change: null,
+      detail: `the benchmark command ${crash.signal ? `died of ${crash.signal}` : `hit a Fatal Python error${crash.fatalError ? `: ${crash.fatalError}` : ''}`} in ${crash.crashed} runs`,
+    },
+  ];
 }
 
 function matches(rule: FailOnRule, finding: Finding, optional: boolean): boolean {

@@ -10,6 +10,7 @@ import { crashSection } from './comment/crashes.js';
 import { failureSection } from './comment/failures.js';
 import { section, type Section } from './comment/format.js';
 import { gilSection } from './comment/gil.js';
+import { undecidedFix, undecidedGated, undecidedText } from './comment/decisions.js';
 import { headline, legend, metaLine, whyLines } from './comment/head.js';
 import { importsSection } from './comment/imports.js';
 import { installSection } from './comment/install.js';
@@ -82,12 +83,14 @@ export function renderComment(report: Report, options: RenderOptions): string {
     .map((e) => `> ⚠️ ${escapeInline(e, { maxLength: 500 })}`);
   if (report.errors.length > SHOWN_ERRORS)
     errors.push(`> …and ${report.errors.length - SHOWN_ERRORS} more errors`);
-  const notes = (report.notes ?? []).map((n) => `> ℹ️ ${escapeInline(n, { maxLength: 500 })}`);
+  const notes = (report.notes ?? []).map((n) => `> ℹ️ ${escapeInline(n.message, { maxLength: 500 })}`);
   const why = whyLines(report, options.failOn);
+  const open = undecidedGated(report, options.failOn);
   const head = [
     ...(options.marker ? [options.marker] : []),
-    headline(report),
+    headline(report, options.failOn),
     '',
+    ...(report.verdict === 'pass' && undecidedText(open) ? [undecidedFix(open), ''] : []),
     metaLine(report),
     '',
     ...(why.length > 0 ? [...why, ''] : []),

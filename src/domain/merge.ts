@@ -15,8 +15,12 @@
 import { verdict, type FailOnRule } from './findings.js';
 import {
   REPORT_SCHEMA,
+  type DecisionGroup,
+  type DecisionStatistics,
   type Finding,
   type FindingKind,
+  type Note,
+  type NoteKind,
   type Report,
   type ReportLeg,
   type TestOutcome,
@@ -269,8 +273,41 @@ export function parseReport(value: unknown, source: string): Report {
   c.oneOf(r['verdict'], '$.verdict', ['pass', 'fail']);
   c.strings(r['verdictReasons'], '$.verdictReasons');
   c.strings(r['errors'], '$.errors');
+  if (r['notes'] !== undefined) {
+    // Reports before typed notes wrote plain strings: read as they were meant.
+    r['notes'] = c.array(r['notes'], '$.notes').map((x, i) => {
+      if (typeof x === 'string') return { kind: 'merge', message: x };
+      const n = c.object(x, `$.notes[${i}]`);
+      c.oneOf(n['kind'], `$.notes[${i}].kind`, NOTE_KINDS);
+      c.string(n['message'], `$.notes[${i}].message`);
+      c.optionalString(n['variant'], `$.notes[${i}].variant`);
+      return n;
+    });
+  }
+  if (r['statistics'] !== undefined) {
+    const s = c.object(r['statistics'], '$.statistics');
+    c.oneOf(s['method'], '$.statistics.method', ['holm']);
+    c.number(s['alpha'], '$.statistics.alpha');
+    c.number(s['family'], '$.statistics.family');
+    c.array(s['groups'], '$.statistics.groups').forEach((x, i) => {
+      const g = c.object(x, `$.statistics.groups[${i}]`);
+      c.oneOf(g['against'], `$.statistics.groups[${i}].against`, ['reference', 'base']);
+      c.oneOf(g['metric'], `$.statistics.groups[${i}].metric`, ['startup', 'throughput']);
+      for (const k of ['compared', 'undecided', 'tooFewRuns'])
+        c.number(g[k], `$.statistics.groups[${i}].${k}`);
+    });
+  }
   return r as unknown as Report;
 }
+
+const NOTE_KINDS: readonly NoteKind[] = [
+  'budget',
+  'underpowered',
+  'base-unavailable',
+  'subject-dropped',
+  'timer-resolution',
+  'merge',
+];
 
 function uniqueLabels(labels: readonly string[]): string[] {
   const seen = new Map<string, number>();
@@ -285,12 +322,12 @@ function uniqueLabels(labels: readonly string[]): string[] {
 function agreed<T>(options: {
   values: readonly { label: string; value: T }[];
   what: string;
-  notes: string[];
+  notes: Note[];
 }): T | undefined {
   const distinct = [...new Set(options.values.map((v) => v.value))];
   if (distinct.length > 1) {
     const each = options.values.map((v) => `${v.label}: ${String(v.value)}`).join(', ');
-    options.notes.push(`the reports differ in ${options.what} (${each})`);
+    options.notes.push({ kind: 'merge', message: `the reports differ in ${options.what} (${each})` });
   }
   return options.values[0]?.value;
 }
@@ -338,7 +375,11 @@ export function mergeReports(options: {
   }
   if (legs.length === 0 && errors.length === 0) errors.push('there was no report to merge');
 
-  const notes: string[] = [];
+  // Each leg's own caveats stay, named after the leg they belong to.
+  const notes: Note[] = legs.flatMap((l) =>
+    (l.report.notes ?? []).map((n) => ({ ...n, message: `${l.label}: ${n.message}` })),
+  );
+  const statistics = mergedStatistics(legs.map((l) => l.report.statistics));
   const threshold = agreed({
     values: legs.map((l) => ({ label: l.label, value: l.report.threshold })),
     what: 'threshold',
@@ -379,5 +420,34 @@ export function mergeReports(options: {
     errors,
     legs: legSummaries,
     ...(notes.length > 0 ? { notes } : {}),
+    ...(statistics ? { statistics } : {}),
+  };
+}
+
+/** The legs' families side by side: each leg was corrected on its own, so the counts add up. */
+function mergedStatistics(all: readonly (DecisionStatistics | undefined)[]): DecisionStatistics | undefined {
+  const present = all.filter((s): s is DecisionStatistics => s !== undefined);
+  if (present.length === 0) return undefined;
+  const groups = new Map<string, DecisionGroup>();
+  for (const g of present.flatMap((s) => s.groups)) {
+    const key = `${g.against}/${g.metric}`;
+    const seen = groups.get(key);
+    groups.set(
+      key,
+      seen
+        ? {
+            ...seen,
+            compared: seen.compared + g.compared,
+            undecided: seen.undecided + g.undecided,
+            tooFewRuns: seen.tooFewRuns + g.tooFewRuns,
+          }
+        : g,
+    );
+  }
+  return {
+    method: 'holm',
+    alpha: present[0]!.alpha,
+    family: present.reduce((sum, s) => sum + s.family, 0),
+    groups: [...groups.values()],
   };
 }

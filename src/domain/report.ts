@@ -81,8 +81,19 @@ export interface RatioSummary {
   /** 95% bootstrap interval of the ratio. */
   readonly low: number;
   readonly high: number;
+  /** Two-sided p of this comparison alone. */
   readonly pValue: number;
+  /**
+   * Holm-adjusted over the run's whole family of comparisons (report.statistics): the p-value the
+   * verdict used. Absent in reports written before the correction.
+   */
+  readonly adjustedP?: number;
   readonly verdict: 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
+  /**
+   * Why an inconclusive comparison stayed undecided: 'too-few-runs' where no sample of that size
+   * could reach the corrected significance, 'noisy' where it could and did not.
+   */
+  readonly undecided?: 'too-few-runs' | 'noisy';
   /** 'paired': samples of the same round side by side (Wilcoxon signed-rank); else Mann-Whitney U. */
   readonly method: 'paired' | 'independent';
   /** Pairs, or the smaller side's samples. */
@@ -141,10 +152,25 @@ export interface VariantReport {
     readonly startup: readonly StartupMetric[];
     readonly benchmarks: readonly BenchmarkMetric[];
     readonly tests?: TestSummary;
+    readonly benchmarkCrashes?: BenchmarkCrashReport;
   };
+  /** Benchmark processes that died by a signal or a fatal error (a crash finding, not a missing benchmark). */
+  readonly benchmarkCrashes?: BenchmarkCrashReport;
   /** In a merged report (mode `report`): the report file (matrix leg) this variant came from. */
   readonly leg?: string;
   readonly threadScaling?: readonly ThreadScaling[];
+}
+
+export interface BenchmarkCrashReport {
+  /** The benchmark command, as the input gave it. */
+  readonly command: string;
+  /** 'SIGSEGV' etc., or null for a `Fatal Python error` without a signal. */
+  readonly signal: string | null;
+  readonly fatalError: string | null;
+  /** 'k/N': runs that crashed of the runs tried. */
+  readonly crashed: string;
+  /** The output's tail of the first crashed run: from the tested code, escape before rendering. */
+  readonly excerpt: string;
 }
 
 /**
@@ -174,6 +200,36 @@ export interface ThreadPoint {
   readonly seconds: number;
   /** The benchmark this point is, as in `benchmarks[].name`. */
   readonly benchmark?: string;
+}
+
+/** How the run's timing comparisons were decided together (compare.ts, multiplicity.ts). */
+export interface DecisionStatistics {
+  /** Holm's step-down procedure: family-wise error rate at most `alpha`. */
+  readonly method: 'holm';
+  readonly alpha: number;
+  /** How many comparisons were corrected together. */
+  readonly family: number;
+  readonly groups: readonly DecisionGroup[];
+}
+
+export interface DecisionGroup {
+  readonly against: 'reference' | 'base';
+  readonly metric: 'startup' | 'throughput';
+  readonly compared: number;
+  /** Inconclusive: neither a change nor "unchanged" could be said. */
+  readonly undecided: number;
+  /** Of the undecided, those that had too few runs to reach the corrected significance at all. */
+  readonly tooFewRuns: number;
+}
+
+export type NoteKind =
+  'budget' | 'underpowered' | 'base-unavailable' | 'subject-dropped' | 'timer-resolution' | 'merge';
+
+/** A caveat a reader must know: something that was not measured, or not measured enough. */
+export interface Note {
+  readonly kind: NoteKind;
+  readonly message: string;
+  readonly variant?: string;
 }
 
 /** One report.json that a merged report (mode `report`) was made from. */
@@ -230,6 +286,8 @@ export interface Report {
   readonly errors: readonly string[];
   /** Set by mode `report`: the reports merged into this one, in order. */
   readonly legs?: readonly ReportLeg[];
-  /** Caveats a reader should know (legs that disagree on threshold or commit). */
-  readonly notes?: readonly string[];
+  /** Caveats a reader should know: a budget that ran short, a base that could not be measured, legs that disagree. */
+  readonly notes?: readonly Note[];
+  /** How the timing comparisons were decided (absent where nothing was compared). */
+  readonly statistics?: DecisionStatistics;
 }

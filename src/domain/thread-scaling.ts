@@ -3,7 +3,7 @@
 // thread count comes from the benchmark's parameters where the result file names them
 // (pytest-benchmark's `params`, hyperfine's `parameters`), else from its name (`threads=4`,
 // `4 threads`), since pyperf names are whatever the user wrote.
-import { compareTimings } from './compare.js';
+import { decideFamily, measureChange, type MeasuredChange } from './compare.js';
 import type { BenchmarkMetric, ThreadPoint, ThreadScaling } from './report.js';
 
 /** Parameter names read as a thread count, compared without case. */
@@ -101,12 +101,20 @@ interface Curve {
 export function threadScaling(options: ScalingOptions): Map<string, ThreadScaling[]> {
   const curves = new Map(options.variants.map((v) => [v.variant, curvesOf(v.benchmarks)]));
   const referenceCurves = curves.get(options.reference) ?? [];
+  // The best-against-best comparisons are one family, corrected together like the run's others.
+  const pending: {
+    variant: string;
+    index: number;
+    threads: number;
+    referenceThreads: number;
+    change: MeasuredChange;
+  }[] = [];
   const result = new Map<string, ThreadScaling[]>();
   for (const [variant, own] of curves) {
     if (own.length === 0) continue;
     result.set(
       variant,
-      own.map((curve): ThreadScaling => {
+      own.map((curve, index): ThreadScaling => {
         const points = curve.points.map((p): ThreadPoint => ({
           threads: p.threads,
           seconds: p.metric.median!,
@@ -116,21 +124,25 @@ export function threadScaling(options: ScalingOptions): Map<string, ThreadScalin
         if (variant === options.reference || !theirs) return { name: curve.name, points };
         const mine = fastest(curve);
         const best = fastest(theirs);
-        const vsReference = compareTimings({
-          candidate: mine.metric,
-          baseline: best.metric,
-          threshold: options.threshold,
-          alpha: options.alpha,
-        });
-        if (!vsReference) return { name: curve.name, points };
-        return {
-          name: curve.name,
-          points,
-          best: { threads: mine.threads, referenceThreads: best.threads, vsReference },
-        };
+        const change = measureChange({ candidate: mine.metric, baseline: best.metric });
+        if (change)
+          pending.push({ variant, index, threads: mine.threads, referenceThreads: best.threads, change });
+        return { name: curve.name, points };
       }),
     );
   }
+  const decided = decideFamily({
+    changes: pending.map((p) => p.change),
+    threshold: options.threshold,
+    ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
+  });
+  pending.forEach((p, i) => {
+    const list = result.get(p.variant)!;
+    list[p.index] = {
+      ...list[p.index]!,
+      best: { threads: p.threads, referenceThreads: p.referenceThreads, vsReference: decided[i]! },
+    };
+  });
   return result;
 }
 

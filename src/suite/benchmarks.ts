@@ -13,7 +13,8 @@ import {
 } from '../domain/benchmark-formats.js';
 import { medianHalfWidth } from '../domain/compare.js';
 import type { BenchmarkMetric } from '../domain/report.js';
-import { median } from '../domain/stats.js';
+import { classifyProcessEnd } from '../domain/crash.js';
+import { median, mulberry32 } from '../domain/stats.js';
 import type { ProcessRunner } from '../ports.js';
 
 export interface BenchmarkSubject {
@@ -40,6 +41,13 @@ export interface BenchmarkOptions {
   readonly workDir: string;
   readonly log: (line: string) => void;
   readonly warn: (line: string) => void;
+  /**
+   * Runs per subject the comparisons need, given how many benchmarks the first round found (the
+   * family correction asks more of each comparison as the suite grows). minRuns when absent.
+   */
+  readonly runsWanted?: (benchmarks: number) => number;
+  /** Seeds the per-run randomisation; fixed in tests, the clock otherwise. */
+  readonly seed?: number;
 }
 
 export interface BenchmarkOutcome {
@@ -49,6 +57,20 @@ export interface BenchmarkOutcome {
   readonly failures: Map<string, string>;
   readonly format: BenchmarkFormat | null;
   readonly runs: number;
+  /** Per subject key: benchmark processes that died by a signal or a fatal error. */
+  readonly crashes: Map<string, BenchmarkCrashes>;
+  /** Runs per subject the budget afforded after the first round was timed, and the runs wanted. */
+  readonly plan: { readonly fit: number | null; readonly wanted: number };
+}
+
+/** The crashed runs of one subject's benchmark command: a crash finding, not a missing benchmark. */
+export interface BenchmarkCrashes {
+  readonly signal: string | null;
+  readonly fatalError: string | null;
+  /** Runs that crashed, of the runs tried. */
+  readonly crashed: number;
+  readonly tried: number;
+  readonly excerpt: string;
 }
 
 interface SubjectState {
@@ -57,6 +79,11 @@ interface SubjectState {
   readonly rounds: Map<string, number[]>;
   readonly params: Map<string, Readonly<Record<string, string>>>;
   failed?: string;
+  /** Runs that gave no results in a row: a subject stops only when it never gave any. */
+  failures: number;
+  successes: number;
+  tried: number;
+  crash?: Omit<BenchmarkCrashes, 'tried'>;
 }
 
 /** Runs the benchmark command in ABBA rounds until the medians are tight, maxRuns, or the deadline. */
@@ -68,17 +95,27 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
     samples: new Map(),
     rounds: new Map(),
     params: new Map(),
+    failures: 0,
+    successes: 0,
+    tried: 0,
   }));
+  const benchmarkNames = new Set<string>();
   let format: BenchmarkFormat | null = null;
   const started = Date.now();
-  let rounds = 0;
   let kept = 0;
-  for (let round = 0; round < options.warmups + options.maxRuns; round++) {
-    const perRound = rounds > 0 ? (Date.now() - started) / rounds : 0;
-    if (Date.now() + perRound > options.deadline) {
-      if (kept < options.minRuns) {
+  // How many runs the comparisons need and how many the budget affords are known once the first
+  // round is timed: say it then, before the budget is spent, not after.
+  let minRuns = options.minRuns;
+  let maxRuns = options.maxRuns;
+  let fit: number | null = null;
+  const random = mulberry32(options.seed ?? Date.now());
+  for (let round = 0; round < options.warmups + maxRuns; round++) {
+    const roundStarted = Date.now();
+    const perRound = round > 0 ? (roundStarted - started) / round : 0;
+    if (roundStarted + perRound > options.deadline) {
+      if (kept < minRuns) {
         options.warn(
-          `benchmarks: measure-minutes ran out after ${kept} run(s) per variant; comparisons need ${options.minRuns} to be conclusive`,
+          `benchmarks: measure-minutes ran out after ${kept} run(s) per subject; the comparisons need ${minRuns}`,
         );
       }
       break;
@@ -86,13 +123,26 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
     const order = round % 2 === 0 ? states : [...states].reverse();
     for (const state of order) {
       if (state.failed !== undefined) continue;
-      const outcome = await runOnce({ options, subject: state.subject, run: `${round}` });
+      const outcome = await runOnce({ options, subject: state.subject, run: `${round}`, random });
+      state.tried++;
+      if (outcome.crash) {
+        const seen = state.crash;
+        state.crash = {
+          signal: seen?.signal ?? outcome.crash.signal,
+          fatalError: seen?.fatalError ?? outcome.crash.fatalError,
+          crashed: (seen?.crashed ?? 0) + 1,
+          excerpt: seen?.excerpt ?? outcome.crash.excerpt,
+        };
+      }
       if ('error' in outcome) {
-        // A command that fails from the start would fail the same way every round.
-        if (round === 0 || state.samples.size === 0) state.failed = outcome.error;
+        state.failures++;
+        // A command that never gives results would fail the same way every round; one that did
+        // (or may: a crash now and then) keeps the runs it has and is tried again.
+        if (state.successes === 0 && state.failures >= 2) state.failed = outcome.error;
         else options.log(`${state.subject.key}: run ${round} gave no results: ${outcome.error}`);
         continue;
       }
+      state.successes++;
       if (format === null) {
         format = outcome.results.format;
         if (!warned) warned = warnAboutPyperf({ command: options.command, format, warn: options.warn });
@@ -102,14 +152,26 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
         state.samples.set(b.name, [...(state.samples.get(b.name) ?? []), b.median]);
         state.rounds.set(b.name, [...(state.rounds.get(b.name) ?? []), round - options.warmups]);
         if (b.params) state.params.set(b.name, b.params);
+        benchmarkNames.add(b.name);
       }
     }
-    rounds++;
     if (round >= options.warmups) kept++;
+    if (fit === null && benchmarkNames.size > 0 && round >= options.warmups - 1) {
+      const roundMs = Math.max(1, Date.now() - roundStarted);
+      fit = kept + Math.max(0, Math.floor((options.deadline - Date.now()) / roundMs));
+      const wanted = options.runsWanted?.(benchmarkNames.size) ?? minRuns;
+      minRuns = Math.max(minRuns, wanted);
+      maxRuns = Math.max(maxRuns, wanted);
+      options.log(
+        `benchmarks: one round of ${states.length} subject(s) took ${(roundMs / 1000).toFixed(1)} s; ${fit} run(s) fit in measure-minutes, ${minRuns} wanted`,
+      );
+      if (fit < minRuns)
+        options.warn(underpowered({ fit, wanted: minRuns, roundMs, command: options.command }));
+    }
     const live = states.filter((s) => s.failed === undefined);
     if (live.length === 0) break;
     if (
-      kept >= options.minRuns &&
+      kept >= minRuns &&
       live.every((s) => [...s.samples.values()].every((xs) => medianHalfWidth(xs) <= options.precision))
     ) {
       break;
@@ -117,8 +179,10 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
   }
   const metrics = new Map<string, BenchmarkMetric[]>();
   const failures = new Map<string, string>();
+  const crashes = new Map<string, BenchmarkCrashes>();
   for (const state of states) {
     if (state.failed !== undefined) failures.set(state.subject.key, state.failed);
+    if (state.crash) crashes.set(state.subject.key, { ...state.crash, tried: state.tried });
     metrics.set(
       state.subject.key,
       [...state.samples].map(([name, samples]): BenchmarkMetric => {
@@ -134,22 +198,58 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
       }),
     );
   }
-  return { metrics, failures, format, runs: kept };
+  return { metrics, failures, format, runs: kept, crashes, plan: { fit, wanted: minRuns } };
 }
+
+type RunOutcome = ({ results: BenchmarkResults } | { error: string }) & {
+  crash?: { signal: string | null; fatalError: string | null; excerpt: string };
+};
+
+/**
+ * What a run that does not fit says, and what would make it fit: a shorter run (many short
+ * processes decide sooner than a few long ones) or a larger budget.
+ */
+export function underpowered(options: {
+  fit: number;
+  wanted: number;
+  roundMs: number;
+  command: string;
+}): string {
+  const minutes = Math.ceil((options.wanted * options.roundMs) / 60_000 + 1);
+  const pytestBenchmark = /pytest\b/.test(options.command) && !/--benchmark-max-time/.test(options.command);
+  const shorter = pytestBenchmark
+    ? 'add --benchmark-max-time=0.05 (or --benchmark-min-rounds=5) to benchmark-command so one run is shorter'
+    : 'make one run of benchmark-command shorter';
+  return `benchmarks: only ${options.fit} run(s) per subject fit in measure-minutes, and ${options.wanted} are needed to detect a change of twice the threshold at the corrected significance: ${shorter}, or raise measure-minutes to about ${minutes}`;
+}
+
+/**
+ * Setup that cannot be made equal between two sides (the tree's path, the venv's) can still shift
+ * the start of the stack and of the heap the same way in every process of one side, which turns
+ * one side's benchmarks bimodal in step. An environment variable of random length per run moves
+ * the stack by a random amount in every process, so such a bias becomes noise the tests see.
+ */
+const MAX_PAD = 4096;
 
 async function runOnce(context: {
   options: BenchmarkOptions;
   subject: BenchmarkSubject;
   run: string;
-}): Promise<{ results: BenchmarkResults } | { error: string }> {
+  random: () => number;
+}): Promise<RunOutcome> {
   const { options, subject } = context;
-  const path = join(options.workDir, `${subject.key.replace(/[^A-Za-z0-9.]+/g, '_')}-${context.run}.json`);
+  // A random-length name too: the {json} path is in argv, which sits on the stack.
+  const salt = 'x'.repeat(Math.floor(context.random() * 64));
+  const path = join(
+    options.workDir,
+    `${subject.key.replace(/[^A-Za-z0-9.]+/g, '_')}-${context.run}${salt ? `-${salt}` : ''}.json`,
+  );
   // pyperf refuses to write over a file; a stale one would be read as this run's.
   for (const p of [path, `${path}.gz`]) rmSync(p, { force: true });
   const result = await options.runner.run({
     argv: ['bash', '-c', options.command.replaceAll('{json}', shellQuote(path))],
     cwd: subject.cwd,
-    env: subject.env,
+    env: { ...subject.env, CPV_PAD: 'x'.repeat(Math.floor(context.random() * MAX_PAD)) },
     timeoutMs: options.timeoutMs,
     outputLimitBytes: 256 * 1024,
   });
@@ -160,9 +260,20 @@ async function runOnce(context: {
     : result.signal
       ? `was killed by ${result.signal}`
       : `exited with ${result.exitCode}`;
+  const output = `${result.stdout}\n${result.stderr}`;
+  const end = classifyProcessEnd({
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    output,
+  });
+  const crash =
+    end.kind === 'crashed'
+      ? { crash: { signal: end.signal, fatalError: end.fatalError, excerpt: tail(output) } }
+      : {};
   if (!written) {
     const why = result.exitCode === 0 ? 'exited with 0 but wrote nothing to {json}' : how;
-    return { error: `the benchmark command ${why}: ${tail(`${result.stdout}\n${result.stderr}`)}` };
+    return { error: `the benchmark command ${why}: ${tail(output)}`, ...crash };
   }
   try {
     const raw = readFileSync(written);
@@ -172,9 +283,9 @@ async function runOnce(context: {
     // A failing command still wrote the benchmarks that passed; the rest show up as missing.
     if (result.exitCode !== 0)
       options.log(`${subject.key}: the benchmark command ${how}; using the results it wrote`);
-    return { results };
+    return { results, ...crash };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: error instanceof Error ? error.message : String(error), ...crash };
   }
 }
 

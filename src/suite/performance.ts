@@ -2,12 +2,20 @@
 // sampled interleaved, and the findings they make. measure-minutes is one budget for all of it.
 import { join } from 'node:path';
 import { comparePerformance, MIN_PAIRS } from '../domain/compare.js';
+import { runsNeeded } from '../domain/multiplicity.js';
 import { projectPackages } from '../domain/project.js';
-import type { BenchmarkMetric, Finding, StartupMetric, ThreadScaling } from '../domain/report.js';
+import type {
+  BenchmarkMetric,
+  DecisionStatistics,
+  Finding,
+  Note,
+  StartupMetric,
+  ThreadScaling,
+} from '../domain/report.js';
 import { threadScaling } from '../domain/thread-scaling.js';
 import type { Variant } from '../domain/variants.js';
 import type { ProcessRunner, Toolkit } from '../ports.js';
-import { measureBenchmarks } from './benchmarks.js';
+import { measureBenchmarks, type BenchmarkCrashes, type BenchmarkOutcome } from './benchmarks.js';
 import { readProjectFiles } from './prepare.js';
 import { measureStartup } from './startup.js';
 
@@ -79,12 +87,19 @@ export interface VariantPerformance {
   };
   /** Its benchmarks that take a thread count, as curves (thread-scaling.ts). */
   readonly threadScaling?: readonly ThreadScaling[];
+  /** Benchmark processes of this variant that died by a signal or a fatal error. */
+  readonly benchmarkCrashes?: BenchmarkCrashes;
+  readonly baseBenchmarkCrashes?: BenchmarkCrashes;
 }
 
 export interface PerformanceResult {
   readonly variants: ReadonlyMap<string, VariantPerformance>;
   /** Regressions and improvements, vs the reference and vs base. */
   readonly findings: readonly Finding[];
+  /** How the comparisons were decided together; absent when nothing was compared. */
+  readonly statistics?: DecisionStatistics;
+  /** What was not measured, or not enough: for report.json and the comment, not only the log. */
+  readonly notes: readonly Note[];
   /** Seconds spent sampling startup and benchmarks. */
   readonly seconds: { readonly startup: number; readonly benchmarks: number };
 }
@@ -108,9 +123,19 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
     ];
   });
   const first = options.head[0];
-  if (!first) return { variants: new Map(), findings: [], seconds: { startup: 0, benchmarks: 0 } };
+  if (!first) return { variants: new Map(), findings: [], notes: [], seconds: { startup: 0, benchmarks: 0 } };
+  const notes: Note[] = [];
+  // Each metric is compared with the reference (off it) and with base (where base is measured):
+  // the family the correction works over grows with both, and so do the runs each needs.
+  const referenceMeasured = options.head.some((h) => h.variant.name === options.reference);
+  const perMetric =
+    (referenceMeasured ? options.head.length - 1 : 0) +
+    options.head.filter((h) => options.base.some((b) => b.variant.name === h.variant.name)).length;
 
   const imports = options.startupImports ?? projectPackages(readProjectFiles(first.cwd));
+  const startupMetrics = 1 + imports.length + (options.startupCommand ? 1 : 0);
+  const familyFor = (benchmarks: number): number => Math.max(1, (benchmarks + startupMetrics) * perMetric);
+  let benchmarkCount = 0;
   // Benchmarks first, in all but startupReserve of the budget; startup, whose sampling stops by
   // itself once its medians are tight, then has whatever is left, so neither wastes the other's time.
   const benchmarks = options.benchmarkCommand
@@ -128,12 +153,20 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
           workDir: join(options.workDir, 'benchmarks'),
           log: (line) => toolkit.info(line),
           warn: (line) => toolkit.warning(line),
+          runsWanted: (count) => {
+            benchmarkCount = count;
+            return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count) }));
+          },
         });
         toolkit.info(`${outcome.runs} run(s) per subject, ${outcome.format ?? 'no'} results`);
         for (const [key, error] of outcome.failures) toolkit.warning(`${key}: ${error}`);
-        return withFailures(outcome.metrics, outcome.failures);
+        notes.push(...benchmarkNotes({ outcome, command: options.benchmarkCommand as string }));
+        return {
+          metrics: withFailures(outcome.metrics, outcome.failures),
+          crashes: outcome.crashes,
+        };
       })
-    : new Map<string, BenchmarkMetric[]>();
+    : { metrics: new Map<string, BenchmarkMetric[]>(), crashes: new Map<string, BenchmarkCrashes>() };
   const benchmarkSeconds = (Date.now() - started) / 1000;
 
   const startupStarted = Date.now();
@@ -150,7 +183,10 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
       imports,
       command: options.startupCommand,
       precision,
-      minSamples: plan.startupMinSamples,
+      minSamples: Math.min(
+        plan.startupMaxSamples,
+        Math.max(plan.startupMinSamples, runsNeeded({ family: familyFor(benchmarkCount) })),
+      ),
       maxSamples: plan.startupMaxSamples,
       warmups: plan.startupWarmups,
       deadline: started + budgetMs,
@@ -172,7 +208,7 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
 
   const side = (subject: PerformanceSubject, which: 'head' | 'base') => ({
     startup: startup.get(keyOf(subject, which)) ?? [],
-    benchmarks: benchmarks.get(keyOf(subject, which)) ?? [],
+    benchmarks: benchmarks.metrics.get(keyOf(subject, which)) ?? [],
   });
   const measured = options.head.map((head) => {
     const base = options.base.find((b) => b.variant.name === head.variant.name);
@@ -182,6 +218,7 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
       ...(base ? { base: side(base, 'base') } : {}),
     };
   });
+  notes.push(...startupNotes({ startup, wanted: runsNeeded({ family: familyFor(benchmarkCount) }) }));
   const compared = comparePerformance({
     variants: measured,
     reference: options.reference,
@@ -196,19 +233,68 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
   for (const m of measured) {
     const c = compared.variants.get(m.variant);
     const curves = scaling.get(m.variant);
+    const head = options.head.find((h) => h.variant.name === m.variant)!;
+    const crashed = benchmarks.crashes.get(keyOf(head, 'head'));
+    const baseCrashed = benchmarks.crashes.get(keyOf(head, 'base'));
     variants.set(m.variant, {
       startup: c?.startup ?? m.head.startup,
       benchmarks: c?.benchmarks ?? m.head.benchmarks,
       ...(m.base ? { base: m.base } : {}),
       ...(c && options.benchmarkCommand ? { throughput: c.throughput } : {}),
       ...(curves ? { threadScaling: curves } : {}),
+      ...(crashed ? { benchmarkCrashes: crashed } : {}),
+      ...(baseCrashed ? { baseBenchmarkCrashes: baseCrashed } : {}),
     });
   }
   return {
     variants,
     findings: compared.findings,
+    ...(compared.statistics.family > 0 ? { statistics: compared.statistics } : {}),
+    notes,
     seconds: { startup: startupSeconds, benchmarks: benchmarkSeconds },
   };
+}
+
+/** A budget that could not afford the runs wanted, and subjects that gave no figures at all. */
+function benchmarkNotes(options: { outcome: BenchmarkOutcome; command: string }): Note[] {
+  const { outcome } = options;
+  const notes: Note[] = [];
+  const { fit, wanted } = outcome.plan;
+  if (outcome.runs < wanted) {
+    notes.push({
+      kind: fit !== null && fit < wanted ? 'underpowered' : 'budget',
+      message:
+        fit !== null && fit < wanted
+          ? `benchmarks: ${outcome.runs} run(s) per subject where ${wanted} are needed to detect a change of twice the threshold at the corrected significance; only ${fit} fit in measure-minutes`
+          : `benchmarks: measure-minutes ran out after ${outcome.runs} run(s) per subject; ${wanted} were wanted`,
+    });
+  }
+  for (const [key, error] of outcome.failures) {
+    const [variant] = key.split('@');
+    notes.push({
+      kind: 'subject-dropped',
+      message: `benchmarks under ${key.replace('@', ' on ')} gave no figures: ${error.slice(0, 300)}`,
+      ...(variant ? { variant } : {}),
+    });
+  }
+  return notes;
+}
+
+/** Startup metrics that stopped short of the samples the family needs: the budget ran out. */
+function startupNotes(options: { startup: ReadonlyMap<string, StartupMetric[]>; wanted: number }): Note[] {
+  const counts = [...options.startup.values()]
+    .flat()
+    .filter((m) => !m.error)
+    .map((m) => m.samples.length);
+  if (counts.length === 0) return [];
+  const fewest = Math.min(...counts);
+  if (fewest >= options.wanted) return [];
+  return [
+    {
+      kind: 'budget',
+      message: `startup: measure-minutes ran out after ${fewest} sample(s) per metric; ${options.wanted} were wanted`,
+    },
+  ];
 }
 
 /** A subject whose command gave nothing gets an error metric for each benchmark the others ran. */

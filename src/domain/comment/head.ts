@@ -4,6 +4,7 @@ import { codeSpan, escapeInline } from '../escape.js';
 import { verdict as decide, type FailOnRule } from '../findings.js';
 import type { Finding, Report } from '../report.js';
 import { describeFinding } from './finding.js';
+import { statisticsFootnote, undecidedGated, undecidedText } from './decisions.js';
 import { plural } from './format.js';
 
 const SHOWN_PER_RULE = 5;
@@ -47,8 +48,11 @@ function notable(f: Finding): boolean {
   return f.kind !== 'improvement' && !(f.kind === 'regression' && f.against === 'reference');
 }
 
-export function headline(report: Report): string {
+export function headline(report: Report, failOn?: ReadonlySet<FailOnRule>): string {
   if (report.verdict === 'fail') return '## ❌ CPython variants: the check failed';
+  // "All clear" is a claim about every gated comparison: with some undecided, say so instead.
+  const open = undecidedText(undecidedGated(report, failOn));
+  if (open) return `## ⚠️ CPython variants: no regression found; ${open}`;
   return report.findings.some(notable)
     ? '## ✅ CPython variants: the check passed, with findings'
     : '## ✅ CPython variants: all clear';
@@ -76,6 +80,6 @@ export function legend(report: Report): string {
     `<sub>A ratio is a variant's time over its baseline's (the reference, or the same variant on the base commit): ` +
     `1.42x slower takes 1.42 times as long, 1.25x faster takes 1/1.25 of the time. ` +
     `**Bold**: a change of at least ${threshold} that is statistically significant; ≈: no such change; ?: not enough evidence either way. ` +
-    `Startup is the median of \`python -c pass\`; throughput the geometric mean over benchmarks.${crossLeg}</sub>`
+    `Startup is the median of \`python -c pass\`; throughput the geometric mean over benchmarks, marked ? while any of them is undecided.${statisticsFootnote(report)}${crossLeg}</sub>`
   );
 }

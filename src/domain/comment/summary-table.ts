@@ -87,10 +87,20 @@ function untestedRatio(options: {
   return a / b;
 }
 
-function throughput(v: VariantReport, against: 'vsReference' | 'vsBase'): string {
-  const ratios = v.benchmarks.flatMap((b) => (b[against] ? [b[against].ratio] : []));
-  if (ratios.length === 0) return '—';
-  return `${formatRatio(geometricMean(ratios))} (${plural(ratios.length, 'benchmark')})`;
+/**
+ * The geometric mean of the benchmarks' ratios, marked like any ratio: ? while any of them is
+ * undecided (a mean of guesses is a guess), else bold beyond the threshold and ≈ within it.
+ */
+function throughput(v: VariantReport, against: 'vsReference' | 'vsBase', threshold: number): string {
+  const summaries = v.benchmarks.flatMap((b) => (b[against] ? [b[against]] : []));
+  if (summaries.length === 0) return '—';
+  const mean = geometricMean(summaries.map((s) => s.ratio));
+  const undecided = summaries.filter((s) => s.verdict === 'inconclusive').length;
+  const count = `${plural(summaries.length, 'benchmark')}${undecided > 0 ? `, ${undecided} undecided` : ''}`;
+  const beyond = Math.abs(Math.log(mean)) >= Math.log(1 + threshold) * (1 - 1e-9);
+  const text =
+    undecided > 0 ? `${formatRatio(mean)}?` : beyond ? `**${formatRatio(mean)}**` : `≈ ${formatRatio(mean)}`;
+  return `${text} (${count})`;
 }
 
 /** The interpreter's start, then any other startup measurement that compare.ts called a regression. */
@@ -128,8 +138,9 @@ export function summaryTable(report: Report, options: { failOn?: ReadonlySet<Fai
       baseline ? startupCell({ v, against: 'vsReference', ...(untested ? { untested } : {}) }) : 'reference',
     ];
     if (shape.hasBase) row.push(startupCell({ v, against: 'vsBase' }));
-    if (shape.hasBenchmarks) row.push(baseline ? throughput(v, 'vsReference') : 'reference');
-    if (shape.hasBenchmarks && shape.hasBase) row.push(throughput(v, 'vsBase'));
+    if (shape.hasBenchmarks)
+      row.push(baseline ? throughput(v, 'vsReference', report.threshold) : 'reference');
+    if (shape.hasBenchmarks && shape.hasBase) row.push(throughput(v, 'vsBase', report.threshold));
     if (shape.hasFreeThreaded) row.push(gilCell(v));
     if (shape.legs > 1) row.push(escapeInline(v.leg ?? '', { maxLength: 60 }));
     return row;

@@ -1,0 +1,55 @@
+// Many comparisons, one verdict. A run compares every benchmark and import of every variant with
+// the reference and with the base commit: 200 benchmarks x 3 variants x 2 baselines is 1,200
+// tests, and at p < 0.002 each, a same-code pull request would still fail one time in ten. The
+// gate needs the chance that *any* of them is a false regression held at alpha: Holm's step-down
+// procedure does that (family-wise error rate, under any dependence between the tests) and
+// rejects at least what Bonferroni does, more where a few changes are large.
+
+/** The family-wise error rate of one run: a same-code pull request fails at most this often. */
+export const FAMILY_ALPHA = 0.05;
+
+/**
+ * Holm-adjusted p-values, in the input's order: p_(i) scaled by (m - i + 1), made monotone so a
+ * smaller raw p never gets a larger adjusted one, capped at 1. Reject where adjusted < alpha.
+ */
+export function holmAdjust(pValues: readonly number[]): number[] {
+  const m = pValues.length;
+  for (const p of pValues) {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`a p-value must lie in [0, 1], got ${p}`);
+  }
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
+
+/**
+ * The smallest two-sided p-value a test can give with these sample sizes, whatever the data: a
+ * comparison whose floor is not below alpha / family cannot be decided by Holm, however clear the
+ * change, so it is "too few runs" rather than "noisy".
+ */
+export function pValueFloor(options: { method: 'paired' | 'independent'; n: number; m?: number }): number {
+  const { n } = options;
+  if (options.method === 'paired') return Math.min(1, 2 / 2 ** n);
+  // Mann-Whitney, complete separation: 2 / C(n + m, n).
+  const m = options.m ?? n;
+  let logChoose = 0;
+  for (let i = 1; i <= n; i++) logChoose += Math.log((m + i) / i);
+  return Math.min(1, 2 * Math.exp(-logChoose));
+}
+
+/**
+ * Paired runs needed to see a real change at the corrected level: with that many pairs the signed-
+ * rank test reaches alpha / family even when the two smallest pairs point the wrong way (a run
+ * landing on a busy core), which a change of twice the threshold gives now and then.
+ */
+export function runsNeeded(options: { family: number; alpha?: number }): number {
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  const family = Math.max(1, options.family);
+  // Two wrong-signed pairs of the smallest ranks leave 5 sign patterns as extreme: p = 10 / 2^n.
+  return Math.max(10, Math.ceil(Math.log2((10 * family) / alpha)));
+}
