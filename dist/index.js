@@ -75951,7 +75951,23 @@ function variantFindings(variant) {
     name: module,
     change: null
   }));
-  return [...testFindings(variant), ...gil];
+  return [...testFindings(variant), ...gil, ...benchmarkCrashFindings(variant)];
+}
+function benchmarkCrashFindings(variant) {
+  const crash = variant.benchmarkCrashes;
+  if (!crash) return [];
+  const onBase = variant.base !== void 0 && variant.base.benchmarkCrashes !== void 0;
+  return [
+    {
+      kind: onBase ? "crash" : "new-crash",
+      variant: variant.name,
+      against: variant.base ? "base" : null,
+      metric: "throughput",
+      name: crash.command,
+      change: null,
+      detail: `the benchmark command ${crash.signal ? `died of ${crash.signal}` : `hit a Fatal Python error${crash.fatalError ? `: ${crash.fatalError}` : ""}`} in ${crash.crashed} runs`
+    }
+  ];
 }
 function matches(rule, finding, optional) {
   switch (rule) {
@@ -83891,6 +83907,424 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
+// src/domain/comment/format.ts
+function formatRatio(ratio) {
+  if (Math.abs(ratio - 1) < 5e-3) return "same";
+  return ratio > 1 ? `${ratio.toFixed(2)}x slower` : `${(1 / ratio).toFixed(2)}x faster`;
+}
+function ratioText(summary2, untested) {
+  if (summary2 === void 0) return untested === void 0 ? "\u2014" : `${formatRatio(untested)}?`;
+  switch (summary2.verdict) {
+    case "regression":
+    case "improvement":
+      return `**${formatRatio(summary2.ratio)}**`;
+    case "unchanged":
+      return `\u2248 ${formatRatio(summary2.ratio)}`;
+    case "inconclusive":
+      return `${formatRatio(summary2.ratio)}?`;
+  }
+}
+function milliseconds(value) {
+  if (value === null || value === void 0) return "\u2014";
+  return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
+}
+function seconds(value) {
+  if (value === null) return "\u2014";
+  const units = [
+    [1, "s"],
+    [1e-3, "ms"],
+    [1e-6, "\xB5s"],
+    [1e-9, "ns"]
+  ];
+  const [scale, unit] = units.find(([s]) => Math.abs(value) >= s) ?? [1e-9, "ns"];
+  return `${(value / scale).toPrecision(3)} ${unit}`;
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function section(s, k) {
+  const more = k < s.count ? `
+
+_\u2026and ${s.count - k} more in the full report._` : "";
+  return `<details><summary>${s.summary}</summary>
+
+${s.body(k)}${more}
+
+</details>`;
+}
+function excerpt(text3) {
+  const lines = text3.split("\n");
+  const tail3 = lines.slice(-40).join("\n");
+  return tail3.length > 3e3 ? `\u2026${tail3.slice(-3e3)}` : tail3;
+}
+
+// src/domain/comment/benchmarks.ts
+function benchmarkSection(report, shape) {
+  const names = [...new Set(report.variants.flatMap((v) => v.benchmarks.map((b) => b.name)))];
+  if (names.length === 0) return null;
+  const rows = names.map((name) => [
+    codeSpan(name, { maxLength: 120 }),
+    ...report.variants.map((v) => {
+      const b = v.benchmarks.find((x) => x.name === name);
+      if (!b) return "\u2014";
+      if (b.error) return `error: ${escapeInline(b.error, { maxLength: 120 })}`;
+      const parts = [seconds(b.median)];
+      if (shape.baselineOf(v)) {
+        const ref = shape.baselineOf(v)?.benchmarks.find((x) => x.name === name)?.median;
+        const text3 = ratioText(b.vsReference, ref && b.median ? b.median / ref : void 0);
+        if (text3 !== "\u2014") parts.push(text3);
+      }
+      if (b.vsBase) parts.push(`base ${ratioText(b.vsBase)}`);
+      return parts.join(" \xB7 ");
+    })
+  ]);
+  const header = [
+    "Benchmark (median per run)",
+    ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
+  ];
+  return {
+    summary: `\u{1F3CE}\uFE0F Benchmarks (${names.length})`,
+    count: rows.length,
+    body: (k) => markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })
+  };
+}
+
+// src/domain/comment/crashes.ts
+function crashItem(v, c) {
+  const facts = [
+    `**${codeSpan(v.name, { where: "prose", maxLength: 60 })}**`,
+    c.test === null ? "no test was running" : codeSpan(c.test, { where: "prose" }),
+    c.kind === "timeout" ? "hung" : escapeInline(c.signal ?? "Fatal Python error"),
+    c.reproduced ? `reproduced ${escapeInline(c.reproduced)} alone` : "",
+    c.extensionModules?.length ? `extension modules: ${c.extensionModules.slice(0, 8).map((m) => codeSpan(m, { where: "prose", maxLength: 80 })).join(", ")}` : ""
+  ];
+  return `${facts.filter(Boolean).join(" \xB7 ")}
+
+${codeBlock(excerpt(c.excerpt), "text")}`;
+}
+function crashSection(report) {
+  const items = report.variants.flatMap((v) => v.tests.crashes.map((c) => crashItem(v, c)));
+  if (items.length === 0) return null;
+  return {
+    summary: `\u{1F4A5} Crashes (${items.length})`,
+    count: items.length,
+    body: (k) => items.slice(0, k).join("\n\n")
+  };
+}
+
+// src/domain/comment/finding.ts
+var FAILING_KINDS = /* @__PURE__ */ new Set(["crash", "new-crash", "failure", "new-failure", "timeout"]);
+function where2(f) {
+  return `under ${codeSpan(f.variant, { where: "prose", maxLength: 60 })}`;
+}
+function quoted(name, fallback) {
+  return name === null ? fallback : codeSpan(name, { where: "prose", maxLength: 200 });
+}
+function describeFinding(f) {
+  const detail = f.detail ? ` (${escapeInline(f.detail, { maxLength: 200 })})` : "";
+  const versus = f.against === "base" ? "than on the base commit" : "than the reference";
+  switch (f.kind) {
+    case "crash":
+    case "new-crash":
+      return `\u{1F4A5} ${quoted(f.name, "the test command")} crashed ${where2(f)}${detail}`;
+    case "failure":
+    case "new-failure":
+      return `${quoted(f.name, "the test command")} failed ${where2(f)}${detail}`;
+    case "timeout":
+      return `\u23F3 ${quoted(f.name, "the test command")} timed out ${where2(f)}${detail}`;
+    case "regression":
+    case "improvement":
+      return `${f.metric ?? "timing"} of ${quoted(f.name, "the whole run")} ${where2(f)}: **${f.change === null ? "changed" : formatRatio(f.change)}** ${versus}${detail}`;
+    case "gil-reenabled":
+      return `${quoted(f.name, "a module")} turned the GIL back on ${where2(f)}`;
+    case "install-failure":
+      return `${codeSpan(f.variant, { where: "prose", maxLength: 60 })} could not be installed${detail}`;
+    case "missing-benchmark":
+      return `${quoted(f.name, "a benchmark")} has no result ${where2(f)}${detail}`;
+    case "flaky":
+      return `${quoted(f.name, "a test")} is flaky ${where2(f)}${detail}`;
+  }
+}
+
+// src/domain/comment/shape.ts
+function interpreterStartup(v) {
+  return v.startup.find((s) => s.kind === "interpreter");
+}
+function failingIds2(v) {
+  const ids = /* @__PURE__ */ new Set();
+  for (const c of v?.tests.cases ?? []) if (c.outcome === "failed" || c.outcome === "error") ids.add(c.id);
+  for (const c of v?.tests.crashes ?? []) if (c.test !== null) ids.add(c.test);
+  return ids;
+}
+function shapeOf(report) {
+  const byName = new Map(report.variants.map((v) => [v.name, v]));
+  const reference = byName.get(report.reference);
+  const legReference = new Map((report.legs ?? []).map((l) => [l.label, byName.get(l.reference)]));
+  return {
+    reference,
+    baselineOf: (v) => {
+      const own = v.leg === void 0 ? void 0 : legReference.get(v.leg);
+      if (own !== void 0 && own !== v) return own;
+      return v === reference ? void 0 : reference;
+    },
+    hasBase: report.variants.some((v) => v.base !== void 0),
+    hasBenchmarks: report.variants.some((v) => v.benchmarks.length > 0),
+    hasFreeThreaded: report.variants.some((v) => v.interpreter?.freeThreaded === true),
+    legs: report.legs?.length ?? 0
+  };
+}
+
+// src/domain/comment/failures.ts
+function failureSection(report, shape) {
+  const findings = report.findings.filter((f) => FAILING_KINDS.has(f.kind) && !f.kind.includes("crash"));
+  if (findings.length === 0) return null;
+  const items = findings.map((f) => {
+    const variant = report.variants.find((v) => v.name === f.variant);
+    const baseline = variant ? shape.baselineOf(variant) : void 0;
+    const message6 = variant?.tests.cases.find((c) => c.id === f.name)?.message;
+    const notes = [
+      f.kind === "new-failure" && f.against === "base" ? "new: passes on the base commit" : "",
+      f.kind === "failure" ? "fails on the base commit too" : "",
+      baseline && baseline.tests.status !== "not-run" && f.name !== null && !failingIds2(baseline).has(f.name) ? `passes under ${codeSpan(baseline.name, { where: "prose", maxLength: 60 })}` : ""
+    ].filter(Boolean);
+    const said = message6 ? `: ${escapeInline(message6, { maxLength: 200 })}` : "";
+    return `- ${describeFinding(f)}${notes.length ? ` \u2014 ${notes.join(", ")}` : ""}${said}`;
+  });
+  const fresh = findings.filter((f) => f.kind === "new-failure").length;
+  return {
+    summary: `\u274C Failing tests (${findings.length}${fresh > 0 && fresh < findings.length ? `, ${fresh} new` : ""})`,
+    count: items.length,
+    body: (k) => items.slice(0, k).join("\n")
+  };
+}
+
+// src/domain/comment/gil.ts
+function gilSection(report) {
+  const affected = report.variants.filter((v) => v.gil.reenabledBy.length > 0);
+  if (affected.length === 0) return null;
+  const items = affected.map(
+    (v) => `- ${codeSpan(v.name, { where: "prose", maxLength: 60 })}: ${v.gil.reenabledBy.map((m) => codeSpan(m, { where: "prose", maxLength: 120 })).join(", ")}`
+  );
+  const intro = "Importing these extension modules turned the GIL back on for the whole process, so these runs had a GIL. A module declares that it runs without the GIL with `Py_mod_gil` (PEP 703); until then, `PYTHON_GIL=0` forces it off at your own risk.";
+  return {
+    summary: `\u{1F512} GIL re-enabled (${plural(affected.length, "variant")})`,
+    count: items.length,
+    body: (k) => `${intro}
+
+${items.slice(0, k).join("\n")}`
+  };
+}
+
+// src/domain/comment/decisions.ts
+var DEFAULT_GATED = /* @__PURE__ */ new Set(["regression"]);
+function gated(group2, failOn) {
+  return group2.against === "base" ? failOn.has("regression") : failOn.has("variant-regression");
+}
+function undecidedGated(report, failOn) {
+  const rules = failOn ?? DEFAULT_GATED;
+  const groups2 = (report.statistics?.groups ?? []).filter((g) => gated(g, rules));
+  return {
+    undecided: groups2.reduce((n, g) => n + g.undecided, 0),
+    compared: groups2.reduce((n, g) => n + g.compared, 0),
+    tooFewRuns: groups2.reduce((n, g) => n + g.tooFewRuns, 0)
+  };
+}
+function undecidedText(open2) {
+  if (open2.undecided === 0) return null;
+  const why = open2.tooFewRuns > 0 ? ` (${open2.tooFewRuns} with too few runs)` : "";
+  return `${open2.undecided} of ${plural(open2.compared, "gated comparison")} undecided${why}`;
+}
+function undecidedFix(open2) {
+  return open2.tooFewRuns > 0 ? "More runs would decide them: raise `measure-minutes`, or make one run of `benchmark-command` shorter (see the notes below)." : "They were too noisy to call either way at the corrected significance; a rerun on a quieter runner may decide them.";
+}
+function statisticsFootnote(report) {
+  const s = report.statistics;
+  if (!s) return "";
+  return ` Significance is corrected over all ${plural(s.family, "comparison")} of the run (Holm, family-wise error rate ${Math.round(s.alpha * 1e3) / 10}%), so a same-code pull request fails by chance at most that often.`;
+}
+
+// src/domain/comment/head.ts
+var SHOWN_PER_RULE = 5;
+function whyLines(report, failOn) {
+  if (report.verdict === "pass") {
+    const shown = report.findings.filter(notable).length;
+    if (shown === 0) return [];
+    const rules = failOn ? [...failOn].map((r) => codeSpan(r, { where: "prose" })).join(", ") || "none" : null;
+    return [`${plural(shown, "finding")} below; none fails the check${rules ? ` (fail-on: ${rules})` : ""}.`];
+  }
+  const lines = [];
+  const optional = new Set(report.variants.filter((v) => v.optional).map((v) => v.name));
+  if (failOn) {
+    for (const rule of failOn) {
+      const hits = report.findings.filter(
+        (f) => verdict({ findings: [f], failOn: /* @__PURE__ */ new Set([rule]), optionalVariants: optional }).verdict === "fail"
+      );
+      if (hits.length === 0) continue;
+      const more = hits.length > SHOWN_PER_RULE ? [`  - \u2026and ${hits.length - SHOWN_PER_RULE} more`] : [];
+      lines.push(
+        `- fail-on ${codeSpan(rule, { where: "prose" })}: ${plural(hits.length, "finding")}`,
+        ...hits.slice(0, SHOWN_PER_RULE).map((f) => `  - ${describeFinding(f)}`),
+        ...more
+      );
+    }
+  }
+  const unexplained = lines.length > 0 ? report.verdictReasons.filter((r) => !r.startsWith("fail-on ")) : report.verdictReasons;
+  lines.push(...unexplained.map((r) => `- ${escapeInline(r, { maxLength: 300 })}`));
+  return ["**Why the check failed:**", "", ...lines];
+}
+function notable(f) {
+  return f.kind !== "improvement" && !(f.kind === "regression" && f.against === "reference");
+}
+function headline(report, failOn) {
+  if (report.verdict === "fail") return "## \u274C CPython variants: the check failed";
+  const open2 = undecidedText(undecidedGated(report, failOn));
+  if (open2) return `## \u26A0\uFE0F CPython variants: no regression found; ${open2}`;
+  return report.findings.some(notable) ? "## \u2705 CPython variants: the check passed, with findings" : "## \u2705 CPython variants: all clear";
+}
+function metaLine(report) {
+  const sha = (s) => s ? codeSpan(s.slice(0, 12), { where: "prose" }) : "";
+  const parts = [
+    report.commit.head ? `commit ${sha(report.commit.head)}` : "",
+    report.commit.base ? `base ${sha(report.commit.base)}` : "",
+    `reference ${codeSpan(report.reference, { where: "prose", maxLength: 60 })}`,
+    `threshold ${Math.round(report.threshold * 1e3) / 10}%`,
+    (report.legs?.length ?? 0) > 1 ? `merged from ${report.legs?.length} reports` : ""
+  ];
+  return parts.filter(Boolean).join(" \xB7 ");
+}
+function legend(report) {
+  const threshold = `${Math.round(report.threshold * 1e3) / 10}%`;
+  const crossLeg = (report.legs?.length ?? 0) > 1 ? " Each variant is compared with its own report's reference, and a report's reference with the first report's: another machine, so at most a ?." : "";
+  return `<sub>A ratio is a variant's time over its baseline's (the reference, or the same variant on the base commit): 1.42x slower takes 1.42 times as long, 1.25x faster takes 1/1.25 of the time. **Bold**: a change of at least ${threshold} that is statistically significant; \u2248: no such change; ?: not enough evidence either way. Startup is the median of \`python -c pass\`; throughput the geometric mean over benchmarks, marked ? while any of them is undecided.${statisticsFootnote(report)}${crossLeg}</sub>`;
+}
+
+// src/domain/comment/imports.ts
+function importsSection(report) {
+  const tables = [];
+  const imports = [
+    ...new Set(
+      report.variants.flatMap((v) => v.startup.filter((m) => m.heaviest?.length).map((m) => m.name))
+    )
+  ];
+  for (const name of imports) {
+    const of = (v) => v.startup.find((m) => m.kind === "import" && m.name === name);
+    const modules = [
+      ...new Set(report.variants.flatMap((v) => (of(v)?.heaviest ?? []).slice(0, 8).map((h) => h.module)))
+    ].slice(0, 12);
+    const rows = modules.map((module) => [
+      codeSpan(module, { maxLength: 120 }),
+      ...report.variants.map((v) => {
+        const us = of(v)?.heaviest?.find((h) => h.module === module)?.cumulativeUs;
+        return us === void 0 ? "\u2014" : milliseconds(us / 1e3);
+      })
+    ]);
+    const header = [
+      `${codeSpan(name, { maxLength: 120 })}: heaviest modules (cumulative)`,
+      ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
+    ];
+    tables.push(markdownTable([header, ...rows], { alignDelimiters: false }));
+  }
+  if (tables.length === 0) return null;
+  return {
+    summary: `\u{1F4E6} Import time (${plural(tables.length, "import")})`,
+    count: tables.length,
+    body: (k) => tables.slice(0, k).join("\n\n")
+  };
+}
+
+// src/domain/comment/install.ts
+function installSection(report) {
+  const failed = report.variants.filter((v) => !v.install.ok);
+  if (failed.length === 0) return null;
+  const items = failed.map(
+    (v) => `**${codeSpan(v.name, { where: "prose", maxLength: 60 })}**${v.optional ? " (marked with `?`: allowed to fail)" : ""}
+
+${codeBlock(excerpt(v.install.error ?? "install failed"), "text")}`
+  );
+  return {
+    summary: `\u26D4 Not installed (${failed.length})`,
+    count: items.length,
+    body: (k) => items.slice(0, k).join("\n\n")
+  };
+}
+
+// src/domain/comment/legs.ts
+function legsSection(report) {
+  const legs = report.legs ?? [];
+  if (legs.length < 2) return null;
+  const rows = legs.map((l) => [
+    escapeInline(l.label, { maxLength: 80 }),
+    l.variants.map((n) => codeSpan(n, { maxLength: 60 })).join(", "),
+    codeSpan(l.reference, { maxLength: 60 }),
+    l.commit.head ? codeSpan(l.commit.head.slice(0, 12)) : "\u2014",
+    escapeInline(l.generatedAt, { maxLength: 40 }),
+    l.verdict
+  ]);
+  const header = ["Report", "Variants", "Reference", "Commit", "Generated", "Its own verdict"];
+  return {
+    summary: `\u{1F9E9} Merged reports (${legs.length})`,
+    count: rows.length,
+    body: (k) => markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })
+  };
+}
+
+// src/domain/comment/startup.ts
+function chartLabel(name) {
+  return `"${name.replace(/[^A-Za-z0-9.+_ ()-]/g, "_").slice(0, 40)}"`;
+}
+function startupChart(report) {
+  const shown = report.variants.filter((v) => (interpreterStartup(v)?.median ?? null) !== null);
+  if (shown.length < 2) return "";
+  const values = shown.map((v) => interpreterStartup(v)?.median ?? 0);
+  const base = shown.map((v) => v.base?.startup.find((s) => s.kind === "interpreter")?.median ?? null);
+  const withBase = base.every((b) => b !== null);
+  const top = Math.max(...values, ...withBase ? base : []);
+  const lines = [
+    "xychart-beta",
+    `    title "Interpreter startup, median ms${withBase ? " (bars: this commit, line: base)" : ""}"`,
+    `    x-axis [${shown.map((v) => chartLabel(v.name)).join(", ")}]`,
+    `    y-axis "ms" 0 --> ${Math.ceil(top * 1.2)}`,
+    `    bar [${values.map((x) => x.toFixed(1)).join(", ")}]`,
+    ...withBase ? [`    line [${base.map((x) => x.toFixed(1)).join(", ")}]`] : []
+  ];
+  return codeBlock(lines.join("\n"), "mermaid");
+}
+function metricCell(options) {
+  const { v, metric, shape } = options;
+  if (metric === void 0) return "\u2014";
+  if (metric.error) return `not measured: ${escapeInline(metric.error, { maxLength: 120 })}`;
+  const parts = [milliseconds(metric.median)];
+  if (shape.baselineOf(v)) {
+    const untested = options.baseline?.median && metric.median ? metric.median / options.baseline.median : void 0;
+    const text3 = ratioText(metric.vsReference, untested);
+    if (text3 !== "\u2014") parts.push(text3);
+  }
+  if (metric.vsBase) parts.push(`base ${ratioText(metric.vsBase)}`);
+  return parts.join(" \xB7 ");
+}
+function startupSection(report, shape) {
+  const keys = [];
+  for (const v of report.variants)
+    for (const m of v.startup)
+      if (!keys.some((k) => k.kind === m.kind && k.name === m.name))
+        keys.push({ kind: m.kind, name: m.name });
+  if (keys.length === 0) return null;
+  const chart = startupChart(report);
+  const find = (v, key) => v?.startup.find((m) => m.kind === key.kind && m.name === key.name);
+  const rows = keys.map((key) => [
+    codeSpan(key.name, { maxLength: 120 }),
+    ...report.variants.map(
+      (v) => metricCell({ v, metric: find(v, key), shape, baseline: find(shape.baselineOf(v), key) })
+    )
+  ]);
+  const header = ["Startup (median)", ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))];
+  return {
+    summary: `\u23F1\uFE0F Startup (${plural(keys.length, "measurement")})`,
+    count: rows.length,
+    body: (k) => [chart, markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })].filter(Boolean).join("\n\n")
+  };
+}
+
 // src/domain/stats.ts
 function median(xs) {
   if (xs.length === 0) throw new RangeError("median of an empty sample");
@@ -84056,55 +84490,7 @@ function compareSamples(options) {
   return { ratio, low, high, pValue, verdict: verdict2, n: { candidate: candidate.length, baseline: baseline.length } };
 }
 
-// src/domain/markdown.ts
-var COMMENT_LIMIT = 6e4;
-var SUMMARY_LIMIT = 3e5;
-var FAILING_KINDS = /* @__PURE__ */ new Set(["crash", "new-crash", "failure", "new-failure", "timeout"]);
-var SHOWN_PER_RULE = 5;
-var SHOWN_ERRORS = 10;
-function formatRatio(ratio) {
-  if (Math.abs(ratio - 1) < 5e-3) return "same";
-  return ratio > 1 ? `${ratio.toFixed(2)}x slower` : `${(1 / ratio).toFixed(2)}x faster`;
-}
-function ratioText(summary2, untested) {
-  if (summary2 === void 0) return untested === void 0 ? "\u2014" : `${formatRatio(untested)}?`;
-  switch (summary2.verdict) {
-    case "regression":
-    case "improvement":
-      return `**${formatRatio(summary2.ratio)}**`;
-    case "unchanged":
-      return `\u2248 ${formatRatio(summary2.ratio)}`;
-    case "inconclusive":
-      return `${formatRatio(summary2.ratio)}?`;
-  }
-}
-function milliseconds(value) {
-  if (value === null || value === void 0) return "\u2014";
-  return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
-}
-function seconds(value) {
-  if (value === null) return "\u2014";
-  const units = [
-    [1, "s"],
-    [1e-3, "ms"],
-    [1e-6, "\xB5s"],
-    [1e-9, "ns"]
-  ];
-  const [scale, unit] = units.find(([s]) => Math.abs(value) >= s) ?? [1e-9, "ns"];
-  return `${(value / scale).toPrecision(3)} ${unit}`;
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function interpreterStartup(v) {
-  return v.startup.find((s) => s.kind === "interpreter");
-}
-function failingIds2(v) {
-  const ids = /* @__PURE__ */ new Set();
-  for (const c of v?.tests.cases ?? []) if (c.outcome === "failed" || c.outcome === "error") ids.add(c.id);
-  for (const c of v?.tests.crashes ?? []) if (c.test !== null) ids.add(c.test);
-  return ids;
-}
+// src/domain/comment/summary-table.ts
 function crashedCount(v) {
   return Math.max(v.tests.crashed, v.tests.crashes.filter((c) => c.kind !== "timeout").length);
 }
@@ -84161,33 +84547,21 @@ function untestedRatio(options) {
   if (a === void 0 || a === null || b === void 0 || b === null || b <= 0 || a <= 0) return void 0;
   return a / b;
 }
-function throughput(v, against) {
-  const ratios = v.benchmarks.flatMap((b) => b[against] ? [b[against].ratio] : []);
-  if (ratios.length === 0) return "\u2014";
-  return `${formatRatio(geometricMean(ratios))} (${plural(ratios.length, "benchmark")})`;
+function throughput(v, against, threshold) {
+  const summaries = v.benchmarks.flatMap((b) => b[against] ? [b[against]] : []);
+  if (summaries.length === 0) return "\u2014";
+  const mean = geometricMean(summaries.map((s) => s.ratio));
+  const undecided = summaries.filter((s) => s.verdict === "inconclusive").length;
+  const count2 = `${plural(summaries.length, "benchmark")}${undecided > 0 ? `, ${undecided} undecided` : ""}`;
+  const beyond = Math.abs(Math.log(mean)) >= Math.log(1 + threshold) * (1 - 1e-9);
+  const text3 = undecided > 0 ? `${formatRatio(mean)}?` : beyond ? `**${formatRatio(mean)}**` : `\u2248 ${formatRatio(mean)}`;
+  return `${text3} (${count2})`;
 }
 function startupCell(options) {
   const { v, against } = options;
   const main = ratioText(interpreterStartup(v)?.[against], options.untested);
   const worse = v.startup.filter((m) => m.kind !== "interpreter" && m[against]?.verdict === "regression").slice(0, 2).map((m) => `${codeSpan(m.name, { maxLength: 60 })} ${ratioText(m[against])}`);
   return [main, ...worse].join("; ");
-}
-function shapeOf(report) {
-  const byName = new Map(report.variants.map((v) => [v.name, v]));
-  const reference = byName.get(report.reference);
-  const legReference = new Map((report.legs ?? []).map((l) => [l.label, byName.get(l.reference)]));
-  return {
-    reference,
-    baselineOf: (v) => {
-      const own = v.leg === void 0 ? void 0 : legReference.get(v.leg);
-      if (own !== void 0 && own !== v) return own;
-      return v === reference ? void 0 : reference;
-    },
-    hasBase: report.variants.some((v) => v.base !== void 0),
-    hasBenchmarks: report.variants.some((v) => v.benchmarks.length > 0),
-    hasFreeThreaded: report.variants.some((v) => v.interpreter?.freeThreaded === true),
-    legs: report.legs?.length ?? 0
-  };
 }
 function summaryTable(report, options = {}) {
   const shape = shapeOf(report);
@@ -84209,310 +84583,17 @@ function summaryTable(report, options = {}) {
       baseline ? startupCell({ v, against: "vsReference", ...untested ? { untested } : {} }) : "reference"
     ];
     if (shape.hasBase) row.push(startupCell({ v, against: "vsBase" }));
-    if (shape.hasBenchmarks) row.push(baseline ? throughput(v, "vsReference") : "reference");
-    if (shape.hasBenchmarks && shape.hasBase) row.push(throughput(v, "vsBase"));
+    if (shape.hasBenchmarks)
+      row.push(baseline ? throughput(v, "vsReference", report.threshold) : "reference");
+    if (shape.hasBenchmarks && shape.hasBase) row.push(throughput(v, "vsBase", report.threshold));
     if (shape.hasFreeThreaded) row.push(gilCell(v));
     if (shape.legs > 1) row.push(escapeInline(v.leg ?? "", { maxLength: 60 }));
     return row;
   });
   return markdownTable([header, ...rows]);
 }
-function where2(f) {
-  return `under ${codeSpan(f.variant, { where: "prose", maxLength: 60 })}`;
-}
-function quoted(name, fallback) {
-  return name === null ? fallback : codeSpan(name, { where: "prose", maxLength: 200 });
-}
-function describeFinding(f) {
-  const detail = f.detail ? ` (${escapeInline(f.detail, { maxLength: 200 })})` : "";
-  const versus = f.against === "base" ? "than on the base commit" : "than the reference";
-  switch (f.kind) {
-    case "crash":
-    case "new-crash":
-      return `\u{1F4A5} ${quoted(f.name, "the test command")} crashed ${where2(f)}${detail}`;
-    case "failure":
-    case "new-failure":
-      return `${quoted(f.name, "the test command")} failed ${where2(f)}${detail}`;
-    case "timeout":
-      return `\u23F3 ${quoted(f.name, "the test command")} timed out ${where2(f)}${detail}`;
-    case "regression":
-    case "improvement":
-      return `${f.metric ?? "timing"} of ${quoted(f.name, "the whole run")} ${where2(f)}: **${f.change === null ? "changed" : formatRatio(f.change)}** ${versus}${detail}`;
-    case "gil-reenabled":
-      return `${quoted(f.name, "a module")} turned the GIL back on ${where2(f)}`;
-    case "install-failure":
-      return `${codeSpan(f.variant, { where: "prose", maxLength: 60 })} could not be installed${detail}`;
-    case "missing-benchmark":
-      return `${quoted(f.name, "a benchmark")} has no result ${where2(f)}${detail}`;
-    case "flaky":
-      return `${quoted(f.name, "a test")} is flaky ${where2(f)}${detail}`;
-  }
-}
-function whyLines(report, failOn) {
-  if (report.verdict === "pass") {
-    const shown = report.findings.filter(notable).length;
-    if (shown === 0) return [];
-    const rules = failOn ? [...failOn].map((r) => codeSpan(r, { where: "prose" })).join(", ") || "none" : null;
-    return [`${plural(shown, "finding")} below; none fails the check${rules ? ` (fail-on: ${rules})` : ""}.`];
-  }
-  const lines = [];
-  const optional = new Set(report.variants.filter((v) => v.optional).map((v) => v.name));
-  if (failOn) {
-    for (const rule of failOn) {
-      const hits = report.findings.filter(
-        (f) => verdict({ findings: [f], failOn: /* @__PURE__ */ new Set([rule]), optionalVariants: optional }).verdict === "fail"
-      );
-      if (hits.length === 0) continue;
-      const more = hits.length > SHOWN_PER_RULE ? [`  - \u2026and ${hits.length - SHOWN_PER_RULE} more`] : [];
-      lines.push(
-        `- fail-on ${codeSpan(rule, { where: "prose" })}: ${plural(hits.length, "finding")}`,
-        ...hits.slice(0, SHOWN_PER_RULE).map((f) => `  - ${describeFinding(f)}`),
-        ...more
-      );
-    }
-  }
-  const unexplained = lines.length > 0 ? report.verdictReasons.filter((r) => !r.startsWith("fail-on ")) : report.verdictReasons;
-  lines.push(...unexplained.map((r) => `- ${escapeInline(r, { maxLength: 300 })}`));
-  return ["**Why the check failed:**", "", ...lines];
-}
-function notable(f) {
-  return f.kind !== "improvement" && !(f.kind === "regression" && f.against === "reference");
-}
-function headline(report) {
-  if (report.verdict === "fail") return "## \u274C CPython variants: the check failed";
-  return report.findings.some(notable) ? "## \u2705 CPython variants: the check passed, with findings" : "## \u2705 CPython variants: all clear";
-}
-function metaLine(report) {
-  const sha = (s) => s ? codeSpan(s.slice(0, 12), { where: "prose" }) : "";
-  const parts = [
-    report.commit.head ? `commit ${sha(report.commit.head)}` : "",
-    report.commit.base ? `base ${sha(report.commit.base)}` : "",
-    `reference ${codeSpan(report.reference, { where: "prose", maxLength: 60 })}`,
-    `threshold ${Math.round(report.threshold * 1e3) / 10}%`,
-    (report.legs?.length ?? 0) > 1 ? `merged from ${report.legs?.length} reports` : ""
-  ];
-  return parts.filter(Boolean).join(" \xB7 ");
-}
-function legend(report) {
-  const threshold = `${Math.round(report.threshold * 1e3) / 10}%`;
-  const crossLeg = (report.legs?.length ?? 0) > 1 ? " Each variant is compared with its own report's reference, and a report's reference with the first report's: another machine, so at most a ?." : "";
-  return `<sub>A ratio is a variant's time over its baseline's (the reference, or the same variant on the base commit): 1.42x slower takes 1.42 times as long, 1.25x faster takes 1/1.25 of the time. **Bold**: a change of at least ${threshold} that is statistically significant; \u2248: no such change; ?: not enough evidence either way. Startup is the median of \`python -c pass\`; throughput the geometric mean over benchmarks.${crossLeg}</sub>`;
-}
-function section(s, k) {
-  const more = k < s.count ? `
 
-_\u2026and ${s.count - k} more in the full report._` : "";
-  return `<details><summary>${s.summary}</summary>
-
-${s.body(k)}${more}
-
-</details>`;
-}
-function excerpt(text3) {
-  const lines = text3.split("\n");
-  const tail3 = lines.slice(-40).join("\n");
-  return tail3.length > 3e3 ? `\u2026${tail3.slice(-3e3)}` : tail3;
-}
-function crashItem(v, c) {
-  const facts = [
-    `**${codeSpan(v.name, { where: "prose", maxLength: 60 })}**`,
-    c.test === null ? "no test was running" : codeSpan(c.test, { where: "prose" }),
-    c.kind === "timeout" ? "hung" : escapeInline(c.signal ?? "Fatal Python error"),
-    c.reproduced ? `reproduced ${escapeInline(c.reproduced)} alone` : "",
-    c.extensionModules?.length ? `extension modules: ${c.extensionModules.slice(0, 8).map((m) => codeSpan(m, { where: "prose", maxLength: 80 })).join(", ")}` : ""
-  ];
-  return `${facts.filter(Boolean).join(" \xB7 ")}
-
-${codeBlock(excerpt(c.excerpt), "text")}`;
-}
-function crashSection(report) {
-  const items = report.variants.flatMap((v) => v.tests.crashes.map((c) => crashItem(v, c)));
-  if (items.length === 0) return null;
-  return {
-    summary: `\u{1F4A5} Crashes (${items.length})`,
-    count: items.length,
-    body: (k) => items.slice(0, k).join("\n\n")
-  };
-}
-function failureSection(report, shape) {
-  const findings = report.findings.filter((f) => FAILING_KINDS.has(f.kind) && !f.kind.includes("crash"));
-  if (findings.length === 0) return null;
-  const items = findings.map((f) => {
-    const variant = report.variants.find((v) => v.name === f.variant);
-    const baseline = variant ? shape.baselineOf(variant) : void 0;
-    const message6 = variant?.tests.cases.find((c) => c.id === f.name)?.message;
-    const notes = [
-      f.kind === "new-failure" && f.against === "base" ? "new: passes on the base commit" : "",
-      f.kind === "failure" ? "fails on the base commit too" : "",
-      baseline && baseline.tests.status !== "not-run" && f.name !== null && !failingIds2(baseline).has(f.name) ? `passes under ${codeSpan(baseline.name, { where: "prose", maxLength: 60 })}` : ""
-    ].filter(Boolean);
-    const said = message6 ? `: ${escapeInline(message6, { maxLength: 200 })}` : "";
-    return `- ${describeFinding(f)}${notes.length ? ` \u2014 ${notes.join(", ")}` : ""}${said}`;
-  });
-  const fresh = findings.filter((f) => f.kind === "new-failure").length;
-  return {
-    summary: `\u274C Failing tests (${findings.length}${fresh > 0 && fresh < findings.length ? `, ${fresh} new` : ""})`,
-    count: items.length,
-    body: (k) => items.slice(0, k).join("\n")
-  };
-}
-function gilSection(report) {
-  const affected = report.variants.filter((v) => v.gil.reenabledBy.length > 0);
-  if (affected.length === 0) return null;
-  const items = affected.map(
-    (v) => `- ${codeSpan(v.name, { where: "prose", maxLength: 60 })}: ${v.gil.reenabledBy.map((m) => codeSpan(m, { where: "prose", maxLength: 120 })).join(", ")}`
-  );
-  const intro = "Importing these extension modules turned the GIL back on for the whole process, so these runs had a GIL. A module declares that it runs without the GIL with `Py_mod_gil` (PEP 703); until then, `PYTHON_GIL=0` forces it off at your own risk.";
-  return {
-    summary: `\u{1F512} GIL re-enabled (${plural(affected.length, "variant")})`,
-    count: items.length,
-    body: (k) => `${intro}
-
-${items.slice(0, k).join("\n")}`
-  };
-}
-function installSection(report) {
-  const failed = report.variants.filter((v) => !v.install.ok);
-  if (failed.length === 0) return null;
-  const items = failed.map(
-    (v) => `**${codeSpan(v.name, { where: "prose", maxLength: 60 })}**${v.optional ? " (marked with `?`: allowed to fail)" : ""}
-
-${codeBlock(excerpt(v.install.error ?? "install failed"), "text")}`
-  );
-  return {
-    summary: `\u26D4 Not installed (${failed.length})`,
-    count: items.length,
-    body: (k) => items.slice(0, k).join("\n\n")
-  };
-}
-function timingFindingsSection(report) {
-  const findings = report.findings.filter(
-    (f) => !FAILING_KINDS.has(f.kind) && f.kind !== "gil-reenabled" && f.kind !== "install-failure"
-  );
-  if (findings.length === 0) return null;
-  const items = findings.map((f) => `- ${describeFinding(f)}`);
-  return {
-    summary: `\u{1F4C8} Timing changes (${findings.length})`,
-    count: items.length,
-    body: (k) => items.slice(0, k).join("\n")
-  };
-}
-function chartLabel(name) {
-  return `"${name.replace(/[^A-Za-z0-9.+_ ()-]/g, "_").slice(0, 40)}"`;
-}
-function startupChart(report) {
-  const shown = report.variants.filter((v) => (interpreterStartup(v)?.median ?? null) !== null);
-  if (shown.length < 2) return "";
-  const values = shown.map((v) => interpreterStartup(v)?.median ?? 0);
-  const base = shown.map((v) => v.base?.startup.find((s) => s.kind === "interpreter")?.median ?? null);
-  const withBase = base.every((b) => b !== null);
-  const top = Math.max(...values, ...withBase ? base : []);
-  const lines = [
-    "xychart-beta",
-    `    title "Interpreter startup, median ms${withBase ? " (bars: this commit, line: base)" : ""}"`,
-    `    x-axis [${shown.map((v) => chartLabel(v.name)).join(", ")}]`,
-    `    y-axis "ms" 0 --> ${Math.ceil(top * 1.2)}`,
-    `    bar [${values.map((x) => x.toFixed(1)).join(", ")}]`,
-    ...withBase ? [`    line [${base.map((x) => x.toFixed(1)).join(", ")}]`] : []
-  ];
-  return codeBlock(lines.join("\n"), "mermaid");
-}
-function metricCell(options) {
-  const { v, metric, shape } = options;
-  if (metric === void 0) return "\u2014";
-  if (metric.error) return `not measured: ${escapeInline(metric.error, { maxLength: 120 })}`;
-  const parts = [milliseconds(metric.median)];
-  if (shape.baselineOf(v)) {
-    const untested = options.baseline?.median && metric.median ? metric.median / options.baseline.median : void 0;
-    const text3 = ratioText(metric.vsReference, untested);
-    if (text3 !== "\u2014") parts.push(text3);
-  }
-  if (metric.vsBase) parts.push(`base ${ratioText(metric.vsBase)}`);
-  return parts.join(" \xB7 ");
-}
-function startupSection(report, shape) {
-  const keys = [];
-  for (const v of report.variants)
-    for (const m of v.startup)
-      if (!keys.some((k) => k.kind === m.kind && k.name === m.name))
-        keys.push({ kind: m.kind, name: m.name });
-  if (keys.length === 0) return null;
-  const chart = startupChart(report);
-  const find = (v, key) => v?.startup.find((m) => m.kind === key.kind && m.name === key.name);
-  const rows = keys.map((key) => [
-    codeSpan(key.name, { maxLength: 120 }),
-    ...report.variants.map(
-      (v) => metricCell({ v, metric: find(v, key), shape, baseline: find(shape.baselineOf(v), key) })
-    )
-  ]);
-  const header = ["Startup (median)", ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))];
-  return {
-    summary: `\u23F1\uFE0F Startup (${plural(keys.length, "measurement")})`,
-    count: rows.length,
-    body: (k) => [chart, markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })].filter(Boolean).join("\n\n")
-  };
-}
-function importsSection(report) {
-  const tables = [];
-  const imports = [
-    ...new Set(
-      report.variants.flatMap((v) => v.startup.filter((m) => m.heaviest?.length).map((m) => m.name))
-    )
-  ];
-  for (const name of imports) {
-    const of = (v) => v.startup.find((m) => m.kind === "import" && m.name === name);
-    const modules = [
-      ...new Set(report.variants.flatMap((v) => (of(v)?.heaviest ?? []).slice(0, 8).map((h) => h.module)))
-    ].slice(0, 12);
-    const rows = modules.map((module) => [
-      codeSpan(module, { maxLength: 120 }),
-      ...report.variants.map((v) => {
-        const us = of(v)?.heaviest?.find((h) => h.module === module)?.cumulativeUs;
-        return us === void 0 ? "\u2014" : milliseconds(us / 1e3);
-      })
-    ]);
-    const header = [
-      `${codeSpan(name, { maxLength: 120 })}: heaviest modules (cumulative)`,
-      ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
-    ];
-    tables.push(markdownTable([header, ...rows], { alignDelimiters: false }));
-  }
-  if (tables.length === 0) return null;
-  return {
-    summary: `\u{1F4E6} Import time (${plural(tables.length, "import")})`,
-    count: tables.length,
-    body: (k) => tables.slice(0, k).join("\n\n")
-  };
-}
-function benchmarkSection(report, shape) {
-  const names = [...new Set(report.variants.flatMap((v) => v.benchmarks.map((b) => b.name)))];
-  if (names.length === 0) return null;
-  const rows = names.map((name) => [
-    codeSpan(name, { maxLength: 120 }),
-    ...report.variants.map((v) => {
-      const b = v.benchmarks.find((x) => x.name === name);
-      if (!b) return "\u2014";
-      if (b.error) return `error: ${escapeInline(b.error, { maxLength: 120 })}`;
-      const parts = [seconds(b.median)];
-      if (shape.baselineOf(v)) {
-        const ref = shape.baselineOf(v)?.benchmarks.find((x) => x.name === name)?.median;
-        const text3 = ratioText(b.vsReference, ref && b.median ? b.median / ref : void 0);
-        if (text3 !== "\u2014") parts.push(text3);
-      }
-      if (b.vsBase) parts.push(`base ${ratioText(b.vsBase)}`);
-      return parts.join(" \xB7 ");
-    })
-  ]);
-  const header = [
-    "Benchmark (median per run)",
-    ...report.variants.map((v) => codeSpan(v.name, { maxLength: 60 }))
-  ];
-  return {
-    summary: `\u{1F3CE}\uFE0F Benchmarks (${names.length})`,
-    count: rows.length,
-    body: (k) => markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })
-  };
-}
+// src/domain/comment/thread-scaling.ts
 function bestBaseline(report, shape, v) {
   return codeSpan(shape.baselineOf(v)?.name ?? report.reference, { maxLength: 60 });
 }
@@ -84595,24 +84676,25 @@ function scalingLines(report) {
     `\u{1F9F5} \u2026and ${lines.length - SCALING_LINES} more under Thread scaling.`
   ];
 }
-function legsSection(report) {
-  const legs = report.legs ?? [];
-  if (legs.length < 2) return null;
-  const rows = legs.map((l) => [
-    escapeInline(l.label, { maxLength: 80 }),
-    l.variants.map((n) => codeSpan(n, { maxLength: 60 })).join(", "),
-    codeSpan(l.reference, { maxLength: 60 }),
-    l.commit.head ? codeSpan(l.commit.head.slice(0, 12)) : "\u2014",
-    escapeInline(l.generatedAt, { maxLength: 40 }),
-    l.verdict
-  ]);
-  const header = ["Report", "Variants", "Reference", "Commit", "Generated", "Its own verdict"];
+
+// src/domain/comment/timing-findings.ts
+function timingFindingsSection(report) {
+  const findings = report.findings.filter(
+    (f) => !FAILING_KINDS.has(f.kind) && f.kind !== "gil-reenabled" && f.kind !== "install-failure"
+  );
+  if (findings.length === 0) return null;
+  const items = findings.map((f) => `- ${describeFinding(f)}`);
   return {
-    summary: `\u{1F9E9} Merged reports (${legs.length})`,
-    count: rows.length,
-    body: (k) => markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })
+    summary: `\u{1F4C8} Timing changes (${findings.length})`,
+    count: items.length,
+    body: (k) => items.slice(0, k).join("\n")
   };
 }
+
+// src/domain/markdown.ts
+var COMMENT_LIMIT = 6e4;
+var SUMMARY_LIMIT = 3e5;
+var SHOWN_ERRORS = 10;
 function sections(report) {
   const shape = shapeOf(report);
   return [
@@ -84644,12 +84726,14 @@ function renderComment(report, options) {
   const errors = report.errors.slice(0, SHOWN_ERRORS).map((e) => `> \u26A0\uFE0F ${escapeInline(e, { maxLength: 500 })}`);
   if (report.errors.length > SHOWN_ERRORS)
     errors.push(`> \u2026and ${report.errors.length - SHOWN_ERRORS} more errors`);
-  const notes = (report.notes ?? []).map((n) => `> \u2139\uFE0F ${escapeInline(n, { maxLength: 500 })}`);
+  const notes = (report.notes ?? []).map((n) => `> \u2139\uFE0F ${escapeInline(n.message, { maxLength: 500 })}`);
   const why = whyLines(report, options.failOn);
+  const open2 = undecidedGated(report, options.failOn);
   const head = [
     ...options.marker ? [options.marker] : [],
-    headline(report),
+    headline(report, options.failOn),
     "",
+    ...report.verdict === "pass" && undecidedText(open2) ? [undecidedFix(open2), ""] : [],
     metaLine(report),
     "",
     ...why.length > 0 ? [...why, ""] : [],
@@ -85110,8 +85194,39 @@ function parseReport(value, source) {
   c.oneOf(r["verdict"], "$.verdict", ["pass", "fail"]);
   c.strings(r["verdictReasons"], "$.verdictReasons");
   c.strings(r["errors"], "$.errors");
+  if (r["notes"] !== void 0) {
+    r["notes"] = c.array(r["notes"], "$.notes").map((x, i) => {
+      if (typeof x === "string") return { kind: "merge", message: x };
+      const n = c.object(x, `$.notes[${i}]`);
+      c.oneOf(n["kind"], `$.notes[${i}].kind`, NOTE_KINDS);
+      c.string(n["message"], `$.notes[${i}].message`);
+      c.optionalString(n["variant"], `$.notes[${i}].variant`);
+      return n;
+    });
+  }
+  if (r["statistics"] !== void 0) {
+    const s = c.object(r["statistics"], "$.statistics");
+    c.oneOf(s["method"], "$.statistics.method", ["holm"]);
+    c.number(s["alpha"], "$.statistics.alpha");
+    c.number(s["family"], "$.statistics.family");
+    c.array(s["groups"], "$.statistics.groups").forEach((x, i) => {
+      const g = c.object(x, `$.statistics.groups[${i}]`);
+      c.oneOf(g["against"], `$.statistics.groups[${i}].against`, ["reference", "base"]);
+      c.oneOf(g["metric"], `$.statistics.groups[${i}].metric`, ["startup", "throughput"]);
+      for (const k of ["compared", "undecided", "tooFewRuns"])
+        c.number(g[k], `$.statistics.groups[${i}].${k}`);
+    });
+  }
   return r;
 }
+var NOTE_KINDS = [
+  "budget",
+  "underpowered",
+  "base-unavailable",
+  "subject-dropped",
+  "timer-resolution",
+  "merge"
+];
 function uniqueLabels(labels) {
   const seen = /* @__PURE__ */ new Map();
   return labels.map((label) => {
@@ -85124,7 +85239,7 @@ function agreed(options) {
   const distinct = [...new Set(options.values.map((v) => v.value))];
   if (distinct.length > 1) {
     const each = options.values.map((v) => `${v.label}: ${String(v.value)}`).join(", ");
-    options.notes.push(`the reports differ in ${options.what} (${each})`);
+    options.notes.push({ kind: "merge", message: `the reports differ in ${options.what} (${each})` });
   }
   return options.values[0]?.value;
 }
@@ -85159,7 +85274,10 @@ function mergeReports(options) {
     });
   }
   if (legs.length === 0 && errors.length === 0) errors.push("there was no report to merge");
-  const notes = [];
+  const notes = legs.flatMap(
+    (l) => (l.report.notes ?? []).map((n) => ({ ...n, message: `${l.label}: ${n.message}` }))
+  );
+  const statistics = mergedStatistics(legs.map((l) => l.report.statistics));
   const threshold = agreed({
     values: legs.map((l) => ({ label: l.label, value: l.report.threshold })),
     what: "threshold",
@@ -85197,7 +85315,32 @@ function mergeReports(options) {
     verdictReasons: reasons,
     errors,
     legs: legSummaries,
-    ...notes.length > 0 ? { notes } : {}
+    ...notes.length > 0 ? { notes } : {},
+    ...statistics ? { statistics } : {}
+  };
+}
+function mergedStatistics(all) {
+  const present = all.filter((s) => s !== void 0);
+  if (present.length === 0) return void 0;
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const g of present.flatMap((s) => s.groups)) {
+    const key = `${g.against}/${g.metric}`;
+    const seen = groups2.get(key);
+    groups2.set(
+      key,
+      seen ? {
+        ...seen,
+        compared: seen.compared + g.compared,
+        undecided: seen.undecided + g.undecided,
+        tooFewRuns: seen.tooFewRuns + g.tooFewRuns
+      } : g
+    );
+  }
+  return {
+    method: "holm",
+    alpha: present[0].alpha,
+    family: present.reduce((sum, s) => sum + s.family, 0),
+    groups: [...groups2.values()]
   };
 }
 
@@ -85567,94 +85710,199 @@ function oneLine2(text3) {
 // src/suite/performance.ts
 import { join as join23 } from "node:path";
 
+// src/domain/multiplicity.ts
+var FAMILY_ALPHA = 0.05;
+function holmAdjust(pValues) {
+  const m = pValues.length;
+  for (const p of pValues) {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`a p-value must lie in [0, 1], got ${p}`);
+  }
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const adjusted = new Array(m);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
+function pValueFloor(options) {
+  const { n } = options;
+  if (options.method === "paired") return Math.min(1, 2 / 2 ** n);
+  const m = options.m ?? n;
+  let logChoose = 0;
+  for (let i = 1; i <= n; i++) logChoose += Math.log((m + i) / i);
+  return Math.min(1, 2 * Math.exp(-logChoose));
+}
+function runsNeeded(options) {
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  const family = Math.max(1, options.family);
+  return Math.max(10, Math.ceil(Math.log2(10 * family / alpha)));
+}
+
 // src/domain/compare.ts
 function comparePerformance(options) {
   const reference = options.variants.find((v) => v.variant === options.reference);
-  const findings = [];
-  const variants = /* @__PURE__ */ new Map();
-  const decide = (candidate, baseline) => compareTimings({ candidate, baseline, threshold: options.threshold, alpha: options.alpha });
-  for (const measured of options.variants) {
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  const pending = [];
+  const measure2 = (candidate, baseline, place) => {
+    const change = measureChange({ candidate, baseline });
+    if (change) pending.push({ ...place, change });
+  };
+  for (const [v, measured] of options.variants.entries()) {
     const againstReference = reference && reference !== measured ? reference.head : void 0;
     const sides = [
       { against: "reference", baseline: againstReference },
       { against: "base", baseline: measured.base }
     ];
-    const startup = measured.head.startup.map((metric) => {
-      let compared = metric;
-      for (const { against, baseline } of sides) {
+    for (const { against, baseline } of sides) {
+      measured.head.startup.forEach((metric, index) => {
         const other = baseline?.startup.find((m) => m.kind === metric.kind && m.name === metric.name);
-        const summary2 = other ? decide(metric, other) : void 0;
-        if (!summary2 || !other) continue;
-        compared = { ...compared, [against === "reference" ? "vsReference" : "vsBase"]: summary2 };
-        const finding = timingFinding({
-          variant: measured.variant,
-          against,
-          metric: "startup",
-          name: metric.name,
-          summary: summary2,
-          unit: "samples",
-          hint: against === "base" ? movedModules(metric, other) : ""
-        });
-        if (finding) findings.push(finding);
-      }
-      return compared;
-    });
-    const ratios = { reference: [], base: [] };
-    const benchmarks = measured.head.benchmarks.map((metric) => {
-      let compared = metric;
-      for (const { against, baseline } of sides) {
+        if (other) measure2(metric, other, { v, index, against, metric: "startup", other });
+      });
+      measured.head.benchmarks.forEach((metric, index) => {
         const other = baseline?.benchmarks.find((m) => m.name === metric.name);
-        const summary2 = other && !metric.error && !other.error ? decide(metric, other) : void 0;
-        if (!summary2 || !other) continue;
-        compared = { ...compared, [against === "reference" ? "vsReference" : "vsBase"]: summary2 };
-        ratios[against].push(summary2.ratio);
-        const finding = timingFinding({
-          variant: measured.variant,
-          against,
-          metric: "throughput",
-          name: metric.name,
-          summary: summary2,
-          unit: "runs",
-          hint: ""
-        });
-        if (finding) findings.push(finding);
+        if (other && !metric.error && !other.error)
+          measure2(metric, other, { v, index, against, metric: "throughput", other });
+      });
+    }
+  }
+  const summaries = decideFamily({
+    changes: pending.map((p) => p.change),
+    threshold: options.threshold,
+    alpha
+  });
+  const findings = [];
+  const variants = /* @__PURE__ */ new Map();
+  for (const [v, measured] of options.variants.entries()) {
+    const startup = [...measured.head.startup];
+    const benchmarks = [...measured.head.benchmarks];
+    const ratios = { reference: [], base: [] };
+    const undecided = { reference: 0, base: 0 };
+    pending.forEach((p, i) => {
+      if (p.v !== v) return;
+      const summary2 = summaries[i];
+      const key = p.against === "reference" ? "vsReference" : "vsBase";
+      if (p.metric === "startup") {
+        startup[p.index] = { ...startup[p.index], [key]: summary2 };
+      } else {
+        benchmarks[p.index] = { ...benchmarks[p.index], [key]: summary2 };
+        ratios[p.against].push(summary2.ratio);
+        if (summary2.verdict === "inconclusive") undecided[p.against]++;
       }
-      return compared;
+      const head = p.metric === "startup" ? measured.head.startup[p.index] : measured.head.benchmarks[p.index];
+      const finding = timingFinding({
+        variant: measured.variant,
+        against: p.against,
+        metric: p.metric,
+        name: head.name,
+        summary: summary2,
+        unit: p.metric === "startup" ? "samples" : "runs",
+        hint: p.against === "base" && p.metric === "startup" ? movedModules(head, p.other) : ""
+      });
+      if (finding) findings.push(finding);
     });
+    const againstReference = reference && reference !== measured ? reference.head : void 0;
     findings.push(...missingBenchmarks({ measured, reference: againstReference, all: options.variants }));
+    const mean = (against) => ratios[against].length > 0 ? { ratio: geometricMean(ratios[against]), undecided: undecided[against] } : null;
     variants.set(measured.variant, {
       startup,
       benchmarks,
       throughput: {
-        vsReference: ratios.reference.length > 0 ? geometricMean(ratios.reference) : null,
-        vsBase: ratios.base.length > 0 ? geometricMean(ratios.base) : null,
-        benchmarks: measured.head.benchmarks.filter((b) => !b.error && b.samples.length > 0).length
+        vsReference: mean("reference")?.ratio ?? null,
+        vsBase: mean("base")?.ratio ?? null,
+        benchmarks: measured.head.benchmarks.filter((b) => !b.error && b.samples.length > 0).length,
+        undecided: { vsReference: undecided.reference, vsBase: undecided.base }
       }
     });
   }
-  return { variants, findings };
+  return { variants, findings, statistics: familyStatistics({ pending, summaries, alpha }) };
+}
+function familyStatistics(options) {
+  const groups2 = /* @__PURE__ */ new Map();
+  options.pending.forEach((p, i) => {
+    const summary2 = options.summaries[i];
+    const key = `${p.against}/${p.metric}`;
+    const group2 = groups2.get(key) ?? {
+      against: p.against,
+      metric: p.metric,
+      compared: 0,
+      undecided: 0,
+      tooFewRuns: 0
+    };
+    groups2.set(key, {
+      ...group2,
+      compared: group2.compared + 1,
+      undecided: group2.undecided + (summary2.verdict === "inconclusive" ? 1 : 0),
+      tooFewRuns: group2.tooFewRuns + (summary2.undecided === "too-few-runs" ? 1 : 0)
+    });
+  });
+  return {
+    method: "holm",
+    alpha: options.alpha,
+    family: options.pending.length,
+    groups: [...groups2.values()]
+  };
 }
 var MIN_PAIRS = 10;
-function compareTimings(options) {
+function measureChange(options) {
   const { candidate, baseline } = options;
   if (candidate.samples.length === 0 || baseline.samples.length === 0) return void 0;
   const pairs = pairByRound(candidate, baseline);
   try {
     if (pairs.length >= MIN_PAIRS) {
-      const paired = comparePairs({ pairs, threshold: options.threshold, alpha: options.alpha });
-      return { ...paired, method: "paired", n: pairs.length };
+      return {
+        ...pairedChange(pairs),
+        method: "paired",
+        n: pairs.length,
+        floor: pValueFloor({ method: "paired", n: pairs.length })
+      };
     }
-    const comparison = compareSamples({
+    const { ratio, low, high, pValue } = compareSamples({
       candidate: candidate.samples,
       baseline: baseline.samples,
-      threshold: options.threshold,
-      ...options.alpha !== void 0 ? { alpha: options.alpha } : {}
+      // The verdict is decided later, over the family; these figures do not depend on it.
+      threshold: 1
     });
-    const { ratio, low, high, pValue, verdict: verdict2, n } = comparison;
-    return { ratio, low, high, pValue, verdict: verdict2, method: "independent", n: Math.min(n.candidate, n.baseline) };
+    const n = Math.min(candidate.samples.length, baseline.samples.length);
+    const floor = n < MIN_SAMPLES2 ? 1 : pValueFloor({ method: "independent", n: candidate.samples.length, m: baseline.samples.length });
+    return { ratio, low, high, pValue, method: "independent", n, floor };
   } catch {
     return void 0;
   }
+}
+function decideFamily(options) {
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  const adjusted = holmAdjust(options.changes.map((c) => c.pValue));
+  const reachable = alpha / Math.max(1, options.changes.length);
+  return options.changes.map((change, i) => {
+    const adjustedP = adjusted[i];
+    const verdict2 = verdictOf({ change, threshold: options.threshold, significant: adjustedP < alpha });
+    const tooFew = change.floor >= reachable || change.n < MIN_SAMPLES2;
+    return {
+      ratio: change.ratio,
+      low: change.low,
+      high: change.high,
+      pValue: change.pValue,
+      adjustedP,
+      verdict: verdict2,
+      method: change.method,
+      n: change.n,
+      ...verdict2 === "inconclusive" ? { undecided: tooFew ? "too-few-runs" : "noisy" } : {}
+    };
+  });
+}
+var RATIO_TOLERANCE2 = 1e-9;
+var MIN_SAMPLES2 = 3;
+function verdictOf(options) {
+  const { change, threshold, significant } = options;
+  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE2);
+  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE2);
+  if (change.n < MIN_SAMPLES2) return "inconclusive";
+  if (significant && change.ratio >= upper && change.low > 1) return "regression";
+  if (significant && change.ratio <= lower && change.high < 1) return "improvement";
+  if (change.low >= 1 / (1 + threshold) && change.high <= 1 + threshold) return "unchanged";
+  return "inconclusive";
 }
 function pairByRound(candidate, baseline) {
   if (!candidate.rounds || !baseline.rounds) return [];
@@ -85667,10 +85915,7 @@ function pairByRound(candidate, baseline) {
   });
   return pairs;
 }
-var RATIO_TOLERANCE2 = 1e-9;
-function comparePairs(options) {
-  const { pairs, threshold } = options;
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
+function pairedChange(pairs) {
   const ratios = pairs.map((p) => {
     const r = p.candidate / p.baseline;
     if (!(p.candidate > 0 && p.baseline > 0) || !Number.isFinite(r)) {
@@ -85679,14 +85924,8 @@ function comparePairs(options) {
     return r;
   });
   if (ratios.length === 0) throw new RangeError("nothing to compare: no pairs");
-  const ratio = median(ratios);
-  const pValue = signedRankTest(ratios.map((r) => Math.log(r)));
   const { low, high } = medianInterval(ratios, DEFAULT_CONFIDENCE);
-  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE2);
-  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE2);
-  const significant = pValue < alpha;
-  const verdict2 = ratio >= upper && low > 1 && (significant || low >= upper) ? "regression" : ratio <= lower && high < 1 && (significant || high <= lower) ? "improvement" : low >= 1 / (1 + threshold) && high <= 1 + threshold ? "unchanged" : "inconclusive";
-  return { ratio, low, high, pValue, verdict: verdict2 };
+  return { ratio: median(ratios), low, high, pValue: signedRankTest(ratios.map((r) => Math.log(r))) };
 }
 function medianInterval(xs, confidence) {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -85750,7 +85989,7 @@ function timingFinding(options) {
   const { summary: summary2 } = options;
   if (summary2.verdict !== "regression" && summary2.verdict !== "improvement") return null;
   const detail = [
-    `p = ${formatP(summary2.pValue)}`,
+    summary2.adjustedP !== void 0 ? `p = ${formatP(summary2.pValue)} (${formatP(summary2.adjustedP)} corrected for the run's comparisons)` : `p = ${formatP(summary2.pValue)}`,
     `95% interval ${summary2.low.toFixed(3)}x to ${summary2.high.toFixed(3)}x`,
     summary2.method === "paired" ? `${summary2.n} ${options.unit} a side, paired by round` : `at least ${summary2.n} ${options.unit} a side`,
     ...options.hint ? [options.hint] : []
@@ -85874,12 +86113,13 @@ function positiveInteger(text3) {
 function threadScaling(options) {
   const curves = new Map(options.variants.map((v) => [v.variant, curvesOf(v.benchmarks)]));
   const referenceCurves = curves.get(options.reference) ?? [];
+  const pending = [];
   const result = /* @__PURE__ */ new Map();
   for (const [variant, own] of curves) {
     if (own.length === 0) continue;
     result.set(
       variant,
-      own.map((curve) => {
+      own.map((curve, index) => {
         const points = curve.points.map((p) => ({
           threads: p.threads,
           seconds: p.metric.median,
@@ -85889,21 +86129,25 @@ function threadScaling(options) {
         if (variant === options.reference || !theirs) return { name: curve.name, points };
         const mine = fastest(curve);
         const best = fastest(theirs);
-        const vsReference = compareTimings({
-          candidate: mine.metric,
-          baseline: best.metric,
-          threshold: options.threshold,
-          alpha: options.alpha
-        });
-        if (!vsReference) return { name: curve.name, points };
-        return {
-          name: curve.name,
-          points,
-          best: { threads: mine.threads, referenceThreads: best.threads, vsReference }
-        };
+        const change = measureChange({ candidate: mine.metric, baseline: best.metric });
+        if (change)
+          pending.push({ variant, index, threads: mine.threads, referenceThreads: best.threads, change });
+        return { name: curve.name, points };
       })
     );
   }
+  const decided = decideFamily({
+    changes: pending.map((p) => p.change),
+    threshold: options.threshold,
+    ...options.alpha !== void 0 ? { alpha: options.alpha } : {}
+  });
+  pending.forEach((p, i) => {
+    const list2 = result.get(p.variant);
+    list2[p.index] = {
+      ...list2[p.index],
+      best: { threads: p.threads, referenceThreads: p.referenceThreads, vsReference: decided[i] }
+    };
+  });
   return result;
 }
 function curvesOf(benchmarks) {
@@ -86056,6 +86300,32 @@ function stringField(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
 }
 
+// src/domain/crash.ts
+var CRASH_SIGNALS = {
+  linux: { 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 11: "SIGSEGV" },
+  darwin: { 4: "SIGILL", 6: "SIGABRT", 8: "SIGFPE", 10: "SIGBUS", 11: "SIGSEGV" }
+};
+function signalFromExitCode(exitCode, platform2 = "linux") {
+  if (exitCode === null || exitCode <= 128 || exitCode > 128 + 64) return null;
+  const table = platform2 === "darwin" ? CRASH_SIGNALS.darwin : CRASH_SIGNALS.linux;
+  return table[exitCode - 128] ?? null;
+}
+var FATAL_ERROR = /^Fatal Python error: (.*)$/m;
+function fatalErrorIn(output) {
+  const match3 = FATAL_ERROR.exec(output);
+  return match3 ? (match3[1] ?? "").trim() : null;
+}
+function classifyProcessEnd(input) {
+  if (input.spawnError !== void 0) return { kind: "not-started", reason: input.spawnError };
+  if (input.timedOut) return { kind: "timedOut" };
+  const fatalError = input.sessionFinished === true ? null : fatalErrorIn(input.output);
+  if (input.signal !== null) return { kind: "crashed", signal: input.signal, fatalError };
+  const shellSignal = signalFromExitCode(input.exitCode, input.platform);
+  if (shellSignal !== null) return { kind: "crashed", signal: shellSignal, fatalError };
+  if (fatalError !== null) return { kind: "crashed", signal: null, fatalError };
+  return input.exitCode === 0 ? { kind: "passed" } : { kind: "failed", exitCode: input.exitCode };
+}
+
 // src/suite/benchmarks.ts
 async function measureBenchmarks(options) {
   mkdirSync6(options.workDir, { recursive: true });
@@ -86064,18 +86334,26 @@ async function measureBenchmarks(options) {
     subject,
     samples: /* @__PURE__ */ new Map(),
     rounds: /* @__PURE__ */ new Map(),
-    params: /* @__PURE__ */ new Map()
+    params: /* @__PURE__ */ new Map(),
+    failures: 0,
+    successes: 0,
+    tried: 0
   }));
+  const benchmarkNames = /* @__PURE__ */ new Set();
   let format = null;
   const started = Date.now();
-  let rounds = 0;
   let kept = 0;
-  for (let round = 0; round < options.warmups + options.maxRuns; round++) {
-    const perRound = rounds > 0 ? (Date.now() - started) / rounds : 0;
-    if (Date.now() + perRound > options.deadline) {
-      if (kept < options.minRuns) {
+  let minRuns = options.minRuns;
+  let maxRuns = options.maxRuns;
+  let fit = null;
+  const random = mulberry32(options.seed ?? Date.now());
+  for (let round = 0; round < options.warmups + maxRuns; round++) {
+    const roundStarted = Date.now();
+    const perRound = round > 0 ? (roundStarted - started) / round : 0;
+    if (roundStarted + perRound > options.deadline) {
+      if (kept < minRuns) {
         options.warn(
-          `benchmarks: measure-minutes ran out after ${kept} run(s) per variant; comparisons need ${options.minRuns} to be conclusive`
+          `benchmarks: measure-minutes ran out after ${kept} run(s) per subject; the comparisons need ${minRuns}`
         );
       }
       break;
@@ -86083,12 +86361,24 @@ async function measureBenchmarks(options) {
     const order = round % 2 === 0 ? states : [...states].reverse();
     for (const state3 of order) {
       if (state3.failed !== void 0) continue;
-      const outcome = await runOnce({ options, subject: state3.subject, run: `${round}` });
+      const outcome = await runOnce({ options, subject: state3.subject, run: `${round}`, random });
+      state3.tried++;
+      if (outcome.crash) {
+        const seen = state3.crash;
+        state3.crash = {
+          signal: seen?.signal ?? outcome.crash.signal,
+          fatalError: seen?.fatalError ?? outcome.crash.fatalError,
+          crashed: (seen?.crashed ?? 0) + 1,
+          excerpt: seen?.excerpt ?? outcome.crash.excerpt
+        };
+      }
       if ("error" in outcome) {
-        if (round === 0 || state3.samples.size === 0) state3.failed = outcome.error;
+        state3.failures++;
+        if (state3.successes === 0 && state3.failures >= 2) state3.failed = outcome.error;
         else options.log(`${state3.subject.key}: run ${round} gave no results: ${outcome.error}`);
         continue;
       }
+      state3.successes++;
       if (format === null) {
         format = outcome.results.format;
         if (!warned) warned = warnAboutPyperf({ command: options.command, format, warn: options.warn });
@@ -86098,20 +86388,34 @@ async function measureBenchmarks(options) {
         state3.samples.set(b.name, [...state3.samples.get(b.name) ?? [], b.median]);
         state3.rounds.set(b.name, [...state3.rounds.get(b.name) ?? [], round - options.warmups]);
         if (b.params) state3.params.set(b.name, b.params);
+        benchmarkNames.add(b.name);
       }
     }
-    rounds++;
     if (round >= options.warmups) kept++;
+    if (fit === null && benchmarkNames.size > 0 && round >= options.warmups - 1) {
+      const roundMs = Math.max(1, Date.now() - roundStarted);
+      fit = kept + Math.max(0, Math.floor((options.deadline - Date.now()) / roundMs));
+      const wanted = options.runsWanted?.(benchmarkNames.size) ?? minRuns;
+      minRuns = Math.max(minRuns, wanted);
+      maxRuns = Math.max(maxRuns, wanted);
+      options.log(
+        `benchmarks: one round of ${states.length} subject(s) took ${(roundMs / 1e3).toFixed(1)} s; ${fit} run(s) fit in measure-minutes, ${minRuns} wanted`
+      );
+      if (fit < minRuns)
+        options.warn(underpowered({ fit, wanted: minRuns, roundMs, command: options.command }));
+    }
     const live = states.filter((s) => s.failed === void 0);
     if (live.length === 0) break;
-    if (kept >= options.minRuns && live.every((s) => [...s.samples.values()].every((xs) => medianHalfWidth(xs) <= options.precision))) {
+    if (kept >= minRuns && live.every((s) => [...s.samples.values()].every((xs) => medianHalfWidth(xs) <= options.precision))) {
       break;
     }
   }
   const metrics = /* @__PURE__ */ new Map();
   const failures = /* @__PURE__ */ new Map();
+  const crashes = /* @__PURE__ */ new Map();
   for (const state3 of states) {
     if (state3.failed !== void 0) failures.set(state3.subject.key, state3.failed);
+    if (state3.crash) crashes.set(state3.subject.key, { ...state3.crash, tried: state3.tried });
     metrics.set(
       state3.subject.key,
       [...state3.samples].map(([name, samples]) => {
@@ -86127,25 +86431,44 @@ async function measureBenchmarks(options) {
       })
     );
   }
-  return { metrics, failures, format, runs: kept };
+  return { metrics, failures, format, runs: kept, crashes, plan: { fit, wanted: minRuns } };
 }
+function underpowered(options) {
+  const minutes = Math.ceil(options.wanted * options.roundMs / 6e4 + 1);
+  const pytestBenchmark = /pytest\b/.test(options.command) && !/--benchmark-max-time/.test(options.command);
+  const shorter = pytestBenchmark ? "add --benchmark-max-time=0.05 (or --benchmark-min-rounds=5) to benchmark-command so one run is shorter" : "make one run of benchmark-command shorter";
+  return `benchmarks: only ${options.fit} run(s) per subject fit in measure-minutes, and ${options.wanted} are needed to detect a change of twice the threshold at the corrected significance: ${shorter}, or raise measure-minutes to about ${minutes}`;
+}
+var MAX_PAD = 4096;
 async function runOnce(context5) {
   const { options, subject } = context5;
-  const path12 = join21(options.workDir, `${subject.key.replace(/[^A-Za-z0-9.]+/g, "_")}-${context5.run}.json`);
+  const salt = "x".repeat(Math.floor(context5.random() * 64));
+  const path12 = join21(
+    options.workDir,
+    `${subject.key.replace(/[^A-Za-z0-9.]+/g, "_")}-${context5.run}${salt ? `-${salt}` : ""}.json`
+  );
   for (const p of [path12, `${path12}.gz`]) rmSync9(p, { force: true });
   const result = await options.runner.run({
     argv: ["bash", "-c", options.command.replaceAll("{json}", shellQuote(path12))],
     cwd: subject.cwd,
-    env: subject.env,
+    env: { ...subject.env, CPV_PAD: "x".repeat(Math.floor(context5.random() * MAX_PAD)) },
     timeoutMs: options.timeoutMs,
     outputLimitBytes: 256 * 1024
   });
   const written = [path12, `${path12}.gz`].find((p) => existsSync18(p));
   const how = result.timedOut ? "timed out" : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
+  const output = `${result.stdout}
+${result.stderr}`;
+  const end = classifyProcessEnd({
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    output
+  });
+  const crash = end.kind === "crashed" ? { crash: { signal: end.signal, fatalError: end.fatalError, excerpt: tail(output) } } : {};
   if (!written) {
     const why = result.exitCode === 0 ? "exited with 0 but wrote nothing to {json}" : how;
-    return { error: `the benchmark command ${why}: ${tail(`${result.stdout}
-${result.stderr}`)}` };
+    return { error: `the benchmark command ${why}: ${tail(output)}`, ...crash };
   }
   try {
     const raw = readFileSync9(written);
@@ -86153,9 +86476,9 @@ ${result.stderr}`)}` };
     const results = parseBenchmarkResults(text3, "the {json} file");
     if (result.exitCode !== 0)
       options.log(`${subject.key}: the benchmark command ${how}; using the results it wrote`);
-    return { results };
+    return { results, ...crash };
   } catch (error2) {
-    return { error: error2 instanceof Error ? error2.message : String(error2) };
+    return { error: error2 instanceof Error ? error2.message : String(error2), ...crash };
   }
 }
 function warnAboutPyperf(options) {
@@ -86476,8 +86799,14 @@ async function measurePerformance(options) {
     ];
   });
   const first = options.head[0];
-  if (!first) return { variants: /* @__PURE__ */ new Map(), findings: [], seconds: { startup: 0, benchmarks: 0 } };
+  if (!first) return { variants: /* @__PURE__ */ new Map(), findings: [], notes: [], seconds: { startup: 0, benchmarks: 0 } };
+  const notes = [];
+  const referenceMeasured = options.head.some((h) => h.variant.name === options.reference);
+  const perMetric = (referenceMeasured ? options.head.length - 1 : 0) + options.head.filter((h) => options.base.some((b) => b.variant.name === h.variant.name)).length;
   const imports = options.startupImports ?? projectPackages(readProjectFiles(first.cwd));
+  const startupMetrics = 1 + imports.length + (options.startupCommand ? 1 : 0);
+  const familyFor = (benchmarks2) => Math.max(1, (benchmarks2 + startupMetrics) * perMetric);
+  let benchmarkCount = 0;
   const benchmarks = options.benchmarkCommand ? await toolkit.group("Benchmarks", async () => {
     const outcome = await measureBenchmarks({
       runner: options.runner,
@@ -86491,12 +86820,20 @@ async function measurePerformance(options) {
       timeoutMs,
       workDir: join23(options.workDir, "benchmarks"),
       log: (line) => toolkit.info(line),
-      warn: (line) => toolkit.warning(line)
+      warn: (line) => toolkit.warning(line),
+      runsWanted: (count2) => {
+        benchmarkCount = count2;
+        return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count2) }));
+      }
     });
     toolkit.info(`${outcome.runs} run(s) per subject, ${outcome.format ?? "no"} results`);
     for (const [key, error2] of outcome.failures) toolkit.warning(`${key}: ${error2}`);
-    return withFailures(outcome.metrics, outcome.failures);
-  }) : /* @__PURE__ */ new Map();
+    notes.push(...benchmarkNotes({ outcome, command: options.benchmarkCommand }));
+    return {
+      metrics: withFailures(outcome.metrics, outcome.failures),
+      crashes: outcome.crashes
+    };
+  }) : { metrics: /* @__PURE__ */ new Map(), crashes: /* @__PURE__ */ new Map() };
   const benchmarkSeconds = (Date.now() - started) / 1e3;
   const startupStarted = Date.now();
   const startup = await toolkit.group("Startup", async () => {
@@ -86512,7 +86849,10 @@ async function measurePerformance(options) {
       imports,
       command: options.startupCommand,
       precision,
-      minSamples: plan.startupMinSamples,
+      minSamples: Math.min(
+        plan.startupMaxSamples,
+        Math.max(plan.startupMinSamples, runsNeeded({ family: familyFor(benchmarkCount) }))
+      ),
       maxSamples: plan.startupMaxSamples,
       warmups: plan.startupWarmups,
       deadline: started + budgetMs,
@@ -86533,7 +86873,7 @@ async function measurePerformance(options) {
   const startupSeconds = (Date.now() - startupStarted) / 1e3;
   const side = (subject, which2) => ({
     startup: startup.get(keyOf(subject, which2)) ?? [],
-    benchmarks: benchmarks.get(keyOf(subject, which2)) ?? []
+    benchmarks: benchmarks.metrics.get(keyOf(subject, which2)) ?? []
   });
   const measured = options.head.map((head) => {
     const base = options.base.find((b) => b.variant.name === head.variant.name);
@@ -86543,6 +86883,7 @@ async function measurePerformance(options) {
       ...base ? { base: side(base, "base") } : {}
     };
   });
+  notes.push(...startupNotes({ startup, wanted: runsNeeded({ family: familyFor(benchmarkCount) }) }));
   const compared = comparePerformance({
     variants: measured,
     reference: options.reference,
@@ -86557,19 +86898,58 @@ async function measurePerformance(options) {
   for (const m of measured) {
     const c = compared.variants.get(m.variant);
     const curves = scaling.get(m.variant);
+    const head = options.head.find((h) => h.variant.name === m.variant);
+    const crashed = benchmarks.crashes.get(keyOf(head, "head"));
+    const baseCrashed = benchmarks.crashes.get(keyOf(head, "base"));
     variants.set(m.variant, {
       startup: c?.startup ?? m.head.startup,
       benchmarks: c?.benchmarks ?? m.head.benchmarks,
       ...m.base ? { base: m.base } : {},
       ...c && options.benchmarkCommand ? { throughput: c.throughput } : {},
-      ...curves ? { threadScaling: curves } : {}
+      ...curves ? { threadScaling: curves } : {},
+      ...crashed ? { benchmarkCrashes: crashed } : {},
+      ...baseCrashed ? { baseBenchmarkCrashes: baseCrashed } : {}
     });
   }
   return {
     variants,
     findings: compared.findings,
+    ...compared.statistics.family > 0 ? { statistics: compared.statistics } : {},
+    notes,
     seconds: { startup: startupSeconds, benchmarks: benchmarkSeconds }
   };
+}
+function benchmarkNotes(options) {
+  const { outcome } = options;
+  const notes = [];
+  const { fit, wanted } = outcome.plan;
+  if (outcome.runs < wanted) {
+    notes.push({
+      kind: fit !== null && fit < wanted ? "underpowered" : "budget",
+      message: fit !== null && fit < wanted ? `benchmarks: ${outcome.runs} run(s) per subject where ${wanted} are needed to detect a change of twice the threshold at the corrected significance; only ${fit} fit in measure-minutes` : `benchmarks: measure-minutes ran out after ${outcome.runs} run(s) per subject; ${wanted} were wanted`
+    });
+  }
+  for (const [key, error2] of outcome.failures) {
+    const [variant] = key.split("@");
+    notes.push({
+      kind: "subject-dropped",
+      message: `benchmarks under ${key.replace("@", " on ")} gave no figures: ${error2.slice(0, 300)}`,
+      ...variant ? { variant } : {}
+    });
+  }
+  return notes;
+}
+function startupNotes(options) {
+  const counts = [...options.startup.values()].flat().filter((m) => !m.error).map((m) => m.samples.length);
+  if (counts.length === 0) return [];
+  const fewest = Math.min(...counts);
+  if (fewest >= options.wanted) return [];
+  return [
+    {
+      kind: "budget",
+      message: `startup: measure-minutes ran out after ${fewest} sample(s) per metric; ${options.wanted} were wanted`
+    }
+  ];
 }
 function withFailures(metrics, failures) {
   const names = [...new Set([...metrics.values()].flat().map((m) => m.name))].sort();
@@ -86973,34 +87353,6 @@ function dumpExcerpt(dump, options = {}) {
 // src/suite/test-attempt.ts
 import { copyFileSync, existsSync as existsSync20, mkdirSync as mkdirSync8, readFileSync as readFileSync10, writeFileSync as writeFileSync5 } from "node:fs";
 import { delimiter as delimiter5, join as join24 } from "node:path";
-
-// src/domain/crash.ts
-var CRASH_SIGNALS = {
-  linux: { 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 11: "SIGSEGV" },
-  darwin: { 4: "SIGILL", 6: "SIGABRT", 8: "SIGFPE", 10: "SIGBUS", 11: "SIGSEGV" }
-};
-function signalFromExitCode(exitCode, platform2 = "linux") {
-  if (exitCode === null || exitCode <= 128 || exitCode > 128 + 64) return null;
-  const table = platform2 === "darwin" ? CRASH_SIGNALS.darwin : CRASH_SIGNALS.linux;
-  return table[exitCode - 128] ?? null;
-}
-var FATAL_ERROR = /^Fatal Python error: (.*)$/m;
-function fatalErrorIn(output) {
-  const match3 = FATAL_ERROR.exec(output);
-  return match3 ? (match3[1] ?? "").trim() : null;
-}
-function classifyProcessEnd(input) {
-  if (input.spawnError !== void 0) return { kind: "not-started", reason: input.spawnError };
-  if (input.timedOut) return { kind: "timedOut" };
-  const fatalError = input.sessionFinished === true ? null : fatalErrorIn(input.output);
-  if (input.signal !== null) return { kind: "crashed", signal: input.signal, fatalError };
-  const shellSignal = signalFromExitCode(input.exitCode, input.platform);
-  if (shellSignal !== null) return { kind: "crashed", signal: shellSignal, fatalError };
-  if (fatalError !== null) return { kind: "crashed", signal: null, fatalError };
-  return input.exitCode === 0 ? { kind: "passed" } : { kind: "failed", exitCode: input.exitCode };
-}
-
-// src/suite/test-attempt.ts
 var PLUGIN_MODULE = "cpv_pytest_plugin";
 var LOG_LIMIT_BYTES = 256 * 1024;
 var KILL_GRACE_MS = 5e3;
@@ -87407,12 +87759,14 @@ function variantReport(state3, options) {
     startup: state3.startup,
     benchmarks: state3.benchmarks,
     ...state3.threadScaling ? { threadScaling: state3.threadScaling } : {},
+    ...state3.benchmarkCrashes ? { benchmarkCrashes: state3.benchmarkCrashes } : {},
     ...(state3.base || state3.baseTests) && options.baseSha ? {
       base: {
         sha: options.baseSha,
         startup: state3.base?.startup ?? [],
         benchmarks: state3.base?.benchmarks ?? [],
-        ...state3.baseTests ? { tests: state3.baseTests } : {}
+        ...state3.baseTests ? { tests: state3.baseTests } : {},
+        ...state3.baseBenchmarkCrashes ? { benchmarkCrashes: state3.baseBenchmarkCrashes } : {}
       }
     } : {}
   };
@@ -87441,11 +87795,13 @@ function buildReport(options) {
     findings,
     verdict: reasons.length > 0 ? "fail" : "pass",
     verdictReasons: reasons,
-    errors: options.errors
+    errors: options.errors,
+    ...options.notes.length > 0 ? { notes: options.notes } : {},
+    ...options.statistics ? { statistics: options.statistics } : {}
   };
 }
 async function measure(world, inputs, states, sink) {
-  const { errors, timingFindings } = sink;
+  const { errors, timingFindings, notes } = sink;
   const { runner, toolkit } = world;
   const cleanEnv = scrubEnvironment(world.env);
   const workRoot = join26(inputs.outputDirectory, "work");
@@ -87547,6 +87903,10 @@ async function measure(world, inputs, states, sink) {
   if (base && !base.ok) {
     if (inputs.compareBase === "true") errors.push(base.error);
     else toolkit.warning(`${base.error}; the pull request is not compared with its base commit`);
+    notes.push({
+      kind: "base-unavailable",
+      message: `the base commit could not be prepared, so nothing was compared with it: ${base.error}`
+    });
   }
   try {
     if (base?.ok) {
@@ -87586,11 +87946,28 @@ async function measure(world, inputs, states, sink) {
       state3.benchmarks.push(...measured.benchmarks);
       if (measured.base) state3.base = measured.base;
       if (measured.threadScaling) state3.threadScaling = measured.threadScaling;
+      const command2 = inputs.benchmarkCommand ?? "";
+      if (measured.benchmarkCrashes)
+        state3.benchmarkCrashes = crashReport({ command: command2, crashes: measured.benchmarkCrashes });
+      if (measured.baseBenchmarkCrashes)
+        state3.baseBenchmarkCrashes = crashReport({ command: command2, crashes: measured.baseBenchmarkCrashes });
     }
     timingFindings.push(...performance2.findings);
+    notes.push(...performance2.notes);
+    sink.statistics = performance2.statistics;
   } finally {
     if (base?.ok) await base.base.checkout.remove();
   }
+}
+function crashReport(options) {
+  const { crashes } = options;
+  return {
+    command: options.command,
+    signal: crashes.signal,
+    fatalError: crashes.fatalError,
+    crashed: `${crashes.crashed}/${crashes.tried}`,
+    excerpt: crashes.excerpt
+  };
 }
 async function testOnBase(options) {
   for (const state3 of options.states) {
@@ -87628,14 +88005,22 @@ async function run(world) {
   const context5 = readRunContext(world.env);
   if (inputs.mode === "report") return runReportMode({ world, inputs, context: context5 });
   const states = inputs.variants.map((variant) => ({ variant, startup: [], benchmarks: [] }));
-  const errors = [];
-  const timingFindings = [];
+  const sink = { errors: [], timingFindings: [], notes: [] };
+  const { errors } = sink;
   try {
-    await measure(world, inputs, states, { errors, timingFindings });
+    await measure(world, inputs, states, sink);
   } catch (error2) {
     errors.push(`the run stopped: ${message5(error2)}`);
   }
-  const report = buildReport({ inputs, states, context: context5, errors, timingFindings });
+  const report = buildReport({
+    inputs,
+    states,
+    context: context5,
+    errors,
+    timingFindings: sink.timingFindings,
+    notes: sink.notes,
+    statistics: sink.statistics
+  });
   let reportPath = null;
   try {
     reportPath = (await publish({ world, inputs, context: context5, report })).reportPath;

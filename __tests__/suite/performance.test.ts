@@ -11,7 +11,7 @@ import { parseVariant } from '../../src/domain/variants.js';
 import type { Toolkit } from '../../src/ports.js';
 import { checkoutBase } from '../../src/suite/base.js';
 import { measureBenchmarks, warnAboutPyperf, type BenchmarkOptions } from '../../src/suite/benchmarks.js';
-import { measurePerformance, type PerformanceSubject } from '../../src/suite/performance.js';
+import { coarseRounds, measurePerformance, type PerformanceSubject } from '../../src/suite/performance.js';
 import { measureStartup } from '../../src/suite/startup.js';
 import { GIT_IDENTITY, gitWith } from '../helpers/git.js';
 import { interpretersSkipReason, makeVenv, realInterpreters } from '../helpers/interpreters.js';
@@ -41,6 +41,10 @@ describe('measureBenchmarks', () => {
   writeFileSync(
     script,
     `echo "$SUBJECT" >> "$ORDER_LOG"
+if [ -n "$SEGV_AT" ]; then
+  n=$(cat "$COUNTER" 2>/dev/null || echo 0); echo $((n + 1)) > "$COUNTER"
+  case " $SEGV_AT " in *" $n "*) echo "Fatal Python error: Segmentation fault" >&2; kill -SEGV $$;; esac
+fi
 if [ -n "$FAIL" ]; then echo "boom: $FAIL" >&2; exit 3; fi
 json='{"results":[{"command":"b1","times":['"$T1"']}'
 if [ -z "$SKIP_B2" ]; then json="$json"',{"command":"b2","times":[0.5,0.5]}'; fi
@@ -101,7 +105,7 @@ if [ -n "$COMPRESS" ]; then printf '%s' "$json" | gzip > "$1.gz"; else printf '%
     expect(outcome.metrics.get('a@base')?.[0]).toMatchObject({ name: 'b1', samples: [0.4, 0.4, 0.4] });
   });
 
-  it('a command that fails from the start is run once and reported; the others go on', async () => {
+  it('a command that fails from the start is run twice (a crash now and then is no broken command) and reported; the others go on', async () => {
     const order = join(root, 'order-2.log');
     const outcome = await measure({
       subjects: [
@@ -113,7 +117,7 @@ if [ -n "$COMPRESS" ]; then printf '%s' "$json" | gzip > "$1.gz"; else printf '%
       warmups: 1,
       workDir: join(root, 'bench-2'),
     });
-    expect(readFileSync(order, 'utf8').match(/bad@head/g)).toHaveLength(1);
+    expect(readFileSync(order, 'utf8').match(/bad@head/g)).toHaveLength(2);
     expect(outcome.failures.get('bad@head')).toMatch(
       /^the benchmark command exited with 3: (.|\n)*boom: no wheel for cp313t/,
     );
@@ -121,6 +125,58 @@ if [ -n "$COMPRESS" ]; then printf '%s' "$json" | gzip > "$1.gz"; else printf '%
       { name: 'b1', samples: [0.1, 0.1], rounds: [0, 1], median: 0.1, unit: 's' },
     ]);
     expect(outcome.metrics.get('bad@head')).toEqual([]);
+  });
+
+  it('a run that dies of a signal is a crash of that subject, and the runs it has are kept', async () => {
+    const order = join(root, 'order-segv.log');
+    const outcome = await measure({
+      subjects: [
+        subject('ok@head', { ORDER_LOG: order, T1: '0.1' }),
+        // Its first and third kept runs (its second and fourth processes) die of SIGSEGV.
+        subject('segv@head', {
+          ORDER_LOG: order,
+          T1: '0.2',
+          SEGV_AT: '1 3',
+          COUNTER: join(root, 'segv.count'),
+        }),
+      ],
+      minRuns: 4,
+      maxRuns: 4,
+      warmups: 1,
+      workDir: join(root, 'bench-segv'),
+    });
+    expect(outcome.failures.size).toBe(0);
+    expect(outcome.crashes.get('segv@head')).toMatchObject({
+      signal: 'SIGSEGV',
+      crashed: 2,
+      tried: 5,
+      excerpt: expect.stringContaining('Fatal Python error'),
+    });
+    expect(outcome.crashes.has('ok@head')).toBe(false);
+    // Rounds 1 and 3 of the kept four are lost; rounds 0 and 2 stand.
+    expect(outcome.metrics.get('segv@head')!.find((m) => m.name === 'b1')).toMatchObject({
+      samples: [0.2, 0.2],
+      rounds: [1, 3],
+    });
+  });
+
+  it('says how many runs fit once the first round is timed, and warns when the family needs more', async () => {
+    const warnings: string[] = [];
+    const outcome = await measure({
+      subjects: [subject('a@head', { ORDER_LOG: join(root, 'order-plan.log'), T1: '0.1' })],
+      minRuns: 2,
+      maxRuns: 3,
+      warmups: 1,
+      workDir: join(root, 'bench-plan'),
+      // A minute of budget cannot hold 10,000 runs of anything.
+      runsWanted: () => 10_000,
+      deadline: Date.now() + 3_000,
+      warn: (line) => warnings.push(line),
+    });
+    expect(outcome.plan.wanted).toBe(10_000);
+    expect(outcome.plan.fit).toBeLessThan(10_000);
+    expect(warnings[0]).toMatch(/only \d+ run\(s\) per subject fit in measure-minutes, and 10000 are needed/);
+    expect(warnings[0]).toMatch(/raise measure-minutes to about \d+/);
   });
 
   it('reads a pyperf .json.gz the command wrote to {json}.gz', async () => {
@@ -376,3 +432,30 @@ describe
       },
     );
   });
+
+describe('coarseRounds', () => {
+  const metric = (name: string, median: number, iterations?: number) => ({
+    name,
+    samples: [median],
+    median,
+    unit: 's' as const,
+    ...(iterations ? { iterations } : {}),
+  });
+  it('names benchmarks whose rounds are too short for the clock at the threshold, shortest first', () => {
+    const notes = coarseRounds({
+      metrics: new Map([
+        ['3.13@head', [metric('tiny', 300e-9), metric('batched', 300e-9, 100), metric('fine', 40e-6)]],
+        ['3.13@base', [metric('tinier', 90e-9)]],
+      ]),
+      threshold: 0.1,
+    });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.kind).toBe('timer-resolution');
+    expect(notes[0]!.message).toMatch(
+      /^2 benchmark\(s\) time rounds shorter than 2\.5 µs.*: tinier \(90 ns\), tiny \(300 ns\)\./,
+    );
+  });
+  it('says nothing when every round is long enough', () => {
+    expect(coarseRounds({ metrics: new Map([['a', [metric('b', 1e-3)]]]), threshold: 0.1 })).toEqual([]);
+  });
+});

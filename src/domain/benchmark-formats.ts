@@ -16,6 +16,8 @@ export interface ParsedBenchmark {
    * Only scalar values, as strings. thread-scaling.ts reads the thread count from here.
    */
   readonly params?: Readonly<Record<string, string>>;
+  /** Calls timed together in one round (pytest-benchmark's `stats.iterations`); 1 where unknown. */
+  readonly iterations?: number;
 }
 
 export interface BenchmarkResults {
@@ -93,9 +95,12 @@ function parsePytestBenchmark(doc: Json, origin: string): ParsedBenchmark[] {
     // without --benchmark-save-data) the median is all there is.
     const data = list(stats.data);
     const params = scalars(entry.params);
-    if (data) return { ...benchmark({ name, rounds: timings(data, { origin, name }) }), ...params };
+    const iterations =
+      typeof stats.iterations === 'number' && stats.iterations >= 1 ? { iterations: stats.iterations } : {};
+    if (data)
+      return { ...benchmark({ name, rounds: timings(data, { origin, name }) }), ...params, ...iterations };
     const only = timings([stats.median], { origin, name });
-    return { name, rounds: only, median: only[0]!, ...params };
+    return { name, rounds: only, median: only[0]!, ...params, ...iterations };
   });
 }
 

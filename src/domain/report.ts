@@ -132,6 +132,8 @@ export interface BenchmarkMetric {
   readonly unit: 's';
   /** Its parameters where the result file names them (pytest-benchmark, hyperfine), as strings. */
   readonly params?: Readonly<Record<string, string>>;
+  /** Calls timed together in one round, where the format says (pytest-benchmark). */
+  readonly iterations?: number;
   readonly error?: string;
   readonly vsReference?: RatioSummary;
   readonly vsBase?: RatioSummary;

@@ -78,6 +78,7 @@ interface SubjectState {
   readonly samples: Map<string, number[]>;
   readonly rounds: Map<string, number[]>;
   readonly params: Map<string, Readonly<Record<string, string>>>;
+  readonly iterations: Map<string, number>;
   failed?: string;
   /** Runs that gave no results in a row: a subject stops only when it never gave any. */
   failures: number;
@@ -95,6 +96,7 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
     samples: new Map(),
     rounds: new Map(),
     params: new Map(),
+    iterations: new Map(),
     failures: 0,
     successes: 0,
     tried: 0,
@@ -152,6 +154,7 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
         state.samples.set(b.name, [...(state.samples.get(b.name) ?? []), b.median]);
         state.rounds.set(b.name, [...(state.rounds.get(b.name) ?? []), round - options.warmups]);
         if (b.params) state.params.set(b.name, b.params);
+        if (b.iterations !== undefined) state.iterations.set(b.name, b.iterations);
         benchmarkNames.add(b.name);
       }
     }
@@ -187,6 +190,7 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
       state.subject.key,
       [...state.samples].map(([name, samples]): BenchmarkMetric => {
         const params = state.params.get(name);
+        const iterations = state.iterations.get(name);
         return {
           name,
           samples,
@@ -194,6 +198,7 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
           median: median(samples),
           unit: 's',
           ...(params ? { params } : {}),
+          ...(iterations !== undefined ? { iterations } : {}),
         };
       }),
     );

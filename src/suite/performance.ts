@@ -219,6 +219,7 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
     };
   });
   notes.push(...startupNotes({ startup, wanted: runsNeeded({ family: familyFor(benchmarkCount) }) }));
+  notes.push(...coarseRounds({ metrics: benchmarks.metrics, threshold: options.threshold }));
   const compared = comparePerformance({
     variants: measured,
     reference: options.reference,
@@ -278,6 +279,41 @@ function benchmarkNotes(options: { outcome: BenchmarkOutcome; command: string })
     });
   }
   return notes;
+}
+
+/**
+ * Reading the clock costs tens of nanoseconds (perf_counter, 30-60 ns on the runners), and that
+ * cost sits inside every round: against a round of a microsecond it is several percent, and it
+ * pulls every ratio toward 1, so a 10% change reads as less and its noise as more. A round
+ * shorter than TIMER_COST / (threshold / 5) leaves a change of the threshold within a fifth of it.
+ */
+const TIMER_COST_S = 50e-9;
+const COARSE_SHOWN = 5;
+
+export function coarseRounds(options: {
+  metrics: ReadonlyMap<string, readonly BenchmarkMetric[]>;
+  threshold: number;
+}): Note[] {
+  const shortest = TIMER_COST_S / (options.threshold / 5);
+  const coarse = new Map<string, number>();
+  for (const metric of [...options.metrics.values()].flat()) {
+    if (metric.median === null || metric.error) continue;
+    const round = metric.median * (metric.iterations ?? 1);
+    if (round < shortest) coarse.set(metric.name, Math.min(round, coarse.get(metric.name) ?? round));
+  }
+  if (coarse.size === 0) return [];
+  const names = [...coarse].sort(([, a], [, b]) => a - b);
+  const shown = names
+    .slice(0, COARSE_SHOWN)
+    .map(([name, round]) => `${name} (${(round * 1e9).toFixed(0)} ns)`)
+    .join(', ');
+  const more = names.length > COARSE_SHOWN ? ` and ${names.length - COARSE_SHOWN} more` : '';
+  return [
+    {
+      kind: 'timer-resolution',
+      message: `${names.length} benchmark(s) time rounds shorter than ${(shortest * 1e6).toFixed(1)} µs, too short for the clock to tell a ${Math.round(options.threshold * 100)}% change reliably: ${shown}${more}. Time several calls per round (pytest-benchmark: a larger --benchmark-min-time, or benchmark.pedantic with iterations)`,
+    },
+  ];
 }
 
 /** Startup metrics that stopped short of the samples the family needs: the budget ran out. */
