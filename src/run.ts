@@ -193,7 +193,9 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
       const prepared = await prepareVariant({
         runner,
         python: install.executable,
-        venvDir: join(workRoot, 'venvs', safeName(name)),
+        // The same length as the base commit's `base/venvs/NAME`: a path that differs in length
+        // between the two sides shifts every process of one side alike (see benchmarks.ts).
+        venvDir: join(workRoot, 'head', 'venvs', safeName(name)),
         projectDir: inputs.workingDirectory,
         installCommand: inputs.installCommand,
         envFor: (venv) => envFor(state, venv),
