@@ -13,7 +13,7 @@
 // Knobs: CPV_SCALE_RUNS (40), CPV_SCALE_PRS (1000), CPV_SCALE_N ("10,20"), CPV_SCALE_DRAW
 // (with-replacement | without-replacement), CPV_SCALE_E2E (2; 0 skips), CPV_SCALE_E2E_MINUTES (4).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pytoolsInstallCommand } from '../__tests__/helpers/action.js';
@@ -83,6 +83,8 @@ export async function main(options: { repo: string; argv: readonly string[] }): 
   const interpreters = realInterpreters() ?? {};
   const installCommand = pytoolsInstallCommand(pytoolsPath() ?? '');
   const scratch = mkdtempSync(join(tmpdir(), 'cpv-bench-scale-'));
+  // The trees, venvs and result files go; the saved samples (outside scratch) stay.
+  process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
   const repo = needsInterpreters ? makeRepository(join(scratch, 'checkout')) : null;
 
   let data: ScaleSamples;
@@ -103,7 +105,7 @@ export async function main(options: { repo: string; argv: readonly string[] }): 
       runs: RUNS,
       log,
     });
-    const file = join(scratch, 'scale-samples.json');
+    const file = join(mkdtempSync(join(tmpdir(), 'cpv-scale-samples-')), 'scale-samples.json');
     writeFileSync(file, JSON.stringify(data));
     log(
       `raw per-process samples: ${file} (rerun the simulation with: node scripts/bench-scale.mjs --from ${file})`,
@@ -199,7 +201,7 @@ export async function main(options: { repo: string; argv: readonly string[] }): 
     });
     e2e.push(run);
     log(
-      `  verdict ${run.verdict} (exit ${run.exitCode}), ${run.regressions} regression(s) and ${run.improvements} improvement(s) vs base, ${run.runsPerSide ?? '?'} runs a side, ${run.seconds.toFixed(0)} s${run.errors.length > 0 ? `; errors: ${run.errors.join(' | ')}` : ''}`,
+      `  verdict ${run.verdict} (exit ${run.exitCode}), ${run.regressions} regression(s) and ${run.improvements} improvement(s) vs base, ${run.runsPerSide ?? '?'} runs a side, ${run.seconds.toFixed(0)} s${run.reasons.length > 0 ? `; ${run.reasons.join('; ')}` : ''}${run.errors.length > 0 ? `; errors: ${run.errors.join(' | ')}` : ''}`,
     );
   }
   for (const [i, run] of e2e.entries()) {

@@ -1,7 +1,7 @@
 // The scale bench's end-to-end A/A runs: `node dist/index.js`, as users run it, on the synthetic
 // suite's pull request (base and head the same code), with compare-base: how many head-vs-base
 // regressions it reports and its verdict.
-import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpawnRunner } from '../src/adapters/process.js';
@@ -11,6 +11,7 @@ import { BENCHMARK_COMMAND, BENCHMARK_FLAGS } from './scale-suite.js';
 export interface EndToEndRun {
   readonly exitCode: number | null;
   readonly verdict: string;
+  readonly reasons: readonly string[];
   /** Head-vs-base regressions: what must be 0 on the same code. */
   readonly regressions: number;
   readonly improvements: number;
@@ -70,11 +71,25 @@ export async function runEndToEnd(options: {
     timeoutMs: (options.measureMinutes + 15) * 60_000,
   });
   const seconds = (Date.now() - started) / 1000;
-  const path = join(outputDir, 'report.json');
+  try {
+    return readOutcome({ outputDir, result, seconds });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function readOutcome(options: {
+  outputDir: string;
+  result: { exitCode: number | null; stdout: string; stderr: string };
+  seconds: number;
+}): EndToEndRun {
+  const { result, seconds } = options;
+  const path = join(options.outputDir, 'report.json');
   if (!existsSync(path)) {
     return {
       exitCode: result.exitCode,
       verdict: 'no report',
+      reasons: [],
       regressions: Number.NaN,
       improvements: Number.NaN,
       runsPerSide: null,
@@ -90,6 +105,7 @@ export async function runEndToEnd(options: {
   return {
     exitCode: result.exitCode,
     verdict: report.verdict,
+    reasons: report.verdictReasons,
     regressions: vsBase.filter((f) => f.kind === 'regression').length,
     improvements: vsBase.filter((f) => f.kind === 'improvement').length,
     runsPerSide: firstBenchmark ? firstBenchmark.samples.length : null,
