@@ -4,6 +4,8 @@
 // came from the tested code or from a report file goes through escape.ts: in mode `report` even
 // variant names come from files that a fork PR's workflow wrote.
 import { markdownTable } from 'markdown-table';
+import { baseMeta, eventMeta } from './comment/baseline.js';
+import { describeGilChange, gilChangeLines } from './comment/gil-change.js';
 import { codeBlock, codeSpan, escapeInline } from './escape.js';
 import { verdict as decide, type FailOnRule } from './findings.js';
 import type {
@@ -154,6 +156,7 @@ function icon(v: VariantReport, context: { report: Report; failOn?: ReadonlySet<
     (f) =>
       (f.kind === 'regression' && f.against === 'base') ||
       f.kind === 'gil-reenabled' ||
+      f.kind === 'new-gil-reenabled' ||
       f.kind === 'missing-benchmark' ||
       f.kind === 'flaky',
   );
@@ -277,8 +280,11 @@ export function describeFinding(f: Finding): string {
       return `${quoted(f.name, 'the test command')} failed ${where(f)}${detail}`;
     case 'timeout':
       return `⏳ ${quoted(f.name, 'the test command')} timed out ${where(f)}${detail}`;
+    case 'new-gil-reenabled':
+      return describeGilChange(f) ?? `${quoted(f.name, 'a module')} turned the GIL back on ${where(f)}`;
     case 'regression':
     case 'improvement':
+      if (f.metric === 'gil') return describeGilChange(f) ?? `${quoted(f.name, 'a module')} ${where(f)}`;
       return `${f.metric ?? 'timing'} of ${quoted(f.name, 'the whole run')} ${where(f)}: **${f.change === null ? 'changed' : formatRatio(f.change)}** ${versus}${detail}`;
     case 'gil-reenabled':
       return `${quoted(f.name, 'a module')} turned the GIL back on ${where(f)}`;
@@ -340,8 +346,9 @@ function headline(report: Report): string {
 function metaLine(report: Report): string {
   const sha = (s: string | null): string => (s ? codeSpan(s.slice(0, 12), { where: 'prose' }) : '');
   const parts = [
+    eventMeta(report),
     report.commit.head ? `commit ${sha(report.commit.head)}` : '',
-    report.commit.base ? `base ${sha(report.commit.base)}` : '',
+    baseMeta(report),
     `reference ${codeSpan(report.reference, { where: 'prose', maxLength: 60 })}`,
     `threshold ${Math.round(report.threshold * 1000) / 10}%`,
     (report.legs?.length ?? 0) > 1 ? `merged from ${report.legs?.length} reports` : '',
@@ -469,7 +476,11 @@ function installSection(report: Report): Section | null {
 
 function timingFindingsSection(report: Report): Section | null {
   const findings = report.findings.filter(
-    (f) => !FAILING_KINDS.has(f.kind) && f.kind !== 'gil-reenabled' && f.kind !== 'install-failure',
+    (f) =>
+      !FAILING_KINDS.has(f.kind) &&
+      f.metric !== 'gil' &&
+      f.kind !== 'gil-reenabled' &&
+      f.kind !== 'install-failure',
   );
   if (findings.length === 0) return null;
   const items = findings.map((f) => `- ${describeFinding(f)}`);
@@ -782,6 +793,7 @@ export function renderComment(report: Report, options: RenderOptions): string {
       : '_No variant was reported._',
     '',
     ...scalingLines(report).flatMap((line) => [line, '']),
+    ...gilChangeLines(report).flatMap((line) => [line, '']),
     legend(report),
     // A blank `>` line between them, or a blockquote would run them into one paragraph.
     ...(errors.length + notes.length > 0 ? ['', [...errors, ...notes].join('\n>\n')] : []),

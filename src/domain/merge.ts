@@ -44,6 +44,7 @@ const FINDING_KINDS: Record<FindingKind, true> = {
   regression: true,
   improvement: true,
   'gil-reenabled': true,
+  'new-gil-reenabled': true,
   'install-failure': true,
   'missing-benchmark': true,
   flaky: true,

@@ -1,6 +1,8 @@
 // report.json: the stable core of DESIGN.md ("Reporting"), plus fields that may grow.
 // Counts are integers and always present; `name` is the label exactly as written.
 
+import type { BaselineReason } from './baseline.js';
+
 export const REPORT_SCHEMA = 'cpython-variants/report@1';
 
 export type TestOutcome =
@@ -141,6 +143,8 @@ export interface VariantReport {
     readonly startup: readonly StartupMetric[];
     readonly benchmarks: readonly BenchmarkMetric[];
     readonly tests?: TestSummary;
+    /** Modules that re-enabled the GIL in base's tests (free-threaded variants whose base tests ran). */
+    readonly gil?: { readonly reenabledBy: readonly string[] };
   };
   /** In a merged report (mode `report`): the report file (matrix leg) this variant came from. */
   readonly leg?: string;
@@ -197,6 +201,7 @@ export type FindingKind =
   | 'regression'
   | 'improvement'
   | 'gil-reenabled'
+  | 'new-gil-reenabled'
   | 'install-failure'
   | 'missing-benchmark'
   | 'flaky';
@@ -221,6 +226,10 @@ export interface Report {
   readonly reference: string;
   readonly threshold: number;
   readonly commit: { readonly head: string | null; readonly base: string | null };
+  /** Which commit `commit.base` is and why (see domain/baseline.ts); absent when nothing was compared. */
+  readonly baseline?: { readonly sha: string; readonly reason: BaselineReason };
+  /** The event the run was for; `pullRequest` also for a merge queue (from its branch name). */
+  readonly event?: { readonly name: string; readonly pullRequest: number | null };
   readonly variants: readonly VariantReport[];
   readonly findings: readonly Finding[];
   readonly verdict: 'pass' | 'fail';
