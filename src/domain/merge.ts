@@ -215,6 +215,9 @@ function checkVariant(c: Checker, v: unknown, path: string): string {
       checkTiming(c, m, `${path}.base.benchmarks[${i}]`),
     );
     if (base['tests'] !== undefined) checkTests(c, base['tests'], `${path}.base.tests`);
+    if (base['gil'] !== undefined) {
+      c.strings(c.object(base['gil'], `${path}.base.gil`)['reenabledBy'], `${path}.base.gil.reenabledBy`);
+    }
   }
   c.optionalString(variant['leg'], `${path}.leg`);
   if (variant['threadScaling'] !== undefined) {
@@ -355,6 +358,10 @@ export function mergeReports(options: {
     what: 'the base commit',
     notes,
   });
+  // Which commit base is, and why, where the legs agree on it.
+  const baseline = legs
+    .map((l) => l.report.baseline as unknown)
+    .find((b): b is NonNullable<Report['baseline']> => isBaseline(b) && b.sha === base);
   const decided = verdict({
     findings,
     failOn: options.failOn,
@@ -373,6 +380,7 @@ export function mergeReports(options: {
     reference: firstReference,
     threshold: threshold ?? options.threshold,
     commit: { head: head ?? null, base: base ?? null },
+    ...(baseline ? { baseline: { sha: baseline.sha, reason: baseline.reason } } : {}),
     variants,
     findings,
     verdict: reasons.length > 0 ? 'fail' : 'pass',
@@ -381,4 +389,10 @@ export function mergeReports(options: {
     legs: legSummaries,
     ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+function isBaseline(value: unknown): value is NonNullable<Report['baseline']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const { sha, reason } = value as Record<string, unknown>;
+  return typeof sha === 'string' && typeof reason === 'string';
 }

@@ -4,8 +4,9 @@ import type { BaselineReason } from '../../../src/domain/baseline.js';
 import { baseMeta, eventMeta } from '../../../src/domain/comment/baseline.js';
 import { gilChangeLines } from '../../../src/domain/comment/gil-change.js';
 import { renderComment } from '../../../src/domain/markdown.js';
+import { mergeReports, parseReport } from '../../../src/domain/merge.js';
 import type { Report } from '../../../src/domain/report.js';
-import { BASE, report, tests, variant } from '../../helpers/reports.js';
+import { BASE, DEFAULT_FAIL_ON, GENERATED_AT, report, tests, variant } from '../../helpers/reports.js';
 
 function withBaseline(reason: BaselineReason | null, over: Partial<Report> = {}): Report {
   return {
@@ -86,5 +87,48 @@ describe('GIL changes against base', () => {
   it('a module name from the tested code is escaped', () => {
     const hostile = report({ variants: [ft(['@team`x|y'], [])], base: BASE });
     expect(gilChangeLines(hostile).join('\n')).not.toMatch(/(^|[^`])@team/);
+  });
+});
+
+describe('merged reports (mode report)', () => {
+  const leg = (reason: string) =>
+    parseReport(
+      JSON.parse(JSON.stringify({ ...withBaseline('merge-base'), baseline: { sha: BASE, reason } })),
+      'leg',
+    );
+
+  it('keep the baseline the legs agree on; a reason of our own words only is shown', () => {
+    const merged = mergeReports({
+      reports: [{ label: 'x64', report: leg('merge-commit-first-parent') }],
+      failOn: DEFAULT_FAIL_ON,
+      generatedAt: GENERATED_AT,
+      threshold: 0.1,
+    });
+    expect(merged.baseline).toEqual({ sha: BASE, reason: 'merge-commit-first-parent' });
+    expect(baseMeta(merged)).toBe('base `0a1b2c3d4e5f` (first parent of the merge commit)');
+    // A reason a fork's workflow made up, even one that names a property of every object.
+    for (const reason of ['constructor', '<img src=x>']) {
+      const hostile = mergeReports({
+        reports: [{ label: 'x64', report: leg(reason) }],
+        failOn: DEFAULT_FAIL_ON,
+        generatedAt: GENERATED_AT,
+        threshold: 0.1,
+      });
+      expect(baseMeta(hostile)).toBe('base `0a1b2c3d4e5f`');
+    }
+  });
+
+  it('refuse a variant whose base GIL modules are not a list of names', () => {
+    const bad = JSON.parse(
+      JSON.stringify(
+        report({
+          variants: [
+            variant('3.13t', { base: { sha: BASE, startup: [], benchmarks: [], gil: { reenabledBy: [] } } }),
+          ],
+        }),
+      ),
+    );
+    bad.variants[0].base.gil.reenabledBy = 42;
+    expect(() => parseReport(bad, 'leg')).toThrow(/base\.gil\.reenabledBy/);
   });
 });

@@ -18,7 +18,9 @@ export function baseMeta(report: Report): string {
   const sha = report.baseline?.sha ?? report.commit.base;
   if (!sha) return '';
   const shown = codeSpan(sha.slice(0, 12), { where: 'prose' });
-  const reason = report.baseline ? WHY[report.baseline.reason] : undefined;
+  // In mode `report` the reason comes from a file a fork's workflow wrote: only our own words are shown.
+  const reason =
+    report.baseline && Object.hasOwn(WHY, report.baseline.reason) ? WHY[report.baseline.reason] : undefined;
   return reason ? `base ${shown} (${reason})` : `base ${shown}`;
 }
 
