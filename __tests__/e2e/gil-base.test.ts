@@ -40,6 +40,10 @@ const BUILD = [
   '',
 ].join('\n');
 
+// The venv's python by path: the extension must be built by the variant's own interpreter, and a
+// ~/.bashrc that puts pyenv first on PATH would make a bare `python` another one.
+const VENV_PYTHON = '"$VIRTUAL_ENV/bin/python"';
+
 const TEST = 'from pkg import _ext\n\n\ndef test_answer():\n    assert _ext.answer() == 42\n';
 
 /** base and head of a project whose extension declares Py_mod_gil on one side only. */
@@ -85,8 +89,8 @@ function runPullRequest(
     inputs: {
       variants: '3.13 3.13t',
       interpreters: interpretersInput(realInterpreters() ?? {}, ['3.13', '3.13t']),
-      'install-command': `python build_ext.py && ${pytoolsInstallCommand(pytoolsPath() ?? '')}`,
-      'test-command': 'python -m pytest -q -p no:cacheprovider',
+      'install-command': `${VENV_PYTHON} build_ext.py && ${pytoolsInstallCommand(pytoolsPath() ?? '').replace(/^python /, `${VENV_PYTHON} `)}`,
+      'test-command': `${VENV_PYTHON} -m pytest -q -p no:cacheprovider`,
       'startup-imports': 'pkg',
       'measure-minutes': '0.05',
       ...inputs,
