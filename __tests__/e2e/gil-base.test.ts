@@ -122,9 +122,13 @@ describe.skipIf(skip !== null)(
     });
 
     it('head declares Py_mod_gil: reported as an improvement, and the check passes', async () => {
-      const result = await runPullRequest(repository({ baseDeclares: false }), { comment: 'off' });
+      const result = await runPullRequest(repository({ baseDeclares: false }), {
+        comment: 'off',
+        variants: '3.13t',
+        interpreters: interpretersInput(realInterpreters() ?? {}, ['3.13t']),
+      });
 
-      const freeThreaded = result.report?.variants[1];
+      const [freeThreaded] = result.report?.variants ?? [];
       expect(freeThreaded?.gil.reenabledBy).toEqual([]);
       expect(freeThreaded?.base?.gil).toEqual({ reenabledBy: ['pkg._ext'] });
       expect(gilFindings(result)).toEqual([['improvement', '3.13t', 'pkg._ext']]);
