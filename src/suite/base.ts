@@ -1,5 +1,6 @@
-// The base commit (see baseline.ts for which one), measured on the same runner with the same interpreters: a git worktree of
-// it (the checkout itself stays untouched) and a fresh venv per variant, made the way head's were.
+// The base commit (baseline.ts decides which one), measured on the same runner with the same
+// interpreters: a git worktree of it (the checkout itself stays untouched, submodules included)
+// and a fresh venv per variant, made the way head's were.
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Variant } from '../domain/variants.js';
