@@ -12,6 +12,31 @@ const reader =
     values[name] ?? '';
 const context = { env: {}, cwd: '/project' };
 
+describe('compare-base', () => {
+  it.each([
+    ['auto', 'auto', null],
+    ['TRUE', 'true', null],
+    ['false', 'false', null],
+    // A commit to compare with, on any event: compare-base is then true.
+    ['origin/main', 'true', 'origin/main'],
+    ['refs/tags/v1.0', 'true', 'refs/tags/v1.0'],
+    ['4f1c2a9e', 'true', '4f1c2a9e'],
+    ['HEAD~1', 'true', 'HEAD~1'],
+  ] as const)('%s', (raw, compareBase, baseRevision) => {
+    const inputs = parseInputs(reader({ 'compare-base': raw }), context);
+    expect({ compareBase: inputs.compareBase, baseRevision: inputs.baseRevision }).toEqual({
+      compareBase,
+      baseRevision,
+    });
+  });
+
+  it('fail-on takes new-gil-reenabled', () => {
+    expect([...parseInputs(reader({ 'fail-on': 'new-gil-reenabled' }), context).failOn]).toEqual([
+      'new-gil-reenabled',
+    ]);
+  });
+});
+
 describe('parseInputs defaults', () => {
   it('owns every default, with nothing from action.yml', () => {
     const inputs = parseInputs(reader({}), context);
@@ -121,6 +146,11 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   ['comment', { comment: 'sticky' }, /'comment'.*update, new, off/],
   ['python-source', { 'python-source': 'conda' }, /'python-source'.*auto, prebuilt, build/],
   ['compare-base', { 'compare-base': 'maybe' }, /'compare-base'.*auto, true, false/],
+  [
+    'compare-base range',
+    { 'compare-base': 'origin/main..HEAD' },
+    /'compare-base'.*a sha, a ref such as origin\/main/,
+  ],
   ['cache', { cache: 'sometimes' }, /'cache'.*true or false/],
   ['measure-minutes', { 'measure-minutes': '-1' }, /'measure-minutes'.*greater than 0/],
   [

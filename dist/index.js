@@ -86226,9 +86226,11 @@ function parsePytestBenchmark(doc, origin) {
     const stats = isRecord2(entry2.stats) ? entry2.stats : {};
     const data = list(stats.data);
     const params = scalars(entry2.params);
-    if (data) return { ...benchmark({ name, rounds: timings(data, { origin, name }) }), ...params };
+    const iterations = typeof stats.iterations === "number" && stats.iterations >= 1 ? { iterations: stats.iterations } : {};
+    if (data)
+      return { ...benchmark({ name, rounds: timings(data, { origin, name }) }), ...params, ...iterations };
     const only = timings([stats.median], { origin, name });
-    return { name, rounds: only, median: only[0], ...params };
+    return { name, rounds: only, median: only[0], ...params, ...iterations };
   });
 }
 var SECONDS_PER_UNIT = { second: 1 };
@@ -86335,6 +86337,7 @@ async function measureBenchmarks(options) {
     samples: /* @__PURE__ */ new Map(),
     rounds: /* @__PURE__ */ new Map(),
     params: /* @__PURE__ */ new Map(),
+    iterations: /* @__PURE__ */ new Map(),
     failures: 0,
     successes: 0,
     tried: 0
@@ -86388,6 +86391,7 @@ async function measureBenchmarks(options) {
         state3.samples.set(b.name, [...state3.samples.get(b.name) ?? [], b.median]);
         state3.rounds.set(b.name, [...state3.rounds.get(b.name) ?? [], round - options.warmups]);
         if (b.params) state3.params.set(b.name, b.params);
+        if (b.iterations !== void 0) state3.iterations.set(b.name, b.iterations);
         benchmarkNames.add(b.name);
       }
     }
@@ -86420,13 +86424,15 @@ async function measureBenchmarks(options) {
       state3.subject.key,
       [...state3.samples].map(([name, samples]) => {
         const params = state3.params.get(name);
+        const iterations = state3.iterations.get(name);
         return {
           name,
           samples,
           rounds: state3.rounds.get(name) ?? [],
           median: median(samples),
           unit: "s",
-          ...params ? { params } : {}
+          ...params ? { params } : {},
+          ...iterations !== void 0 ? { iterations } : {}
         };
       })
     );
@@ -86884,6 +86890,7 @@ async function measurePerformance(options) {
     };
   });
   notes.push(...startupNotes({ startup, wanted: runsNeeded({ family: familyFor(benchmarkCount) }) }));
+  notes.push(...coarseRounds({ metrics: benchmarks.metrics, threshold: options.threshold }));
   const compared = comparePerformance({
     variants: measured,
     reference: options.reference,
@@ -86938,6 +86945,27 @@ function benchmarkNotes(options) {
     });
   }
   return notes;
+}
+var TIMER_COST_S = 5e-8;
+var COARSE_SHOWN = 5;
+function coarseRounds(options) {
+  const shortest = TIMER_COST_S / (options.threshold / 5);
+  const coarse = /* @__PURE__ */ new Map();
+  for (const metric of [...options.metrics.values()].flat()) {
+    if (metric.median === null || metric.error) continue;
+    const round = metric.median * (metric.iterations ?? 1);
+    if (round < shortest) coarse.set(metric.name, Math.min(round, coarse.get(metric.name) ?? round));
+  }
+  if (coarse.size === 0) return [];
+  const names = [...coarse].sort(([, a], [, b]) => a - b);
+  const shown = names.slice(0, COARSE_SHOWN).map(([name, round]) => `${name} (${(round * 1e9).toFixed(0)} ns)`).join(", ");
+  const more = names.length > COARSE_SHOWN ? ` and ${names.length - COARSE_SHOWN} more` : "";
+  return [
+    {
+      kind: "timer-resolution",
+      message: `${names.length} benchmark(s) time rounds shorter than ${(shortest * 1e6).toFixed(1)} \xB5s, too short for the clock to tell a ${Math.round(options.threshold * 100)}% change reliably: ${shown}${more}. Time several calls per round (pytest-benchmark: a larger --benchmark-min-time, or benchmark.pedantic with iterations)`
+    }
+  ];
 }
 function startupNotes(options) {
   const counts = [...options.startup.values()].flat().filter((m) => !m.error).map((m) => m.samples.length);
@@ -87834,7 +87862,9 @@ async function measure(world, inputs, states, sink) {
       const prepared = await prepareVariant({
         runner,
         python: install2.executable,
-        venvDir: join26(workRoot, "venvs", safeName(name)),
+        // The same length as the base commit's `base/venvs/NAME`: a path that differs in length
+        // between the two sides shifts every process of one side alike (see benchmarks.ts).
+        venvDir: join26(workRoot, "head", "venvs", safeName(name)),
         projectDir: inputs.workingDirectory,
         installCommand: inputs.installCommand,
         envFor: (venv) => envFor(state3, venv),

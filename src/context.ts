@@ -1,6 +1,7 @@
 // What the run knows of GitHub's event: the pull request and its base commit, and for a
 // `workflow_run` event (the split workflow's `mode: report`), the run whose reports it merges.
 import { existsSync, readFileSync } from 'node:fs';
+import { mergeQueuePullRequest } from './domain/baseline.js';
 import type { PullRequestRef } from './ports.js';
 
 export interface RunContext {
@@ -12,6 +13,18 @@ export interface RunContext {
   readonly apiUrl: string;
   /** The triggering run of a `workflow_run` event: its head commit is what was measured. */
   readonly workflowRun: WorkflowRunRef | null;
+  /** A `merge_group` event (merge queue): the group's commit and the base branch's before it. */
+  readonly mergeGroup: MergeGroupRef | null;
+  /** A `push` event: the branch's commit before the push (all zeros for a new branch). */
+  readonly push: { readonly before: string } | null;
+}
+
+export interface MergeGroupRef {
+  readonly headSha: string;
+  readonly baseSha: string;
+  readonly headRef: string | null;
+  /** The PR the group was made for, from the queue branch `gh-readonly-queue/<base>/pr-<N>-<sha>`. */
+  readonly pullRequest: number | null;
 }
 
 export interface WorkflowRunRef {
@@ -24,6 +37,8 @@ export interface WorkflowRunRef {
 }
 
 interface PullRequestPayload {
+  merge_group?: { head_sha?: string; base_sha?: string; head_ref?: string };
+  before?: string;
   pull_request?: { number?: number; base?: { sha?: string }; head?: { sha?: string } };
   workflow_run?: {
     head_sha?: string;
@@ -80,8 +95,10 @@ export function readRunContext(env: Readonly<Record<string, string | undefined>>
       : null;
   if (!pullRequest && repository && run) pullRequest = workflowRunPullRequest(run, repository);
   const server = env['GITHUB_SERVER_URL'];
+  const group = payload.merge_group;
+  const eventName = env['GITHUB_EVENT_NAME'] ?? null;
   return {
-    eventName: env['GITHUB_EVENT_NAME'] ?? null,
+    eventName,
     pullRequest,
     repository,
     sha: env['GITHUB_SHA'] ?? null,
@@ -98,5 +115,15 @@ export function readRunContext(env: Readonly<Record<string, string | undefined>>
           event: run.event ?? null,
         }
       : null,
+    mergeGroup:
+      group?.head_sha && group.base_sha
+        ? {
+            headSha: group.head_sha,
+            baseSha: group.base_sha,
+            headRef: group.head_ref ?? null,
+            pullRequest: mergeQueuePullRequest(group.head_ref),
+          }
+        : null,
+    push: eventName === 'push' && payload.before ? { before: payload.before } : null,
   };
 }

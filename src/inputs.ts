@@ -19,6 +19,7 @@ export const FAIL_ON = [
   'variant-regression',
   'install-failure',
   'gil-reenabled',
+  'new-gil-reenabled',
   'none',
 ] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -44,6 +45,8 @@ export interface Inputs {
   /** 0.10 for 10%. */
   readonly threshold: number;
   readonly compareBase: 'auto' | 'true' | 'false';
+  /** A commit or ref given in compare-base (compareBase is then 'true'); null otherwise. */
+  readonly baseRevision: string | null;
   readonly failOn: ReadonlySet<FailOn>;
   readonly mode: 'run' | 'measure' | 'report';
   readonly reports: readonly string[];
@@ -97,6 +100,24 @@ function choice<T extends string>(name: string, raw: string, allowed: readonly T
   const value = raw.trim().toLowerCase();
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new InputError(name, raw, `allowed values are ${allowed.join(', ')}`);
+}
+
+// A sha, a ref with a folder (origin/main, refs/tags/v1) or HEAD~N: a typo of auto/true/false
+// stays an error rather than a branch name that git then cannot find.
+const REVISION = /^(?:[0-9a-f]{7,64}|[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)+|HEAD(?:[~^]\d*)+)$/i;
+
+function compareBaseInput(raw: string): { compareBase: Inputs['compareBase']; baseRevision: string | null } {
+  const value = raw.trim();
+  const setting = value.toLowerCase();
+  if (setting === 'auto' || setting === 'true' || setting === 'false') {
+    return { compareBase: setting, baseRevision: null };
+  }
+  if (REVISION.test(value) && !value.includes('..')) return { compareBase: 'true', baseRevision: value };
+  throw new InputError(
+    'compare-base',
+    raw,
+    'allowed values are auto, true, false, or the commit to compare with: a sha, a ref such as origin/main or refs/tags/v1.0, or HEAD~N',
+  );
 }
 
 function booleanInput(name: string, raw: string): boolean {
@@ -304,7 +325,7 @@ export function parseInputs(read: InputReader, context: InputContext): Inputs {
     startupImports: parseModules(read('startup-imports')),
     startupCommand: read('startup-command').trim() || null,
     threshold: parseThreshold(get('threshold')),
-    compareBase: choice('compare-base', get('compare-base'), ['auto', 'true', 'false'] as const),
+    ...compareBaseInput(get('compare-base')),
     failOn: parseFailOn(get('fail-on')),
     mode,
     reports: Object.freeze(reports),

@@ -128,6 +128,13 @@ function noCommentReason(options: {
         '(GitHub leaves workflow_run.pull_requests empty for a PR from a fork); the commit status and the job summary have the report',
     };
   }
+  // The queue reads the verdict and the job summary; a comment on the PR would repeat its own check's.
+  if (!context.pullRequest && context.mergeGroup) {
+    return {
+      level: 'info',
+      text: 'merge queue: no comment (the job summary and the verdict are what the queue reads)',
+    };
+  }
   if (!context.pullRequest) return { level: 'info', text: 'not a pull request: no comment' };
   if (!inputs.githubToken) {
     return {

@@ -3,6 +3,7 @@
 // report.json is written from what was measured.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Baseline } from './domain/baseline.js';
 import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
 import {
@@ -27,7 +28,8 @@ import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
 import { publish } from './publish.js';
 import { runReportMode } from './report-mode.js';
-import { decideCompareBase, prepareBase } from './suite/base.js';
+import { prepareBase } from './suite/base.js';
+import { chooseBaseline } from './suite/baseline.js';
 import { prepareVariant } from './suite/prepare.js';
 import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
@@ -46,8 +48,10 @@ interface VariantState {
   threadScaling?: readonly ThreadScaling[];
   benchmarkCrashes?: BenchmarkCrashReport;
   baseBenchmarkCrashes?: BenchmarkCrashReport;
-  /** The tests on the PR's base commit, run only where head failed or crashed. */
+  /** The tests on the PR's base commit, run only where head failed or crashed, or on free-threaded variants. */
   baseTests?: TestSummary;
+  /** Modules that re-enabled the GIL in those tests on base. */
+  baseGil?: readonly string[];
 }
 
 const NOT_RUN: TestSummary = {
@@ -112,6 +116,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
             benchmarks: state.base?.benchmarks ?? [],
             ...(state.baseTests ? { tests: state.baseTests } : {}),
             ...(state.baseBenchmarkCrashes ? { benchmarkCrashes: state.baseBenchmarkCrashes } : {}),
+            ...(state.baseGil ? { gil: { reenabledBy: [...state.baseGil] } } : {}),
           },
         }
       : {}),
@@ -126,8 +131,10 @@ function buildReport(options: {
   timingFindings: readonly Finding[];
   notes: readonly Note[];
   statistics: DecisionStatistics | undefined;
+  baseline: Baseline | null;
 }): Report {
-  const baseSha = options.context.pullRequest?.baseSha ?? null;
+  const { context, baseline } = options;
+  const baseSha = baseline?.sha ?? null;
   const variants = options.states.map((s) => variantReport(s, { baseSha }));
   const findings: Finding[] = [...variants.flatMap(variantFindings), ...options.timingFindings];
   const decided = verdict({
@@ -143,9 +150,18 @@ function buildReport(options: {
     reference: options.inputs.reference,
     threshold: options.inputs.threshold,
     commit: {
-      head: options.context.pullRequest?.headSha ?? options.context.sha,
-      base: options.context.pullRequest?.baseSha ?? null,
+      head: context.mergeGroup?.headSha ?? context.pullRequest?.headSha ?? context.sha,
+      base: baseSha,
     },
+    ...(baseline ? { baseline } : {}),
+    ...(context.eventName
+      ? {
+          event: {
+            name: context.eventName,
+            pullRequest: context.pullRequest?.number ?? context.mergeGroup?.pullRequest ?? null,
+          },
+        }
+      : {}),
     variants,
     findings,
     verdict: reasons.length > 0 ? 'fail' : 'pass',
@@ -234,13 +250,21 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
 
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
-  // The PR's base commit: a worktree and venvs made like head's, measured interleaved with head.
-  const baseDecision = decideCompareBase({
+  // The base commit: a worktree and venvs made like head's, measured interleaved with head.
+  const chosen = await chooseBaseline({
+    runner,
+    toolkit,
+    projectDir: inputs.workingDirectory,
     setting: inputs.compareBase,
-    baseSha: readRunContext(world.env).pullRequest?.baseSha ?? null,
+    revision: inputs.baseRevision,
+    event: readRunContext(world.env),
+    env: cleanEnv,
   });
-  if ('error' in baseDecision && baseDecision.error) errors.push(baseDecision.error);
-  const baseSha = baseDecision.sha;
+  if (chosen.error) {
+    errors.push(chosen.error);
+    notes.push({ kind: 'base-unavailable', message: `no base commit was measured: ${chosen.error}` });
+  }
+  const baseSha = chosen.baseline?.sha ?? null;
   const base = baseSha
     ? await toolkit.group(`base commit ${baseSha.slice(0, 12)}: worktree, venvs and install-command`, () =>
         prepareBase({
@@ -266,6 +290,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
         }),
       )
     : null;
+  if (base?.ok) sink.baseline = chosen.baseline;
   if (base && !base.ok) {
     // Asked for explicitly, a base that cannot be measured is an error; under `auto`, a warning.
     if (inputs.compareBase === 'true') errors.push(base.error);
@@ -332,6 +357,7 @@ interface Sink {
   readonly timingFindings: Finding[];
   readonly notes: Note[];
   statistics?: DecisionStatistics;
+  baseline: Baseline | null;
 }
 
 function crashReport(options: { command: string; crashes: BenchmarkCrashes }): BenchmarkCrashReport {
@@ -347,7 +373,9 @@ function crashReport(options: { command: string; crashes: BenchmarkCrashes }): B
 
 /**
  * A failure or crash on head is new only if base does not have it too, so the tests run on the
- * base commit, with the same interpreter, for the variants where head failed or crashed.
+ * base commit, with the same interpreter, for the variants where head failed or crashed. Under a
+ * free-threaded variant they always run: which modules re-enable the GIL on base tells a module
+ * this change turns the GIL back on for from one it always did (and one it no longer does).
  */
 async function testOnBase(options: {
   runner: ProcessRunner;
@@ -360,7 +388,8 @@ async function testOnBase(options: {
 }): Promise<void> {
   for (const state of options.states) {
     const status = state.tests?.summary.status;
-    if (status !== 'failed' && status !== 'crashed' && status !== 'timedOut') continue;
+    const failed = status === 'failed' || status === 'crashed' || status === 'timedOut';
+    if (!failed && !state.variant.freeThreaded) continue;
     const subject = options.subjects.find((s) => s.variant.name === state.variant.name);
     if (!subject) continue;
     const result = await options.toolkit.group(`${state.variant.name}: tests on the base commit`, () =>
@@ -377,6 +406,7 @@ async function testOnBase(options: {
       }),
     );
     state.baseTests = result.summary;
+    if (state.variant.freeThreaded) state.baseGil = result.gilReenabledBy;
   }
 }
 
@@ -395,8 +425,14 @@ export async function run(world: World): Promise<RunResult> {
   // Mode report measures nothing: it merges the report.json files of `mode: measure` jobs.
   if (inputs.mode === 'report') return runReportMode({ world, inputs, context });
   const states: VariantState[] = inputs.variants.map((variant) => ({ variant, startup: [], benchmarks: [] }));
-  const sink: Sink = { errors: [], timingFindings: [], notes: [] };
+  const sink: Sink = { errors: [], timingFindings: [], notes: [], baseline: null };
   const { errors } = sink;
+  if (context.mergeGroup) {
+    const pr = context.mergeGroup.pullRequest;
+    world.toolkit.info(
+      `merge queue${pr === null ? '' : ` for pull request #${pr}`}: ${context.mergeGroup.headRef ?? ''}`,
+    );
+  }
   try {
     await measure(world, inputs, states, sink);
   } catch (error) {
@@ -410,6 +446,7 @@ export async function run(world: World): Promise<RunResult> {
     timingFindings: sink.timingFindings,
     notes: sink.notes,
     statistics: sink.statistics,
+    baseline: sink.baseline,
   });
   let reportPath: string | null = null;
   try {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubApiError, GitHubCommentClient } from '../../src/adapters/github.js';
 import { commentMarker } from '../../src/domain/escape.js';
-import { ACTIONS_BOT, ALICE, FakeGitHub, TOKENS, rateLimitAnswer } from '../fakes/github-server.js';
+import { ACTIONS_BOT, ALICE, BOB, FakeGitHub, TOKENS, rateLimitAnswer } from '../fakes/github-server.js';
 
 const pr = { owner: 'octo', repo: 'lib', number: 7 };
 const marker = commentMarker('ci/variants');
@@ -44,6 +44,8 @@ describe('GitHubCommentClient.upsert', () => {
       `GET ${COMMENTS} -> 200`,
       `POST ${COMMENTS} -> 201`,
       `GET ${COMMENTS} -> 200`,
+      // GITHUB_TOKEN cannot ask who it is: its comments are github-actions[bot]'s.
+      `GET /user -> 403`,
       `PATCH /repos/octo/lib/issues/comments/${comments[0]?.id} -> 200`,
     ]);
     expect(github.calls[0]?.query).toMatchObject({ per_page: '100' });
@@ -59,6 +61,7 @@ describe('GitHubCommentClient.upsert', () => {
       `GET ${COMMENTS} -> 200`,
       `POST ${COMMENTS} -> 201`,
       `GET ${COMMENTS} -> 200`,
+      `GET /user -> 403`,
     ]);
   });
 
@@ -84,6 +87,7 @@ describe('GitHubCommentClient.upsert', () => {
     expect(github.callLines()).toEqual([
       `GET ${COMMENTS} -> 200`,
       `GET ${COMMENTS}?page=2 -> 200`,
+      `GET /user -> 403`,
       `PATCH /repos/octo/lib/issues/comments/${ours?.id} -> 200`,
     ]);
     expect(github.calls[1]?.query).toMatchObject({ per_page: '100', page: '2' });
@@ -99,7 +103,7 @@ describe('GitHubCommentClient.upsert', () => {
     // GITHUB_TOKEN cannot ask who it is: a bot's comment wins over a person's.
     { token: TOKENS.actions, expected: ACTIONS_BOT.login, probe: 403 },
   ])(
-    'with several marked comments, prefers its own author ($expected)',
+    "with several marked comments, edits only its own author's ($expected)",
     async ({ token, expected, probe }) => {
       github.seedComments({ pr, count: 1, user: ALICE, body: () => `${marker}\nby alice` });
       github.seedComments({ pr, count: 1, user: ACTIONS_BOT, body: () => `${marker}\nby the bot` });
@@ -116,6 +120,48 @@ describe('GitHubCommentClient.upsert', () => {
       ]);
     },
   );
+
+  it('a comment with the marker by someone else is never edited: ours is made beside it, then updated', async () => {
+    // The marker is predictable: anyone can post it before the first run.
+    const [planted] = github.seedComments({
+      pr,
+      count: 1,
+      user: BOB,
+      body: () => `${marker}\nplanted by bob`,
+    });
+
+    const first = await run().upsert({ pr, marker, body: 'run 1', mode: 'update' });
+    const second = await run().upsert({ pr, marker, body: 'run 2', mode: 'update' });
+
+    expect(first.action).toBe('created');
+    expect(second).toEqual({ url: first.url, action: 'updated' });
+    const comments = github.comments(pr);
+    expect(comments.map((c) => [c.user.login, c.body])).toEqual([
+      [BOB.login, `${marker}\nplanted by bob`],
+      [ACTIONS_BOT.login, `${marker}\nrun 2`],
+    ]);
+    expect(github.calls.some((c) => c.method === 'PATCH' && c.path.endsWith(`/${planted?.id}`))).toBe(false);
+    expect(logs.join('\n')).toMatch(
+      /left alone the comments with the marker by bob: only github-actions\[bot\]'s are ours/,
+    );
+  });
+
+  it("a personal token's run leaves github-actions[bot]'s marked comment alone, and edits its owner's", async () => {
+    github.seedComments({ pr, count: 1, user: ACTIONS_BOT, body: () => `${marker}\nby the default token` });
+
+    const first = await run({ token: TOKENS.alice }).upsert({ pr, marker, body: 'alice 1', mode: 'update' });
+    await run({ token: TOKENS.alice }).upsert({ pr, marker, body: 'alice 2', mode: 'update' });
+
+    expect(first.action).toBe('created');
+    expect(github.comments(pr).map((c) => [c.user.login, c.body])).toEqual([
+      [ACTIONS_BOT.login, `${marker}\nby the default token`],
+      [ALICE.login, `${marker}\nalice 2`],
+    ]);
+    expect(github.callLines().filter((l) => l.startsWith('GET /user'))).toEqual([
+      'GET /user -> 200',
+      'GET /user -> 200',
+    ]);
+  });
 
   it('surfaces a read-only token (fork PR) as an error with status 403, without retrying', async () => {
     const error = await run({ token: TOKENS.forkReadOnly })
@@ -160,6 +206,7 @@ describe('GitHubCommentClient.upsert', () => {
       `GET ${COMMENTS} -> 500`,
       `GET ${COMMENTS} -> 500`,
       `GET ${COMMENTS} -> 200`,
+      `GET /user -> 403`,
       `PATCH /repos/octo/lib/issues/comments/${ours?.id} -> 502`,
       `PATCH /repos/octo/lib/issues/comments/${ours?.id} -> 200`,
     ]);
@@ -193,6 +240,7 @@ describe('GitHubCommentClient.upsert', () => {
     expect(github.callLines()).toEqual([
       `GET ${COMMENTS} -> 200`,
       `POST ${COMMENTS} -> ${status}`,
+      `GET /user -> 403`,
       `GET ${COMMENTS} -> 200`,
     ]);
     expect(logs.join('\n')).toMatch(/checking whether it landed/);
@@ -208,6 +256,7 @@ describe('GitHubCommentClient.upsert', () => {
     expect(github.callLines()).toEqual([
       `GET ${COMMENTS} -> 200`,
       `POST ${COMMENTS} -> 502`,
+      `GET /user -> 403`,
       `GET ${COMMENTS} -> 200`,
       `POST ${COMMENTS} -> 201`,
     ]);

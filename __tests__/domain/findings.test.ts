@@ -83,6 +83,45 @@ describe('findings', () => {
   });
 });
 
+describe('GIL re-enabling against base', () => {
+  const withBase = (head: string[], base: string[]) =>
+    variantFindings(
+      variant({
+        gil: { reenabledBy: head },
+        base: { sha: 'b', startup: [], benchmarks: [], tests: tests(), gil: { reenabledBy: base } },
+      }),
+    );
+
+  it('a module that re-enables it on head only is new; one that did on base too is not', () => {
+    expect(withBase(['pkg._new', 'pkg._old'], ['pkg._old']).map((f) => [f.kind, f.name, f.against])).toEqual([
+      ['new-gil-reenabled', 'pkg._new', 'base'],
+      ['gil-reenabled', 'pkg._old', 'base'],
+    ]);
+  });
+
+  it('a module that no longer re-enables it is an improvement', () => {
+    expect(withBase([], ['pkg._ext'])).toEqual([
+      expect.objectContaining({ kind: 'improvement', metric: 'gil', name: 'pkg._ext', against: 'base' }),
+    ]);
+  });
+
+  it.each([
+    { rule: 'new-gil-reenabled', head: ['pkg._ext'], base: [], expected: 'fail' },
+    { rule: 'new-gil-reenabled', head: ['pkg._ext'], base: ['pkg._ext'], expected: 'pass' },
+    // gil-reenabled keeps its meaning: any module that turns the GIL on, new or not.
+    { rule: 'gil-reenabled', head: ['pkg._ext'], base: [], expected: 'fail' },
+    { rule: 'gil-reenabled', head: ['pkg._ext'], base: ['pkg._ext'], expected: 'fail' },
+    { rule: 'new-gil-reenabled', head: [], base: ['pkg._ext'], expected: 'pass' },
+  ] as const)('fail-on $rule, head $head, base $base: $expected', ({ rule, head, base, expected }) => {
+    const decided = verdict({
+      findings: withBase([...head], [...base]),
+      failOn: new Set([rule]),
+      optionalVariants: new Set(),
+    });
+    expect(decided.verdict).toBe(expected);
+  });
+});
+
 describe('verdict follows fail-on', () => {
   const crash = variantFindings(variant({ tests: segv }));
   const install = variantFindings(variant({ name: '3.14t', install: { ok: false, error: 'x' } }));

@@ -6,7 +6,7 @@ import { SpawnRunner } from '../../src/adapters/process.js';
 import { variantEnvironment } from '../../src/domain/runtime-env.js';
 import { parseVariant } from '../../src/domain/variants.js';
 import type { Toolkit } from '../../src/ports.js';
-import { checkoutBase, decideCompareBase, prepareBase } from '../../src/suite/base.js';
+import { checkoutBase, prepareBase } from '../../src/suite/base.js';
 import { GIT_IDENTITY, gitWith } from '../helpers/git.js';
 import { realInterpreters } from '../helpers/interpreters.js';
 
@@ -33,25 +33,6 @@ function repository(): { dir: string; base: string; head: string } {
   git(dir, 'commit', '-q', '-am', 'head');
   return { dir, base, head: git(dir, 'rev-parse', 'HEAD') };
 }
-
-describe('decideCompareBase', () => {
-  it.each([
-    { setting: 'auto', baseSha: 'abc', expected: { sha: 'abc' } },
-    { setting: 'auto', baseSha: null, expected: { sha: null } },
-    { setting: 'true', baseSha: 'abc', expected: { sha: 'abc' } },
-    { setting: 'false', baseSha: 'abc', expected: { sha: null } },
-  ] as const)('compare-base: $setting with base $baseSha', ({ setting, baseSha, expected }) => {
-    expect(decideCompareBase({ setting, baseSha })).toEqual(expected);
-  });
-
-  it('compare-base: true without a pull request is an error that says why', () => {
-    const decided = decideCompareBase({ setting: 'true', baseSha: null });
-    expect(decided.sha).toBeNull();
-    expect('error' in decided && decided.error).toMatch(
-      /compare-base is true, but this run has no pull request/,
-    );
-  });
-});
 
 describe('checkoutBase', () => {
   const runner = new SpawnRunner();
@@ -105,6 +86,61 @@ describe('checkoutBase', () => {
       ok: false,
       error: expect.stringMatching(/is not in the checkout .*fetch-depth: 0/),
     });
+  });
+
+  it("checks out the base commit's submodules at the commit base records", async () => {
+    // Local paths as submodule URLs need the file transport, off by default since git 2.38.1.
+    const fileEnv = {
+      ...env,
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'protocol.file.allow',
+      GIT_CONFIG_VALUE_0: 'always',
+    };
+    const gitFile = gitWith(fileEnv);
+    const vendored = mkdtempSync(join(root, 'vendored-'));
+    gitFile(vendored, 'init', '-q', '-b', 'main');
+    writeFileSync(join(vendored, 'lib.txt'), 'v1\n');
+    gitFile(vendored, 'add', '.');
+    gitFile(vendored, 'commit', '-qm', 'v1');
+    const repo = repository();
+    gitFile(repo.dir, 'checkout', '-q', repo.base);
+    gitFile(repo.dir, 'submodule', 'add', '-q', vendored, 'vendor');
+    gitFile(repo.dir, 'commit', '-qm', 'vendor v1');
+    const base = gitFile(repo.dir, 'rev-parse', 'HEAD');
+    writeFileSync(join(vendored, 'lib.txt'), 'v2\n');
+    gitFile(vendored, 'commit', '-qam', 'v2');
+    gitFile(join(repo.dir, 'vendor'), 'pull', '-q', 'origin', 'main');
+    gitFile(repo.dir, 'commit', '-qam', 'vendor v2');
+
+    const outcome = await checkoutBase({
+      runner,
+      projectDir: repo.dir,
+      sha: base,
+      dir: join(root, 'wt-sub'),
+      env: fileEnv,
+    });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.checkout.warnings).toEqual([]);
+    expect(readFileSync(join(outcome.checkout.root, 'vendor', 'lib.txt'), 'utf8')).toBe('v1\n');
+    await outcome.checkout.remove();
+
+    // Without the file transport the submodule cannot be fetched: a warning with git's reason.
+    const refused = await checkoutBase({
+      runner,
+      projectDir: repo.dir,
+      sha: base,
+      dir: join(root, 'wt-sub2'),
+      env,
+    });
+    expect(refused.ok).toBe(true);
+    if (!refused.ok) return;
+    expect(refused.checkout.warnings).toEqual([
+      expect.stringMatching(
+        /submodules could not be checked out \(git submodule update: .*file.*\); base is measured without them/,
+      ),
+    ]);
+    await refused.checkout.remove();
   });
 
   it('a project outside git is an error', async () => {

@@ -39,6 +39,8 @@ type IssueComment = Awaited<ReturnType<Octokit['rest']['issues']['listComments']
 const MAX_BODY_CHARS = 65_536;
 // GitHub's limit for a commit status description.
 const MAX_STATUS_DESCRIPTION = 140;
+// The default GITHUB_TOKEN is an installation token: GET /user refuses it, and it writes as this account.
+const ACTIONS_LOGIN = 'github-actions[bot]';
 // A primary rate limit can take up to an hour to reset: not worth holding a runner for.
 const MAX_RATE_LIMIT_WAIT_S = 120;
 
@@ -49,7 +51,7 @@ export class GitHubCommentClient implements CommentClient {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly log: (message: string) => void;
-  private login: Promise<string | undefined> | undefined;
+  private login: Promise<string> | undefined;
 
   constructor(options: GitHubCommentClientOptions) {
     if (options.token === '') throw new Error('github-token is empty: the comment and status need a token');
@@ -191,26 +193,35 @@ export class GitHubCommentClient implements CommentClient {
   }
 
   /**
-   * Our own comment first (someone may have quoted the marker), then a bot's (a run with a
-   * different token), then anyone's; the newest within a rank, since that is the one readers see.
+   * Our comment: one with the marker by the token's own account, the newest (the one readers
+   * see). The marker is predictable, so anyone could post it before our first run; a marked
+   * comment by anyone else is left alone, never edited.
    */
   private async pick(marked: readonly IssueComment[]): Promise<IssueComment | undefined> {
-    if (marked.length <= 1) return marked[0];
+    if (marked.length === 0) return undefined;
     const me = await this.whoAmI();
-    const rank = (comment: IssueComment): number =>
-      comment.user?.login === me && me !== undefined ? 0 : comment.user?.type === 'Bot' ? 1 : 2;
-    let best: IssueComment | undefined;
-    for (const comment of marked) if (best === undefined || rank(comment) <= rank(best)) best = comment;
-    return best;
+    const mine = marked.filter((comment) => comment.user?.login === me);
+    const others = [
+      ...new Set(marked.filter((c) => !mine.includes(c)).map((c) => c.user?.login ?? 'unknown')),
+    ];
+    if (others.length > 0) {
+      this.log(`left alone the comments with the marker by ${others.join(', ')}: only ${me}'s are ours`);
+    }
+    return mine.at(-1);
   }
 
-  /** The token's login; undefined for installation tokens (GITHUB_TOKEN, apps), which GET /user refuses. */
-  private whoAmI(): Promise<string | undefined> {
+  /**
+   * The token's login. An installation token (the default GITHUB_TOKEN) cannot ask GET /user and
+   * writes as github-actions[bot]; a personal token is answered with its owner.
+   */
+  private whoAmI(): Promise<string> {
     this.login ??= this.octokit.rest.users.getAuthenticated().then(
       (response) => response.data.login,
       (error: unknown) => {
-        this.log(`could not tell whose token this is (${errorMessage(error)}); preferring comments by bots`);
-        return undefined;
+        this.log(
+          `GET /user refused this token (${errorMessage(error)}): taking it for GITHUB_TOKEN, ${ACTIONS_LOGIN}`,
+        );
+        return ACTIONS_LOGIN;
       },
     );
     return this.login;
@@ -268,8 +279,9 @@ export class GitHubCommentClient implements CommentClient {
         this.log(`${what} failed (${errorMessage(error)}); checking whether it landed before trying again`);
       }
       await sleep(attempt * attempt * this.retryDelayMs);
+      const me = await this.whoAmI();
       const landed = (await this.markedComments(options)).filter(
-        (comment) => !options.before.has(comment.id),
+        (comment) => !options.before.has(comment.id) && comment.user?.login === me,
       );
       const newest = landed.at(-1);
       if (newest !== undefined) return { url: newest.html_url, action: 'created' };

@@ -11,7 +11,8 @@ export type FailOnRule =
   | 'regression'
   | 'variant-regression'
   | 'install-failure'
-  | 'gil-reenabled';
+  | 'gil-reenabled'
+  | 'new-gil-reenabled';
 
 function failingIds(tests: TestSummary | undefined): Set<string> {
   return new Set(
@@ -97,15 +98,39 @@ export function variantFindings(variant: VariantReport): Finding[] {
       },
     ];
   }
-  const gil = variant.gil.reenabledBy.map((module): Finding => ({
-    kind: 'gil-reenabled',
+  return [...testFindings(variant), ...gilFindings(variant), ...benchmarkCrashFindings(variant)];
+}
+
+/**
+ * Modules that re-enable the GIL, against base where base's tests ran under this variant:
+ * `new-gil-reenabled` for one that does not on base, and an `improvement` (metric `gil`) for one
+ * that did on base and no longer does. Without a base run every one is plain `gil-reenabled`.
+ */
+export function gilFindings(variant: VariantReport): Finding[] {
+  const base = variant.base?.gil?.reenabledBy;
+  const onBase = new Set(base ?? []);
+  const onHead = new Set(variant.gil.reenabledBy);
+  const against = base ? 'base' : null;
+  const head = variant.gil.reenabledBy.map((module): Finding => ({
+    kind: base && !onBase.has(module) ? 'new-gil-reenabled' : 'gil-reenabled',
     variant: variant.name,
-    against: null,
+    against,
     metric: 'gil',
     name: module,
     change: null,
   }));
-  return [...testFindings(variant), ...gil, ...benchmarkCrashFindings(variant)];
+  const released = [...onBase]
+    .filter((module) => !onHead.has(module))
+    .map((module): Finding => ({
+      kind: 'improvement',
+      variant: variant.name,
+      against: 'base',
+      metric: 'gil',
+      name: module,
+      change: null,
+      detail: 're-enabled the GIL on the base commit, no longer does',
+    }));
+  return [...head, ...released];
 }
 
 /**
@@ -147,7 +172,10 @@ function matches(rule: FailOnRule, finding: Finding, optional: boolean): boolean
       // A variant written with `?` may fail to install without failing the step.
       return finding.kind === 'install-failure' && !optional;
     case 'gil-reenabled':
-      return finding.kind === 'gil-reenabled';
+      // As `crash` covers `new-crash`: any module that turns the GIL back on, new or not.
+      return finding.kind === 'gil-reenabled' || finding.kind === 'new-gil-reenabled';
+    case 'new-gil-reenabled':
+      return finding.kind === 'new-gil-reenabled';
   }
 }
 

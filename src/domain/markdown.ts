@@ -9,6 +9,7 @@ import { benchmarkSection } from './comment/benchmarks.js';
 import { crashSection } from './comment/crashes.js';
 import { failureSection } from './comment/failures.js';
 import { section, type Section } from './comment/format.js';
+import { gilChangeLines } from './comment/gil-change.js';
 import { gilSection } from './comment/gil.js';
 import { undecidedFix, undecidedGated, undecidedText } from './comment/decisions.js';
 import { headline, legend, metaLine, whyLines } from './comment/head.js';
@@ -99,6 +100,7 @@ export function renderComment(report: Report, options: RenderOptions): string {
       : '_No variant was reported._',
     '',
     ...scalingLines(report).flatMap((line) => [line, '']),
+    ...gilChangeLines(report).flatMap((line) => [line, '']),
     legend(report),
     // A blank `>` line between them, or a blockquote would run them into one paragraph.
     ...(errors.length + notes.length > 0 ? ['', [...errors, ...notes].join('\n>\n')] : []),

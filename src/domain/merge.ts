@@ -48,6 +48,7 @@ const FINDING_KINDS: Record<FindingKind, true> = {
   regression: true,
   improvement: true,
   'gil-reenabled': true,
+  'new-gil-reenabled': true,
   'install-failure': true,
   'missing-benchmark': true,
   flaky: true,
@@ -218,6 +219,9 @@ function checkVariant(c: Checker, v: unknown, path: string): string {
       checkTiming(c, m, `${path}.base.benchmarks[${i}]`),
     );
     if (base['tests'] !== undefined) checkTests(c, base['tests'], `${path}.base.tests`);
+    if (base['gil'] !== undefined) {
+      c.strings(c.object(base['gil'], `${path}.base.gil`)['reenabledBy'], `${path}.base.gil.reenabledBy`);
+    }
   }
   c.optionalString(variant['leg'], `${path}.leg`);
   if (variant['threadScaling'] !== undefined) {
@@ -395,6 +399,10 @@ export function mergeReports(options: {
     what: 'the base commit',
     notes,
   });
+  // Which commit base is, and why, where the legs agree on it.
+  const baseline = legs
+    .map((l) => l.report.baseline as unknown)
+    .find((b): b is NonNullable<Report['baseline']> => isBaseline(b) && b.sha === base);
   const decided = verdict({
     findings,
     failOn: options.failOn,
@@ -413,6 +421,7 @@ export function mergeReports(options: {
     reference: firstReference,
     threshold: threshold ?? options.threshold,
     commit: { head: head ?? null, base: base ?? null },
+    ...(baseline ? { baseline: { sha: baseline.sha, reason: baseline.reason } } : {}),
     variants,
     findings,
     verdict: reasons.length > 0 ? 'fail' : 'pass',
@@ -450,4 +459,10 @@ function mergedStatistics(all: readonly (DecisionStatistics | undefined)[]): Dec
     family: present.reduce((sum, s) => sum + s.family, 0),
     groups: [...groups.values()],
   };
+}
+
+function isBaseline(value: unknown): value is NonNullable<Report['baseline']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const { sha, reason } = value as Record<string, unknown>;
+  return typeof sha === 'string' && typeof reason === 'string';
 }

@@ -1,6 +1,8 @@
 // report.json: the stable core of DESIGN.md ("Reporting"), plus fields that may grow.
 // Counts are integers and always present; `name` is the label exactly as written.
 
+import type { BaselineReason } from './baseline.js';
+
 export const REPORT_SCHEMA = 'cpython-variants/report@1';
 
 export type TestOutcome =
@@ -155,6 +157,8 @@ export interface VariantReport {
     readonly benchmarks: readonly BenchmarkMetric[];
     readonly tests?: TestSummary;
     readonly benchmarkCrashes?: BenchmarkCrashReport;
+    /** Modules that re-enabled the GIL in base's tests (free-threaded variants whose base tests ran). */
+    readonly gil?: { readonly reenabledBy: readonly string[] };
   };
   /** Benchmark processes that died by a signal or a fatal error (a crash finding, not a missing benchmark). */
   readonly benchmarkCrashes?: BenchmarkCrashReport;
@@ -255,6 +259,7 @@ export type FindingKind =
   | 'regression'
   | 'improvement'
   | 'gil-reenabled'
+  | 'new-gil-reenabled'
   | 'install-failure'
   | 'missing-benchmark'
   | 'flaky';
@@ -279,6 +284,10 @@ export interface Report {
   readonly reference: string;
   readonly threshold: number;
   readonly commit: { readonly head: string | null; readonly base: string | null };
+  /** Which commit `commit.base` is and why (see domain/baseline.ts); absent when nothing was compared. */
+  readonly baseline?: { readonly sha: string; readonly reason: BaselineReason };
+  /** The event the run was for; `pullRequest` also for a merge queue (from its branch name). */
+  readonly event?: { readonly name: string; readonly pullRequest: number | null };
   readonly variants: readonly VariantReport[];
   readonly findings: readonly Finding[];
   readonly verdict: 'pass' | 'fail';

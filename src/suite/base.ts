@@ -1,5 +1,6 @@
-// The PR's base commit, measured on the same runner with the same interpreters: a git worktree of
-// it (the checkout itself stays untouched) and a fresh venv per variant, made the way head's were.
+// The base commit (baseline.ts decides which one), measured on the same runner with the same
+// interpreters: a git worktree of it (the checkout itself stays untouched, submodules included)
+// and a fresh venv per variant, made the way head's were.
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Variant } from '../domain/variants.js';
@@ -7,23 +8,6 @@ import type { ProcessRunner, Toolkit } from '../ports.js';
 import type { Venv } from '../python/venv.js';
 import type { PerformanceSubject } from './performance.js';
 import { prepareVariant } from './prepare.js';
-
-export type CompareBaseSetting = 'auto' | 'true' | 'false';
-
-/** Whether to measure the base commit: `auto` follows the pull request; `true` without one is an error. */
-export function decideCompareBase(options: {
-  setting: CompareBaseSetting;
-  baseSha: string | null;
-}): { readonly sha: string } | { readonly sha: null; readonly error?: string } {
-  if (options.setting === 'false') return { sha: null };
-  if (options.baseSha) return { sha: options.baseSha };
-  if (options.setting === 'auto') return { sha: null };
-  return {
-    sha: null,
-    error:
-      'compare-base is true, but this run has no pull request to take a base commit from (the event payload has no pull_request.base.sha); use compare-base: auto to measure the base commit only on pull requests',
-  };
-}
 
 export interface BaseCheckout {
   readonly sha: string;
@@ -33,6 +17,8 @@ export interface BaseCheckout {
   readonly projectDir: string;
   /** Removes the worktree; never throws. */
   remove(): Promise<void>;
+  /** What went wrong without stopping the checkout (submodules that could not be fetched). */
+  readonly warnings: readonly string[];
 }
 
 export type CheckoutOutcome =
@@ -80,6 +66,16 @@ export async function checkoutBase(options: {
       error: `git worktree add of the base commit ${options.sha} failed: ${oneLine(added.stderr)}`,
     };
   }
+  // A worktree starts without submodules; projects that vendor code in them need them to run.
+  const warnings: string[] = [];
+  if (existsSync(join(options.dir, '.gitmodules'))) {
+    const updated = await git(['submodule', 'update', '--init', '--recursive', '--depth', '1'], options.dir);
+    if (updated.exitCode !== 0) {
+      warnings.push(
+        `the base commit's submodules could not be checked out (git submodule update: ${firstErrors(updated.stderr || updated.spawnError)}); base is measured without them`,
+      );
+    }
+  }
   const remove = async (): Promise<void> => {
     const removed = await git(['worktree', 'remove', '--force', options.dir], root);
     if (removed.exitCode !== 0 || existsSync(options.dir)) {
@@ -89,7 +85,13 @@ export async function checkoutBase(options: {
   };
   return {
     ok: true,
-    checkout: { sha: options.sha, root: options.dir, projectDir: resolve(options.dir, prefix), remove },
+    checkout: {
+      sha: options.sha,
+      root: options.dir,
+      projectDir: resolve(options.dir, prefix),
+      remove,
+      warnings,
+    },
   };
 }
 
@@ -134,6 +136,7 @@ export async function prepareBase(options: {
   });
   if (!checked.ok) return checked;
   const { checkout } = checked;
+  for (const warning of checkout.warnings) options.toolkit.warning(warning);
   const subjects: PerformanceSubject[] = [];
   const venvs = new Map<string, Venv>();
   for (const input of options.variants) {
@@ -162,6 +165,12 @@ export async function prepareBase(options: {
     });
   }
   return { ok: true, base: { checkout, subjects, venvs } };
+}
+
+/** git's first `fatal:`/`error:` lines say the cause; the last ones only that it gave up. */
+function firstErrors(text: string | undefined): string {
+  const errors = (text ?? '').split('\n').filter((line) => /^(fatal|error):/.test(line.trim()));
+  return errors.length > 0 ? errors.slice(0, 2).join(' ').slice(0, 400) : oneLine(text);
 }
 
 function oneLine(text: string | undefined): string {

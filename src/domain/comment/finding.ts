@@ -2,6 +2,7 @@
 import { codeSpan, escapeInline } from '../escape.js';
 import type { Finding } from '../report.js';
 import { formatRatio } from './format.js';
+import { describeGilChange } from './gil-change.js';
 
 /** The findings that mean something is broken, whatever the fail-on rules say. */
 export const FAILING_KINDS = new Set(['crash', 'new-crash', 'failure', 'new-failure', 'timeout']);
@@ -27,8 +28,11 @@ export function describeFinding(f: Finding): string {
       return `${quoted(f.name, 'the test command')} failed ${where(f)}${detail}`;
     case 'timeout':
       return `⏳ ${quoted(f.name, 'the test command')} timed out ${where(f)}${detail}`;
+    case 'new-gil-reenabled':
+      return describeGilChange(f) ?? `${quoted(f.name, 'a module')} turned the GIL back on ${where(f)}`;
     case 'regression':
     case 'improvement':
+      if (f.metric === 'gil') return describeGilChange(f) ?? `${quoted(f.name, 'a module')} ${where(f)}`;
       return `${f.metric ?? 'timing'} of ${quoted(f.name, 'the whole run')} ${where(f)}: **${f.change === null ? 'changed' : formatRatio(f.change)}** ${versus}${detail}`;
     case 'gil-reenabled':
       return `${quoted(f.name, 'a module')} turned the GIL back on ${where(f)}`;

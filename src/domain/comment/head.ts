@@ -3,6 +3,7 @@
 import { codeSpan, escapeInline } from '../escape.js';
 import { verdict as decide, type FailOnRule } from '../findings.js';
 import type { Finding, Report } from '../report.js';
+import { baseMeta, eventMeta } from './baseline.js';
 import { describeFinding } from './finding.js';
 import { statisticsFootnote, undecidedGated, undecidedText } from './decisions.js';
 import { plural } from './format.js';
@@ -61,8 +62,9 @@ export function headline(report: Report, failOn?: ReadonlySet<FailOnRule>): stri
 export function metaLine(report: Report): string {
   const sha = (s: string | null): string => (s ? codeSpan(s.slice(0, 12), { where: 'prose' }) : '');
   const parts = [
+    eventMeta(report),
     report.commit.head ? `commit ${sha(report.commit.head)}` : '',
-    report.commit.base ? `base ${sha(report.commit.base)}` : '',
+    baseMeta(report),
     `reference ${codeSpan(report.reference, { where: 'prose', maxLength: 60 })}`,
     `threshold ${Math.round(report.threshold * 1000) / 10}%`,
     (report.legs?.length ?? 0) > 1 ? `merged from ${report.legs?.length} reports` : '',

@@ -69,6 +69,7 @@ function icon(v: VariantReport, context: { report: Report; failOn?: ReadonlySet<
     (f) =>
       (f.kind === 'regression' && f.against === 'base') ||
       f.kind === 'gil-reenabled' ||
+      f.kind === 'new-gil-reenabled' ||
       f.kind === 'missing-benchmark' ||
       f.kind === 'flaky',
   );

@@ -5,7 +5,11 @@ import type { Section } from './format.js';
 
 export function timingFindingsSection(report: Report): Section | null {
   const findings = report.findings.filter(
-    (f) => !FAILING_KINDS.has(f.kind) && f.kind !== 'gil-reenabled' && f.kind !== 'install-failure',
+    (f) =>
+      !FAILING_KINDS.has(f.kind) &&
+      f.metric !== 'gil' &&
+      f.kind !== 'gil-reenabled' &&
+      f.kind !== 'install-failure',
   );
   if (findings.length === 0) return null;
   const items = findings.map((f) => `- ${describeFinding(f)}`);
