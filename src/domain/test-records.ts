@@ -1,12 +1,31 @@
 // The records cpv_pytest_plugin.py appends as a session goes (one JSON object a line), and the
 // counts a runner prints at the end, for runs without records.
-import type { TestCase, TestOutcome } from './report.js';
+import type { FixtureRef, TestCase, TestOutcome, TestPhase } from './report.js';
 
 export interface StartedTest {
   readonly id: string;
   readonly file?: string;
   readonly line?: number;
   readonly pid: number;
+  /** The phase it had reached: a crash in `teardown` after the body passed is not the body's. */
+  readonly phase?: TestPhase;
+  /** The fixture whose teardown was running, when the process died in one. */
+  readonly fixture?: FixtureRef;
+}
+
+/** What the plugin's load record says about the interpreter that really ran pytest. */
+export interface LoadedInterpreter {
+  readonly executable: string;
+  readonly version: string;
+  readonly freeThreaded: boolean;
+  /** GIL state at plugin load, before conftest files; null before 3.13. */
+  readonly gil: boolean | null;
+  readonly jitCompiled: boolean | null;
+  /** sys._jit.is_enabled() (3.14+), else null. */
+  readonly jitActive: boolean | null;
+  /** PYTHON_JIT as that process saw it. */
+  readonly pythonJit: string | null;
+  readonly prefix: string | null;
 }
 
 export interface RecordedWarning {
@@ -26,6 +45,13 @@ export interface TestRecords {
   readonly cases: readonly TestCase[];
   /** Tests that started and never finished, one per process at most: the crash or the hang. */
   readonly unfinished: readonly StartedTest[];
+  /**
+   * Unfinished tests of processes that never wrote their session-finish record: the process
+   * died in them (a segfault behind `| tee`, a SIGKILLed xdist worker), whatever the exit status.
+   */
+  readonly lost: readonly StartedTest[];
+  /** One entry per distinct interpreter that loaded the plugin (the xdist workers' too). */
+  readonly interpreters: readonly LoadedInterpreter[];
   /** Node ids selected to run, when the session got past collection. */
   readonly collected: readonly string[] | null;
   readonly warnings: readonly RecordedWarning[];
@@ -84,6 +110,10 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
   let atEnd: boolean | null = null;
   let malformedLines = 0;
   let rootdir: string | undefined;
+  const finishedPids = new Set<number>();
+  const interpreters = new Map<string, LoadedInterpreter>();
+  const phases = new Map<string, TestPhase>();
+  const fixtures = new Map<number, FixtureRef[]>();
 
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -95,10 +125,39 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
     }
     const id = str(record, 'nodeid');
     switch (event) {
-      case 'load':
+      case 'load': {
         atLoad ??= bool(record, 'gil');
         rootdir ??= str(record, 'rootdir') || undefined;
+        const loaded = loadedInterpreter(record);
+        if (loaded) interpreters.set(JSON.stringify(loaded), loaded);
         break;
+      }
+      case 'phase': {
+        const when = str(record, 'when');
+        if (id !== undefined && (when === 'call' || when === 'teardown')) phases.set(id, when);
+        break;
+      }
+      case 'fixture-teardown': {
+        const name = str(record, 'fixture');
+        const pid = num(record, 'pid') ?? 0;
+        if (name === undefined) break;
+        const file = str(record, 'file');
+        const lineNo = num(record, 'line');
+        const open = fixtures.get(pid) ?? [];
+        open.push({
+          name,
+          scope: str(record, 'scope') ?? 'function',
+          ...(file ? { file: locate(file, { relativeTo: options.relativeTo }) } : {}),
+          ...(lineNo !== undefined ? { line: lineNo } : {}),
+        });
+        fixtures.set(pid, open);
+        break;
+      }
+      case 'fixture-done': {
+        const open = fixtures.get(num(record, 'pid') ?? 0);
+        if (open && open.at(-1)?.name === str(record, 'fixture')) open.pop();
+        break;
+      }
       case 'session-start':
         sessions += 1;
         break;
@@ -121,6 +180,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
         break;
       case 'start':
         if (id !== undefined) {
+          fixtures.delete(num(record, 'pid') ?? 0);
           const file = str(record, 'file');
           const lineNo = num(record, 'line');
           started.set(id, {
@@ -137,9 +197,13 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
         const start = started.get(id);
         const seconds = num(record, 'duration');
         const message = str(record, 'message');
+        const phase = str(record, 'phase');
+        const fixture = fixtureOf(record['fixture']);
         finished.set(id, {
           id,
           outcome,
+          ...(phase === 'setup' || phase === 'call' || phase === 'teardown' ? { phase } : {}),
+          ...(fixture ? { fixture } : {}),
           ...(start?.file ? { file: start.file } : {}),
           ...(start?.line !== undefined ? { line: start.line } : {}),
           ...(seconds !== undefined ? { durationMs: Math.round(seconds * 1e6) / 1e3 } : {}),
@@ -167,6 +231,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
         break;
       case 'session-finish':
         sessionFinished = true;
+        finishedPids.add(num(record, 'pid') ?? 0);
         atEnd = bool(record, 'gil');
         break;
       default:
@@ -178,18 +243,48 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
   // One unfinished test per process: the last one it started (a crashed xdist worker, or the
   // single pytest process).
   const unfinishedByPid = new Map<number, StartedTest>();
-  for (const test of started.values()) if (!finished.has(test.id)) unfinishedByPid.set(test.pid, test);
+  for (const test of started.values()) {
+    if (finished.has(test.id)) continue;
+    const phase = phases.get(test.id) ?? 'setup';
+    const fixture = phase === 'teardown' ? fixtures.get(test.pid)?.at(-1) : undefined;
+    unfinishedByPid.set(test.pid, { ...test, phase, ...(fixture ? { fixture } : {}) });
+  }
+  const unfinished = [...unfinishedByPid.values()];
 
   return {
     sessions,
     finished: sessionFinished,
     cases: [...finished.values()],
-    unfinished: [...unfinishedByPid.values()],
+    unfinished,
+    lost: unfinished.filter((t) => !finishedPids.has(t.pid)),
+    interpreters: [...interpreters.values()],
     collected,
     warnings,
     gil: { atLoad, atEnd, enabledDuring },
     malformedLines,
   };
+}
+
+function loadedInterpreter(record: Json): LoadedInterpreter | null {
+  const executable = str(record, 'executable');
+  const version = str(record, 'python');
+  if (executable === undefined || version === undefined) return null;
+  return {
+    executable,
+    version,
+    freeThreaded: bool(record, 'freeThreaded') === true,
+    gil: bool(record, 'gil'),
+    jitCompiled: bool(record, 'jitCompiled'),
+    jitActive: bool(record, 'jitActive'),
+    pythonJit: str(record, 'pythonJit') ?? null,
+    prefix: str(record, 'prefix') ?? null,
+  };
+}
+
+function fixtureOf(value: unknown): FixtureRef | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const name = str(value as Json, 'name');
+  return name === undefined ? null : { name, scope: str(value as Json, 'scope') ?? 'function' };
 }
 
 export interface RunnerCounts {

@@ -2,6 +2,7 @@
 // reproduces, and the record the report shows.
 import { dumpExcerpt, testFrame, type FaulthandlerDump } from '../domain/faulthandler.js';
 import type { CrashRecord, TestCase } from '../domain/report.js';
+import { blamedOn, lostTestSignal } from '../domain/record-evidence.js';
 import type { StartedTest } from '../domain/test-records.js';
 import { runAttempt, type Attempt, type AttemptContext } from './test-attempt.js';
 
@@ -24,22 +25,30 @@ export interface Crash {
   readonly signal: string | null;
 }
 
-export function crashOf(attempt: Attempt): Crash | null {
+/**
+ * The crashes of one attempt. A process that died by a signal crashed in its unfinished test;
+ * otherwise the records' lost tests (a death behind `| tee`, each dead xdist worker) are
+ * crashes of their own, each with the signal its evidence names.
+ */
+export function crashesOf(attempt: Attempt): Crash[] {
   const test = attempt.records.unfinished.at(-1) ?? null;
   switch (attempt.end.kind) {
-    case 'crashed':
-      return {
-        attempt,
-        test,
-        kind: attempt.end.signal !== null ? 'signal' : 'fatal-error',
-        signal: attempt.end.signal,
-      };
+    case 'crashed': {
+      if (attempt.processEnd.kind === 'crashed') {
+        const signal = attempt.processEnd.signal;
+        return [{ attempt, test, kind: signal !== null ? 'signal' : 'fatal-error', signal }];
+      }
+      return attempt.records.lost.map((lost) => {
+        const signal = lostTestSignal(lost, { output: attempt.output, dumps: attempt.dumps });
+        return { attempt, test: lost, kind: signal !== null ? 'signal' : 'fatal-error', signal };
+      });
+    }
     case 'timedOut':
-      return { attempt, test, kind: 'timeout', signal: null };
+      return [{ attempt, test, kind: 'timeout', signal: null }];
     case 'passed':
     case 'failed':
     case 'not-started':
-      return null;
+      return [];
   }
 }
 
@@ -94,7 +103,7 @@ export async function flakyFailures(
 function crashDump(crash: Crash): FaulthandlerDump | undefined {
   // A test's subprocesses share the process group, so a hang's SIGABRT can make several dumps:
   // the one that holds the test's file is this process's own.
-  const testFile = crash.test?.file;
+  const testFile = crash.test ? where(crash.test).file : undefined;
   const own = testFile ? crash.attempt.dumps.filter((d) => testFrame(d, { testFile }) !== null) : [];
   return own.at(-1) ?? crash.attempt.dumps.at(-1);
 }
@@ -105,10 +114,10 @@ export function crashCase(crash: Crash): TestCase | null {
   const cause = crash.kind === 'timeout' ? 'hung past the timeout' : (crash.signal ?? 'fatal error');
   const message = dump && crash.kind !== 'timeout' ? `${cause}: Fatal Python error: ${dump.error}` : cause;
   return {
-    id: crash.test.id,
+    id: blamedOn(crash.test),
     outcome: crash.kind === 'timeout' ? 'timedOut' : 'crashed',
-    ...(crash.test.file ? { file: crash.test.file } : {}),
-    ...(crash.test.line !== undefined ? { line: crash.test.line } : {}),
+    ...placeOf(crash.test),
+    ...where(crash.test),
     message,
   };
 }
@@ -116,14 +125,18 @@ export function crashCase(crash: Crash): TestCase | null {
 export function crashRecord(crash: Crash, options: { rerun: Rerun | null; cwd: string }): CrashRecord {
   const { rerun, cwd } = options;
   const dump = crashDump(crash);
-  const frame = dump ? testFrame(dump, crash.test?.file ? { testFile: crash.test.file } : {}) : null;
+  const place = crash.test ? where(crash.test) : {};
+  const frame = dump ? testFrame(dump, place.file ? { testFile: place.file } : {}) : null;
   const tail = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
-  const file = frame ? relative(frame.file, cwd) : crash.test?.file;
-  const line = frame ? frame.line : crash.test?.line;
+  const file = frame ? relative(frame.file, cwd) : place.file;
+  const line = frame ? frame.line : place.line;
   const afterSession = crash.test === null && crash.attempt.records.finished;
+  const blamed = crash.test ? blamedOn(crash.test) : null;
   return {
-    test: crash.test?.id ?? null,
+    test: blamed,
     signal: crash.signal,
+    ...(crash.test ? placeOf(crash.test) : {}),
+    ...(crash.test && blamed !== crash.test.id ? { during: crash.test.id } : {}),
     reproduced: rerun?.reproduced ?? null,
     kind: crash.kind,
     excerpt:
@@ -133,6 +146,22 @@ export function crashRecord(crash: Crash, options: { rerun: Rerun | null; cwd: s
     ...(line !== undefined ? { line } : {}),
     ...(rerun ? { flaky: rerun.flaky } : {}),
     ...(dump && dump.extensionModules.length > 0 ? { extensionModules: dump.extensionModules } : {}),
+  };
+}
+
+/** The code to point at: the fixture's when its teardown was running, else the test's. */
+function where(test: StartedTest): { file?: string; line?: number } {
+  const source = test.fixture?.file ? test.fixture : test;
+  return {
+    ...(source.file ? { file: source.file } : {}),
+    ...(source.line !== undefined ? { line: source.line } : {}),
+  };
+}
+
+function placeOf(test: StartedTest): Pick<TestCase, 'phase' | 'fixture'> {
+  return {
+    ...(test.phase ? { phase: test.phase } : {}),
+    ...(test.fixture ? { fixture: test.fixture } : {}),
   };
 }
 

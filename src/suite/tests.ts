@@ -7,7 +7,7 @@ import { junitPathsIn, parseJunit } from '../domain/junit.js';
 import type { CrashRecord, TestCase, TestSummary } from '../domain/report.js';
 import { countsFromSummaryLine } from '../domain/test-records.js';
 import type { ProcessRunner } from '../ports.js';
-import { crashCase, crashOf, crashRecord, flakyFailures, rerunCrash, type Crash } from './crashes.js';
+import { crashCase, crashesOf, crashRecord, flakyFailures, rerunCrash, type Crash } from './crashes.js';
 import {
   installPlugin,
   pluginFailedToLoad,
@@ -65,14 +65,18 @@ async function runSuite(
     }
     attempts.push(attempt);
     for (const test of attempt.records.cases) done.add(test.id);
-    const crash = crashOf(attempt);
-    if (crash === null) break;
-    crashes.push(crash);
-    const where = crash.test ? `in ${crash.test.id}` : 'outside any test';
-    context.log(`${crash.kind === 'timeout' ? 'hang' : `crash (${crash.signal ?? 'fatal error'})`} ${where}`);
+    const found = crashesOf(attempt);
+    if (found.length === 0) break;
+    crashes.push(...found);
+    for (const crash of found) {
+      const where = crash.test ? `in ${crash.test.id}` : 'outside any test';
+      context.log(
+        `${crash.kind === 'timeout' ? 'hang' : `crash (${crash.signal ?? 'fatal error'})`} ${where}`,
+      );
+      if (crash.test) done.add(crash.test.id);
+    }
     // Without a named test there is nothing to step past: the same crash would come again.
-    if (crash.test === null) break;
-    done.add(crash.test.id);
+    if (found.some((c) => c.test === null)) break;
     const remaining = (attempt.records.collected ?? []).filter((id) => !done.has(id));
     if (remaining.length === 0) break;
     if (crashes.length >= MAX_CONTINUATIONS) {
@@ -197,9 +201,10 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
   const recorded: TestCase[] = [];
   for (const attempt of attempts) {
     recorded.push(...attempt.records.cases);
-    const crash = crashes.find((c) => c.attempt === attempt);
-    const crashed = crash ? crashCase(crash) : null;
-    if (crashed) recorded.push(crashed);
+    for (const crash of crashes.filter((c) => c.attempt === attempt)) {
+      const crashed = crashCase(crash);
+      if (crashed) recorded.push(crashed);
+    }
   }
   const junit = withRecords
     ? null
@@ -233,7 +238,7 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
   const summary: TestSummary = {
     ...countsOf({ cases, crashes, attempts, main }),
     exitCode: main.result.exitCode,
-    signal: main.end.kind === 'crashed' ? main.end.signal : null,
+    signal: main.end.kind === 'crashed' ? (main.end.signal ?? crashRecords[0]?.signal ?? null) : null,
     durationMs: attempts.reduce((sum, a) => sum + a.result.durationMs, 0),
     crashes: crashRecords,
     cases,

@@ -1,0 +1,77 @@
+// What the recording plugin's records prove about how a test run ended, whatever the command's
+// exit status says. `pytest ... | tee log` exits with tee's 0 after a segfault, and an xdist
+// controller exits 1 after losing a worker: only the records show a test that started in a
+// process that never reached its session's end.
+import { fatalErrorIn, type ProcessEnd } from './crash.js';
+import { testFrame, type FaulthandlerDump } from './faulthandler.js';
+import type { StartedTest, TestRecords } from './test-records.js';
+
+/** faulthandler's header for each fatal signal (Modules/faulthandler.c). */
+const SIGNAL_OF_FATAL_ERROR: Readonly<Record<string, string>> = {
+  'Segmentation fault': 'SIGSEGV',
+  Aborted: 'SIGABRT',
+  'Bus error': 'SIGBUS',
+  'Floating-point exception': 'SIGFPE',
+  'Floating point exception': 'SIGFPE',
+  'Illegal instruction': 'SIGILL',
+};
+
+// pytest-xdist, when a worker dies: `[gw0] node down: Not properly terminated` and
+// `replacing crashed worker gw0` (older: `Replacing crashed worker`).
+const XDIST_LOST_WORKER =
+  /\bnode down: Not properly terminated\b|\b[Rr]eplacing crashed worker\b|\bworker '?\w+'? crashed while running\b/;
+
+/** The signal a `Fatal Python error: X` header means: faulthandler's signal, else Py_FatalError's abort(). */
+export function signalOfFatalError(error: string): string {
+  return SIGNAL_OF_FATAL_ERROR[error] ?? 'SIGABRT';
+}
+
+export function xdistLostWorker(output: string): boolean {
+  return XDIST_LOST_WORKER.test(output);
+}
+
+/**
+ * How the run ended, the records considered: a process that died in a test (no session-finish,
+ * a test started and unfinished) is a crash even when the exit status looks ordinary.
+ */
+export function endWithRecords(
+  end: ProcessEnd,
+  evidence: { records: TestRecords; output: string },
+): ProcessEnd {
+  if (end.kind !== 'passed' && end.kind !== 'failed') return end;
+  const lost = evidence.records.lost.at(-1);
+  if (lost === undefined) return end;
+  const fatalError = fatalErrorIn(evidence.output);
+  return { kind: 'crashed', signal: lostTestSignal(lost, { ...evidence, dumps: [] }), fatalError };
+}
+
+/**
+ * The signal a lost test's process died of: the faulthandler dump that holds the test's frame
+ * (else the only dump) names it; an xdist worker lost without any dump died silently, and only
+ * SIGKILL (the OOM killer, a runner's limit) kills a Python process without a word.
+ */
+export function lostTestSignal(
+  test: StartedTest,
+  evidence: { output: string; dumps: readonly FaulthandlerDump[] },
+): string | null {
+  const fatal = evidence.dumps.filter((d) => !d.error.startsWith('Timeout'));
+  const own =
+    (test.file ? fatal.find((d) => testFrame(d, { testFile: test.file! }) !== null) : undefined) ??
+    (fatal.length === 1 ? fatal[0] : undefined);
+  if (own) return signalOfFatalError(own.error);
+  const text = fatalErrorIn(evidence.output);
+  if (text !== null && fatal.length === 0) return signalOfFatalError(text);
+  return xdistLostWorker(evidence.output) ? 'SIGKILL' : null;
+}
+
+/**
+ * Whom a crash in `test` is blamed on: a fixture wider than the test (session, module, class)
+ * torn down in the last test's teardown is not that test's fault, and the same fixture is
+ * blamed whichever test happens to run last.
+ */
+export function blamedOn(test: StartedTest): string {
+  const fixture = test.fixture;
+  return fixture && fixture.scope !== 'function'
+    ? `fixture ${fixture.name} (${fixture.scope} scope), teardown`
+    : test.id;
+}
