@@ -371,6 +371,11 @@ export async function run(world: World): Promise<RunResult> {
     );
     return { report: null, reportPath: null, failed: true };
   }
+  if (inputs.ignoredInterpreters.length > 0) {
+    world.toolkit.notice(
+      `interpreters: ignored the lines for ${inputs.ignoredInterpreters.join(', ')}, not among the variants (${inputs.variants.map((v) => v.name).join(', ')})`,
+    );
+  }
   const context = readRunContext(world.env);
   // Mode report measures nothing: it merges the report.json files of `mode: measure` jobs.
   if (inputs.mode === 'report') return runReportMode({ world, inputs, context });

@@ -155,7 +155,8 @@ function icon(v: VariantReport, context: { report: Report; failOn?: ReadonlySet<
       (f.kind === 'regression' && f.against === 'base') ||
       f.kind === 'gil-reenabled' ||
       f.kind === 'missing-benchmark' ||
-      f.kind === 'flaky',
+      f.kind === 'flaky' ||
+      f.kind === 'new-flaky',
   );
   return notable ? '⚠️' : '✅';
 }
@@ -287,6 +288,7 @@ export function describeFinding(f: Finding): string {
     case 'missing-benchmark':
       return `${quoted(f.name, 'a benchmark')} has no result ${where(f)}${detail}`;
     case 'flaky':
+    case 'new-flaky':
       return `${quoted(f.name, 'a test')} is flaky ${where(f)}${detail}`;
   }
 }

@@ -17,6 +17,8 @@ export interface TestCase {
   readonly message?: string;
   /** Failed or errored, then passed when rerun: not to be reported as a regression. */
   readonly flaky?: boolean;
+  /** Fails after the tests that ran before it (`before`, the nearest last), passes alone: a real failure. */
+  readonly orderDependent?: { readonly before: readonly string[] };
   /** Where a failure or error happened, when not obvious from the outcome. */
   readonly phase?: TestPhase;
   /** The fixture whose teardown failed or crashed, not the test body. */
@@ -219,7 +221,8 @@ export type FindingKind =
   | 'gil-reenabled'
   | 'install-failure'
   | 'missing-benchmark'
-  | 'flaky';
+  | 'flaky'
+  | 'new-flaky';
 
 export interface Finding {
   readonly kind: FindingKind;

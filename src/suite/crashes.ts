@@ -9,8 +9,6 @@ import { runAttempt, type Attempt, type AttemptContext } from './test-attempt.js
 // A lone rerun needs the test's own time and collection, not the whole suite's budget.
 const CRASH_RERUN_TIMEOUT_MS = 10 * 60_000;
 const HANG_RERUN_TIMEOUT_MS = 5 * 60_000;
-// Failed tests rerun together once, to tell a flaky failure from a real one; past this many, not.
-const MAX_FAILURE_RERUNS = 50;
 const EXCERPT_CHARS = 3_000;
 
 export interface Rerun {
@@ -79,25 +77,6 @@ export async function rerunCrash(
   }
   context.log(`${test.id}: ${again}/${ran} lone reruns reproduced the ${hang ? 'hang' : 'crash'}`);
   return { reproduced: `${again}/${ran}`, flaky: again < ran };
-}
-
-/** Reruns the failed tests once, together: those that pass now are flaky. */
-export async function flakyFailures(
-  context: AttemptContext,
-  options: { cases: readonly TestCase[]; timeoutMs: number },
-): Promise<Set<string>> {
-  const failed = options.cases
-    .filter((c) => c.outcome === 'failed' || c.outcome === 'error')
-    .map((c) => c.id);
-  if (failed.length === 0 || failed.length > MAX_FAILURE_RERUNS || context.pluginDir === null) {
-    return new Set();
-  }
-  const attempt = await runAttempt(context, {
-    label: `rerun of ${failed.length} failed test(s)`,
-    timeoutMs: Math.min(options.timeoutMs, CRASH_RERUN_TIMEOUT_MS),
-    only: failed,
-  });
-  return new Set(attempt.records.cases.filter((c) => c.outcome === 'passed').map((c) => c.id));
 }
 
 function crashDump(crash: Crash): FaulthandlerDump | undefined {

@@ -5,9 +5,11 @@ import { isAbsolute, join } from 'node:path';
 import { gilModulesFromWarnings, gilReenabledModules, uniqueNames } from '../domain/gil.js';
 import { junitPathsIn, parseJunit } from '../domain/junit.js';
 import type { CrashRecord, TestCase, TestSummary } from '../domain/report.js';
+import type { FailureKind } from '../domain/failure-kinds.js';
 import { countsFromSummaryLine } from '../domain/test-records.js';
 import type { ProcessRunner } from '../ports.js';
-import { crashCase, crashesOf, crashRecord, flakyFailures, rerunCrash, type Crash } from './crashes.js';
+import { crashCase, crashesOf, crashRecord, rerunCrash, type Crash } from './crashes.js';
+import { failureKinds } from './failure-reruns.js';
 import {
   installPlugin,
   pluginFailedToLoad,
@@ -105,6 +107,12 @@ function junitCases(
     }
   }
   return null;
+}
+
+function withKind(c: TestCase, kind: FailureKind | undefined): TestCase {
+  if (kind?.kind === 'flaky') return { ...c, flaky: true };
+  if (kind?.kind === 'order-dependent') return { ...c, orderDependent: { before: kind.before } };
+  return c;
 }
 
 function outputTail(attempts: readonly Attempt[]): string {
@@ -222,11 +230,11 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
     const rerun = await rerunCrash(context, { crash, reruns: options.reruns, timeoutMs: options.timeoutMs });
     crashRecords.push(crashRecord(crash, { rerun, cwd: options.cwd }));
   }
-  const flaky =
+  const kinds =
     options.reruns > 0
-      ? await flakyFailures(context, { cases: recorded, timeoutMs: options.timeoutMs })
-      : new Set<string>();
-  const cases = (junit ?? recorded).map((c) => (flaky.has(c.id) ? { ...c, flaky: true } : c));
+      ? await failureKinds(context, { cases: recorded, timeoutMs: options.timeoutMs })
+      : new Map<string, FailureKind>();
+  const cases = (junit ?? recorded).map((c) => withKind(c, kinds.get(c.id)));
 
   if (main.end.kind === 'not-started') warnings.push(`The test command could not start: ${main.end.reason}`);
   if (attempts.some((a) => a.result.truncated)) {
