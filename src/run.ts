@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
+import { checkRecordedInterpreters } from './domain/interpreter-check.js';
 import {
   REPORT_SCHEMA,
   type BenchmarkMetric,
@@ -224,6 +225,7 @@ async function measure(
     const venv = state.venv;
     if (!venv) continue;
     const name = state.variant.name;
+    const install = state.install;
     state.tests = await toolkit.group(`${name}: tests`, () =>
       runTestSuite({
         runner,
@@ -239,6 +241,21 @@ async function measure(
     );
     const s = state.tests.summary;
     toolkit.info(`${name}: ${s.status}: ${s.passed} passed, ${s.failed} failed, ${s.crashed} crashed`);
+    const wrong = install?.ok
+      ? checkRecordedInterpreters({
+          variant: state.variant,
+          facts: install.facts,
+          venvPython: venv.python,
+          loaded: state.tests.interpreters,
+        })
+      : null;
+    if (wrong !== null) {
+      // Figures from another interpreter are worse than none: the variant is not measured further.
+      toolkit.error(`${name}: ${wrong}`);
+      state.prepareError = wrong;
+      delete state.tests;
+      delete state.venv;
+    }
   }
 
   const ready = states.filter((s) => s.venv);

@@ -6,7 +6,7 @@ import { gilModulesFromWarnings, gilReenabledModules, uniqueNames } from '../dom
 import { junitPathsIn, parseJunit } from '../domain/junit.js';
 import type { CrashRecord, TestCase, TestSummary } from '../domain/report.js';
 import type { FailureKind } from '../domain/failure-kinds.js';
-import { countsFromSummaryLine } from '../domain/test-records.js';
+import { countsFromSummaryLine, type LoadedInterpreter } from '../domain/test-records.js';
 import type { ProcessRunner } from '../ports.js';
 import { crashCase, crashesOf, crashRecord, rerunCrash, type Crash } from './crashes.js';
 import { failureKinds } from './failure-reruns.js';
@@ -40,6 +40,8 @@ export interface TestRunResult {
   readonly gilReenabledBy: readonly string[];
   /** Things the reader should know about how the run went (not findings about the code). */
   readonly warnings: readonly string[];
+  /** The interpreters that loaded the recording plugin: what really ran the tests. */
+  readonly interpreters: readonly LoadedInterpreter[];
 }
 
 // Each crash costs a continuation; a suite where every test crashes must still end.
@@ -252,5 +254,8 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
     cases,
     outputTail: outputTail(attempts),
   };
-  return { summary, gilReenabledBy, warnings };
+  const interpreters = [
+    ...new Map(attempts.flatMap((a) => a.records.interpreters).map((i) => [JSON.stringify(i), i])).values(),
+  ];
+  return { summary, gilReenabledBy, warnings, interpreters };
 }
