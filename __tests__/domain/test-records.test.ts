@@ -93,7 +93,7 @@ describe('parseTestRecords', () => {
         { event: 'start', pid: 7, nodeid: 't.py::test_segv', file: 't.py', line: 5 },
       ) + '{"event": "warn';
     const records = parseTestRecords(text);
-    const segv = { id: 't.py::test_segv', pid: 7, file: 't.py', line: 5, phase: 'setup' };
+    const segv = { id: 't.py::test_segv', pid: 7, file: 't.py', line: 5 };
     expect(records.unfinished).toEqual([segv]);
     // Its process never reached the session's end: it died in that test, whatever its exit status.
     expect(records.lost).toEqual([segv]);
@@ -134,8 +134,6 @@ describe('parseTestRecords', () => {
   it('the phase reached and the fixture being torn down when the process died', () => {
     const text = lines(
       { event: 'start', pid: 7, nodeid: 't.py::test_last', file: 't.py', line: 9 },
-      { event: 'phase', pid: 7, nodeid: 't.py::test_last', when: 'call' },
-      { event: 'phase', pid: 7, nodeid: 't.py::test_last', when: 'teardown' },
       { event: 'fixture-teardown', pid: 7, nodeid: 't.py::test_last', fixture: 'tmp', scope: 'function' },
       { event: 'fixture-done', pid: 7, fixture: 'tmp' },
       {

@@ -13,6 +13,7 @@ CPV_DESELECT_FILE / CPV_ONLY_FILE (one node id a line) deselect tests already do
 the ones to rerun alone: how the action continues a suite after a crash and reruns a crash.
 """
 
+import inspect
 import json
 import os
 import sys
@@ -33,6 +34,8 @@ _OWNER_VARIABLE = "CPV_RECORD_OWNER"
 _MAX_WARNINGS = 1000
 _MAX_MESSAGE = 500
 _MAX_IDS = 100000
+# Per-test records carry no time: the session's own records say when it ran.
+_TIMED = ("load", "session-start", "session-finish")
 
 
 def _gil_enabled():
@@ -61,9 +64,11 @@ class _Recorder(object):
 
     def write(self, event, **fields):
         fields["event"] = event
-        fields["pid"] = os.getpid()
-        fields["t"] = round(time.time(), 3)
-        data = (json.dumps(fields, ensure_ascii=True, default=str) + "\n").encode("ascii")
+        fields["pid"] = os.getpid()  # not cached: a forked child (pytest-forked) is its own process
+        if event in _TIMED:
+            fields["t"] = round(time.time(), 3)
+        # Compact: a large suite writes several lines per test, and the action reads them all.
+        data = (json.dumps(fields, ensure_ascii=True, default=str, separators=(",", ":")) + "\n").encode("ascii")
         while data:
             data = data[os.write(self.fd, data) :]
 
@@ -188,18 +193,11 @@ def pytest_runtest_logstart(nodeid, location):
 
 
 @_hookimpl(hookwrapper=True)
-def pytest_runtest_call(item):
-    # A crash after this line and before the next is in the test body.
-    if _recorder is not None and _recorder.record_tests:
-        _recorder.write("phase", nodeid=item.nodeid, when="call")
-    yield
-
-
-@_hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     # Fixtures wider than the test (session, module) are torn down here, in the last test's teardown.
+    # No record of its own (one line per test adds up in a large suite): a fixture-teardown
+    # record says the process was in a teardown.
     if _recorder is not None and _recorder.record_tests:
-        _recorder.write("phase", nodeid=item.nodeid, when="teardown")
         _recorder.current = item.nodeid
         _recorder.torn = []
     yield
@@ -214,8 +212,15 @@ def pytest_fixture_setup(fixturedef, request):
         return
     # Registered after the fixture's own finalizer, so it runs first (finalizers are LIFO):
     # the record says whose teardown is running when the process dies in it.
+    func = getattr(fixturedef, "func", None)
+    # Only the project's fixtures with a teardown (a yield, or a finalizer of their own): two
+    # records per fixture per test would double the records of a large suite for nothing.
+    if func is None or str(getattr(func, "__module__", "")).startswith(("_pytest", "pytest", "xdist")):
+        return
+    if not (inspect.isgeneratorfunction(func) or getattr(fixturedef, "_finalizers", None)):
+        return
     name, scope = fixturedef.argname, str(getattr(fixturedef, "scope", "function"))
-    code = getattr(getattr(fixturedef, "func", None), "__code__", None)
+    code = getattr(func, "__code__", None)
 
     def announce():
         if _recorder is None:
@@ -313,14 +318,18 @@ def pytest_runtest_logfinish(nodeid, location):
     if _recorder is None or not _recorder.record_tests:
         return
     state = _recorder.phases.pop(nodeid, {"outcome": "passed", "duration": 0.0, "message": None})
+    extra = {}
+    if state["outcome"] in ("error", "failed"):
+        extra["phase"] = state.get("phase")
+        if state.get("fixture"):
+            extra["fixture"] = state["fixture"]
     _recorder.write(
         "finish",
         nodeid=nodeid,
         outcome=state["outcome"],
         duration=round(state["duration"], 6),
         message=state["message"],
-        phase=state.get("phase") if state["outcome"] in ("error", "failed") else None,
-        fixture=state.get("fixture"),
+        **extra
     )
     gil = _gil_enabled()
     if gil != _recorder.gil:
