@@ -315,6 +315,7 @@ async function measure(
       head: ready.map((s) => ({
         variant: s.variant,
         python: s.venv!.python,
+        ...(s.install?.ok ? { pythonVersion: s.install.facts.version } : {}),
         env: envFor(s, s.venv!),
         cwd: inputs.workingDirectory,
       })),

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecordedInterpreters, interpreterDifferences } from '../../src/domain/interpreter-check.js';
+import {
+  checkRecordedInterpreters,
+  interpreterDifferences,
+  wrongBenchmarkInterpreter,
+} from '../../src/domain/interpreter-check.js';
 import type { ProbeFacts } from '../../src/domain/probe-check.js';
 import type { LoadedInterpreter } from '../../src/domain/test-records.js';
 import { parseVariant } from '../../src/domain/variants.js';
@@ -90,5 +94,18 @@ describe('checkRecordedInterpreters', () => {
         loaded: [loaded()],
       }),
     ).toBeNull();
+  });
+});
+
+describe('wrongBenchmarkInterpreter', () => {
+  it('names both and the fix', () => {
+    expect(
+      wrongBenchmarkInterpreter({
+        expected: '3.13.5',
+        ran: { version: '3.12.3', executable: '/usr/bin/python3.12' },
+      }),
+    ).toMatch(
+      /^the benchmarks ran on \/usr\/bin\/python3\.12 \(CPython 3\.12\.3\), not on the variant's CPython 3\.13\.5, so their figures are not reported\. .*`uv run --active`/,
+    );
   });
 });

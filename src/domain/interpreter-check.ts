@@ -96,3 +96,16 @@ export function checkRecordedInterpreters(options: {
   }
   return null;
 }
+
+/** The error for benchmark results that another interpreter wrote: not reported as the variant's. */
+export function wrongBenchmarkInterpreter(options: {
+  expected: string;
+  ran: { version: string; executable?: string };
+}): string {
+  const ran = `${options.ran.executable ?? 'an interpreter'} (CPython ${options.ran.version})`;
+  return (
+    `the benchmarks ran on ${ran}, not on the variant's CPython ${options.expected}, so their figures are not reported. ` +
+    'Run them inside the venv the action puts first on PATH (`python -m pytest ...`); with uv, ' +
+    '`uv run --active` or UV_PROJECT_ENVIRONMENT=$VIRTUAL_ENV.'
+  );
+}
