@@ -64,7 +64,7 @@ describe.skipIf(freeThreaded !== null)(
           interpreters: interpretersInput(interpreters, ['3.13t']),
           'install-command': pytoolsInstallCommand(tools),
           'test-command': 'python -m pytest -q tests/test_crash.py tests/test_hang.py 2>&1 | tee pytest.log',
-          'command-timeout-minutes': '0.25',
+          'command-timeout-minutes': '0.15',
           'fail-on': 'crash',
         },
         env: { CPV_FIXTURE_CRASH: '1' },
