@@ -129,12 +129,16 @@ describe.skipIf(gil !== null)(`on real 3.13${gil ? ` (skipped: ${gil})` : ''}`, 
       inputs: {
         ...QUICK,
         variants: '3.13 3.13.99?',
-        interpreters: interpretersInput(interpreters, ['3.13']),
+        // One shared list for every matrix leg: the line for a variant this leg does not request is set aside.
+        interpreters: `${interpretersInput(interpreters, ['3.13'])}\n3.14t=/opt/elsewhere/python3.14t`,
         'install-command': pytoolsInstallCommand(tools),
         'test-command': 'python -m pytest -q',
       },
     });
     expect(run.report!.findings).toMatchObject([{ kind: 'install-failure', variant: '3.13.99' }]);
+    expect(run.stdout).toMatch(
+      /^::notice::interpreters: ignored the lines for 3\.14t, not among the variants \(3\.13, 3\.13\.99\)$/m,
+    );
     expect(run.report!.verdict).toBe('pass');
     expect(run.exitCode).toBe(0);
   });
