@@ -70,6 +70,14 @@ describe('lostTestSignal', () => {
     const output = `${SEGV}\nFatal Python error: Aborted\n\nCurrent thread 0x2 (most recent call first):\n  File "/w/u.py", line 1 in test_other\n`;
     expect(lostTestSignal(test, { output, dumps: parseFaulthandlerDumps(output) })).toBe('SIGSEGV');
   });
+  it('two xdist workers lost, one dump: it is the segfaulted test’s, and the other died silently', () => {
+    const output = `${SEGV}\n[gw0] node down: Not properly terminated\n[gw1] node down: Not properly terminated\n`;
+    const dumps = parseFaulthandlerDumps(output);
+    expect(lostTestSignal(test, { output, dumps, others: true })).toBe('SIGSEGV');
+    expect(
+      lostTestSignal({ id: 't.py::test_killed', pid: 8, file: 't.py' }, { output, dumps, others: true }),
+    ).toBe('SIGKILL');
+  });
   it('an xdist worker lost without a word was SIGKILLed', () => {
     const output = '[gw0] node down: Not properly terminated\nreplacing crashed worker gw0\n';
     expect(lostTestSignal(test, { output, dumps: [] })).toBe('SIGKILL');

@@ -123,7 +123,7 @@ describe.skipIf(skip !== null)(
 
     const xdistSkip = xdistPath() === null ? 'pytest-xdist is not unpacked (scripts/provision.sh)' : null;
     it.skipIf(xdistSkip !== null)(
-      `an xdist worker SIGKILLed without a word: its test is named, crashed, SIGKILL${xdistSkip ? ` (skipped: ${xdistSkip})` : ''}`,
+      `xdist workers SIGKILLed without a word and segfaulted: each test named, crashed, with its signal${xdistSkip ? ` (skipped: ${xdistSkip})` : ''}`,
       async () => {
         const { summary } = await run({
           cwd: project(join(FIXTURES, 'xdist-kill')),
@@ -132,8 +132,10 @@ describe.skipIf(skip !== null)(
           reruns: 1,
         });
         expect(summary.status).toBe('crashed');
-        expect(summary.crashes).toMatchObject([
-          { test: 'tests/test_kill.py::test_killed', signal: 'SIGKILL' },
+        // Each dead worker's test, with its own signal: the segfault's from its dump, SIGKILL for the silent one.
+        expect(summary.crashes.map((c) => [c.test, c.signal]).sort()).toEqual([
+          ['tests/test_kill.py::test_killed', 'SIGKILL'],
+          ['tests/test_segv.py::test_segfaults', 'SIGSEGV'],
         ]);
         expect(summary.cases.find((c) => c.id === 'tests/test_kill.py::test_killed')?.outcome).toBe(
           'crashed',

@@ -52,16 +52,30 @@ export function endWithRecords(
  */
 export function lostTestSignal(
   test: StartedTest,
-  evidence: { output: string; dumps: readonly FaulthandlerDump[] },
+  evidence: {
+    output: string;
+    dumps: readonly FaulthandlerDump[];
+    /** Other processes died too (xdist workers): the one dump there is may be theirs. */
+    others?: boolean;
+  },
 ): string | null {
   const fatal = evidence.dumps.filter((d) => !d.error.startsWith('Timeout'));
+  const alone = evidence.others !== true;
+  // The dump whose stack holds this test's own function; alone, the only dump there is (a crash
+  // in a fixture's teardown has the fixture's frames, not the test's).
+  const name = testFunction(test.id);
   const own =
-    (test.file ? fatal.find((d) => testFrame(d, { testFile: test.file! }) !== null) : undefined) ??
-    (fatal.length === 1 ? fatal[0] : undefined);
+    (test.file ? fatal.find((d) => testFrame(d, { testFile: test.file! })?.function === name) : undefined) ??
+    (alone && fatal.length === 1 ? fatal[0] : undefined);
   if (own) return signalOfFatalError(own.error);
   const text = fatalErrorIn(evidence.output);
-  if (text !== null && fatal.length === 0) return signalOfFatalError(text);
+  if (alone && text !== null && fatal.length === 0) return signalOfFatalError(text);
   return xdistLostWorker(evidence.output) ? 'SIGKILL' : null;
+}
+
+/** `test_x` of `tests/t.py::Class::test_x[param]`. */
+function testFunction(id: string): string {
+  return (id.split('::').at(-1) ?? id).replace(/\[.*$/, '');
 }
 
 /**

@@ -36,8 +36,9 @@ export function crashesOf(attempt: Attempt): Crash[] {
         const signal = attempt.processEnd.signal;
         return [{ attempt, test, kind: signal !== null ? 'signal' : 'fatal-error', signal }];
       }
+      const others = attempt.records.lost.length > 1;
       return attempt.records.lost.map((lost) => {
-        const signal = lostTestSignal(lost, { output: attempt.output, dumps: attempt.dumps });
+        const signal = lostTestSignal(lost, { output: attempt.output, dumps: attempt.dumps, others });
         return { attempt, test: lost, kind: signal !== null ? 'signal' : 'fatal-error', signal };
       });
     }
