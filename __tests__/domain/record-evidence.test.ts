@@ -53,6 +53,13 @@ describe('endWithRecords', () => {
     ],
     ['a timeout stays a timeout', { kind: 'timedOut' }, died, '', { kind: 'timedOut' }],
     [
+      "pytest-timeout's os._exit(1) after its dump is a hang",
+      { kind: 'failed', exitCode: 1 },
+      died,
+      '\n+++++++++++++++++++++++++++++++++++ Timeout ++++++++++++++++++++++++++++++++++++\n',
+      { kind: 'timedOut' },
+    ],
+    [
       'a death by signal keeps its signal',
       { kind: 'crashed', signal: 'SIGBUS', fatalError: null },
       died,
@@ -60,7 +67,7 @@ describe('endWithRecords', () => {
       { kind: 'crashed', signal: 'SIGBUS', fatalError: null },
     ],
   ])('%s', (_name, end, records, output, expected) => {
-    expect(endWithRecords(end, { records, output })).toEqual(expected);
+    expect(endWithRecords(end, { records, output, dumps: parseFaulthandlerDumps(output) })).toEqual(expected);
   });
 });
 

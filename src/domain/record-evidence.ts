@@ -21,6 +21,8 @@ const SIGNAL_OF_FATAL_ERROR: Readonly<Record<string, string>> = {
 const XDIST_LOST_WORKER =
   /\bnode down: Not properly terminated\b|\b[Rr]eplacing crashed worker\b|\bworker '?\w+'? crashed while running\b/;
 
+const PYTEST_TIMEOUT = /^\+{5,} Timeout \+{5,}$/m;
+
 /** The signal a `Fatal Python error: X` header means: faulthandler's signal, else Py_FatalError's abort(). */
 export function signalOfFatalError(error: string): string {
   return SIGNAL_OF_FATAL_ERROR[error] ?? 'SIGABRT';
@@ -36,13 +38,16 @@ export function xdistLostWorker(output: string): boolean {
  */
 export function endWithRecords(
   end: ProcessEnd,
-  evidence: { records: TestRecords; output: string },
+  evidence: { records: TestRecords; output: string; dumps: readonly FaulthandlerDump[] },
 ): ProcessEnd {
   if (end.kind !== 'passed' && end.kind !== 'failed') return end;
-  const lost = evidence.records.lost.at(-1);
-  if (lost === undefined) return end;
-  const fatalError = fatalErrorIn(evidence.output);
-  return { kind: 'crashed', signal: lostTestSignal(lost, { ...evidence, dumps: [] }), fatalError };
+  const { lost } = evidence.records;
+  const last = lost.at(-1);
+  if (last === undefined) return end;
+  // pytest-timeout (thread method) dumps the stacks and ends the process with os._exit(1).
+  if (PYTEST_TIMEOUT.test(evidence.output)) return { kind: 'timedOut' };
+  const signal = lostTestSignal(last, { ...evidence, others: lost.length > 1 });
+  return { kind: 'crashed', signal, fatalError: fatalErrorIn(evidence.output) };
 }
 
 /**

@@ -137,13 +137,14 @@ export async function runAttempt(
     sessionFinished: records.finished && records.unfinished.length === 0,
     ...(result.spawnError !== undefined ? { spawnError: result.spawnError } : {}),
   });
+  const dumps = parseFaulthandlerDumps(output);
   return {
     label: options.label,
     result,
-    end: endWithRecords(processEnd, { records, output }),
+    end: endWithRecords(processEnd, { records, output, dumps }),
     processEnd,
     records,
-    dumps: parseFaulthandlerDumps(output),
+    dumps,
     output,
     startedAt,
   };
