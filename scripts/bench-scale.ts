@@ -47,7 +47,7 @@ function recordsText(options: { pid: number; failEvery: number }): string {
   write({ event: 'session-start', gil: false });
   write({ event: 'collected', count: ids.length, ids });
   ids.forEach((nodeid, i) => {
-    write({ event: 'start', nodeid, file: nodeid.split('::')[0], line: 10 + (i % 50) });
+    write({ event: 'start', nodeid, line: 10 + (i % 50) });
     if (i % 10 === 0) write({ event: 'fixture-teardown', nodeid, fixture: 'tmp_path', scope: 'function' });
     if (i % 10 === 0) write({ event: 'fixture-done', fixture: 'tmp_path' });
     const failed = i % options.failEvery === 0;

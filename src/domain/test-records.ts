@@ -180,7 +180,8 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
           const pid = num(record, 'pid') ?? 0;
           fixtures.delete(pid);
           const test: Mutable<StartedTest> = { id, pid };
-          const file = str(record, 'file');
+          // The plugin leaves `file` out when the node id starts with it.
+          const file = str(record, 'file') ?? id.slice(0, id.includes('::') ? id.indexOf('::') : id.length);
           if (file) test.file = locate(file, { rootdir, relativeTo: options.relativeTo });
           const lineNo = num(record, 'line');
           if (lineNo !== undefined) test.line = lineNo;

@@ -189,7 +189,12 @@ def pytest_runtest_logstart(nodeid, location):
         return
     _recorder.phases[nodeid] = {"outcome": "passed", "duration": 0.0, "message": None}
     path, line = location[0], location[1]
-    _recorder.write("start", nodeid=nodeid, file=path.replace(os.sep, "/"), line=None if line is None else line + 1)
+    path = path.replace(os.sep, "/")
+    fields = {"nodeid": nodeid, "line": None if line is None else line + 1}
+    # Left out when the node id starts with it (nearly always): a large suite's records stay small.
+    if path != nodeid.split("::", 1)[0]:
+        fields["file"] = path
+    _recorder.write("start", **fields)
 
 
 @_hookimpl(hookwrapper=True)
