@@ -43,7 +43,7 @@ describe('parseInputs defaults', () => {
     expect(inputs.variants.map((v) => v.name)).toEqual(['3.13', '3.13t', '3.13+jit']);
     expect(inputs.reference).toBe('3.13');
     expect(inputs.threshold).toBeCloseTo(0.1);
-    expect([...inputs.failOn].sort()).toEqual(['new-crash', 'new-failure', 'regression']);
+    expect([...inputs.failOn].sort()).toEqual(['install-failure', 'new-crash', 'new-failure', 'regression']);
     expect(inputs.testCommand).toBe('python -m pytest');
     expect(inputs.benchmarkCommand).toBeNull();
     expect(inputs.installCommand).toBeNull();
@@ -88,6 +88,23 @@ describe('parseInputs defaults', () => {
     ]);
     expect(inputs.commentKey).toBe('CI/variants');
   });
+
+  it('sets aside interpreters lines for variants not requested, so one list serves every matrix leg', () => {
+    const inputs = parseInputs(
+      reader({
+        variants: '3.13t',
+        interpreters: '3.13=/a/python3\n3.13t=/b/python3.13t\n3.14=/c/python3.14',
+      }),
+      { env: {}, cwd: '/p' },
+    );
+    expect([...inputs.interpreters]).toEqual([['3.13t', '/b/python3.13t']]);
+    expect(inputs.ignoredInterpreters).toEqual(['3.13', '3.14']);
+  });
+
+  it('fails on an install failure of a variant without ? by default', () => {
+    const inputs = parseInputs(reader({}), { env: {}, cwd: '/p' });
+    expect(inputs.failOn.has('install-failure')).toBe(true);
+  });
 });
 
 // Each bad input: the message names the input, the value, and what is allowed.
@@ -128,9 +145,9 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   ],
   ['interpreters without =', { interpreters: '/usr/bin/python3' }, /'interpreters'.*VARIANT=PATH/],
   [
-    'interpreters for no variant',
-    { interpreters: '3.14=/x/python' },
-    /'interpreters'.*3\.14 is not one of the variants/,
+    'interpreters for no variant at all',
+    { interpreters: 'pypy=/x/python' },
+    /'interpreters'.*pypy is not a variant/,
   ],
   ['interpreters twice', { interpreters: '3.13=/a/python\n3.13=/b/python' }, /'interpreters'.*given twice/],
   ['threshold word', { threshold: 'ten' }, /'threshold'.*"ten".*percentage such as 10%/],

@@ -143,6 +143,18 @@ pytools() {
   echo "$root/usr/lib/python3/dist-packages"
 }
 
+# pytest-xdist and execnet, in a folder of their own: the crash tests of xdist workers put it
+# on a venv's path next to pytools, and the pytools folder of an earlier run stays as it was.
+xdist_tools() {
+  local root=$CACHE/pytools-xdist
+  [ -f "$root/.done" ] && { echo "$root/usr/lib/python3/dist-packages"; return 0; }
+  log "downloading pytest-xdist and execnet from trixie"
+  rm -rf "$root"
+  trixie_unpack "python3-pytest-xdist python3-execnet" "$CACHE/pytools-xdist-debs" "$root"
+  rm -rf "$CACHE/pytools-xdist-debs"
+  echo "$root/usr/lib/python3/dist-packages"
+}
+
 # Bash reads a script as it runs: with everything in functions and one call on the last line, an
 # edit of this file during a 20-minute build cannot change what the running copy does.
 main() {
@@ -159,6 +171,7 @@ main() {
   build freethreaded --disable-gil
   build jit --enable-experimental-jit=yes-off
   TOOLS=$(pytools)
+  xdist_tools >/dev/null
 
   P=$CACHE/cpython/$PY_VERSION
   printf '%s\n' "3.13=$P-default/bin/python3.13" "3.13t=$P-freethreaded/bin/python3.13t" \

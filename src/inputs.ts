@@ -20,6 +20,7 @@ export const FAIL_ON = [
   'install-failure',
   'gil-reenabled',
   'new-gil-reenabled',
+  'new-flaky',
   'none',
 ] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -29,6 +30,8 @@ export interface Inputs {
   readonly reference: string;
   /** Variant name -> interpreter path, for interpreters already on the machine. */
   readonly interpreters: ReadonlyMap<string, string>;
+  /** `interpreters` lines for variants not requested here, left unused. */
+  readonly ignoredInterpreters: readonly string[];
   readonly pythonSource: 'auto' | 'prebuilt' | 'build';
   readonly cpythonSource: string;
   readonly prebuiltMirror: string;
@@ -69,7 +72,8 @@ export const DEFAULTS = {
   'test-command': 'python -m pytest',
   threshold: '10%',
   'compare-base': 'auto',
-  'fail-on': 'new-crash,new-failure,regression',
+  // A run that tested nothing never passes: a variant without `?` that fails to install fails the step.
+  'fail-on': 'new-crash,new-failure,regression,install-failure',
   mode: 'run',
   'measure-minutes': '10',
   comment: 'update',
@@ -177,8 +181,17 @@ function parseVariants(raw: string): Variant[] {
   });
 }
 
-function parseInterpreters(raw: string, variants: readonly Variant[]): Map<string, string> {
+/**
+ * `interpreters` lines for the requested variants; lines for other variants are set aside
+ * (`ignored`), so one shared list (an organisation variable, a self-hosted runner's builds)
+ * serves matrix legs that request different variants.
+ */
+function parseInterpreters(
+  raw: string,
+  variants: readonly Variant[],
+): { map: Map<string, string>; ignored: string[] } {
   const map = new Map<string, string>();
+  const ignored: string[] = [];
   const names = variants.map((v) => v.name);
   for (const line of raw.split(/\r?\n/)) {
     const text = line.trim();
@@ -194,7 +207,14 @@ function parseInterpreters(raw: string, variants: readonly Variant[]): Map<strin
       );
     }
     if (!names.includes(name)) {
-      throw new InputError('interpreters', text, `${name} is not one of the variants (${names.join(', ')})`);
+      try {
+        parseVariant(name);
+      } catch (error) {
+        const why = error instanceof VariantSyntaxError ? error.message : String(error);
+        throw new InputError('interpreters', text, `${name} is not a variant (${why})`);
+      }
+      ignored.push(name);
+      continue;
     }
     if (map.has(name)) throw new InputError('interpreters', text, `${name} is given twice`);
     if (!isAbsolute(path) && !path.includes('/')) {
@@ -206,7 +226,7 @@ function parseInterpreters(raw: string, variants: readonly Variant[]): Map<strin
     }
     map.set(name, path);
   }
-  return map;
+  return { map, ignored };
 }
 
 function parseModules(raw: string): string[] | null {
@@ -309,10 +329,12 @@ export function parseInputs(read: InputReader, context: InputContext): Inputs {
     );
   }
 
+  const interpreters = parseInterpreters(read('interpreters'), variants);
   return Object.freeze({
     variants: Object.freeze(variants),
     reference,
-    interpreters: parseInterpreters(read('interpreters'), variants),
+    interpreters: interpreters.map,
+    ignoredInterpreters: Object.freeze(interpreters.ignored),
     pythonSource: choice('python-source', get('python-source'), ['auto', 'prebuilt', 'build'] as const),
     cpythonSource,
     prebuiltMirror: url('prebuilt-mirror', get('prebuilt-mirror'), { allowPath: false }),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Baseline } from './domain/baseline.js';
 import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
+import { checkRecordedInterpreters } from './domain/interpreter-check.js';
 import {
   REPORT_SCHEMA,
   type BenchmarkCrashReport,
@@ -231,6 +232,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
     const venv = state.venv;
     if (!venv) continue;
     const name = state.variant.name;
+    const install = state.install;
     state.tests = await toolkit.group(`${name}: tests`, () =>
       runTestSuite({
         runner,
@@ -246,6 +248,21 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
     );
     const s = state.tests.summary;
     toolkit.info(`${name}: ${s.status}: ${s.passed} passed, ${s.failed} failed, ${s.crashed} crashed`);
+    const wrong = install?.ok
+      ? checkRecordedInterpreters({
+          variant: state.variant,
+          facts: install.facts,
+          venvPython: venv.python,
+          loaded: state.tests.interpreters,
+        })
+      : null;
+    if (wrong !== null) {
+      // Figures from another interpreter are worse than none: the variant is not measured further.
+      toolkit.error(`${name}: ${wrong}`);
+      state.prepareError = wrong;
+      delete state.tests;
+      delete state.venv;
+    }
   }
 
   const ready = states.filter((s) => s.venv);
@@ -318,6 +335,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
       head: ready.map((s) => ({
         variant: s.variant,
         python: s.venv!.python,
+        ...(s.install?.ok ? { pythonVersion: s.install.facts.version } : {}),
         env: envFor(s, s.venv!),
         cwd: inputs.workingDirectory,
       })),
@@ -420,6 +438,11 @@ export async function run(world: World): Promise<RunResult> {
       error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`,
     );
     return { report: null, reportPath: null, failed: true };
+  }
+  if (inputs.ignoredInterpreters.length > 0) {
+    world.toolkit.notice(
+      `interpreters: ignored the lines for ${inputs.ignoredInterpreters.join(', ')}, not among the variants (${inputs.variants.map((v) => v.name).join(', ')})`,
+    );
   }
   const context = readRunContext(world.env);
   // Mode report measures nothing: it merges the report.json files of `mode: measure` jobs.

@@ -280,3 +280,17 @@ describe('parameters, where the format names them', () => {
     expect(plain.benchmarks[0]?.params).toBeUndefined();
   });
 });
+
+describe('the interpreter that wrote the results', () => {
+  const fixture = (name: string): string => {
+    const raw = readFileSync(new URL(`../fixtures/real/${name}`, import.meta.url));
+    return name.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  };
+  it.each([
+    ['parse-3.13t.json', { version: '3.13.5' }],
+    ['py3.json.gz', { version: '3.5.2', executable: '/usr/bin/python3' }],
+    ['hyperfine-threads-3.13t.json', undefined],
+  ])('%s: %j', (name, interpreter) => {
+    expect(parseBenchmarkResults(fixture(name), name).interpreter).toEqual(interpreter);
+  });
+});

@@ -45,13 +45,20 @@ describe('classifyProcessEnd', () => {
       { kind: 'crashed', signal: 'SIGKILL', fatalError: null },
     ],
     [
+      // The process did not die of it: an interpreter that cannot start exits 1 (a failed run).
       'a fatal error at startup, exit 1',
       {
         ...base,
         exitCode: 1,
         output: 'Fatal Python error: init_import_site: Failed to import the site module\n',
       },
-      { kind: 'crashed', signal: null, fatalError: 'init_import_site: Failed to import the site module' },
+      { kind: 'failed', exitCode: 1 },
+    ],
+    [
+      // A unittest test that checks a child process crashes, and passes: the run is not a crash.
+      "a child's fatal error shown by a run that exited 0",
+      { ...base, exitCode: 0, output: 'Fatal Python error: Segmentation fault\n' },
+      { kind: 'passed' },
     ],
     [
       'our timeout (SIGABRT) is a timeout, not an abort',

@@ -57,14 +57,119 @@ describe('findings', () => {
     ]);
   });
 
-  it('a test that passed when rerun is flaky, not a new failure', () => {
+  it('a test that passed when rerun is flaky (new: no base run), not a new failure', () => {
     const t = tests({ status: 'failed', exitCode: 1, cases: [{ id: 'a', outcome: 'failed', flaky: true }] });
-    expect(testFindings(variant({ tests: t })).map((f) => [f.kind, f.name])).toEqual([['flaky', 'a']]);
+    expect(testFindings(variant({ tests: t })).map((f) => [f.kind, f.name])).toEqual([['new-flaky', 'a']]);
+  });
+
+  it('new-flaky only where base did not fail or flake on that test, and fail-on new-flaky fails on it', () => {
+    const head = tests({
+      status: 'failed',
+      exitCode: 1,
+      cases: [
+        { id: 'a', outcome: 'failed', flaky: true },
+        { id: 'b', outcome: 'failed', flaky: true },
+      ],
+    });
+    const base = tests({
+      status: 'failed',
+      exitCode: 1,
+      cases: [{ id: 'a', outcome: 'failed', flaky: true }],
+    });
+    const findings = testFindings(
+      variant({ tests: head, base: { sha: 'b', startup: [], benchmarks: [], tests: base } }),
+    );
+    expect(findings.map((f) => [f.kind, f.name])).toEqual([
+      ['flaky', 'a'],
+      ['new-flaky', 'b'],
+    ]);
+    const failOn = new Set<FailOnRule>(['new-flaky']);
+    expect(verdict({ findings, failOn, optionalVariants: new Set() }).reasons).toEqual([
+      'fail-on new-flaky: 1 finding (3.13t)',
+    ]);
+    expect(
+      verdict({ findings, failOn: new Set<FailOnRule>(['new-failure']), optionalVariants: new Set() })
+        .verdict,
+    ).toBe('pass');
+  });
+
+  it('an order-dependent failure is a new failure, naming the tests that ran before it', () => {
+    const t = tests({
+      status: 'failed',
+      exitCode: 1,
+      cases: [{ id: 'c', outcome: 'failed', orderDependent: { before: ['a', 'b'] } }],
+    });
+    expect(testFindings(variant({ tests: t }))).toMatchObject([
+      {
+        kind: 'new-failure',
+        name: 'c',
+        detail:
+          'order-dependent: fails after the tests that ran before it, passes alone; ran before it: a, b',
+      },
+    ]);
+  });
+
+  it("a failure in a session fixture's teardown is the fixture's", () => {
+    const t = tests({
+      status: 'failed',
+      exitCode: 1,
+      cases: [
+        { id: 't::last', outcome: 'error', phase: 'teardown', fixture: { name: 'db', scope: 'session' } },
+      ],
+    });
+    expect(testFindings(variant({ tests: t }))).toMatchObject([
+      { kind: 'new-failure', name: 'fixture db (session scope), teardown', detail: 'during t::last' },
+    ]);
+  });
+
+  it.each([
+    // unittest: head 3 failures, base 1: more than base, so new.
+    [
+      { failed: 3 },
+      { status: 'failed' as const, failed: 1 },
+      'new-failure',
+      /3 failed by the runner's summary, 1 on the base commit; the tests could not be compared one by one/,
+    ],
+    [{ failed: 1 }, { status: 'failed' as const, failed: 1 }, 'failure', /1 failed .* 1 on the base/],
+    [
+      { failed: 2 },
+      { status: 'passed' as const, failed: 0, passed: 5 },
+      'new-failure',
+      /2 failed .* 0 on the base/,
+    ],
+  ])(
+    "without per-test records, by the runner's counts: head %j, base %j -> %s",
+    (head, base, kind, detail) => {
+      const t = tests({ status: 'failed', exitCode: 1, passed: 4, ...head, cases: [] });
+      const b = tests({ exitCode: 1, passed: 4, ...base, cases: [] });
+      const [f] = testFindings(
+        variant({ tests: t, base: { sha: 'b', startup: [], benchmarks: [], tests: b } }),
+      );
+      expect(f?.kind).toBe(kind);
+      expect(f?.detail).toMatch(detail);
+    },
+  );
+
+  it('installed but never tested: an install failure, which fails the step unless the variant is optional', () => {
+    const findings = variantFindings(
+      variant({ tests: tests({ status: 'not-run', outputTail: 'bash: pytest: not found' }) }),
+    );
+    expect(findings).toMatchObject([
+      { kind: 'install-failure', metric: 'tests', detail: 'the tests did not run: bash: pytest: not found' },
+    ]);
+    const failOn = new Set<FailOnRule>(['install-failure']);
+    expect(verdict({ findings, failOn, optionalVariants: new Set() }).verdict).toBe('fail');
+    expect(verdict({ findings, failOn, optionalVariants: new Set(['3.13t']) }).verdict).toBe('pass');
   });
 
   it('a failing command without per-test records is still a failure', () => {
     expect(testFindings(variant({ tests: tests({ status: 'failed', exitCode: 2 }) }))).toMatchObject([
-      { kind: 'new-failure', name: null, detail: 'the test command exited with 2' },
+      {
+        kind: 'new-failure',
+        name: null,
+        detail:
+          'the test command exited with 2; without per-test results or a summary line only the exit status was compared',
+      },
     ]);
   });
 

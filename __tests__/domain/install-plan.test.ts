@@ -3,6 +3,7 @@ import { cacheKey, INSTALL_LAYOUT_VERSION } from '../../src/domain/cache-key.js'
 import { parseCatalog, type Platform } from '../../src/domain/catalog.js';
 import {
   planInstalls,
+  sourceBuildNote,
   sourceVersionFromName,
   type InstallUnit,
   type PythonSource,
@@ -209,5 +210,19 @@ describe('python layouts', () => {
     ['windows', 'libs/python313.lib', false],
   ] as const)('%s leaves out %s: %s', (os, path, expected) => {
     expect(isLeftOut({ os, path })).toBe(expected);
+  });
+});
+
+describe('sourceBuildNote', () => {
+  it('a patch release the catalog does not know: says so, names the newest it knows, and where the source build comes from', () => {
+    const [unit] = plan('3.13.99').units;
+    expect(unit?.kind).toBe('build');
+    expect(unit?.kind === 'build' && sourceBuildNote(unit, { cpythonSource: TEMPLATE })).toBe(
+      'CPython 3.13.99 is not in test (the newest 3.13 it knows is 3.13.5; it knows 3.13.5); so CPython 3.13.99 is built from source, from cpython-source (https://www.python.org/ftp/python/3.13.99/Python-3.13.99.tar.xz)',
+    );
+  });
+  it('nothing to say when the source build was asked for', () => {
+    const [unit] = plan('3.13.5', { source: 'build' }).units;
+    expect(unit?.kind === 'build' && sourceBuildNote(unit, { cpythonSource: TEMPLATE })).toBeNull();
   });
 });

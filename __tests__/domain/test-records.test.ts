@@ -67,6 +67,8 @@ describe('parseTestRecords', () => {
         },
       ],
       unfinished: [],
+      lost: [],
+      interpreters: [],
       collected: ['tests/test_a.py::test_ok', 'tests/test_a.py::test_ext'],
       warnings: [
         {
@@ -91,7 +93,10 @@ describe('parseTestRecords', () => {
         { event: 'start', pid: 7, nodeid: 't.py::test_segv', file: 't.py', line: 5 },
       ) + '{"event": "warn';
     const records = parseTestRecords(text);
-    expect(records.unfinished).toEqual([{ id: 't.py::test_segv', pid: 7, file: 't.py', line: 5 }]);
+    const segv = { id: 't.py::test_segv', pid: 7, file: 't.py', line: 5 };
+    expect(records.unfinished).toEqual([segv]);
+    // Its process never reached the session's end: it died in that test, whatever its exit status.
+    expect(records.lost).toEqual([segv]);
     expect(records.finished).toBe(false);
     expect(records.malformedLines).toBe(1);
     expect(records.cases.map((c) => c.id)).toEqual(['t.py::test_ok']);
@@ -107,6 +112,89 @@ describe('parseTestRecords', () => {
     expect(parseTestRecords(text).unfinished.map((t) => [t.pid, t.id])).toEqual([
       [1, 'a::x'],
       [2, 'a::z'],
+    ]);
+  });
+
+  it('an xdist worker that died: its test is lost although the controller finished', () => {
+    const text = lines(
+      { event: 'session-start', pid: 1 },
+      { event: 'session-start', pid: 2 },
+      { event: 'session-start', pid: 3 },
+      { event: 'start', pid: 2, nodeid: 'a::killed' },
+      { event: 'start', pid: 3, nodeid: 'a::ok' },
+      { event: 'finish', pid: 3, nodeid: 'a::ok', outcome: 'passed' },
+      { event: 'session-finish', pid: 3 },
+      { event: 'session-finish', pid: 1 },
+    );
+    const records = parseTestRecords(text);
+    expect(records.finished).toBe(true);
+    expect(records.lost.map((t) => [t.pid, t.id])).toEqual([[2, 'a::killed']]);
+  });
+
+  it('the phase reached and the fixture being torn down when the process died', () => {
+    const text = lines(
+      { event: 'start', pid: 7, nodeid: 't.py::test_last', file: 't.py', line: 9 },
+      { event: 'fixture-teardown', pid: 7, nodeid: 't.py::test_last', fixture: 'tmp', scope: 'function' },
+      { event: 'fixture-done', pid: 7, fixture: 'tmp' },
+      {
+        event: 'fixture-teardown',
+        pid: 7,
+        nodeid: 't.py::test_last',
+        fixture: 'db',
+        scope: 'session',
+        file: '/w/conftest.py',
+        line: 4,
+      },
+    );
+    expect(parseTestRecords(text, { relativeTo: '/w' }).lost).toEqual([
+      {
+        id: 't.py::test_last',
+        pid: 7,
+        file: 't.py',
+        line: 9,
+        phase: 'teardown',
+        fixture: { name: 'db', scope: 'session', file: 'conftest.py', line: 4 },
+      },
+    ]);
+  });
+
+  it('a failure in a fixture teardown keeps its phase and fixture', () => {
+    const text = lines({
+      event: 'finish',
+      nodeid: 'a::b',
+      outcome: 'error',
+      phase: 'teardown',
+      fixture: { name: 'db', scope: 'session' },
+    });
+    expect(parseTestRecords(text).cases).toEqual([
+      { id: 'a::b', outcome: 'error', phase: 'teardown', fixture: { name: 'db', scope: 'session' } },
+    ]);
+  });
+
+  it('the interpreter that loaded the plugin, once per distinct one', () => {
+    const load = {
+      event: 'load',
+      python: '3.12.3',
+      executable: '/usr/bin/python3.12',
+      freeThreaded: false,
+      gil: null,
+      jitCompiled: false,
+      jitActive: null,
+      pythonJit: '0',
+      prefix: '/usr',
+    };
+    const records = parseTestRecords(lines({ ...load, pid: 1 }, { ...load, pid: 2 }));
+    expect(records.interpreters).toEqual([
+      {
+        executable: '/usr/bin/python3.12',
+        version: '3.12.3',
+        freeThreaded: false,
+        gil: null,
+        jitCompiled: false,
+        jitActive: null,
+        pythonJit: '0',
+        prefix: '/usr',
+      },
     ]);
   });
 

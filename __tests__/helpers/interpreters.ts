@@ -23,6 +23,14 @@ export function pytoolsPath(): string | null {
   return existsSync(join(root, '.done')) ? join(root, 'usr', 'lib', 'python3', 'dist-packages') : null;
 }
 
+/** pytest-xdist and execnet, unpacked by provision.sh's xdist_tools: $CPV_XDIST, else its folder. */
+export function xdistPath(): string | null {
+  const given = process.env['CPV_XDIST'];
+  if (given !== undefined) return existsSync(join(given, 'xdist')) ? given : null;
+  const root = join(CACHE, 'pytools-xdist');
+  return existsSync(join(root, '.done')) ? join(root, 'usr', 'lib', 'python3', 'dist-packages') : null;
+}
+
 function fromFile(file: string): Record<string, string> {
   const map: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -77,8 +85,8 @@ export interface TestVenv {
   readonly python: string;
 }
 
-/** A venv of `python` (without pip: nothing is installed) that sees the unpacked pytest through a .pth. */
-export function makeVenv(options: { python: string; dir: string }): TestVenv {
+/** A venv of `python` (without pip: nothing is installed) that sees the unpacked pytest (and `extraPaths`) through a .pth. */
+export function makeVenv(options: { python: string; dir: string; extraPaths?: readonly string[] }): TestVenv {
   execFileSync(options.python, ['-m', 'venv', '--without-pip', options.dir], { stdio: 'pipe' });
   const bin = join(options.dir, 'bin');
   const python = join(bin, 'python');
@@ -87,7 +95,7 @@ export function makeVenv(options: { python: string; dir: string }): TestVenv {
     const purelib = execFileSync(python, ['-c', "import sysconfig; print(sysconfig.get_path('purelib'))"], {
       encoding: 'utf8',
     }).trim();
-    writeFileSync(join(purelib, 'cpv-pytools.pth'), `${tools}\n`);
+    writeFileSync(join(purelib, 'cpv-pytools.pth'), [tools, ...(options.extraPaths ?? [])].join('\n') + '\n');
   }
   return { dir: options.dir, bin, python };
 }

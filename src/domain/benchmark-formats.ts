@@ -23,6 +23,8 @@ export interface ParsedBenchmark {
 export interface BenchmarkResults {
   readonly format: BenchmarkFormat;
   readonly benchmarks: readonly ParsedBenchmark[];
+  /** The interpreter that ran them, where the format says (pytest-benchmark's machine_info, pyperf's metadata). */
+  readonly interpreter?: { readonly version: string; readonly executable?: string };
 }
 
 type Json = Record<string, unknown>;
@@ -75,7 +77,32 @@ export function parseBenchmarkResults(text: string, origin: string): BenchmarkRe
   if (!spec || !isRecord(doc)) {
     throw new Error(`${origin} is not a benchmark result this action understands: ${UNDERSTOOD}`);
   }
-  return { format: spec.format, benchmarks: spec.parse(doc, origin) };
+  const interpreter = interpreterOf(doc);
+  return {
+    format: spec.format,
+    benchmarks: spec.parse(doc, origin),
+    ...(interpreter ? { interpreter } : {}),
+  };
+}
+
+/**
+ * `machine_info.python_version` (pytest-benchmark); `python_version` ("3.13.5 (64-bit) ...")
+ * and `python_executable` in pyperf's metadata, the file's or its first benchmark's.
+ */
+function interpreterOf(doc: Json): BenchmarkResults['interpreter'] | null {
+  if (isRecord(doc.machine_info)) {
+    const version = stringField(doc.machine_info.python_version);
+    return version ? { version } : null;
+  }
+  const [firstBenchmark] = records(doc.benchmarks);
+  const metadata = {
+    ...(isRecord(doc.metadata) ? doc.metadata : {}),
+    ...(isRecord(firstBenchmark?.metadata) ? firstBenchmark.metadata : {}),
+  };
+  const version = stringField(metadata['python_version'])?.split(' ')[0];
+  if (!version) return null;
+  const executable = stringField(metadata['python_executable']);
+  return { version, ...(executable ? { executable } : {}) };
 }
 
 function parseJson(text: string, origin: string): unknown {

@@ -174,7 +174,7 @@ export function resolveVersion(
     if (ofMinor.some((b) => b.version === version)) return { ok: true, value: version };
     return {
       ok: false,
-      error: `CPython ${version} is not in ${catalog.source}; the ${minor} versions it knows are ${summarise(ofMinor.map((b) => b.version))}`,
+      error: `CPython ${version} is not in ${catalog.source} (the newest ${minor} it knows is ${newestFirst(ofMinor.map((b) => b.version))[0]}; it knows ${summarise(ofMinor.map((b) => b.version))})`,
     };
   }
   const here = ofMinor.filter((b) => onPlatform(b, platform));

@@ -1,7 +1,7 @@
 // From measurements to findings, and from findings to the verdict. Crashes, new failures and GIL
 // re-enabling are always findings; timings become findings only through compare (size AND
 // significance), so the same code run twice never fails a check.
-import type { Finding, TestSummary, VariantReport } from './report.js';
+import type { Finding, TestCase, TestSummary, VariantReport } from './report.js';
 
 export type FailOnRule =
   | 'crash'
@@ -12,7 +12,8 @@ export type FailOnRule =
   | 'variant-regression'
   | 'install-failure'
   | 'gil-reenabled'
-  | 'new-gil-reenabled';
+  | 'new-gil-reenabled'
+  | 'new-flaky';
 
 function failingIds(tests: TestSummary | undefined): Set<string> {
   return new Set(
@@ -22,6 +23,61 @@ function failingIds(tests: TestSummary | undefined): Set<string> {
 
 function crashingIds(tests: TestSummary | undefined): Set<string> {
   return new Set((tests?.crashes ?? []).map((c) => c.test ?? '<unknown test>'));
+}
+
+/** A failure in a fixture wider than the test is the fixture's, whichever test ran last. */
+function failureName(c: TestCase): string {
+  return c.fixture && c.fixture.scope !== 'function'
+    ? `fixture ${c.fixture.name} (${c.fixture.scope} scope), ${c.phase ?? 'teardown'}`
+    : c.id;
+}
+
+function failureDetail(c: TestCase): string | null {
+  const parts: string[] = [];
+  if (c.orderDependent) {
+    const before = c.orderDependent.before;
+    parts.push(
+      `order-dependent: fails after the tests that ran before it, passes alone${before.length > 0 ? `; ran before it: ${before.slice(-5).join(', ')}` : ''}`,
+    );
+  }
+  if (c.fixture && c.fixture.scope === 'function')
+    parts.push(`in the ${c.phase ?? 'teardown'} of fixture ${c.fixture.name}`);
+  if (c.fixture && c.fixture.scope !== 'function') parts.push(`during ${c.id}`);
+  return parts.length > 0 ? parts.join('; ') : null;
+}
+
+const countedFailures = (t: TestSummary): number => t.failed + t.errors;
+const summarised = (t: TestSummary): boolean =>
+  t.cases.length === 0 && t.passed + t.failed + t.errors + t.skipped > 0;
+
+/**
+ * Without per-test records the runner's own summary counts are compared (more failures than on
+ * base is new), else the exit status; either way the detail says the tests could not be
+ * compared one by one.
+ */
+function countedFailure(variant: VariantReport): Finding {
+  const head = variant.tests;
+  const base = variant.base?.tests;
+  // Counts that say nothing failed cannot explain a failed command: then only its exit status.
+  const headCounts = summarised(head) && countedFailures(head) > 0;
+  const byCounts = headCounts && base !== undefined && (summarised(base) || base.status === 'passed');
+  const isNew =
+    base === undefined ||
+    (byCounts ? countedFailures(head) > countedFailures(base) : base.status !== 'failed');
+  const detail = byCounts
+    ? `${countedFailures(head)} failed by the runner's summary, ${countedFailures(base)} on the base commit; the tests could not be compared one by one`
+    : headCounts
+      ? `${countedFailures(head)} failed by the runner's summary; the tests could not be compared one by one`
+      : `the test command exited with ${head.exitCode}; without per-test results or a summary line only the exit status was compared`;
+  return {
+    kind: isNew ? 'new-failure' : 'failure',
+    variant: variant.name,
+    against: base ? 'base' : null,
+    metric: 'tests',
+    name: null,
+    change: null,
+    detail,
+  };
 }
 
 /** Test findings of one variant. `new` means absent on the base commit; with no base run, every one is new. */
@@ -46,41 +102,36 @@ export function testFindings(variant: VariantReport): Finding[] {
     });
   }
   const failed = variant.tests.cases.filter((c) => c.outcome === 'failed' || c.outcome === 'error');
+  const baseFlaky = new Set((base?.cases ?? []).filter((c) => c.flaky).map((c) => c.id));
   for (const c of failed) {
-    // A test that passed when rerun is flaky: reported as such, never as a new failure.
+    const name = failureName(c);
+    // A test that passed when the same tests ran again is flaky: reported as such, never as a new failure.
     if (c.flaky) {
+      const old = base !== undefined && (baseFailures.has(c.id) || baseFlaky.has(c.id));
       findings.push({
-        kind: 'flaky',
+        kind: old ? 'flaky' : 'new-flaky',
         variant: variant.name,
-        against: null,
+        against: base ? 'base' : null,
         metric: 'tests',
-        name: c.id,
+        name,
         change: null,
-        detail: 'failed, then passed when rerun',
+        detail: 'failed, then passed when the same tests ran again',
       });
       continue;
     }
+    const detail = failureDetail(c);
     findings.push({
       kind: base && baseFailures.has(c.id) ? 'failure' : 'new-failure',
       variant: variant.name,
       against: base ? 'base' : null,
       metric: 'tests',
-      name: c.id,
+      name,
       change: null,
+      ...(detail ? { detail } : {}),
     });
   }
   // A failing command with no per-test record (not pytest, or it died before collecting) is still a failure.
-  if (failed.length === 0 && variant.tests.status === 'failed') {
-    findings.push({
-      kind: base && base.status === 'failed' ? 'failure' : 'new-failure',
-      variant: variant.name,
-      against: base ? 'base' : null,
-      metric: 'tests',
-      name: null,
-      change: null,
-      detail: `the test command exited with ${variant.tests.exitCode}`,
-    });
-  }
+  if (failed.length === 0 && variant.tests.status === 'failed') findings.push(countedFailure(variant));
   return findings;
 }
 
@@ -98,7 +149,12 @@ export function variantFindings(variant: VariantReport): Finding[] {
       },
     ];
   }
-  return [...testFindings(variant), ...gilFindings(variant), ...benchmarkCrashFindings(variant)];
+  return [
+    ...testFindings(variant),
+    ...notTested(variant),
+    ...gilFindings(variant),
+    ...benchmarkCrashFindings(variant),
+  ];
 }
 
 /**
@@ -131,6 +187,22 @@ export function gilFindings(variant: VariantReport): Finding[] {
       detail: 're-enabled the GIL on the base commit, no longer does',
     }));
   return [...head, ...released];
+}
+
+/** Installed, yet nothing was tested (the command could not start): a run that tested nothing never passes. */
+function notTested(variant: VariantReport): Finding[] {
+  if (variant.tests.status !== 'not-run') return [];
+  return [
+    {
+      kind: 'install-failure',
+      variant: variant.name,
+      against: null,
+      metric: 'tests',
+      name: null,
+      change: null,
+      detail: `the tests did not run${variant.tests.outputTail ? `: ${variant.tests.outputTail.trim().split('\n').at(-1)}` : ''}`,
+    },
+  ];
 }
 
 /**
@@ -176,6 +248,8 @@ function matches(rule: FailOnRule, finding: Finding, optional: boolean): boolean
       return finding.kind === 'gil-reenabled' || finding.kind === 'new-gil-reenabled';
     case 'new-gil-reenabled':
       return finding.kind === 'new-gil-reenabled';
+    case 'new-flaky':
+      return finding.kind === 'new-flaky';
   }
 }
 

@@ -175,3 +175,14 @@ export function planInstalls(options: PlanOptions): InstallPlan {
   }
   return { units, failures };
 }
+
+/**
+ * Why a variant is being built from source and from where, said before the (long or failing)
+ * download and build, and kept in the install error: "not in the catalog" alone would leave a
+ * reader guessing what was tried.
+ */
+export function sourceBuildNote(unit: BuildUnit, options: { cpythonSource: string }): string | null {
+  if (unit.whyNotPrebuilt.length === 0) return null;
+  const where = options.cpythonSource.replaceAll('{version}', unit.version);
+  return `${unit.whyNotPrebuilt.join('; ')}; so CPython ${unit.version} is built from source, from cpython-source (${where})`;
+}

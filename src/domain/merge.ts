@@ -52,6 +52,7 @@ const FINDING_KINDS: Record<FindingKind, true> = {
   'install-failure': true,
   'missing-benchmark': true,
   flaky: true,
+  'new-flaky': true,
 };
 const OUTCOMES: Record<TestOutcome, true> = {
   passed: true,

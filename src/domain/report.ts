@@ -19,6 +19,22 @@ export interface TestCase {
   readonly message?: string;
   /** Failed or errored, then passed when rerun: not to be reported as a regression. */
   readonly flaky?: boolean;
+  /** Fails after the tests that ran before it (`before`, the nearest last), passes alone: a real failure. */
+  readonly orderDependent?: { readonly before: readonly string[] };
+  /** Where a failure or error happened, when not obvious from the outcome. */
+  readonly phase?: TestPhase;
+  /** The fixture whose teardown failed or crashed, not the test body. */
+  readonly fixture?: FixtureRef;
+}
+
+export type TestPhase = 'setup' | 'call' | 'teardown';
+
+export interface FixtureRef {
+  readonly name: string;
+  /** pytest's scope: function, class, module, package, session. */
+  readonly scope: string;
+  readonly file?: string;
+  readonly line?: number;
 }
 
 export interface CrashRecord {
@@ -37,6 +53,12 @@ export interface CrashRecord {
   readonly flaky?: boolean;
   /** Non-stdlib extension modules loaded at the crash (faulthandler's `Extension modules:` line). */
   readonly extensionModules?: readonly string[];
+  /** The phase the test had reached: `teardown` after its body had passed. */
+  readonly phase?: TestPhase;
+  /** The fixture being torn down when the process died; `test` then names it when wider than a test. */
+  readonly fixture?: FixtureRef;
+  /** The test that was running, when `test` names something else (a session fixture). */
+  readonly during?: string;
 }
 
 export interface TestSummary {
@@ -262,7 +284,8 @@ export type FindingKind =
   | 'new-gil-reenabled'
   | 'install-failure'
   | 'missing-benchmark'
-  | 'flaky';
+  | 'flaky'
+  | 'new-flaky';
 
 export interface Finding {
   readonly kind: FindingKind;

@@ -1,12 +1,31 @@
 // The records cpv_pytest_plugin.py appends as a session goes (one JSON object a line), and the
 // counts a runner prints at the end, for runs without records.
-import type { TestCase, TestOutcome } from './report.js';
+import type { FixtureRef, TestCase, TestOutcome, TestPhase } from './report.js';
 
 export interface StartedTest {
   readonly id: string;
   readonly file?: string;
   readonly line?: number;
   readonly pid: number;
+  /** The phase it had reached: a crash in `teardown` after the body passed is not the body's. */
+  readonly phase?: TestPhase;
+  /** The fixture whose teardown was running, when the process died in one. */
+  readonly fixture?: FixtureRef;
+}
+
+/** What the plugin's load record says about the interpreter that really ran pytest. */
+export interface LoadedInterpreter {
+  readonly executable: string;
+  readonly version: string;
+  readonly freeThreaded: boolean;
+  /** GIL state at plugin load, before conftest files; null before 3.13. */
+  readonly gil: boolean | null;
+  readonly jitCompiled: boolean | null;
+  /** sys._jit.is_enabled() (3.14+), else null. */
+  readonly jitActive: boolean | null;
+  /** PYTHON_JIT as that process saw it. */
+  readonly pythonJit: string | null;
+  readonly prefix: string | null;
 }
 
 export interface RecordedWarning {
@@ -26,6 +45,13 @@ export interface TestRecords {
   readonly cases: readonly TestCase[];
   /** Tests that started and never finished, one per process at most: the crash or the hang. */
   readonly unfinished: readonly StartedTest[];
+  /**
+   * Unfinished tests of processes that never wrote their session-finish record: the process
+   * died in them (a segfault behind `| tee`, a SIGKILLed xdist worker), whatever the exit status.
+   */
+  readonly lost: readonly StartedTest[];
+  /** One entry per distinct interpreter that loaded the plugin (the xdist workers' too). */
+  readonly interpreters: readonly LoadedInterpreter[];
   /** Node ids selected to run, when the session got past collection. */
   readonly collected: readonly string[] | null;
   readonly warnings: readonly RecordedWarning[];
@@ -43,6 +69,7 @@ export interface TestRecords {
 const OUTCOMES = new Set<TestOutcome>(['passed', 'failed', 'error', 'skipped', 'xfailed', 'xpassed']);
 
 type Json = Record<string, unknown>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const str = (record: Json, key: string): string | undefined =>
   typeof record[key] === 'string' ? (record[key] as string) : undefined;
@@ -62,9 +89,10 @@ function parseLine(line: string): Json | null {
 
 /** `base` joined with a '/'-separated relative `file`, then made relative to `relativeTo` when inside it. */
 function locate(file: string, options: { rootdir?: string; relativeTo?: string }): string {
+  const root = options.rootdir;
   const absolute =
-    options.rootdir && !file.startsWith('/') ? `${options.rootdir.replace(/\/$/, '')}/${file}` : file;
-  const base = options.relativeTo?.replace(/\/$/, '');
+    root && !file.startsWith('/') ? `${root.endsWith('/') ? root.slice(0, -1) : root}/${file}` : file;
+  const base = options.relativeTo?.endsWith('/') ? options.relativeTo.slice(0, -1) : options.relativeTo;
   return base && absolute.startsWith(`${base}/`) ? absolute.slice(base.length + 1) : absolute;
 }
 
@@ -84,6 +112,9 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
   let atEnd: boolean | null = null;
   let malformedLines = 0;
   let rootdir: string | undefined;
+  const finishedPids = new Set<number>();
+  const interpreters = new Map<string, LoadedInterpreter>();
+  const fixtures = new Map<number, FixtureRef[]>();
 
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -95,10 +126,34 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
     }
     const id = str(record, 'nodeid');
     switch (event) {
-      case 'load':
+      case 'load': {
         atLoad ??= bool(record, 'gil');
         rootdir ??= str(record, 'rootdir') || undefined;
+        const loaded = loadedInterpreter(record);
+        if (loaded) interpreters.set(JSON.stringify(loaded), loaded);
         break;
+      }
+      case 'fixture-teardown': {
+        const name = str(record, 'fixture');
+        const pid = num(record, 'pid') ?? 0;
+        if (name === undefined) break;
+        const file = str(record, 'file');
+        const lineNo = num(record, 'line');
+        const open = fixtures.get(pid) ?? [];
+        open.push({
+          name,
+          scope: str(record, 'scope') ?? 'function',
+          ...(file ? { file: locate(file, { relativeTo: options.relativeTo }) } : {}),
+          ...(lineNo !== undefined ? { line: lineNo } : {}),
+        });
+        fixtures.set(pid, open);
+        break;
+      }
+      case 'fixture-done': {
+        const open = fixtures.get(num(record, 'pid') ?? 0);
+        if (open && open.at(-1)?.name === str(record, 'fixture')) open.pop();
+        break;
+      }
       case 'session-start':
         sessions += 1;
         break;
@@ -121,30 +176,34 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
         break;
       case 'start':
         if (id !== undefined) {
-          const file = str(record, 'file');
+          // Hot: once per test. Plain assignments, not spreads: a 20,000-test suite parses in budget.
+          const pid = num(record, 'pid') ?? 0;
+          fixtures.delete(pid);
+          const test: Mutable<StartedTest> = { id, pid };
+          // The plugin leaves `file` out when the node id starts with it.
+          const file = str(record, 'file') ?? id.slice(0, id.includes('::') ? id.indexOf('::') : id.length);
+          if (file) test.file = locate(file, { rootdir, relativeTo: options.relativeTo });
           const lineNo = num(record, 'line');
-          started.set(id, {
-            id,
-            pid: num(record, 'pid') ?? 0,
-            ...(file ? { file: locate(file, { rootdir, relativeTo: options.relativeTo }) } : {}),
-            ...(lineNo !== undefined ? { line: lineNo } : {}),
-          });
+          if (lineNo !== undefined) test.line = lineNo;
+          started.set(id, test);
         }
         break;
       case 'finish': {
         const outcome = str(record, 'outcome') as TestOutcome | undefined;
         if (id === undefined || outcome === undefined || !OUTCOMES.has(outcome)) break;
         const start = started.get(id);
+        const test: Mutable<TestCase> = { id, outcome };
+        if (start?.file) test.file = start.file;
+        if (start?.line !== undefined) test.line = start.line;
         const seconds = num(record, 'duration');
+        if (seconds !== undefined) test.durationMs = Math.round(seconds * 1e6) / 1e3;
         const message = str(record, 'message');
-        finished.set(id, {
-          id,
-          outcome,
-          ...(start?.file ? { file: start.file } : {}),
-          ...(start?.line !== undefined ? { line: start.line } : {}),
-          ...(seconds !== undefined ? { durationMs: Math.round(seconds * 1e6) / 1e3 } : {}),
-          ...(message ? { message } : {}),
-        });
+        if (message) test.message = message;
+        const phase = str(record, 'phase');
+        if (phase === 'setup' || phase === 'call' || phase === 'teardown') test.phase = phase;
+        const fixture = record['fixture'] == null ? null : fixtureOf(record['fixture']);
+        if (fixture) test.fixture = fixture;
+        finished.set(id, test);
         break;
       }
       case 'warning': {
@@ -167,6 +226,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
         break;
       case 'session-finish':
         sessionFinished = true;
+        finishedPids.add(num(record, 'pid') ?? 0);
         atEnd = bool(record, 'gil');
         break;
       default:
@@ -178,18 +238,48 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
   // One unfinished test per process: the last one it started (a crashed xdist worker, or the
   // single pytest process).
   const unfinishedByPid = new Map<number, StartedTest>();
-  for (const test of started.values()) if (!finished.has(test.id)) unfinishedByPid.set(test.pid, test);
+  for (const test of started.values()) {
+    if (finished.has(test.id)) continue;
+    // A fixture's teardown began after the test's start and did not end: the process died in it.
+    const fixture = fixtures.get(test.pid)?.at(-1);
+    unfinishedByPid.set(test.pid, fixture ? { ...test, phase: 'teardown', fixture } : test);
+  }
+  const unfinished = [...unfinishedByPid.values()];
 
   return {
     sessions,
     finished: sessionFinished,
     cases: [...finished.values()],
-    unfinished: [...unfinishedByPid.values()],
+    unfinished,
+    lost: unfinished.filter((t) => !finishedPids.has(t.pid)),
+    interpreters: [...interpreters.values()],
     collected,
     warnings,
     gil: { atLoad, atEnd, enabledDuring },
     malformedLines,
   };
+}
+
+function loadedInterpreter(record: Json): LoadedInterpreter | null {
+  const executable = str(record, 'executable');
+  const version = str(record, 'python');
+  if (executable === undefined || version === undefined) return null;
+  return {
+    executable,
+    version,
+    freeThreaded: bool(record, 'freeThreaded') === true,
+    gil: bool(record, 'gil'),
+    jitCompiled: bool(record, 'jitCompiled'),
+    jitActive: bool(record, 'jitActive'),
+    pythonJit: str(record, 'pythonJit') ?? null,
+    prefix: str(record, 'prefix') ?? null,
+  };
+}
+
+function fixtureOf(value: unknown): FixtureRef | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const name = str(value as Json, 'name');
+  return name === undefined ? null : { name, scope: str(value as Json, 'scope') ?? 'function' };
 }
 
 export interface RunnerCounts {

@@ -5,7 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { cacheKey, INSTALL_LAYOUT_VERSION } from '../domain/cache-key.js';
 import { downloadUrl } from '../domain/catalog.js';
-import type { InstallUnit } from '../domain/install-plan.js';
+import { sourceBuildNote, type InstallUnit } from '../domain/install-plan.js';
 import { describeFacts, mismatches, type ProbeFacts } from '../domain/probe-check.js';
 import type { CacheStore, ProcessRunner, Toolkit } from '../ports.js';
 import { download, hashFile } from './download.js';
@@ -148,7 +148,6 @@ async function install(
     );
     return;
   }
-  for (const why of unit.whyNotPrebuilt) ctx.toolkit.info(`No prebuilt build fits: ${why}`);
   const label = describeUnit(unit);
   await ctx.serialise(() =>
     ctx.toolkit.group(`Building ${label}`, () =>
@@ -188,6 +187,8 @@ function judge(
 /** Installs one unit; never throws: a failure is an outcome of each variant it serves. */
 export async function installUnit(ctx: UnitContext, unit: InstallUnit): Promise<Map<string, UnitOutcome>> {
   const prefix = join(ctx.installRoot, unit.id);
+  const note = unit.kind === 'build' ? sourceBuildNote(unit, { cpythonSource: ctx.cpythonSource }) : null;
+  if (note !== null) ctx.toolkit.info(note);
   try {
     const origin =
       unit.kind === 'prebuilt'
@@ -240,7 +241,10 @@ export async function installUnit(ctx: UnitContext, unit: InstallUnit): Promise<
     rmSync(prefix, { recursive: true, force: true });
     const failed = new Map<string, UnitOutcome>();
     for (const variant of unit.variants)
-      failed.set(variant.name, { ok: false, error: `${describeUnit(unit)}: ${message(error)}` });
+      failed.set(variant.name, {
+        ok: false,
+        error: `${note !== null ? `${note}, which failed: ` : ''}${describeUnit(unit)}: ${message(error)}`,
+      });
     return failed;
   }
 }

@@ -12,6 +12,7 @@ import {
   type BenchmarkResults,
 } from '../domain/benchmark-formats.js';
 import { medianHalfWidth } from '../domain/compare.js';
+import { wrongBenchmarkInterpreter } from '../domain/interpreter-check.js';
 import type { BenchmarkMetric } from '../domain/report.js';
 import { classifyProcessEnd } from '../domain/crash.js';
 import { median, mulberry32 } from '../domain/stats.js';
@@ -22,6 +23,8 @@ export interface BenchmarkSubject {
   readonly key: string;
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /** The variant's interpreter version: results written by another interpreter are refused. */
+  readonly pythonVersion?: string;
 }
 
 export interface BenchmarkOptions {
@@ -285,6 +288,15 @@ async function runOnce(context: {
     // By content, not name: gzip's magic number.
     const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
     const results = parseBenchmarkResults(text, 'the {json} file');
+    const ranOn = results.interpreter;
+    if (
+      subject.pythonVersion !== undefined &&
+      ranOn !== undefined &&
+      ranOn.version !== subject.pythonVersion
+    ) {
+      // Figures from another interpreter are worse than none (`uv run`, tox, `python3.12 -m pytest`).
+      return { error: wrongBenchmarkInterpreter({ expected: subject.pythonVersion, ran: ranOn }) };
+    }
     // A failing command still wrote the benchmarks that passed; the rest show up as missing.
     if (result.exitCode !== 0)
       options.log(`${subject.key}: the benchmark command ${how}; using the results it wrote`);

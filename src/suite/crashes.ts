@@ -2,14 +2,13 @@
 // reproduces, and the record the report shows.
 import { dumpExcerpt, testFrame, type FaulthandlerDump } from '../domain/faulthandler.js';
 import type { CrashRecord, TestCase } from '../domain/report.js';
+import { blamedOn, lostTestSignal } from '../domain/record-evidence.js';
 import type { StartedTest } from '../domain/test-records.js';
 import { runAttempt, type Attempt, type AttemptContext } from './test-attempt.js';
 
 // A lone rerun needs the test's own time and collection, not the whole suite's budget.
 const CRASH_RERUN_TIMEOUT_MS = 10 * 60_000;
 const HANG_RERUN_TIMEOUT_MS = 5 * 60_000;
-// Failed tests rerun together once, to tell a flaky failure from a real one; past this many, not.
-const MAX_FAILURE_RERUNS = 50;
 const EXCERPT_CHARS = 3_000;
 
 export interface Rerun {
@@ -24,22 +23,31 @@ export interface Crash {
   readonly signal: string | null;
 }
 
-export function crashOf(attempt: Attempt): Crash | null {
+/**
+ * The crashes of one attempt. A process that died by a signal crashed in its unfinished test;
+ * otherwise the records' lost tests (a death behind `| tee`, each dead xdist worker) are
+ * crashes of their own, each with the signal its evidence names.
+ */
+export function crashesOf(attempt: Attempt): Crash[] {
   const test = attempt.records.unfinished.at(-1) ?? null;
   switch (attempt.end.kind) {
-    case 'crashed':
-      return {
-        attempt,
-        test,
-        kind: attempt.end.signal !== null ? 'signal' : 'fatal-error',
-        signal: attempt.end.signal,
-      };
+    case 'crashed': {
+      if (attempt.processEnd.kind === 'crashed') {
+        const signal = attempt.processEnd.signal;
+        return [{ attempt, test, kind: signal !== null ? 'signal' : 'fatal-error', signal }];
+      }
+      const others = attempt.records.lost.length > 1;
+      return attempt.records.lost.map((lost) => {
+        const signal = lostTestSignal(lost, { output: attempt.output, dumps: attempt.dumps, others });
+        return { attempt, test: lost, kind: signal !== null ? 'signal' : 'fatal-error', signal };
+      });
+    }
     case 'timedOut':
-      return { attempt, test, kind: 'timeout', signal: null };
+      return [{ attempt, test, kind: 'timeout', signal: null }];
     case 'passed':
     case 'failed':
     case 'not-started':
-      return null;
+      return [];
   }
 }
 
@@ -72,29 +80,10 @@ export async function rerunCrash(
   return { reproduced: `${again}/${ran}`, flaky: again < ran };
 }
 
-/** Reruns the failed tests once, together: those that pass now are flaky. */
-export async function flakyFailures(
-  context: AttemptContext,
-  options: { cases: readonly TestCase[]; timeoutMs: number },
-): Promise<Set<string>> {
-  const failed = options.cases
-    .filter((c) => c.outcome === 'failed' || c.outcome === 'error')
-    .map((c) => c.id);
-  if (failed.length === 0 || failed.length > MAX_FAILURE_RERUNS || context.pluginDir === null) {
-    return new Set();
-  }
-  const attempt = await runAttempt(context, {
-    label: `rerun of ${failed.length} failed test(s)`,
-    timeoutMs: Math.min(options.timeoutMs, CRASH_RERUN_TIMEOUT_MS),
-    only: failed,
-  });
-  return new Set(attempt.records.cases.filter((c) => c.outcome === 'passed').map((c) => c.id));
-}
-
 function crashDump(crash: Crash): FaulthandlerDump | undefined {
   // A test's subprocesses share the process group, so a hang's SIGABRT can make several dumps:
   // the one that holds the test's file is this process's own.
-  const testFile = crash.test?.file;
+  const testFile = crash.test ? where(crash.test).file : undefined;
   const own = testFile ? crash.attempt.dumps.filter((d) => testFrame(d, { testFile }) !== null) : [];
   return own.at(-1) ?? crash.attempt.dumps.at(-1);
 }
@@ -105,10 +94,10 @@ export function crashCase(crash: Crash): TestCase | null {
   const cause = crash.kind === 'timeout' ? 'hung past the timeout' : (crash.signal ?? 'fatal error');
   const message = dump && crash.kind !== 'timeout' ? `${cause}: Fatal Python error: ${dump.error}` : cause;
   return {
-    id: crash.test.id,
+    id: blamedOn(crash.test),
     outcome: crash.kind === 'timeout' ? 'timedOut' : 'crashed',
-    ...(crash.test.file ? { file: crash.test.file } : {}),
-    ...(crash.test.line !== undefined ? { line: crash.test.line } : {}),
+    ...placeOf(crash.test),
+    ...where(crash.test),
     message,
   };
 }
@@ -116,14 +105,18 @@ export function crashCase(crash: Crash): TestCase | null {
 export function crashRecord(crash: Crash, options: { rerun: Rerun | null; cwd: string }): CrashRecord {
   const { rerun, cwd } = options;
   const dump = crashDump(crash);
-  const frame = dump ? testFrame(dump, crash.test?.file ? { testFile: crash.test.file } : {}) : null;
+  const place = crash.test ? where(crash.test) : {};
+  const frame = dump ? testFrame(dump, place.file ? { testFile: place.file } : {}) : null;
   const tail = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
-  const file = frame ? relative(frame.file, cwd) : crash.test?.file;
-  const line = frame ? frame.line : crash.test?.line;
+  const file = frame ? relative(frame.file, cwd) : place.file;
+  const line = frame ? frame.line : place.line;
   const afterSession = crash.test === null && crash.attempt.records.finished;
+  const blamed = crash.test ? blamedOn(crash.test) : null;
   return {
-    test: crash.test?.id ?? null,
+    test: blamed,
     signal: crash.signal,
+    ...(crash.test ? placeOf(crash.test) : {}),
+    ...(crash.test && blamed !== crash.test.id ? { during: crash.test.id } : {}),
     reproduced: rerun?.reproduced ?? null,
     kind: crash.kind,
     excerpt:
@@ -133,6 +126,22 @@ export function crashRecord(crash: Crash, options: { rerun: Rerun | null; cwd: s
     ...(line !== undefined ? { line } : {}),
     ...(rerun ? { flaky: rerun.flaky } : {}),
     ...(dump && dump.extensionModules.length > 0 ? { extensionModules: dump.extensionModules } : {}),
+  };
+}
+
+/** The code to point at: the fixture's when its teardown was running, else the test's. */
+function where(test: StartedTest): { file?: string; line?: number } {
+  const source = test.fixture?.file ? test.fixture : test;
+  return {
+    ...(source.file ? { file: source.file } : {}),
+    ...(source.line !== undefined ? { line: source.line } : {}),
+  };
+}
+
+function placeOf(test: StartedTest): Pick<TestCase, 'phase' | 'fixture'> {
+  return {
+    ...(test.phase ? { phase: test.phase } : {}),
+    ...(test.fixture ? { fixture: test.fixture } : {}),
   };
 }
 

@@ -24,6 +24,8 @@ export interface PerformanceSubject {
   readonly variant: Variant;
   /** The venv's python. */
   readonly python: string;
+  /** Its exact version, from the probe: benchmark results from another interpreter are refused. */
+  readonly pythonVersion?: string;
   readonly env: Readonly<Record<string, string>>;
   /** The project tree (the checkout, or the base commit's worktree). */
   readonly cwd: string;
@@ -142,7 +144,12 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
     ? await toolkit.group('Benchmarks', async () => {
         const outcome = await measureBenchmarks({
           runner: options.runner,
-          subjects: subjects.map(({ subject, key }) => ({ key, env: subject.env, cwd: subject.cwd })),
+          subjects: subjects.map(({ subject, key }) => ({
+            key,
+            env: subject.env,
+            cwd: subject.cwd,
+            ...(subject.pythonVersion ? { pythonVersion: subject.pythonVersion } : {}),
+          })),
           command: options.benchmarkCommand as string,
           minRuns: plan.benchmarkMinRuns,
           maxRuns: plan.benchmarkMaxRuns,

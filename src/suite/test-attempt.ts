@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { assetPath } from '../assets.js';
 import { classifyProcessEnd, type ProcessEnd } from '../domain/crash.js';
 import { parseFaulthandlerDumps, type FaulthandlerDump } from '../domain/faulthandler.js';
+import { endWithRecords } from '../domain/record-evidence.js';
 import { parseTestRecords, type TestRecords } from '../domain/test-records.js';
 import type { ProcessResult, ProcessRunner } from '../ports.js';
 
@@ -28,7 +29,10 @@ export interface AttemptContext {
 export interface Attempt {
   readonly label: string;
   readonly result: ProcessResult;
+  /** How the run ended, the records considered (they win over the exit status). */
   readonly end: ProcessEnd;
+  /** How the process itself ended, from its exit status or signal alone. */
+  readonly processEnd: ProcessEnd;
   readonly records: TestRecords;
   readonly dumps: readonly FaulthandlerDump[];
   /** stderr then stdout: faulthandler writes to stderr, and it is what a reader wants first. */
@@ -124,7 +128,7 @@ export async function runAttempt(
     relativeTo: context.cwd,
   });
   const output = `${result.stderr}\n${result.stdout}`;
-  const end = classifyProcessEnd({
+  const processEnd = classifyProcessEnd({
     exitCode: result.exitCode,
     signal: result.signal,
     timedOut: result.timedOut,
@@ -133,12 +137,14 @@ export async function runAttempt(
     sessionFinished: records.finished && records.unfinished.length === 0,
     ...(result.spawnError !== undefined ? { spawnError: result.spawnError } : {}),
   });
+  const dumps = parseFaulthandlerDumps(output);
   return {
     label: options.label,
     result,
-    end,
+    end: endWithRecords(processEnd, { records, output, dumps }),
+    processEnd,
     records,
-    dumps: parseFaulthandlerDumps(output),
+    dumps,
     output,
     startedAt,
   };

@@ -5,9 +5,11 @@ import { isAbsolute, join } from 'node:path';
 import { gilModulesFromWarnings, gilReenabledModules, uniqueNames } from '../domain/gil.js';
 import { junitPathsIn, parseJunit } from '../domain/junit.js';
 import type { CrashRecord, TestCase, TestSummary } from '../domain/report.js';
-import { countsFromSummaryLine } from '../domain/test-records.js';
+import type { FailureKind } from '../domain/failure-kinds.js';
+import { countsFromSummaryLine, type LoadedInterpreter } from '../domain/test-records.js';
 import type { ProcessRunner } from '../ports.js';
-import { crashCase, crashOf, crashRecord, flakyFailures, rerunCrash, type Crash } from './crashes.js';
+import { crashCase, crashesOf, crashRecord, rerunCrash, type Crash } from './crashes.js';
+import { failureKinds } from './failure-reruns.js';
 import {
   installPlugin,
   pluginFailedToLoad,
@@ -38,6 +40,8 @@ export interface TestRunResult {
   readonly gilReenabledBy: readonly string[];
   /** Things the reader should know about how the run went (not findings about the code). */
   readonly warnings: readonly string[];
+  /** The interpreters that loaded the recording plugin: what really ran the tests. */
+  readonly interpreters: readonly LoadedInterpreter[];
 }
 
 // Each crash costs a continuation; a suite where every test crashes must still end.
@@ -65,14 +69,18 @@ async function runSuite(
     }
     attempts.push(attempt);
     for (const test of attempt.records.cases) done.add(test.id);
-    const crash = crashOf(attempt);
-    if (crash === null) break;
-    crashes.push(crash);
-    const where = crash.test ? `in ${crash.test.id}` : 'outside any test';
-    context.log(`${crash.kind === 'timeout' ? 'hang' : `crash (${crash.signal ?? 'fatal error'})`} ${where}`);
+    const found = crashesOf(attempt);
+    if (found.length === 0) break;
+    crashes.push(...found);
+    for (const crash of found) {
+      const where = crash.test ? `in ${crash.test.id}` : 'outside any test';
+      context.log(
+        `${crash.kind === 'timeout' ? 'hang' : `crash (${crash.signal ?? 'fatal error'})`} ${where}`,
+      );
+      if (crash.test) done.add(crash.test.id);
+    }
     // Without a named test there is nothing to step past: the same crash would come again.
-    if (crash.test === null) break;
-    done.add(crash.test.id);
+    if (found.some((c) => c.test === null)) break;
     const remaining = (attempt.records.collected ?? []).filter((id) => !done.has(id));
     if (remaining.length === 0) break;
     if (crashes.length >= MAX_CONTINUATIONS) {
@@ -101,6 +109,12 @@ function junitCases(
     }
   }
   return null;
+}
+
+function withKind(c: TestCase, kind: FailureKind | undefined): TestCase {
+  if (kind?.kind === 'flaky') return { ...c, flaky: true };
+  if (kind?.kind === 'order-dependent') return { ...c, orderDependent: { before: kind.before } };
+  return c;
 }
 
 function outputTail(attempts: readonly Attempt[]): string {
@@ -197,9 +211,10 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
   const recorded: TestCase[] = [];
   for (const attempt of attempts) {
     recorded.push(...attempt.records.cases);
-    const crash = crashes.find((c) => c.attempt === attempt);
-    const crashed = crash ? crashCase(crash) : null;
-    if (crashed) recorded.push(crashed);
+    for (const crash of crashes.filter((c) => c.attempt === attempt)) {
+      const crashed = crashCase(crash);
+      if (crashed) recorded.push(crashed);
+    }
   }
   const junit = withRecords
     ? null
@@ -217,11 +232,11 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
     const rerun = await rerunCrash(context, { crash, reruns: options.reruns, timeoutMs: options.timeoutMs });
     crashRecords.push(crashRecord(crash, { rerun, cwd: options.cwd }));
   }
-  const flaky =
+  const kinds =
     options.reruns > 0
-      ? await flakyFailures(context, { cases: recorded, timeoutMs: options.timeoutMs })
-      : new Set<string>();
-  const cases = (junit ?? recorded).map((c) => (flaky.has(c.id) ? { ...c, flaky: true } : c));
+      ? await failureKinds(context, { cases: recorded, timeoutMs: options.timeoutMs })
+      : new Map<string, FailureKind>();
+  const cases = (junit ?? recorded).map((c) => withKind(c, kinds.get(c.id)));
 
   if (main.end.kind === 'not-started') warnings.push(`The test command could not start: ${main.end.reason}`);
   if (attempts.some((a) => a.result.truncated)) {
@@ -233,11 +248,14 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
   const summary: TestSummary = {
     ...countsOf({ cases, crashes, attempts, main }),
     exitCode: main.result.exitCode,
-    signal: main.end.kind === 'crashed' ? main.end.signal : null,
+    signal: main.end.kind === 'crashed' ? (main.end.signal ?? crashRecords[0]?.signal ?? null) : null,
     durationMs: attempts.reduce((sum, a) => sum + a.result.durationMs, 0),
     crashes: crashRecords,
     cases,
     outputTail: outputTail(attempts),
   };
-  return { summary, gilReenabledBy, warnings };
+  const interpreters = [
+    ...new Map(attempts.flatMap((a) => a.records.interpreters).map((i) => [JSON.stringify(i), i])).values(),
+  ];
+  return { summary, gilReenabledBy, warnings, interpreters };
 }

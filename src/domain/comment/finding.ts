@@ -41,6 +41,7 @@ export function describeFinding(f: Finding): string {
     case 'missing-benchmark':
       return `${quoted(f.name, 'a benchmark')} has no result ${where(f)}${detail}`;
     case 'flaky':
+    case 'new-flaky':
       return `${quoted(f.name, 'a test')} is flaky ${where(f)}${detail}`;
   }
 }

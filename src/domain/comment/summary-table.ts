@@ -71,7 +71,8 @@ function icon(v: VariantReport, context: { report: Report; failOn?: ReadonlySet<
       f.kind === 'gil-reenabled' ||
       f.kind === 'new-gil-reenabled' ||
       f.kind === 'missing-benchmark' ||
-      f.kind === 'flaky',
+      f.kind === 'flaky' ||
+      f.kind === 'new-flaky',
   );
   return notable ? '⚠️' : '✅';
 }
