@@ -2,6 +2,7 @@
 // re-enabling are always findings; timings become findings only through compare (size AND
 // significance), so the same code run twice never fails a check.
 import type { Finding, TestSummary, VariantReport } from './report.js';
+import { threadStressFindings } from './thread-stress.js';
 
 export type FailOnRule =
   | 'crash'
@@ -11,7 +12,9 @@ export type FailOnRule =
   | 'regression'
   | 'variant-regression'
   | 'install-failure'
-  | 'gil-reenabled';
+  | 'gil-reenabled'
+  | 'thread-unsafe'
+  | 'new-thread-unsafe';
 
 function failingIds(tests: TestSummary | undefined): Set<string> {
   return new Set(
@@ -105,7 +108,7 @@ export function variantFindings(variant: VariantReport): Finding[] {
     name: module,
     change: null,
   }));
-  return [...testFindings(variant), ...gil];
+  return [...testFindings(variant), ...gil, ...threadStressFindings(variant)];
 }
 
 function matches(rule: FailOnRule, finding: Finding, optional: boolean): boolean {
@@ -127,6 +130,10 @@ function matches(rule: FailOnRule, finding: Finding, optional: boolean): boolean
       return finding.kind === 'install-failure' && !optional;
     case 'gil-reenabled':
       return finding.kind === 'gil-reenabled';
+    case 'thread-unsafe':
+      return finding.kind === 'thread-unsafe' || finding.kind === 'new-thread-unsafe';
+    case 'new-thread-unsafe':
+      return finding.kind === 'new-thread-unsafe';
   }
 }
 

@@ -4,6 +4,7 @@
 // came from the tested code or from a report file goes through escape.ts: in mode `report` even
 // variant names come from files that a fork PR's workflow wrote.
 import { markdownTable } from 'markdown-table';
+import { describeThreadFinding, threadStressLines, threadStressSection } from './comment/thread-stress.js';
 import { codeBlock, codeSpan, escapeInline } from './escape.js';
 import { verdict as decide, type FailOnRule } from './findings.js';
 import type {
@@ -155,7 +156,8 @@ function icon(v: VariantReport, context: { report: Report; failOn?: ReadonlySet<
       (f.kind === 'regression' && f.against === 'base') ||
       f.kind === 'gil-reenabled' ||
       f.kind === 'missing-benchmark' ||
-      f.kind === 'flaky',
+      f.kind === 'flaky' ||
+      f.kind === 'thread-unsafe',
   );
   return notable ? '⚠️' : '✅';
 }
@@ -288,6 +290,9 @@ export function describeFinding(f: Finding): string {
       return `${quoted(f.name, 'a benchmark')} has no result ${where(f)}${detail}`;
     case 'flaky':
       return `${quoted(f.name, 'a test')} is flaky ${where(f)}${detail}`;
+    case 'thread-unsafe':
+    case 'new-thread-unsafe':
+      return describeThreadFinding(f);
   }
 }
 
@@ -737,6 +742,7 @@ function sections(report: Report): Section[] {
     crashSection(report),
     failureSection(report, shape),
     gilSection(report),
+    threadStressSection(report),
     installSection(report),
     timingFindingsSection(report),
     startupSection(report, shape),
@@ -781,7 +787,7 @@ export function renderComment(report: Report, options: RenderOptions): string {
       ? summaryTable(report, options.failOn ? { failOn: options.failOn } : {})
       : '_No variant was reported._',
     '',
-    ...scalingLines(report).flatMap((line) => [line, '']),
+    ...[...threadStressLines(report), ...scalingLines(report)].flatMap((line) => [line, '']),
     legend(report),
     // A blank `>` line between them, or a blockquote would run them into one paragraph.
     ...(errors.length + notes.length > 0 ? ['', [...errors, ...notes].join('\n>\n')] : []),

@@ -38,6 +38,15 @@ export interface TestRecords {
   };
   /** Lines that were not records (a write cut short by the crash). */
   readonly malformedLines: number;
+  /** What pytest-run-parallel decided at collection, when it was loaded (thread stress). */
+  readonly runParallel: RunParallelRecord | null;
+}
+
+export interface RunParallelRecord {
+  /** Tests it ran in one thread, node id -> its reason (e.g. `uses thread-unsafe fixture(s): {'monkeypatch'}`). */
+  readonly single: Readonly<Record<string, string>>;
+  /** How many tests it ran in several threads. */
+  readonly parallel: number;
 }
 
 const OUTCOMES = new Set<TestOutcome>(['passed', 'failed', 'error', 'skipped', 'xfailed', 'xpassed']);
@@ -84,6 +93,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
   let atEnd: boolean | null = null;
   let malformedLines = 0;
   let rootdir: string | undefined;
+  let runParallel: { single: Record<string, string>; parallel: number } | null = null;
 
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -165,6 +175,17 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
       case 'gil':
         if (id !== undefined && bool(record, 'gil') === true) enabledDuring.push(id);
         break;
+      case 'run-parallel': {
+        const single = record['single'];
+        runParallel ??= { single: {}, parallel: 0 };
+        if (typeof single === 'object' && single !== null && !Array.isArray(single)) {
+          for (const [test, reason] of Object.entries(single)) {
+            if (typeof reason === 'string') runParallel.single[test] = reason;
+          }
+        }
+        runParallel.parallel += num(record, 'parallel') ?? 0;
+        break;
+      }
       case 'session-finish':
         sessionFinished = true;
         atEnd = bool(record, 'gil');
@@ -189,6 +210,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
     warnings,
     gil: { atLoad, atEnd, enabledDuring },
     malformedLines,
+    runParallel,
   };
 }
 
