@@ -13,6 +13,7 @@ import {
   type StartupMetric,
   type TestSummary,
   type ThreadScaling,
+  type ThreadStress,
   type VariantReport,
 } from './domain/report.js';
 import { variantEnvironment } from './domain/runtime-env.js';
@@ -28,6 +29,7 @@ import { decideCompareBase, prepareBase } from './suite/base.js';
 import { prepareVariant } from './suite/prepare.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
+import { stressOnBase, stressVariant, type StressSettings } from './suite/thread-stress.js';
 
 export interface World {
   readonly runner: ProcessRunner;
@@ -60,6 +62,7 @@ interface VariantState {
   threadScaling?: readonly ThreadScaling[];
   /** The tests on the PR's base commit, run only where head failed or crashed. */
   baseTests?: TestSummary;
+  threadStress?: ThreadStress;
 }
 
 const NOT_RUN: TestSummary = {
@@ -115,6 +118,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     startup: state.startup,
     benchmarks: state.benchmarks,
     ...(state.threadScaling ? { threadScaling: state.threadScaling } : {}),
+    ...(state.threadStress ? { threadStress: state.threadStress } : {}),
     ...((state.base || state.baseTests) && options.baseSha
       ? {
           base: {
@@ -241,6 +245,9 @@ async function measure(
     toolkit.info(`${name}: ${s.status}: ${s.passed} passed, ${s.failed} failed, ${s.crashed} crashed`);
   }
 
+  // After every variant's normal run, so pytest-run-parallel in a GIL venv changes none of them.
+  await stressFreeThreaded({ world, inputs, states, envFor, workRoot, timeoutMs });
+
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
   // The PR's base commit: a worktree and venvs made like head's, measured interleaved with head.
@@ -357,6 +364,91 @@ async function testOnBase(options: {
       }),
     );
     state.baseTests = result.summary;
+  }
+  for (const state of options.states) {
+    const subject = options.subjects.find((s) => s.variant.name === state.variant.name);
+    const stress = state.threadStress;
+    if (!subject || !stress?.tests.some((t) => t.kind === 'thread-unsafe')) continue;
+    state.threadStress = await options.toolkit.group(
+      `${state.variant.name}: thread-unsafe tests on the base commit`,
+      () =>
+        stressOnBase({
+          settings: stressSettings(options),
+          stress,
+          place: { python: subject.python, env: subject.env, cwd: subject.cwd },
+          workDir: join(options.workRoot, 'stress-base', safeName(state.variant.name)),
+          notice: (m) => options.toolkit.notice(`${state.variant.name}: ${m}`),
+        }),
+    );
+  }
+}
+
+function stressSettings(options: {
+  runner: ProcessRunner;
+  toolkit: Toolkit;
+  inputs: Inputs;
+  timeoutMs: number;
+}): StressSettings {
+  return {
+    runner: options.runner,
+    command: options.inputs.testCommand,
+    threads: options.inputs.threadStress ?? 0,
+    iterations: options.inputs.threadStressIterations,
+    timeoutMs: options.timeoutMs,
+    log: (line) => options.toolkit.info(line),
+  };
+}
+
+/** Thread stress (pytest-run-parallel) of each free-threaded variant whose tests ran. */
+async function stressFreeThreaded(options: {
+  world: World;
+  inputs: Inputs;
+  states: readonly VariantState[];
+  envFor: (state: VariantState, venv: Venv) => Record<string, string>;
+  workRoot: string;
+  timeoutMs: number;
+}): Promise<void> {
+  const { inputs, states } = options;
+  if (inputs.threadStress === null) return;
+  const toolkit = options.world.toolkit;
+  const settings = stressSettings({
+    runner: options.world.runner,
+    toolkit,
+    inputs,
+    timeoutMs: options.timeoutMs,
+  });
+  // "Also with the GIL?" is asked of the reference, or else of the first GIL build.
+  const gilBuilds = states.filter((s) => s.venv && !s.variant.freeThreaded);
+  const gilState = gilBuilds.find((s) => s.variant.name === inputs.reference) ?? gilBuilds[0];
+  const gil = gilState?.venv
+    ? {
+        name: gilState.variant.name,
+        python: gilState.venv.python,
+        env: options.envFor(gilState, gilState.venv),
+        cwd: inputs.workingDirectory,
+      }
+    : null;
+  for (const state of states) {
+    const venv = state.venv;
+    if (!venv || !state.variant.freeThreaded || !state.tests || state.tests.summary.status === 'not-run')
+      continue;
+    const name = state.variant.name;
+    state.threadStress = await toolkit.group(`${name}: thread stress`, () =>
+      stressVariant({
+        settings,
+        place: { python: venv.python, env: options.envFor(state, venv), cwd: inputs.workingDirectory },
+        normal: state.tests!,
+        gil,
+        workDir: join(options.workRoot, 'stress', safeName(name)),
+        notice: (m) => toolkit.notice(`${name}: ${m}`),
+      }),
+    );
+    const s = state.threadStress;
+    toolkit.info(
+      s.status === 'ran'
+        ? `${name}: thread stress: ${s.passed} passed, ${s.threadUnsafe} thread-unsafe, ${s.singleThreaded} single-threaded`
+        : `${name}: thread stress not run: ${s.reason}`,
+    );
   }
 }
 

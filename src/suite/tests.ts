@@ -5,7 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import { gilModulesFromWarnings, gilReenabledModules, uniqueNames } from '../domain/gil.js';
 import { junitPathsIn, parseJunit } from '../domain/junit.js';
 import type { CrashRecord, TestCase, TestSummary } from '../domain/report.js';
-import { countsFromSummaryLine } from '../domain/test-records.js';
+import { countsFromSummaryLine, type RunParallelRecord } from '../domain/test-records.js';
 import type { ProcessRunner } from '../ports.js';
 import { crashCase, crashOf, crashRecord, flakyFailures, rerunCrash, type Crash } from './crashes.js';
 import {
@@ -31,6 +31,11 @@ export interface TestRunOptions {
   readonly reruns: number;
   readonly freeThreaded: boolean;
   readonly log?: (line: string) => void;
+  /**
+   * Rerun failed tests together once to find flaky ones (default true). Thread stress says no:
+   * a failure that does not come back is what a race looks like, and it decides from repeats.
+   */
+  readonly rerunFailures?: boolean;
 }
 
 export interface TestRunResult {
@@ -38,6 +43,10 @@ export interface TestRunResult {
   readonly gilReenabledBy: readonly string[];
   /** Things the reader should know about how the run went (not findings about the code). */
   readonly warnings: readonly string[];
+  /** The recording plugin ran, so the command is pytest. */
+  readonly pytest: boolean;
+  /** What pytest-run-parallel decided, when it was loaded, over all of the run's sessions. */
+  readonly runParallel: RunParallelRecord | null;
 }
 
 // Each crash costs a continuation; a suite where every test crashes must still end.
@@ -218,7 +227,7 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
     crashRecords.push(crashRecord(crash, { rerun, cwd: options.cwd }));
   }
   const flaky =
-    options.reruns > 0
+    options.reruns > 0 && options.rerunFailures !== false
       ? await flakyFailures(context, { cases: recorded, timeoutMs: options.timeoutMs })
       : new Set<string>();
   const cases = (junit ?? recorded).map((c) => (flaky.has(c.id) ? { ...c, flaky: true } : c));
@@ -239,5 +248,14 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
     cases,
     outputTail: outputTail(attempts),
   };
-  return { summary, gilReenabledBy, warnings };
+  return { summary, gilReenabledBy, warnings, pytest: withRecords, runParallel: runParallelOf(attempts) };
+}
+
+function runParallelOf(attempts: readonly Attempt[]): RunParallelRecord | null {
+  const records = attempts.flatMap((a) => (a.records.runParallel ? [a.records.runParallel] : []));
+  if (records.length === 0) return null;
+  return {
+    single: Object.assign({}, ...records.map((r) => r.single)) as Record<string, string>,
+    parallel: records.reduce((sum, r) => sum + r.parallel, 0),
+  };
 }
