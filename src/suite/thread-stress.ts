@@ -76,12 +76,10 @@ export async function installRunParallel(options: {
     : result.signal
       ? `was killed by ${result.signal}`
       : `exited with ${result.exitCode}`;
-  const last = `${result.stderr}\n${result.stdout}`
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('WARNING'))
-    .slice(-2)
-    .join(' ');
+  // pip says why on its ERROR lines (stderr); anything else is progress or a warning.
+  const lines = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim());
+  const errors = lines.filter((l) => l.startsWith('ERROR'));
+  const last = (errors.length > 0 ? errors : lines.filter((l) => l !== '')).slice(-2).join(' ');
   return `pip install ${RUN_PARALLEL_REQUIREMENT} ${how}${last ? `: ${last.slice(0, 300)}` : ''}`;
 }
 
