@@ -29,7 +29,7 @@ import { decideCompareBase, prepareBase } from './suite/base.js';
 import { prepareVariant } from './suite/prepare.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
-import { stressOnBase, stressVariant, type StressSettings } from './suite/thread-stress.js';
+import { stressSettings, stressVariants, stressVariantsOnBase } from './suite/stress-variants.js';
 
 export interface World {
   readonly runner: ProcessRunner;
@@ -246,7 +246,24 @@ async function measure(
   }
 
   // After every variant's normal run, so pytest-run-parallel in a GIL venv changes none of them.
-  await stressFreeThreaded({ world, inputs, states, envFor, workRoot, timeoutMs });
+  const stress = stressSettings({ runner, toolkit, inputs, timeoutMs });
+  if (stress !== null) {
+    const stresses = await stressVariants({
+      settings: stress,
+      toolkit,
+      reference: inputs.reference,
+      workRoot,
+      candidates: states.map((s) => ({
+        name: s.variant.name,
+        freeThreaded: s.variant.freeThreaded,
+        place: s.venv
+          ? { python: s.venv.python, env: envFor(s, s.venv), cwd: inputs.workingDirectory }
+          : null,
+        normal: s.tests,
+      })),
+    });
+    for (const state of states) state.threadStress = stresses.get(state.variant.name);
+  }
 
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
@@ -334,7 +351,8 @@ async function measure(
 
 /**
  * A failure or crash on head is new only if base does not have it too, so the tests run on the
- * base commit, with the same interpreter, for the variants where head failed or crashed.
+ * base commit, with the same interpreter, for the variants where head failed or crashed; and
+ * head's thread-unsafe tests are repeated under stress there.
  */
 async function testOnBase(options: {
   runner: ProcessRunner;
@@ -365,91 +383,23 @@ async function testOnBase(options: {
     );
     state.baseTests = result.summary;
   }
-  for (const state of options.states) {
-    const subject = options.subjects.find((s) => s.variant.name === state.variant.name);
-    const stress = state.threadStress;
-    if (!subject || !stress?.tests.some((t) => t.kind === 'thread-unsafe')) continue;
-    state.threadStress = await options.toolkit.group(
-      `${state.variant.name}: thread-unsafe tests on the base commit`,
-      () =>
-        stressOnBase({
-          settings: stressSettings(options),
-          stress,
-          place: { python: subject.python, env: subject.env, cwd: subject.cwd },
-          workDir: join(options.workRoot, 'stress-base', safeName(state.variant.name)),
-          notice: (m) => options.toolkit.notice(`${state.variant.name}: ${m}`),
-        }),
-    );
-  }
-}
-
-function stressSettings(options: {
-  runner: ProcessRunner;
-  toolkit: Toolkit;
-  inputs: Inputs;
-  timeoutMs: number;
-}): StressSettings {
-  return {
-    runner: options.runner,
-    command: options.inputs.testCommand,
-    threads: options.inputs.threadStress ?? 0,
-    iterations: options.inputs.threadStressIterations,
-    timeoutMs: options.timeoutMs,
-    log: (line) => options.toolkit.info(line),
-  };
-}
-
-/** Thread stress (pytest-run-parallel) of each free-threaded variant whose tests ran. */
-async function stressFreeThreaded(options: {
-  world: World;
-  inputs: Inputs;
-  states: readonly VariantState[];
-  envFor: (state: VariantState, venv: Venv) => Record<string, string>;
-  workRoot: string;
-  timeoutMs: number;
-}): Promise<void> {
-  const { inputs, states } = options;
-  if (inputs.threadStress === null) return;
-  const toolkit = options.world.toolkit;
-  const settings = stressSettings({
-    runner: options.world.runner,
-    toolkit,
-    inputs,
-    timeoutMs: options.timeoutMs,
+  const settings = stressSettings(options);
+  if (settings === null) return;
+  const stresses = new Map(
+    options.states.flatMap((s) => (s.threadStress ? [[s.variant.name, s.threadStress]] : [])),
+  );
+  const places = new Map(
+    options.subjects.map((s) => [s.variant.name, { python: s.python, env: s.env, cwd: s.cwd }]),
+  );
+  const checked = await stressVariantsOnBase({
+    settings,
+    toolkit: options.toolkit,
+    stresses,
+    places,
+    workRoot: options.workRoot,
   });
-  // "Also with the GIL?" is asked of the reference, or else of the first GIL build.
-  const gilBuilds = states.filter((s) => s.venv && !s.variant.freeThreaded);
-  const gilState = gilBuilds.find((s) => s.variant.name === inputs.reference) ?? gilBuilds[0];
-  const gil = gilState?.venv
-    ? {
-        name: gilState.variant.name,
-        python: gilState.venv.python,
-        env: options.envFor(gilState, gilState.venv),
-        cwd: inputs.workingDirectory,
-      }
-    : null;
-  for (const state of states) {
-    const venv = state.venv;
-    if (!venv || !state.variant.freeThreaded || !state.tests || state.tests.summary.status === 'not-run')
-      continue;
-    const name = state.variant.name;
-    state.threadStress = await toolkit.group(`${name}: thread stress`, () =>
-      stressVariant({
-        settings,
-        place: { python: venv.python, env: options.envFor(state, venv), cwd: inputs.workingDirectory },
-        normal: state.tests!,
-        gil,
-        workDir: join(options.workRoot, 'stress', safeName(name)),
-        notice: (m) => toolkit.notice(`${name}: ${m}`),
-      }),
-    );
-    const s = state.threadStress;
-    toolkit.info(
-      s.status === 'ran'
-        ? `${name}: thread stress: ${s.passed} passed, ${s.threadUnsafe} thread-unsafe, ${s.singleThreaded} single-threaded`
-        : `${name}: thread stress not run: ${s.reason}`,
-    );
-  }
+  for (const state of options.states)
+    state.threadStress = checked.get(state.variant.name) ?? state.threadStress;
 }
 
 export async function run(world: World): Promise<RunResult> {
