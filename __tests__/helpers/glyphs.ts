@@ -18,7 +18,7 @@ export const RACY_LOOKUP = `def lookup(name):
     global _TABLE
     if _TABLE is None:
         _TABLE = {}
-        for code in range(0x20, 0x3000):
+        for code in range(0x20, 0x10000):
             _TABLE["U+%04X" % code] = chr(code)
     return _TABLE[name]
 `;
@@ -36,7 +36,7 @@ export function glyphsRepository(change: 'racy' | 'comment'): { dir: string; bas
   const changed =
     change === 'racy'
       ? text.replace(safe, RACY_LOOKUP)
-      : text.replace('"""Code point names,', '"""Code point names (U+0020 to U+2FFF),');
+      : text.replace('"""Code point names,', '"""Code point names (U+0020 to U+FFFF),');
   if (changed === text)
     throw new Error(`glyphsRepository: the fixture's ${LIBRARY} no longer has what head changes`);
   writeFileSync(file, changed);

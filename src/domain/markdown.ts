@@ -474,7 +474,11 @@ function installSection(report: Report): Section | null {
 
 function timingFindingsSection(report: Report): Section | null {
   const findings = report.findings.filter(
-    (f) => !FAILING_KINDS.has(f.kind) && f.kind !== 'gil-reenabled' && f.kind !== 'install-failure',
+    (f) =>
+      !FAILING_KINDS.has(f.kind) &&
+      f.kind !== 'gil-reenabled' &&
+      f.kind !== 'install-failure' &&
+      f.metric !== 'threads',
   );
   if (findings.length === 0) return null;
   const items = findings.map((f) => `- ${describeFinding(f)}`);

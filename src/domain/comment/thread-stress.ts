@@ -58,11 +58,7 @@ export function threadStressLines(report: Report): string[] {
 export function describeThreadFinding(f: Finding): string {
   const test = f.name === null ? 'a test' : codeSpan(f.name, { where: 'prose', maxLength: 200 });
   const detail = f.detail ? ` (${escapeInline(f.detail, { maxLength: 200 })})` : '';
-  const fresh =
-    f.kind === 'new-thread-unsafe' && f.against === 'base'
-      ? ', new: passes under threads on the base commit'
-      : '';
-  return `🧵 ${test} fails only under threads under ${codeSpan(f.variant, { where: 'prose', maxLength: 60 })}${detail}${fresh}`;
+  return `🧵 ${test} fails only under threads, on ${codeSpan(f.variant, { where: 'prose', maxLength: 60 })}${detail}`;
 }
 
 function excerpt(text: string): string {
