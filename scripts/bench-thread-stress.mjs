@@ -2,8 +2,9 @@
 import { build } from 'esbuild';
 import { resolve } from 'node:path';
 
-// Inside the project, so the bundle's external packages resolve from node_modules.
-const out = resolve('node_modules/.cache/cpv-bench/bench-thread-stress.mjs');
+// Two levels below the project's root (.cpv is ignored by git): the test helpers find the
+// fixtures from their own location, and the bundle's external packages resolve from node_modules.
+const out = resolve('.cpv/bench/bench-thread-stress.mjs');
 await build({
   entryPoints: ['scripts/bench-thread-stress.ts'],
   outfile: out,
