@@ -37,13 +37,37 @@ describe('compare-base', () => {
   });
 });
 
+describe('thread-stress', () => {
+  it.each([
+    ['auto', 4],
+    ['off', null],
+    ['OFF', null],
+    ['8', 8],
+  ])('%s -> %s threads', (value, threads) => {
+    expect(parseInputs(reader({ 'thread-stress': value }), context).threadStress).toBe(threads);
+  });
+
+  it('takes thread-unsafe and new-thread-unsafe as fail-on rules', () => {
+    const inputs = parseInputs(reader({ 'fail-on': 'thread-unsafe, new-thread-unsafe' }), context);
+    expect([...inputs.failOn]).toEqual(['thread-unsafe', 'new-thread-unsafe']);
+  });
+});
+
 describe('parseInputs defaults', () => {
   it('owns every default, with nothing from action.yml', () => {
     const inputs = parseInputs(reader({}), context);
     expect(inputs.variants.map((v) => v.name)).toEqual(['3.13', '3.13t', '3.13+jit']);
     expect(inputs.reference).toBe('3.13');
     expect(inputs.threshold).toBeCloseTo(0.1);
-    expect([...inputs.failOn].sort()).toEqual(['install-failure', 'new-crash', 'new-failure', 'regression']);
+    expect([...inputs.failOn].sort()).toEqual([
+      'install-failure',
+      'new-crash',
+      'new-failure',
+      'new-thread-unsafe',
+      'regression',
+    ]);
+    expect(inputs.threadStress).toBe(4);
+    expect(inputs.threadStressIterations).toBe(3);
     expect(inputs.testCommand).toBe('python -m pytest');
     expect(inputs.benchmarkCommand).toBeNull();
     expect(inputs.installCommand).toBeNull();
@@ -156,6 +180,17 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
     'fail-on unknown',
     { 'fail-on': 'crash,segfaults' },
     /'fail-on'.*segfaults.*allowed values are crash, new-crash/,
+  ],
+  [
+    'thread-stress word',
+    { 'thread-stress': 'lots' },
+    /'thread-stress'.*"lots".*auto, off, or a thread count/,
+  ],
+  ['thread-stress one thread', { 'thread-stress': '1' }, /'thread-stress'.*"1".*from 2 to 256/],
+  [
+    'thread-stress-iterations zero',
+    { 'thread-stress-iterations': '0' },
+    /'thread-stress-iterations'.*"0".*whole number from 1/,
   ],
   ['fail-on none with others', { 'fail-on': 'none,crash' }, /'fail-on'.*'none' cannot be combined/],
   ['mode', { mode: 'bench' }, /'mode'.*"bench".*run, measure, report/],

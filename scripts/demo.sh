@@ -9,8 +9,13 @@ CACHE=${CPV_CACHE:-$HOME/.cache/cpython-variants}
 tools=$(cat "$CACHE/pytools.path")
 # No PyPI here: the install command puts the provisioned pytest and pytest-benchmark on the venv's path.
 install="python -c \"import pathlib, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'cpv-tools.pth').write_text('$tools\n')\""
+# Nor a package index: pip installs pytest-run-parallel (thread stress) from local wheels, through
+# pip's own configuration, as a user with a private mirror would.
+wheels=${CPV_WHEELS:-$root/../shared/wheels}
+pip_env=()
+if [ -d "$wheels" ]; then pip_env=("PIP_FIND_LINKS=$wheels" "PIP_NO_INDEX=1"); fi
 cd "$root/examples"
-env \
+env "${pip_env[@]}" \
   "INPUT_VARIANTS=${CPV_VARIANTS:-3.13 3.13t 3.13+jit}" \
   "INPUT_INTERPRETERS=$(cat "$CACHE/interpreters.txt")" \
   "INPUT_INSTALL-COMMAND=$install" \

@@ -21,6 +21,8 @@ export const FAIL_ON = [
   'gil-reenabled',
   'new-gil-reenabled',
   'new-flaky',
+  'thread-unsafe',
+  'new-thread-unsafe',
   'none',
 ] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -58,6 +60,10 @@ export interface Inputs {
   readonly commentKey: string;
   readonly githubToken: string;
   readonly commandTimeoutMinutes: number;
+  /** Threads per test under pytest-run-parallel on free-threaded variants; null: `thread-stress: off`. */
+  readonly threadStress: number | null;
+  /** Times each thread runs each test under stress (pytest-run-parallel's --iterations). */
+  readonly threadStressIterations: number;
   /** Where report.json and the markdown are written. */
   readonly outputDirectory: string;
 }
@@ -73,12 +79,18 @@ export const DEFAULTS = {
   threshold: '10%',
   'compare-base': 'auto',
   // A run that tested nothing never passes: a variant without `?` that fails to install fails the step.
-  'fail-on': 'new-crash,new-failure,regression,install-failure',
+  'fail-on': 'new-crash,new-failure,regression,install-failure,new-thread-unsafe',
   mode: 'run',
   'measure-minutes': '10',
   comment: 'update',
   'command-timeout-minutes': '30',
+  'thread-stress': 'auto',
+  'thread-stress-iterations': '3',
 } as const;
+
+// `thread-stress: auto` means this many threads: enough for a race to show on a 2-core runner
+// without making every test wait on a large barrier.
+export const AUTO_STRESS_THREADS = 4;
 
 export class InputError extends Error {
   constructor(
@@ -137,6 +149,30 @@ function positiveNumber(name: string, raw: string, max: number): number {
     throw new InputError(name, raw, `it must be a number of minutes greater than 0 and at most ${max}`);
   }
   return value;
+}
+
+function count(name: string, raw: string, range: { min: number; max: number }): number {
+  const value = raw.trim();
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= range.min && n <= range.max)) {
+    throw new InputError(name, raw, `it must be a whole number from ${range.min} to ${range.max}`);
+  }
+  return n;
+}
+
+function parseThreadStress(raw: string): number | null {
+  const value = raw.trim().toLowerCase();
+  if (value === 'auto') return AUTO_STRESS_THREADS;
+  if (value === 'off' || value === 'false') return null;
+  if (!/^\d+$/.test(value)) {
+    throw new InputError(
+      'thread-stress',
+      raw,
+      'allowed values are auto, off, or a thread count from 2 to 256',
+    );
+  }
+  // One thread would run the suite again unchanged: a waste of time that proves nothing.
+  return count('thread-stress', raw, { min: 2, max: 256 });
 }
 
 function parseThreshold(raw: string): number {
@@ -356,6 +392,11 @@ export function parseInputs(read: InputReader, context: InputContext): Inputs {
     commentKey,
     githubToken: read('github-token').trim() || env['GITHUB_TOKEN'] || '',
     commandTimeoutMinutes: positiveNumber('command-timeout-minutes', get('command-timeout-minutes'), 360),
+    threadStress: parseThreadStress(get('thread-stress')),
+    threadStressIterations: count('thread-stress-iterations', get('thread-stress-iterations'), {
+      min: 1,
+      max: 1000,
+    }),
     // Outside the project's tree on a runner, so the base commit's worktree and git status stay clean.
     outputDirectory:
       env['CPV_OUTPUT_DIR'] ??

@@ -18,6 +18,7 @@ import {
   type StartupMetric,
   type TestSummary,
   type ThreadScaling,
+  type ThreadStress,
   type VariantReport,
 } from './domain/report.js';
 import { variantEnvironment } from './domain/runtime-env.js';
@@ -36,6 +37,7 @@ import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 import type { RunResult, World } from './world.js';
+import { stressSettings, stressVariants, stressVariantsOnBase } from './suite/stress-variants.js';
 
 interface VariantState {
   readonly variant: Variant;
@@ -53,6 +55,7 @@ interface VariantState {
   baseTests?: TestSummary;
   /** Modules that re-enabled the GIL in those tests on base. */
   baseGil?: readonly string[];
+  threadStress?: ThreadStress;
 }
 
 const NOT_RUN: TestSummary = {
@@ -109,6 +112,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     benchmarks: state.benchmarks,
     ...(state.threadScaling ? { threadScaling: state.threadScaling } : {}),
     ...(state.benchmarkCrashes ? { benchmarkCrashes: state.benchmarkCrashes } : {}),
+    ...(state.threadStress ? { threadStress: state.threadStress } : {}),
     ...((state.base || state.baseTests) && options.baseSha
       ? {
           base: {
@@ -265,6 +269,26 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
     }
   }
 
+  // After every variant's normal run, so pytest-run-parallel in a GIL venv changes none of them.
+  const stress = stressSettings({ runner, toolkit, inputs, timeoutMs });
+  if (stress !== null) {
+    const stresses = await stressVariants({
+      settings: stress,
+      toolkit,
+      reference: inputs.reference,
+      workRoot,
+      candidates: states.map((s) => ({
+        name: s.variant.name,
+        freeThreaded: s.variant.freeThreaded,
+        place: s.venv
+          ? { python: s.venv.python, env: envFor(s, s.venv), cwd: inputs.workingDirectory }
+          : null,
+        normal: s.tests,
+      })),
+    });
+    for (const state of states) state.threadStress = stresses.get(state.variant.name);
+  }
+
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
   // The base commit: a worktree and venvs made like head's, measured interleaved with head.
@@ -393,7 +417,8 @@ function crashReport(options: { command: string; crashes: BenchmarkCrashes }): B
  * A failure or crash on head is new only if base does not have it too, so the tests run on the
  * base commit, with the same interpreter, for the variants where head failed or crashed. Under a
  * free-threaded variant they always run: which modules re-enable the GIL on base tells a module
- * this change turns the GIL back on for from one it always did (and one it no longer does).
+ * this change turns the GIL back on for from one it always did (and one it no longer does); and
+ * head's thread-unsafe tests are repeated under stress there.
  */
 async function testOnBase(options: {
   runner: ProcessRunner;
@@ -426,6 +451,23 @@ async function testOnBase(options: {
     state.baseTests = result.summary;
     if (state.variant.freeThreaded) state.baseGil = result.gilReenabledBy;
   }
+  const settings = stressSettings(options);
+  if (settings === null) return;
+  const stresses = new Map(
+    options.states.flatMap((s) => (s.threadStress ? [[s.variant.name, s.threadStress]] : [])),
+  );
+  const places = new Map(
+    options.subjects.map((s) => [s.variant.name, { python: s.python, env: s.env, cwd: s.cwd }]),
+  );
+  const checked = await stressVariantsOnBase({
+    settings,
+    toolkit: options.toolkit,
+    stresses,
+    places,
+    workRoot: options.workRoot,
+  });
+  for (const state of options.states)
+    state.threadStress = checked.get(state.variant.name) ?? state.threadStress;
 }
 
 export async function run(world: World): Promise<RunResult> {

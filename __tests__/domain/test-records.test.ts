@@ -81,6 +81,25 @@ describe('parseTestRecords', () => {
       ],
       gil: { atLoad: false, atEnd: true, enabledDuring: ['tests/test_a.py::test_ext'] },
       malformedLines: 0,
+      runParallel: null,
+    });
+  });
+
+  it("keeps pytest-run-parallel's single-threaded tests with their reasons", () => {
+    const records = parseTestRecords(
+      lines(
+        { event: 'session-start', pid: 7 },
+        {
+          event: 'run-parallel',
+          pid: 7,
+          single: { 't.py::test_env': "uses thread-unsafe fixture(s): {'monkeypatch'}", 't.py::x': 7 },
+          parallel: 3,
+        },
+      ),
+    );
+    expect(records.runParallel).toEqual({
+      single: { 't.py::test_env': "uses thread-unsafe fixture(s): {'monkeypatch'}" },
+      parallel: 3,
     });
   });
 

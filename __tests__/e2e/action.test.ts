@@ -35,7 +35,7 @@ describe.skipIf(skip !== null)(
       ]);
       for (const v of report.variants) {
         expect(v.interpreter?.version).toBe('3.13.5');
-        expect(v.tests).toMatchObject({ status: 'passed', passed: 5, failed: 0, crashed: 0 });
+        expect(v.tests).toMatchObject({ status: 'passed', passed: 7, failed: 0, crashed: 0 });
         expect(v.startup[0]?.samples.length).toBeGreaterThanOrEqual(10);
       }
       // One table row per variant in the comment printed on stdout.

@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Report } from '../../src/domain/report.js';
+import { offlinePipEnv } from './wheels.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DIST = join(ROOT, 'dist', 'index.js');
@@ -33,6 +34,8 @@ export function runAction(options: {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: process.env['HOME'] ?? '/root',
     CPV_OUTPUT_DIR: outputDir,
+    // There is no PyPI here: pip (thread stress installs pytest-run-parallel) uses the local wheels.
+    ...offlinePipEnv(),
     ...inputEnv(options.inputs),
     ...options.env,
   };

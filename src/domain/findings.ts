@@ -2,6 +2,7 @@
 // re-enabling are always findings; timings become findings only through compare (size AND
 // significance), so the same code run twice never fails a check.
 import type { Finding, TestCase, TestSummary, VariantReport } from './report.js';
+import { threadStressFindings } from './thread-stress.js';
 
 export type FailOnRule =
   | 'crash'
@@ -13,7 +14,9 @@ export type FailOnRule =
   | 'install-failure'
   | 'gil-reenabled'
   | 'new-gil-reenabled'
-  | 'new-flaky';
+  | 'new-flaky'
+  | 'thread-unsafe'
+  | 'new-thread-unsafe';
 
 function failingIds(tests: TestSummary | undefined): Set<string> {
   return new Set(
@@ -154,6 +157,7 @@ export function variantFindings(variant: VariantReport): Finding[] {
     ...notTested(variant),
     ...gilFindings(variant),
     ...benchmarkCrashFindings(variant),
+    ...threadStressFindings(variant),
   ];
 }
 
@@ -250,6 +254,10 @@ function matches(rule: FailOnRule, finding: Finding, optional: boolean): boolean
       return finding.kind === 'new-gil-reenabled';
     case 'new-flaky':
       return finding.kind === 'new-flaky';
+    case 'thread-unsafe':
+      return finding.kind === 'thread-unsafe' || finding.kind === 'new-thread-unsafe';
+    case 'new-thread-unsafe':
+      return finding.kind === 'new-thread-unsafe';
   }
 }
 

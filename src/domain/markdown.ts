@@ -20,6 +20,7 @@ import { shapeOf } from './comment/shape.js';
 import { startupSection } from './comment/startup.js';
 import { summaryTable } from './comment/summary-table.js';
 import { scalingLines, scalingSection } from './comment/thread-scaling.js';
+import { threadStressLines, threadStressSection } from './comment/thread-stress.js';
 import { timingFindingsSection } from './comment/timing-findings.js';
 import { escapeInline } from './escape.js';
 import type { FailOnRule } from './findings.js';
@@ -53,6 +54,7 @@ function sections(report: Report): Section[] {
     crashSection(report),
     failureSection(report, shape),
     gilSection(report),
+    threadStressSection(report),
     installSection(report),
     timingFindingsSection(report),
     startupSection(report, shape),
@@ -99,7 +101,7 @@ export function renderComment(report: Report, options: RenderOptions): string {
       ? summaryTable(report, options.failOn ? { failOn: options.failOn } : {})
       : '_No variant was reported._',
     '',
-    ...scalingLines(report).flatMap((line) => [line, '']),
+    ...[...threadStressLines(report), ...scalingLines(report)].flatMap((line) => [line, '']),
     ...gilChangeLines(report).flatMap((line) => [line, '']),
     legend(report),
     // A blank `>` line between them, or a blockquote would run them into one paragraph.

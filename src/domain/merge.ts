@@ -53,6 +53,8 @@ const FINDING_KINDS: Record<FindingKind, true> = {
   'missing-benchmark': true,
   flaky: true,
   'new-flaky': true,
+  'thread-unsafe': true,
+  'new-thread-unsafe': true,
 };
 const OUTCOMES: Record<TestOutcome, true> = {
   passed: true,
@@ -244,7 +246,36 @@ function checkVariant(c: Checker, v: unknown, path: string): string {
       }
     });
   }
+  if (variant['threadStress'] !== undefined)
+    checkThreadStress(c, variant['threadStress'], `${path}.threadStress`);
   return name;
+}
+
+// What the comment renders of thread stress, checked, since a fork's workflow may have written it.
+function checkThreadStress(c: Checker, value: unknown, path: string): void {
+  const stress = c.object(value, path);
+  c.oneOf(stress['status'], `${path}.status`, ['ran', 'not-run']);
+  c.optionalString(stress['reason'], `${path}.reason`);
+  for (const k of [
+    'threads',
+    'iterations',
+    'passed',
+    'threadUnsafe',
+    'failedAnyway',
+    'skipped',
+    'singleThreaded',
+  ])
+    c.count(stress[k], `${path}.${k}`);
+  c.array(stress['tests'], `${path}.tests`).forEach((t, i) => {
+    const p = `${path}.tests[${i}]`;
+    const test = c.object(t, p);
+    c.string(test['id'], `${p}.id`);
+    c.oneOf(test['kind'], `${p}.kind`, ['thread-unsafe', 'single-threaded']);
+    c.oneOf(test['outcome'], `${p}.outcome`, Object.keys(OUTCOMES));
+    c.string(test['reason'], `${p}.reason`);
+    for (const k of ['reproduced', 'onBase', 'gilVariant']) c.optionalString(test[k], `${p}.${k}`);
+    if (test['withGil'] !== undefined) c.nullableString(test['withGil'], `${p}.withGil`);
+  });
 }
 
 /** `value` (a parsed report.json) checked field by field; throws a ReportSchemaError naming the first bad field. */
@@ -270,7 +301,15 @@ export function parseReport(value: unknown, source: string): Report {
     c.oneOf(f['kind'], `${p}.kind`, Object.keys(FINDING_KINDS));
     c.oneOf(f['variant'], `${p}.variant`, names);
     c.oneOf(f['against'], `${p}.against`, ['reference', 'base', null]);
-    c.oneOf(f['metric'], `${p}.metric`, ['startup', 'throughput', 'tests', 'install', 'gil', null]);
+    c.oneOf(f['metric'], `${p}.metric`, [
+      'startup',
+      'throughput',
+      'tests',
+      'install',
+      'gil',
+      'threads',
+      null,
+    ]);
     c.nullableString(f['name'], `${p}.name`);
     c.nullableNumber(f['change'], `${p}.change`);
     c.optionalString(f['detail'], `${p}.detail`);

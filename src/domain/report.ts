@@ -187,6 +187,55 @@ export interface VariantReport {
   /** In a merged report (mode `report`): the report file (matrix leg) this variant came from. */
   readonly leg?: string;
   readonly threadScaling?: readonly ThreadScaling[];
+  /** The pytest suite rerun under pytest-run-parallel (free-threaded variants, `thread-stress`). */
+  readonly threadStress?: ThreadStress;
+}
+
+/**
+ * The suite run again with every test in several threads at once (pytest-run-parallel), and
+ * what broke: tests that pass alone and fail, crash or hang under threads.
+ */
+export interface ThreadStress {
+  /** `not-run`: the test command is not pytest, or the plugin could not be installed (see `reason`). */
+  readonly status: 'ran' | 'not-run';
+  readonly reason?: string;
+  /** `pytest-run-parallel==0.10.0`. */
+  readonly plugin: string;
+  readonly threads: number;
+  readonly iterations: number;
+  /** The stress run of the suite (with its crash reruns), milliseconds. */
+  readonly runDurationMs: number;
+  /** Everything thread stress cost: install, run, repeats, the check with the GIL and on base. */
+  readonly durationMs: number;
+  /** Tests run in several threads that passed. */
+  readonly passed: number;
+  /** Tests that passed in the normal run and failed, errored, crashed or hung under threads. */
+  readonly threadUnsafe: number;
+  /** Tests that failed in the normal run too: not counted against threads. */
+  readonly failedAnyway: number;
+  readonly skipped: number;
+  /** Tests pytest-run-parallel ran in one thread (its marker, fixtures such as monkeypatch, ...). */
+  readonly singleThreaded: number;
+  /** Thread-unsafe and single-threaded tests, each with its outcome and why. */
+  readonly tests: readonly ThreadStressTest[];
+}
+
+export interface ThreadStressTest {
+  readonly id: string;
+  readonly kind: 'thread-unsafe' | 'single-threaded';
+  /** Under stress: `failed`, `error`, `crashed`, `timedOut` (thread-unsafe), or as it ran in one thread. */
+  readonly outcome: TestOutcome;
+  /** Thread-unsafe: the failure or crash excerpt; single-threaded: pytest-run-parallel's reason. */
+  readonly reason: string;
+  readonly signal?: string | null;
+  /** 'k/N': repeated stress runs of this test alone on head that failed (crash reruns for a crash). */
+  readonly reproduced?: string;
+  /** 'k/N': the same repeated stress runs on the base commit, when it was checked. */
+  readonly onBase?: string;
+  /** 'k/N': stress runs of it alone on a GIL build (the reference); null when there was none. */
+  readonly withGil?: string | null;
+  /** The GIL build those runs used. */
+  readonly gilVariant?: string;
 }
 
 export interface BenchmarkCrashReport {
@@ -285,14 +334,16 @@ export type FindingKind =
   | 'install-failure'
   | 'missing-benchmark'
   | 'flaky'
-  | 'new-flaky';
+  | 'new-flaky'
+  | 'thread-unsafe'
+  | 'new-thread-unsafe';
 
 export interface Finding {
   readonly kind: FindingKind;
   readonly variant: string;
   /** What the variant was compared with: the reference variant, or the same variant on the base commit. */
   readonly against: 'reference' | 'base' | null;
-  readonly metric: 'startup' | 'throughput' | 'tests' | 'install' | 'gil' | null;
+  readonly metric: 'startup' | 'throughput' | 'tests' | 'install' | 'gil' | 'threads' | null;
   /** The test id, benchmark, import or module name. */
   readonly name: string | null;
   /** Ratio candidate/baseline for timings (1.42 = 42% slower); null otherwise. */

@@ -64,6 +64,15 @@ export interface TestRecords {
   };
   /** Lines that were not records (a write cut short by the crash). */
   readonly malformedLines: number;
+  /** What pytest-run-parallel decided at collection, when it was loaded (thread stress). */
+  readonly runParallel: RunParallelRecord | null;
+}
+
+export interface RunParallelRecord {
+  /** Tests it ran in one thread, node id -> its reason (e.g. `uses thread-unsafe fixture(s): {'monkeypatch'}`). */
+  readonly single: Readonly<Record<string, string>>;
+  /** How many tests it ran in several threads. */
+  readonly parallel: number;
 }
 
 const OUTCOMES = new Set<TestOutcome>(['passed', 'failed', 'error', 'skipped', 'xfailed', 'xpassed']);
@@ -115,6 +124,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
   const finishedPids = new Set<number>();
   const interpreters = new Map<string, LoadedInterpreter>();
   const fixtures = new Map<number, FixtureRef[]>();
+  let runParallel: { single: Record<string, string>; parallel: number } | null = null;
 
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -224,6 +234,17 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
       case 'gil':
         if (id !== undefined && bool(record, 'gil') === true) enabledDuring.push(id);
         break;
+      case 'run-parallel': {
+        const single = record['single'];
+        runParallel ??= { single: {}, parallel: 0 };
+        if (typeof single === 'object' && single !== null && !Array.isArray(single)) {
+          for (const [test, reason] of Object.entries(single)) {
+            if (typeof reason === 'string') runParallel.single[test] = reason;
+          }
+        }
+        runParallel.parallel += num(record, 'parallel') ?? 0;
+        break;
+      }
       case 'session-finish':
         sessionFinished = true;
         finishedPids.add(num(record, 'pid') ?? 0);
@@ -257,6 +278,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
     warnings,
     gil: { atLoad, atEnd, enabledDuring },
     malformedLines,
+    runParallel,
   };
 }
 

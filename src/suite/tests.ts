@@ -6,7 +6,11 @@ import { gilModulesFromWarnings, gilReenabledModules, uniqueNames } from '../dom
 import { junitPathsIn, parseJunit } from '../domain/junit.js';
 import type { CrashRecord, TestCase, TestSummary } from '../domain/report.js';
 import type { FailureKind } from '../domain/failure-kinds.js';
-import { countsFromSummaryLine, type LoadedInterpreter } from '../domain/test-records.js';
+import {
+  countsFromSummaryLine,
+  type LoadedInterpreter,
+  type RunParallelRecord,
+} from '../domain/test-records.js';
 import type { ProcessRunner } from '../ports.js';
 import { crashCase, crashesOf, crashRecord, rerunCrash, type Crash } from './crashes.js';
 import { failureKinds } from './failure-reruns.js';
@@ -33,6 +37,11 @@ export interface TestRunOptions {
   readonly reruns: number;
   readonly freeThreaded: boolean;
   readonly log?: (line: string) => void;
+  /**
+   * Rerun failed tests together once to find flaky ones (default true). Thread stress says no:
+   * a failure that does not come back is what a race looks like, and it decides from repeats.
+   */
+  readonly rerunFailures?: boolean;
 }
 
 export interface TestRunResult {
@@ -42,6 +51,10 @@ export interface TestRunResult {
   readonly warnings: readonly string[];
   /** The interpreters that loaded the recording plugin: what really ran the tests. */
   readonly interpreters: readonly LoadedInterpreter[];
+  /** The recording plugin ran, so the command is pytest. */
+  readonly pytest: boolean;
+  /** What pytest-run-parallel decided, when it was loaded, over all of the run's sessions. */
+  readonly runParallel: RunParallelRecord | null;
 }
 
 // Each crash costs a continuation; a suite where every test crashes must still end.
@@ -233,7 +246,7 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
     crashRecords.push(crashRecord(crash, { rerun, cwd: options.cwd }));
   }
   const kinds =
-    options.reruns > 0
+    options.reruns > 0 && options.rerunFailures !== false
       ? await failureKinds(context, { cases: recorded, timeoutMs: options.timeoutMs })
       : new Map<string, FailureKind>();
   const cases = (junit ?? recorded).map((c) => withKind(c, kinds.get(c.id)));
@@ -257,5 +270,21 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
   const interpreters = [
     ...new Map(attempts.flatMap((a) => a.records.interpreters).map((i) => [JSON.stringify(i), i])).values(),
   ];
-  return { summary, gilReenabledBy, warnings, interpreters };
+  return {
+    summary,
+    gilReenabledBy,
+    warnings,
+    interpreters,
+    pytest: withRecords,
+    runParallel: runParallelOf(attempts),
+  };
+}
+
+function runParallelOf(attempts: readonly Attempt[]): RunParallelRecord | null {
+  const records = attempts.flatMap((a) => (a.records.runParallel ? [a.records.runParallel] : []));
+  if (records.length === 0) return null;
+  return {
+    single: Object.assign({}, ...records.map((r) => r.single)) as Record<string, string>,
+    parallel: records.reduce((sum, r) => sum + r.parallel, 0),
+  };
 }

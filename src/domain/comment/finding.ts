@@ -3,6 +3,7 @@ import { codeSpan, escapeInline } from '../escape.js';
 import type { Finding } from '../report.js';
 import { formatRatio } from './format.js';
 import { describeGilChange } from './gil-change.js';
+import { describeThreadFinding } from './thread-stress.js';
 
 /** The findings that mean something is broken, whatever the fail-on rules say. */
 export const FAILING_KINDS = new Set(['crash', 'new-crash', 'failure', 'new-failure', 'timeout']);
@@ -43,5 +44,8 @@ export function describeFinding(f: Finding): string {
     case 'flaky':
     case 'new-flaky':
       return `${quoted(f.name, 'a test')} is flaky ${where(f)}${detail}`;
+    case 'thread-unsafe':
+    case 'new-thread-unsafe':
+      return describeThreadFinding(f);
   }
 }

@@ -72,7 +72,8 @@ function icon(v: VariantReport, context: { report: Report; failOn?: ReadonlySet<
       f.kind === 'new-gil-reenabled' ||
       f.kind === 'missing-benchmark' ||
       f.kind === 'flaky' ||
-      f.kind === 'new-flaky',
+      f.kind === 'new-flaky' ||
+      f.kind === 'thread-unsafe',
   );
   return notable ? '⚠️' : '✅';
 }

@@ -9,7 +9,8 @@ export function timingFindingsSection(report: Report): Section | null {
       !FAILING_KINDS.has(f.kind) &&
       f.metric !== 'gil' &&
       f.kind !== 'gil-reenabled' &&
-      f.kind !== 'install-failure',
+      f.kind !== 'install-failure' &&
+      f.metric !== 'threads',
   );
   if (findings.length === 0) return null;
   const items = findings.map((f) => `- ${describeFinding(f)}`);

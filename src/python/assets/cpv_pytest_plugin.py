@@ -177,6 +177,26 @@ def pytest_collection_finish(session):
         return
     ids = [item.nodeid for item in session.items]
     _recorder.write("collected", count=len(ids), ids=ids if len(ids) <= _MAX_IDS else None)
+    _record_run_parallel(session)
+
+
+def _record_run_parallel(session):
+    # pytest-run-parallel decides at collection (its own tryfirst hook, before this one) which
+    # tests it runs in one thread, and why; it prints the reasons only with -v, so they are read
+    # from its plugin object (0.10.0: `thread_unsafe` node id -> reason, `run_in_parallel`).
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    if plugin is None:
+        return
+    unsafe = getattr(plugin, "thread_unsafe", None)
+    parallel = getattr(plugin, "run_in_parallel", None)
+    if not isinstance(unsafe, dict) or not isinstance(parallel, dict):
+        return
+    selected = set(item.nodeid for item in session.items)
+    _recorder.write(
+        "run-parallel",
+        single={k: _short(v if v is not None else "") for k, v in unsafe.items() if k in selected},
+        parallel=len([k for k in parallel if k in selected]),
+    )
 
 
 def pytest_collectreport(report):
