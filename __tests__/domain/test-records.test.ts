@@ -78,8 +78,18 @@ describe('parseTestRecords', () => {
         },
       ],
       gil: { atLoad: false, atEnd: true, enabledDuring: ['tests/test_a.py::test_ext'] },
+      jitEnabled: null,
       malformedLines: 0,
     });
+  });
+
+  it.each([
+    [true, true],
+    [false, false],
+    [null, null],
+  ])('reads sys._jit.is_enabled() of the tested process from the load record: %j', (jit, expected) => {
+    const text = lines({ event: 'load', pid: 7, gil: true, jit }, { event: 'session-start', pid: 7 });
+    expect(parseTestRecords(text).jitEnabled).toBe(expected);
   });
 
   it('names the test that started and never finished, and survives a line cut by the crash', () => {

@@ -36,6 +36,8 @@ export interface TestRecords {
     /** Tests after which the GIL was found switched on. */
     readonly enabledDuring: readonly string[];
   };
+  /** `sys._jit.is_enabled()` in the tested process (3.14+); null where it cannot be asked. */
+  readonly jitEnabled: boolean | null;
   /** Lines that were not records (a write cut short by the crash). */
   readonly malformedLines: number;
 }
@@ -82,6 +84,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
   let sessionFinished = false;
   let atLoad: boolean | null = null;
   let atEnd: boolean | null = null;
+  let jitEnabled: boolean | null = null;
   let malformedLines = 0;
   let rootdir: string | undefined;
 
@@ -97,6 +100,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
     switch (event) {
       case 'load':
         atLoad ??= bool(record, 'gil');
+        jitEnabled ??= bool(record, 'jit');
         rootdir ??= str(record, 'rootdir') || undefined;
         break;
       case 'session-start':
@@ -188,6 +192,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
     collected,
     warnings,
     gil: { atLoad, atEnd, enabledDuring },
+    jitEnabled,
     malformedLines,
   };
 }
