@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compareVersions, isPreRelease } from '../../src/domain/catalog.js';
 import { sourceVersionFromName } from '../../src/domain/install-plan.js';
 import { mismatches, type ProbeFacts } from '../../src/domain/probe-check.js';
+import { interpreterCandidates } from '../../src/domain/python-layout.js';
 import { parseVariant } from '../../src/domain/variants.js';
 
 describe('parseVariant', () => {
@@ -66,5 +67,15 @@ describe('pre-release versions', () => {
       'it is version 3.15.0, not 3.15.0rc1',
     ]);
     expect(mismatches(parseVariant('3.15+jit'), facts('3.15.2', [3, 15, 2]))).toEqual([]);
+  });
+});
+
+describe('where 3.14+ builds put their interpreter', () => {
+  it.each([
+    ['3.14t', 'bin/python3.14t'],
+    ['3.15t+debug', 'bin/python3.15td'],
+    ['3.15+jit', 'bin/python3.15'],
+  ])('%s: %s first', (label, path) => {
+    expect(interpreterCandidates({ os: 'linux', build: parseVariant(label) })[0]).toBe(path);
   });
 });

@@ -167,6 +167,35 @@ describe.skipIf(skip !== null)(`the live catalog${skip ? ` (skipped: ${skip})` :
     expect(api.requests).toHaveLength(1);
   });
 
+  it('leaves GitHub alone when prebuilt-catalog is given', async () => {
+    api.behave(LISTING);
+    const before = api.requests.length;
+    const root = join(tmp, 'run-given');
+    const file = join(tmp, 'given-catalog.json');
+    const build = { version: '3.14.10', release: RELEASE, os: 'linux', arch: 'x86_64', libc: 'gnu' };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        builds: [
+          {
+            ...build,
+            flavour: 'default',
+            url: `${RELEASE}/${encodeURIComponent(A314)}`,
+            sha256: sums.get(A314),
+          },
+        ],
+      }),
+    );
+    const ctx = context({ root, cache: localCache(root), toolkit: new RecordingToolkit() });
+    const outcome = (
+      await installVariants({ ...ctx, inputs: { ...ctx.inputs, prebuiltCatalog: file } }, [
+        parseVariant('3.14'),
+      ])
+    ).get('3.14');
+    expect(outcome?.ok && [outcome.facts.version, outcome.catalog]).toEqual(['3.14.10', undefined]);
+    expect(api.requests).toHaveLength(before);
+  });
+
   it('resolves 3.15t to the free-threaded 3.15.2 archive, checked against SHA256SUMS', async () => {
     api.behave(LISTING);
     const root = join(tmp, 'run-315t');
