@@ -254,7 +254,7 @@ describe('the live catalog when GitHub fails', () => {
     });
     expect(toolkit.warnings).toHaveLength(1);
     expect(toolkit.warnings[0]).toMatch(why);
-    expect(toolkit.warnings[0]).toMatch(/; the embedded of 2026-08-14 is used\.$/);
+    expect(toolkit.warnings[0]).toMatch(/; using the action's own catalog \(embedded of 2026-08-14\)\.$/);
     expect(new Set(catalog.builds.map((b) => b.origin))).toEqual(new Set(['embedded of 2026-08-14']));
     // Nothing is kept, so the next run tries again.
     expect(existsSync(join(dir, 'catalog', 'pbs-catalog.json'))).toBe(false);
@@ -269,7 +269,7 @@ describe('the live catalog when GitHub fails', () => {
     await liveCatalog({ ...base, token: 'ghs_test' });
     expect(toolkit.warnings).toEqual([
       expect.stringMatching(
-        /\/20261201\/SHA256SUMS answered 404 Not Found\); the embedded of 2026-08-14 is used\.$/,
+        /\/20261201\/SHA256SUMS answered 404 Not Found\); using the action's own catalog \(embedded of 2026-08-14\)\.$/,
       ),
     ]);
     const before = api.requests.length;

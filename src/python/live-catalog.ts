@@ -111,7 +111,7 @@ export async function liveCatalog(options: LiveCatalogOptions): Promise<Catalog>
   const embedded = embeddedCatalog();
   if (options.token === '') {
     options.toolkit.info(
-      `No github-token: python-build-standalone's releases are not read; the catalog is the ${embeddedOrigin(embedded)}.`,
+      `No github-token: python-build-standalone's releases are not read; using the action's own catalog (${embeddedOrigin(embedded)}).`,
     );
     return embeddedOnly(embedded);
   }
@@ -143,7 +143,7 @@ export async function liveCatalog(options: LiveCatalogOptions): Promise<Catalog>
     live = await fetchLive(options);
   } catch (error) {
     options.toolkit.warning(
-      `python-build-standalone's live catalog could not be read (${message(error)}); the ${embeddedOrigin(embedded)} is used.`,
+      `python-build-standalone's live catalog could not be read (${message(error)}); using the action's own catalog (${embeddedOrigin(embedded)}).`,
     );
     return embeddedOnly(embedded);
   }
