@@ -168,10 +168,14 @@ sid_python() {
     apt_install patchelf
     rm -rf "$root" "$root.debs"; mkdir -p "$root.debs"
     log "downloading Debian sid's python$minor"
-    (cd "$root.debs" && apt-get "${S[@]}" download python$minor python$minor-minimal \
-      libpython$minor-minimal libpython$minor-stdlib python$minor-venv python3-pip-whl \
-      python3-setuptools-whl libc6 libexpat1 zlib1g libssl3t64 libffi8 libzstd1 libmpdec4 liblzma5 \
-      libbz2-1.0 libsqlite3-0 libuuid1 libreadline8t64 libncursesw6 libtinfo6 libcrypt1 >/dev/null)
+    local pkgs="python$minor python$minor-minimal libpython$minor-minimal libpython$minor-stdlib
+      python$minor-venv python3-pip-whl python3-setuptools-whl libc6 libexpat1 zlib1g libssl3t64 libffi8
+      libzstd1 libmpdec4 liblzma5 libbz2-1.0 libsqlite3-0 libuuid1 libreadline8t64 libncursesw6 libtinfo6
+      libcrypt1"
+    # sid replaces versions within days: with package lists older than that, refresh them once.
+    (cd "$root.debs" && apt-get "${S[@]}" download $pkgs >/dev/null 2>&1) || {
+      rm -f "$SID/updated"; sid_update
+      (cd "$root.debs" && apt-get "${S[@]}" download $pkgs >/dev/null); }
     for d in "$root.debs"/*.deb; do dpkg -x "$d" "$root"; done
     rm -rf "$root.debs"
     local lib=$root/usr/lib/x86_64-linux-gnu
