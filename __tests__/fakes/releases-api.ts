@@ -32,13 +32,11 @@ export async function startReleasesApi(): Promise<ReleasesApi> {
           .writeHead(200, { 'content-type': 'application/json', 'x-ratelimit-remaining': '4999' })
           .end(JSON.stringify(behaviour.releases));
       case 'status':
-        return void res
-          .writeHead(behaviour.status, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              message: behaviour.status === 403 ? 'Resource not accessible by integration' : 'Server Error',
-            }),
-          );
+        return void res.writeHead(behaviour.status, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            message: behaviour.status === 403 ? 'Resource not accessible by integration' : 'Server Error',
+          }),
+        );
       case 'rate-limit':
         return void res
           .writeHead(403, {
