@@ -155,6 +155,65 @@ xdist_tools() {
   echo "$root/usr/lib/python3/dist-packages"
 }
 
+# Debian sid's CPython 3.14 and 3.15 (GIL builds with the JIT compiled in, off until PYTHON_JIT=1):
+# binaries, not builds. They need sid's glibc, so each root carries sid's loader and libraries and
+# the interpreter is patched to use them (--force-rpath reaches the extension modules too).
+SID=$CACHE/apt-sid
+S=(-o Dir::Etc::SourceList="$SID/sources.list" -o Dir::Etc::SourceParts=/dev/null
+   -o Dir::State::Lists="$SID/lists" -o Dir::Cache="$SID/cache" -o APT::Sandbox::User=root)
+sid_update() {
+  [ -f "$SID/updated" ] && return 0
+  mkdir -p "$SID/lists/partial" "$SID/cache/archives/partial"
+  local m; m=$(mirror)
+  printf 'deb %s sid main\n' "$m" > "$SID/sources.list"
+  log "apt-get update (private sid view)"
+  apt-get "${S[@]}" update -qq
+  touch "$SID/updated"
+}
+# sid_python 3.14: unpacks python3.14 and the sid libraries it needs into $CACHE/sid/3.14 and
+# prints the interpreter's path.
+sid_python() {
+  local minor=$1 root=$CACHE/sid/$1
+  local python=$root/usr/bin/python$minor
+  if [ ! -f "$root/.done" ]; then
+    sid_update
+    apt_install patchelf
+    rm -rf "$root" "$root.debs"; mkdir -p "$root.debs"
+    log "downloading Debian sid's python$minor"
+    local pkgs="python$minor python$minor-minimal libpython$minor-minimal libpython$minor-stdlib
+      python$minor-venv python3-pip-whl python3-setuptools-whl libc6 libexpat1 zlib1g libssl3t64 libffi8
+      libzstd1 libmpdec4 liblzma5 libbz2-1.0 libsqlite3-0 libuuid1 libreadline8t64 libncursesw6 libtinfo6
+      libcrypt1"
+    # sid replaces versions within days: with package lists older than that, refresh them once.
+    (cd "$root.debs" && apt-get "${S[@]}" download $pkgs >/dev/null 2>&1) || {
+      rm -f "$SID/updated"; sid_update
+      (cd "$root.debs" && apt-get "${S[@]}" download $pkgs >/dev/null); }
+    for d in "$root.debs"/*.deb; do dpkg -x "$d" "$root"; done
+    rm -rf "$root.debs"
+    local lib=$root/usr/lib/x86_64-linux-gnu
+    patchelf --set-interpreter "$lib/ld-linux-x86-64.so.2" --force-rpath \
+      --set-rpath "$lib:$root/lib/x86_64-linux-gnu" "$python"
+    # Debian's ensurepip takes its wheels from the host's /usr/share/python-wheels, whose pip
+    # is too old for $minor: point it at sid's.
+    sed -i "s|^_pkg_dir = .*|_pkg_dir = '$root/usr/share/python-wheels'|" \
+      "$root/usr/lib/python$minor/ensurepip/__init__.py"
+    grep -q "^_pkg_dir = '$root/" "$root/usr/lib/python$minor/ensurepip/__init__.py" ||
+      { echo "provision: cannot point python$minor's ensurepip at sid's wheels" >&2; exit 1; }
+    "$python" -c 'import ssl, sqlite3, ctypes, zlib, lzma, bz2, sys; assert sys._jit.is_available()' ||
+      { echo "provision: sid's python$minor does not run here" >&2; exit 1; }
+    touch "$root/.done"
+  fi
+  echo "$python"
+}
+# The 3.14/3.15 interpreters go into a second list: the `interpreters` input refuses labels that
+# are not among the variants, so interpreters.txt (the demo's input) stays 3.13 only.
+sid_pythons() {
+  local p14 p15
+  p14=$(sid_python 3.14)
+  p15=$(sid_python 3.15)
+  printf '%s\n' "3.14=$p14" "3.14+jit=$p14" "3.15=$p15" "3.15+jit=$p15" > "$CACHE/interpreters-next.txt"
+}
+
 # Bash reads a script as it runs: with everything in functions and one call on the last line, an
 # edit of this file during a 20-minute build cannot change what the running copy does.
 main() {
@@ -172,6 +231,7 @@ main() {
   build jit --enable-experimental-jit=yes-off
   TOOLS=$(pytools)
   xdist_tools >/dev/null
+  sid_pythons
 
   P=$CACHE/cpython/$PY_VERSION
   printf '%s\n' "3.13=$P-default/bin/python3.13" "3.13t=$P-freethreaded/bin/python3.13t" \

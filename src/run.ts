@@ -97,10 +97,12 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
           executable: facts.executable,
           version: facts.version,
           freeThreaded: facts.freeThreaded,
-          jit: state.variant.jit && facts.jitCompiled,
+          // Where the tested process itself said (3.14+), that is the answer.
+          jit: state.tests?.summary.jitEnabled ?? (state.variant.jit && facts.jitCompiled),
           jitCompiled: facts.jitCompiled,
           debug: facts.debug,
           source: install?.ok ? install.source : 'unknown',
+          ...(install?.ok && install.catalog ? { catalog: install.catalog } : {}),
         }
       : null,
     install: installOk
@@ -187,7 +189,15 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
 
   const outcomes = await toolkit.group('Interpreters', () =>
     installVariants(
-      { inputs, runner, cache: world.cache, toolkit, env: cleanEnv, installRoot: join(workRoot, 'python') },
+      {
+        inputs,
+        runner,
+        cache: world.cache,
+        toolkit,
+        env: cleanEnv,
+        installRoot: join(workRoot, 'python'),
+        catalogApi: { apiUrl: readRunContext(world.env).apiUrl, token: inputs.githubToken },
+      },
       inputs.variants,
     ),
   );
@@ -195,7 +205,10 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
     const outcome = outcomes.get(state.variant.name);
     if (!outcome) continue;
     state.install = outcome;
-    if (outcome.ok) toolkit.info(`${state.variant.name}: ${outcome.executable} (${outcome.source})`);
+    if (outcome.ok)
+      toolkit.info(
+        `${state.variant.name}: ${outcome.executable} (${outcome.source}${outcome.catalog ? `, catalog: ${outcome.catalog}` : ''})`,
+      );
     else {
       toolkit.error(`${state.variant.name}: ${outcome.error}`);
       if (outcome.fatal) errors.push(`${state.variant.name}: ${outcome.error}`);
@@ -247,6 +260,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
         workDir: join(workRoot, 'tests', safeName(name)),
         reruns: 3,
         freeThreaded: state.variant.freeThreaded,
+        jit: state.variant.jit,
         log: (line) => toolkit.info(line),
       }),
     );

@@ -22,6 +22,12 @@ describe('gilReenabledModules', () => {
       ['numpy._core._multiarray_umath', 'lxml.etree'],
     ],
     ['a cut-off message without a name', "has been enabled to load module '", []],
+    [
+      // CPython 3.14/3.15 (Python/import.c): the same sentence, then how to keep the GIL off.
+      '3.14 and 3.15 wording, with its advice',
+      "<frozen importlib._bootstrap>:491: RuntimeWarning: The global interpreter lock (GIL) has been enabled to load module 'pkg._native', which has not declared that it can run safely without the GIL. To override this behavior and keep the GIL disabled (at your own risk), run with PYTHON_GIL=0 or -Xgil=0.",
+      ['pkg._native'],
+    ],
   ])('%s', (_name, text, modules) => {
     expect(gilReenabledModules(text)).toEqual(modules);
   });

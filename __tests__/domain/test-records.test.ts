@@ -80,6 +80,7 @@ describe('parseTestRecords', () => {
         },
       ],
       gil: { atLoad: false, atEnd: true, enabledDuring: ['tests/test_a.py::test_ext'] },
+      jitEnabled: null,
       malformedLines: 0,
       runParallel: null,
     });
@@ -101,6 +102,15 @@ describe('parseTestRecords', () => {
       single: { 't.py::test_env': "uses thread-unsafe fixture(s): {'monkeypatch'}" },
       parallel: 3,
     });
+  });
+
+  it.each([
+    [true, true],
+    [false, false],
+    [null, null],
+  ])('reads sys._jit.is_enabled() of the tested process from the load record: %j', (jit, expected) => {
+    const text = lines({ event: 'load', pid: 7, gil: true, jit }, { event: 'session-start', pid: 7 });
+    expect(parseTestRecords(text).jitEnabled).toBe(expected);
   });
 
   it('names the test that started and never finished, and survives a line cut by the crash', () => {

@@ -112,3 +112,13 @@ export function venvEnv(
   delete env['PYTHONPATH'];
   return { ...env, PATH: `${venv.bin}:${env['PATH'] ?? '/usr/bin:/bin'}`, VIRTUAL_ENV: venv.dir, ...extra };
 }
+
+/**
+ * Debian sid's CPython 3.14 and 3.15 (labels 3.14, 3.14+jit, 3.15, 3.15+jit) from provision.sh's
+ * interpreters-next.txt, or $CPV_NEXT_INTERPRETERS_FILE: a list of its own, so the tests and the
+ * demo that take every line of interpreters.txt stay on 3.13.
+ */
+export function nextInterpreters(): Readonly<Record<string, string>> {
+  const file = process.env['CPV_NEXT_INTERPRETERS_FILE'] ?? join(CACHE, 'interpreters-next.txt');
+  return existsSync(file) ? fromFile(file) : {};
+}

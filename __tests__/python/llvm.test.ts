@@ -58,6 +58,24 @@ describe('ensureLlvm', () => {
   });
 });
 
+describe('LLVM 21 for CPython 3.15', () => {
+  it('names LLVM 21 and where distributions carry it, and installs nothing where apt has none', async () => {
+    const empty = bin('empty21', {});
+    const noble = { os: 'linux', arch: 'x86_64', libc: 'gnu', osVersion: 'ubuntu-24.04' } as const;
+    const runner = ctx(empty, { platform: noble, env: { GITHUB_ACTIONS: 'true' } });
+    await expect(ensureLlvm(runner, { version: 21, minor: '3.15' })).rejects.toThrow(
+      'The JIT of CPython 3.15 is built with LLVM 21: clang-21 and llvm-readobj-21 (or clang and llvm-readobj of version 21) must be on PATH, and they are not. ' +
+        'Install them: Ubuntu 25.10 / Debian 14: sudo apt-get install clang-21 llvm-21;',
+    );
+    expect(runner.toolkit.lines).toEqual([]);
+  });
+
+  it('takes clang-21 from PATH', async () => {
+    const dir = bin('versioned21', { 'clang-21': 'x', 'llvm-readobj-21': 'x' });
+    await expect(ensureLlvm(ctx(`${dir}:/usr/bin:/bin`), { version: 21, minor: '3.15' })).resolves.toBe('');
+  });
+});
+
 describe('versions read from files', () => {
   it.each([
     ['_LLVM_VERSION = 18\n', 18],

@@ -27,6 +27,8 @@ export interface CatalogBuild {
   readonly sha256: string;
   /** The JIT is compiled in (off until PYTHON_JIT=1), so this build also serves `+jit`. */
   readonly jit: boolean;
+  /** Which catalog listed it, for the log and report.json: 'embedded of 2026-08-14', 'live of 2026-12-01'. */
+  readonly origin?: string;
 }
 
 export interface Catalog {
@@ -45,8 +47,9 @@ const FLAVOURS: readonly Flavour[] = ['default', 'freethreaded', 'debug', 'freet
 /** Whether a python-build-standalone build has the JIT compiled in, from its release and target. */
 export function jitCompiledIn(build: Omit<CatalogBuild, 'jit'>): boolean {
   const minor = Number(build.version.split('.')[1]);
+  // Linux gnu x86_64 (and its v2-v4 levels) and aarch64, macOS arm64: never musl or Windows.
   const target =
-    (build.os === 'linux' && build.libc === 'gnu' && (build.arch === 'x86_64' || build.arch === 'aarch64')) ||
+    (build.os === 'linux' && build.libc === 'gnu' && /^(x86_64(_v[234])?|aarch64)$/.test(build.arch)) ||
     (build.os === 'darwin' && build.arch === 'aarch64');
   return build.flavour === 'default' && minor >= 13 && build.release >= FIRST_JIT_RELEASE && target;
 }
@@ -56,10 +59,22 @@ export function flavourOf(variant: Pick<Variant, 'freeThreaded' | 'debug'>): Fla
   return variant.debug ? 'debug' : 'default';
 }
 
-/** Negative when a is older: '3.13.10' is newer than '3.13.9'. */
+/** A pre-release such as '3.15.0rc1' (a, b, rc), as opposed to a final release. */
+export const isPreRelease = (version: string): boolean => /\d(a|b|rc)\d+$/.test(version);
+
+// '3.15.0rc1' -> [3, 15, 0, 2, 1]: the stage (a 0, b 1, rc 2, final 3) sorts pre-releases first.
+function versionKey(version: string): number[] {
+  const m = /^(\d+(?:\.\d+)*)(?:(a|b|rc)(\d+))?$/.exec(version);
+  const numbers = (m?.[1] ?? version).split('.').map(Number);
+  while (numbers.length < 3) numbers.push(0);
+  const stage = m?.[2] === undefined ? 3 : ['a', 'b', 'rc'].indexOf(m[2]);
+  return [...numbers, stage, Number(m?.[3] ?? 0)];
+}
+
+/** Negative when a is older: '3.13.10' is newer than '3.13.9', '3.15.0' than '3.15.0rc1'. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
+  const pa = versionKey(a);
+  const pb = versionKey(b);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return d;
@@ -93,14 +108,21 @@ function entry(raw: unknown, where: string): CatalogBuild {
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) throw new CatalogError(`${where} has no ${name}`);
   }
-  if (!/^3\.\d+\.\d+$/.test(fields.version ?? ''))
-    throw new CatalogError(`${where}: version ${fields.version} is not 3.N.P`);
+  if (!/^3\.\d+\.\d+((a|b|rc)\d+)?$/.test(fields.version ?? ''))
+    throw new CatalogError(
+      `${where}: version ${fields.version} is not 3.N.P or a pre-release such as 3.N.0rc1`,
+    );
   if (!/^[0-9a-f]{64}$/.test(fields.sha256 ?? ''))
     throw new CatalogError(`${where}: sha256 is not 64 hex digits`);
   if (!FLAVOURS.includes(flavour))
     throw new CatalogError(`${where}: variant ${String(flavour)} is not one of ${FLAVOURS.join(', ')}`);
   const build = { ...(fields as Omit<CatalogBuild, 'jit' | 'flavour'>), flavour };
-  return { ...build, jit: typeof raw['jit'] === 'boolean' ? raw['jit'] : jitCompiledIn(build) };
+  const origin = text(raw['origin']);
+  return {
+    ...build,
+    jit: typeof raw['jit'] === 'boolean' ? raw['jit'] : jitCompiledIn(build),
+    ...(origin !== undefined ? { origin } : {}),
+  };
 }
 
 /**
@@ -178,7 +200,9 @@ export function resolveVersion(
     };
   }
   const here = ofMinor.filter((b) => onPlatform(b, platform));
-  const [newest] = newestFirst((here.length > 0 ? here : ofMinor).map((b) => b.version));
+  const candidates = newestFirst((here.length > 0 ? here : ofMinor).map((b) => b.version));
+  // `3.15` is a release: a pre-release only while the minor has no final one yet.
+  const newest = candidates.find((v) => !isPreRelease(v)) ?? candidates[0];
   return { ok: true, value: newest as string };
 }
 

@@ -43,9 +43,11 @@ export interface InstallPlan {
   readonly failures: ReadonlyMap<string, string>;
 }
 
-/** The version a CPython source tarball's name states: Python-3.13.5.tar.xz, python3.13_3.13.5.orig.tar.xz. */
+/** The version a CPython source tarball's name states: Python-3.13.5.tar.xz, Python-3.15.0rc1.tar.xz, python3.13_3.13.5.orig.tar.xz. */
 export function sourceVersionFromName(name: string): string | undefined {
-  return /(?:^|[/\\_-])(?:Python-|python3\.\d+_)?(3\.\d+\.\d+)(?:\.orig)?\.(?:tar|tgz)/i.exec(name)?.[1];
+  return /(?:^|[/\\_-])(?:Python-|python3\.\d+_)?(3\.\d+\.\d+(?:(?:a|b|rc)\d+)?)(?:\.orig)?\.(?:tar|tgz)/i.exec(
+    name,
+  )?.[1];
 }
 
 export function configureFlags(options: { freeThreaded: boolean; debug: boolean; jit: boolean }): string[] {

@@ -12,6 +12,8 @@ export interface ProbeFacts {
   readonly jitCompiled: boolean;
   readonly jitDefaultOn: boolean | null;
   readonly jitActive: boolean | null;
+  /** `sys._jit.is_available()` (3.14+): the JIT is compiled in and usable here; null before 3.14. */
+  readonly jitAvailable?: boolean | null;
   readonly debug: boolean;
   readonly platform: string;
   readonly machine: string;
@@ -32,9 +34,11 @@ export function describeFacts(f: ProbeFacts): string {
 export function mismatches(variant: Variant, f: ProbeFacts): string[] {
   const problems: string[] = [];
   if (f.implementation !== 'cpython') problems.push(`it is ${f.implementation}, not CPython`);
+  // A pre-release (3.15.0rc1) is matched whole; 3.N and 3.N.P by their numbers.
+  const release = /^[\d.]+$/.test(variant.version);
   const wanted = variant.version.split('.').map(Number);
   const actual = f.versionInfo.slice(0, wanted.length);
-  if (wanted.some((n, i) => n !== actual[i]))
+  if (release ? wanted.some((n, i) => n !== actual[i]) : f.version !== variant.version)
     problems.push(`it is version ${f.version}, not ${variant.version}`);
   if (variant.freeThreaded && !f.freeThreaded)
     problems.push('it is not a free-threaded build (Py_GIL_DISABLED is not set)');

@@ -77,6 +77,8 @@ export interface TestSummary {
   readonly cases: readonly TestCase[];
   /** Bounded tail of the command's output, for the details. */
   readonly outputTail: string;
+  /** `sys._jit.is_enabled()` inside the tested process (CPython 3.14+, pytest); absent where unknown. */
+  readonly jitEnabled?: boolean;
 }
 
 export interface InterpreterFacts {
@@ -91,6 +93,8 @@ export interface InterpreterFacts {
   readonly debug: boolean;
   /** Where the interpreter came from: 'interpreters', 'prebuilt', 'build', 'cache', 'tool-cache'. */
   readonly source: string;
+  /** The python-build-standalone catalog that resolved it: 'embedded of 2026-08-14', 'live of 2026-12-01'. */
+  readonly catalog?: string;
 }
 
 export interface Sample {

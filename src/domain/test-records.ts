@@ -62,6 +62,8 @@ export interface TestRecords {
     /** Tests after which the GIL was found switched on. */
     readonly enabledDuring: readonly string[];
   };
+  /** `sys._jit.is_enabled()` in the tested process (3.14+); null where it cannot be asked. */
+  readonly jitEnabled: boolean | null;
   /** Lines that were not records (a write cut short by the crash). */
   readonly malformedLines: number;
   /** What pytest-run-parallel decided at collection, when it was loaded (thread stress). */
@@ -119,6 +121,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
   let sessionFinished = false;
   let atLoad: boolean | null = null;
   let atEnd: boolean | null = null;
+  let jitEnabled: boolean | null = null;
   let malformedLines = 0;
   let rootdir: string | undefined;
   const finishedPids = new Set<number>();
@@ -138,6 +141,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
     switch (event) {
       case 'load': {
         atLoad ??= bool(record, 'gil');
+        jitEnabled ??= bool(record, 'jit');
         rootdir ??= str(record, 'rootdir') || undefined;
         const loaded = loadedInterpreter(record);
         if (loaded) interpreters.set(JSON.stringify(loaded), loaded);
@@ -277,6 +281,7 @@ export function parseTestRecords(text: string, options: { relativeTo?: string } 
     collected,
     warnings,
     gil: { atLoad, atEnd, enabledDuring },
+    jitEnabled,
     malformedLines,
     runParallel,
   };

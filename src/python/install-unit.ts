@@ -45,7 +45,8 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 export function describeUnit(unit: InstallUnit): string {
   if (unit.kind === 'prebuilt') {
     const b = unit.build;
-    return `python-build-standalone ${b.release} CPython ${b.version} ${b.flavour}${b.jit ? ' (JIT compiled in)' : ''}`;
+    const origin = b.origin ? ` (catalog: ${b.origin})` : '';
+    return `python-build-standalone ${b.release} CPython ${b.version} ${b.flavour}${b.jit ? ' (JIT compiled in)' : ''}${origin}`;
   }
   return `CPython ${unit.version} built from source${unit.configureFlags.length ? ` (${unit.configureFlags.join(' ')})` : ''}`;
 }

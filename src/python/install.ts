@@ -10,6 +10,7 @@ import type { Variant } from '../domain/variants.js';
 import type { Inputs } from '../inputs.js';
 import type { CacheStore, ProcessRunner, Toolkit } from '../ports.js';
 import { loadCatalog } from './catalog-source.js';
+import { liveCatalog } from './live-catalog.js';
 import { detectHost, type HostPlatform } from './host.js';
 import { describeUnit, installUnit, type UnitContext } from './install-unit.js';
 import { probeInterpreter } from './probe.js';
@@ -24,6 +25,8 @@ export type InstallOutcome =
       readonly source: InstallSource;
       readonly facts: ProbeFacts;
       readonly durationMs: number;
+      /** The catalog that resolved a prebuilt install: 'embedded of 2026-08-14', 'live of 2026-12-01'. */
+      readonly catalog?: string;
     }
   | {
       readonly ok: false;
@@ -59,6 +62,8 @@ export interface InstallContext {
   readonly cores?: number;
   /** setup-python's tool cache; env.RUNNER_TOOL_CACHE when absent, '' to not look. */
   readonly toolCache?: string;
+  /** GitHub's API and token, to read python-build-standalone's releases; absent: the embedded catalog only. */
+  readonly catalogApi?: { readonly apiUrl: string; readonly token: string };
 }
 
 export class InstallError extends Error {}
@@ -169,7 +174,17 @@ export async function installVariants(
   let catalog: Catalog | null = null;
   let catalogError: string | undefined;
   try {
-    catalog = await loadCatalog(ctx.inputs.prebuiltCatalog);
+    catalog =
+      ctx.inputs.prebuiltCatalog === null
+        ? await liveCatalog({
+            apiUrl: ctx.catalogApi?.apiUrl ?? '',
+            token: ctx.catalogApi?.token ?? '',
+            mirror: ctx.inputs.prebuiltMirror,
+            cache: ctx.inputs.cache ? ctx.cache : null,
+            directory: join(ctx.installRoot, 'catalog'),
+            toolkit: ctx.toolkit,
+          })
+        : await loadCatalog(ctx.inputs.prebuiltCatalog);
   } catch (error) {
     // A prebuilt-catalog the user named and that cannot be read is a configuration error.
     if (ctx.inputs.prebuiltCatalog !== null) return failAll(message(error), true);
@@ -224,6 +239,7 @@ export async function installVariants(
                 source: r.source,
                 facts: r.facts,
                 durationMs: Date.now() - started,
+                ...(unit.kind === 'prebuilt' && unit.build.origin ? { catalog: unit.build.origin } : {}),
               }
             : { ok: false, error: r.error, fatal: false },
         );

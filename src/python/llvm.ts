@@ -1,5 +1,5 @@
 // The JIT's stencils are compiled at build time by one exact LLVM major (18 for 3.13, 19 for
-// 3.14), found the way CPython's Tools/jit/_llvm.py looks: `clang-18` on PATH, or a `clang`
+// 3.14, 21 for 3.15), found the way CPython's Tools/jit/_llvm.py looks: `clang-18` on PATH, or a `clang`
 // on PATH that is version 18.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -64,8 +64,16 @@ async function findLlvm(ctx: LlvmContext, version: number): Promise<string | und
   return undefined;
 }
 
-// Distributions whose own archive carries the LLVM majors CPython's JIT needs (18 and 19).
-const APT_WITH_LLVM = /^(ubuntu-(2[4-9]|[3-9]\d)\.\d+|debian-(1[3-9]))$/;
+// Distributions whose own archive carries each LLVM major CPython's JIT needs: 18 and 19 from
+// Ubuntu 24.04 and Debian 13, 21 (3.15) from Ubuntu 25.10 and Debian 14.
+const APT_WITH_LLVM: Readonly<Record<number, { pattern: RegExp; names: string }>> = {
+  18: { pattern: /^(ubuntu-(2[4-9]|[3-9]\d)\.\d+|debian-(1[3-9]))$/, names: 'Ubuntu 24.04 / Debian 13' },
+  19: { pattern: /^(ubuntu-(2[4-9]|[3-9]\d)\.\d+|debian-(1[3-9]))$/, names: 'Ubuntu 24.04 / Debian 13' },
+  21: {
+    pattern: /^(ubuntu-(25\.10|2[6-9]\.\d+|[3-9]\d\.\d+)|debian-(1[4-9]))$/,
+    names: 'Ubuntu 25.10 / Debian 14',
+  },
+};
 
 async function aptInstall(ctx: LlvmContext, version: number): Promise<string | undefined> {
   const root = process.getuid?.() === 0;
@@ -105,7 +113,7 @@ async function aptInstall(ctx: LlvmContext, version: number): Promise<string | u
 function howToGet(version: number, minor: string): string {
   return [
     `The JIT of CPython ${minor} is built with LLVM ${version}: clang-${version} and llvm-readobj-${version} (or clang and llvm-readobj of version ${version}) must be on PATH, and they are not.`,
-    `Install them: Ubuntu 24.04 / Debian 13: sudo apt-get install clang-${version} llvm-${version};`,
+    `Install them: ${APT_WITH_LLVM[version]?.names ?? 'Debian/Ubuntu'}: sudo apt-get install clang-${version} llvm-${version};`,
     `macOS: brew install llvm@${version};`,
     `elsewhere: https://apt.llvm.org or a release from https://github.com/llvm/llvm-project/releases, put first on PATH.`,
     'Or use a prebuilt build (python-source: prebuilt), where one exists for this platform.',
@@ -124,7 +132,8 @@ export async function ensureLlvm(
   const found = await findLlvm(ctx, options.version);
   if (found !== undefined) return found;
   const onRunner = ctx.env['GITHUB_ACTIONS'] === 'true';
-  if (onRunner && ctx.platform.os === 'linux' && APT_WITH_LLVM.test(ctx.platform.osVersion)) {
+  const apt = APT_WITH_LLVM[options.version]?.pattern;
+  if (onRunner && ctx.platform.os === 'linux' && apt?.test(ctx.platform.osVersion)) {
     const failed = await aptInstall(ctx, options.version);
     const after = failed === undefined ? await findLlvm(ctx, options.version) : undefined;
     if (after !== undefined) return after;

@@ -36,7 +36,7 @@ export interface BuildOptions {
   readonly label: string;
 }
 
-const FALLBACK_LLVM: Record<string, number> = { '3.13': 18, '3.14': 19 };
+const FALLBACK_LLVM: Record<string, number> = { '3.13': 18, '3.14': 19, '3.15': 21 };
 const HEARTBEAT_MS = 60_000;
 
 export function elapsed(ms: number): string {

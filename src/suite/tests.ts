@@ -36,6 +36,8 @@ export interface TestRunOptions {
   /** Lone reruns of each crashing test (a hang is rerun once). */
   readonly reruns: number;
   readonly freeThreaded: boolean;
+  /** The variant switches the JIT on (+jit): checked inside the tested process where it can be (3.14+). */
+  readonly jit?: boolean;
   readonly log?: (line: string) => void;
   /**
    * Rerun failed tests together once to find flaky ones (default true). Thread stress says no:
@@ -256,6 +258,12 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
     warnings.push('The test output was longer than the bound kept: its middle was cut.');
   }
   const gilReenabledBy = options.freeThreaded ? gilModules(attempts, warnings) : [];
+  const jitEnabled = main.records.jitEnabled;
+  if (jitEnabled !== null && options.jit !== undefined && jitEnabled !== options.jit) {
+    warnings.push(
+      `The tests ran with the JIT ${jitEnabled ? 'on' : 'off'} (sys._jit.is_enabled() in the test process), although this variant ${options.jit ? 'switches it on' : 'keeps it off'}: did the command reset PYTHON_JIT?`,
+    );
+  }
   for (const warning of warnings) log(`warning: ${warning}`);
 
   const summary: TestSummary = {
@@ -266,6 +274,7 @@ export async function runTestSuite(options: TestRunOptions): Promise<TestRunResu
     crashes: crashRecords,
     cases,
     outputTail: outputTail(attempts),
+    ...(jitEnabled !== null ? { jitEnabled } : {}),
   };
   const interpreters = [
     ...new Map(attempts.flatMap((a) => a.records.interpreters).map((i) => [JSON.stringify(i), i])).values(),

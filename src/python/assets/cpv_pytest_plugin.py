@@ -47,6 +47,13 @@ def _gil_enabled():
 _GIL_AT_LOAD = _gil_enabled()
 
 
+def _jit_enabled():
+    # 3.14+: whether this very process runs with the JIT on (PYTHON_JIT reached it); None before.
+    jit = getattr(sys, "_jit", None)
+    is_enabled = getattr(jit, "is_enabled", None)
+    return None if is_enabled is None else bool(is_enabled())
+
+
 class _Recorder(object):
     def __init__(self, path):
         # O_APPEND and one os.write per record: each line lands whole, and nothing sits in a
@@ -116,6 +123,7 @@ def pytest_configure(config):
     _recorder.write(
         "load",
         gil=_GIL_AT_LOAD,
+        jit=_jit_enabled(),
         python=sys.version.split()[0],
         freeThreaded=bool(_sysconfig_var("Py_GIL_DISABLED")),
         rootdir=str(getattr(config, "rootpath", "")),
