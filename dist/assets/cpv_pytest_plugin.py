@@ -13,6 +13,7 @@ CPV_DESELECT_FILE / CPV_ONLY_FILE (one node id a line) deselect tests already do
 the ones to rerun alone: how the action continues a suite after a crash and reruns a crash.
 """
 
+import inspect
 import json
 import os
 import sys
@@ -33,6 +34,8 @@ _OWNER_VARIABLE = "CPV_RECORD_OWNER"
 _MAX_WARNINGS = 1000
 _MAX_MESSAGE = 500
 _MAX_IDS = 100000
+# Per-test records carry no time: the session's own records say when it ran.
+_TIMED = ("load", "session-start", "session-finish")
 
 
 def _gil_enabled():
@@ -42,6 +45,13 @@ def _gil_enabled():
 
 # Taken at import, before conftest files run: an extension they import can switch the GIL on.
 _GIL_AT_LOAD = _gil_enabled()
+
+
+def _jit_enabled():
+    # 3.14+: whether this very process runs with the JIT on (PYTHON_JIT reached it); None before.
+    jit = getattr(sys, "_jit", None)
+    is_enabled = getattr(jit, "is_enabled", None)
+    return None if is_enabled is None else bool(is_enabled())
 
 
 class _Recorder(object):
@@ -54,12 +64,18 @@ class _Recorder(object):
         self.gil = _GIL_AT_LOAD
         self.phases = {}
         self.record_tests = True
+        # The test whose teardown is running, and the fixtures being torn down in it.
+        self.current = None
+        self.tearing_down = []
+        self.torn = []
 
     def write(self, event, **fields):
         fields["event"] = event
-        fields["pid"] = os.getpid()
-        fields["t"] = round(time.time(), 3)
-        data = (json.dumps(fields, ensure_ascii=True, default=str) + "\n").encode("ascii")
+        fields["pid"] = os.getpid()  # not cached: a forked child (pytest-forked) is its own process
+        if event in _TIMED:
+            fields["t"] = round(time.time(), 3)
+        # Compact: a large suite writes several lines per test, and the action reads them all.
+        data = (json.dumps(fields, ensure_ascii=True, default=str, separators=(",", ":")) + "\n").encode("ascii")
         while data:
             data = data[os.write(self.fd, data) :]
 
@@ -107,9 +123,18 @@ def pytest_configure(config):
     _recorder.write(
         "load",
         gil=_GIL_AT_LOAD,
+        jit=_jit_enabled(),
         python=sys.version.split()[0],
         freeThreaded=bool(_sysconfig_var("Py_GIL_DISABLED")),
         rootdir=str(getattr(config, "rootpath", "")),
+        # Which interpreter really runs the tests: `uv run`, tox or `python3.12 -m pytest` can
+        # leave the variant's venv, and the action checks these against its probe.
+        executable=sys.executable,
+        prefix=sys.prefix,
+        basePrefix=getattr(sys, "base_prefix", sys.prefix),
+        jitCompiled=_jit_compiled(),
+        jitActive=_jit_active(),
+        pythonJit=os.environ.get("PYTHON_JIT"),
     )
 
 
@@ -117,6 +142,17 @@ def _sysconfig_var(name):
     import sysconfig
 
     return sysconfig.get_config_var(name)
+
+
+def _jit_compiled():
+    # As probe.py decides it: from the build flags, since _testinternalcapi may be absent.
+    flags = " ".join(str(_sysconfig_var(k) or "") for k in ("PY_CORE_CFLAGS", "PY_CFLAGS_NODIST", "CONFIG_ARGS"))
+    return "-D_Py_JIT" in flags or "--enable-experimental-jit=yes" in flags or "--enable-experimental-jit " in flags + " "
+
+
+def _jit_active():
+    jit = getattr(sys, "_jit", None)  # 3.14+
+    return bool(jit.is_enabled()) if jit is not None and hasattr(jit, "is_enabled") else None
 
 
 def pytest_sessionstart(session):
@@ -149,6 +185,26 @@ def pytest_collection_finish(session):
         return
     ids = [item.nodeid for item in session.items]
     _recorder.write("collected", count=len(ids), ids=ids if len(ids) <= _MAX_IDS else None)
+    _record_run_parallel(session)
+
+
+def _record_run_parallel(session):
+    # pytest-run-parallel decides at collection (its own tryfirst hook, before this one) which
+    # tests it runs in one thread, and why; it prints the reasons only with -v, so they are read
+    # from its plugin object (0.10.0: `thread_unsafe` node id -> reason, `run_in_parallel`).
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    if plugin is None:
+        return
+    unsafe = getattr(plugin, "thread_unsafe", None)
+    parallel = getattr(plugin, "run_in_parallel", None)
+    if not isinstance(unsafe, dict) or not isinstance(parallel, dict):
+        return
+    selected = set(item.nodeid for item in session.items)
+    _recorder.write(
+        "run-parallel",
+        single={k: _short(v if v is not None else "") for k, v in unsafe.items() if k in selected},
+        parallel=len([k for k in parallel if k in selected]),
+    )
 
 
 def pytest_collectreport(report):
@@ -161,7 +217,67 @@ def pytest_runtest_logstart(nodeid, location):
         return
     _recorder.phases[nodeid] = {"outcome": "passed", "duration": 0.0, "message": None}
     path, line = location[0], location[1]
-    _recorder.write("start", nodeid=nodeid, file=path.replace(os.sep, "/"), line=None if line is None else line + 1)
+    path = path.replace(os.sep, "/")
+    fields = {"nodeid": nodeid, "line": None if line is None else line + 1}
+    # Left out when the node id starts with it (nearly always): a large suite's records stay small.
+    if path != nodeid.split("::", 1)[0]:
+        fields["file"] = path
+    _recorder.write("start", **fields)
+
+
+@_hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # Fixtures wider than the test (session, module) are torn down here, in the last test's teardown.
+    # No record of its own (one line per test adds up in a large suite): a fixture-teardown
+    # record says the process was in a teardown.
+    if _recorder is not None and _recorder.record_tests:
+        _recorder.current = item.nodeid
+        _recorder.torn = []
+    yield
+    if _recorder is not None:
+        _recorder.current = None
+
+
+@_hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    yield
+    if _recorder is None or not _recorder.record_tests:
+        return
+    # Registered after the fixture's own finalizer, so it runs first (finalizers are LIFO):
+    # the record says whose teardown is running when the process dies in it.
+    func = getattr(fixturedef, "func", None)
+    # Only the project's fixtures with a teardown (a yield, or a finalizer of their own): two
+    # records per fixture per test would double the records of a large suite for nothing.
+    if func is None or str(getattr(func, "__module__", "")).startswith(("_pytest", "pytest", "xdist")):
+        return
+    if not (inspect.isgeneratorfunction(func) or getattr(fixturedef, "_finalizers", None)):
+        return
+    name, scope = fixturedef.argname, str(getattr(fixturedef, "scope", "function"))
+    code = getattr(func, "__code__", None)
+
+    def announce():
+        if _recorder is None:
+            return
+        fields = {"nodeid": _recorder.current, "fixture": name, "scope": scope}
+        if code is not None:
+            fields["file"] = code.co_filename.replace(os.sep, "/")
+            fields["line"] = code.co_firstlineno
+        _recorder.write("fixture-teardown", **fields)
+        _recorder.tearing_down.append(fields)
+        _recorder.torn.append(fields)
+
+    try:
+        fixturedef.addfinalizer(announce)
+    except Exception:  # an older or newer FixtureDef without addfinalizer: no attribution
+        pass
+
+
+def pytest_fixture_post_finalizer(fixturedef, request):
+    if _recorder is None or not _recorder.tearing_down:
+        return
+    if _recorder.tearing_down[-1]["fixture"] == fixturedef.argname:
+        _recorder.tearing_down.pop()
+        _recorder.write("fixture-done", fixture=fixturedef.argname)
 
 
 def _message(report):
@@ -207,18 +323,46 @@ def pytest_runtest_logreport(report):
         state["outcome"] = outcome
         message = getattr(report, "wasxfail", None) if outcome in ("xfailed", "xpassed") else _message(report)
         state["message"] = None if message is None else _short(message)
+        state["phase"] = report.when
+        state["fixture"] = _failed_fixture(report) if report.when == "teardown" else None
+
+
+def _failed_fixture(report):
+    """The fixture whose teardown raised: the one whose code holds a frame of the traceback."""
+    torn = _recorder.torn if _recorder is not None else []
+    entries = getattr(getattr(report.longrepr, "reprtraceback", None), "reprentries", None) or []
+    for entry in reversed(entries):
+        where = getattr(entry, "reprfileloc", None)
+        if where is None:
+            continue
+        path = str(where.path).replace(os.sep, "/")
+        candidates = [
+            f
+            for f in torn
+            if "file" in f and (f["file"] == path or f["file"].endswith("/" + path)) and f["line"] <= where.lineno
+        ]
+        if candidates:
+            best = max(candidates, key=lambda f: f["line"])
+            return {"name": best["fixture"], "scope": best["scope"]}
+    return None
 
 
 def pytest_runtest_logfinish(nodeid, location):
     if _recorder is None or not _recorder.record_tests:
         return
     state = _recorder.phases.pop(nodeid, {"outcome": "passed", "duration": 0.0, "message": None})
+    extra = {}
+    if state["outcome"] in ("error", "failed"):
+        extra["phase"] = state.get("phase")
+        if state.get("fixture"):
+            extra["fixture"] = state["fixture"]
     _recorder.write(
         "finish",
         nodeid=nodeid,
         outcome=state["outcome"],
         duration=round(state["duration"], 6),
         message=state["message"],
+        **extra
     )
     gil = _gil_enabled()
     if gil != _recorder.gil:

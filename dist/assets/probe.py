@@ -27,9 +27,17 @@ if jit_compiled:
         jit_default_on = jit_option == "yes"
 
 jit_active = None
+jit_available = None
 jit_api = getattr(sys, "_jit", None)  # 3.14+
 if jit_api is not None and hasattr(jit_api, "is_enabled"):
     jit_active = bool(jit_api.is_enabled())
+if jit_api is not None and hasattr(jit_api, "is_available"):
+    # 3.14+ says itself whether the JIT is compiled in and usable on this machine: that wins
+    # over reading build flags.
+    jit_available = bool(jit_api.is_available())
+    jit_compiled = jit_available
+    if jit_available and jit_default_on is None:
+        jit_default_on = jit_option != "yes-off"
 
 print(json.dumps({
     "implementation": sys.implementation.name,
@@ -42,6 +50,7 @@ print(json.dumps({
     "jitCompiled": bool(jit_compiled),
     "jitDefaultOn": jit_default_on,
     "jitActive": jit_active,
+    "jitAvailable": jit_available,
     "debug": hasattr(sys, "gettotalrefcount") or bool(cfg.get("Py_DEBUG")),
     "platform": sys.platform,
     "machine": platform.machine(),
