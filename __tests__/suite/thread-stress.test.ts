@@ -144,4 +144,40 @@ describe.skipIf(skip !== null)(`thread stress of one variant${skip ? ` (skipped:
     expect(checked.tests.find((t) => t.id === LOOKUP)?.onBase).toBe('0/3');
     expect(notices).toEqual([]);
   }, 240_000);
+
+  it('a test that crashes only under threads is thread-unsafe, named, with its signal and k/N of lone reruns', async () => {
+    const notices: string[] = [];
+    const dir = project('crashes-in-threads', { racy: false });
+    writeFileSync(
+      join(dir, 'tests', 'test_crash.py'),
+      [
+        'import ctypes',
+        'import threading',
+        '',
+        '',
+        'def test_reads_null_when_threads_meet():',
+        '    if threading.active_count() > 1:',
+        '        ctypes.string_at(0)',
+        '',
+      ].join('\n'),
+    );
+    const normal = await normalRun(dir);
+    expect(normal.summary).toMatchObject({ status: 'passed', passed: 4 });
+    const stress = await stressVariant({
+      settings,
+      place: place(dir),
+      normal,
+      gil: null,
+      workDir: join(scratch, 'stress-crash'),
+      notice: (m) => notices.push(m),
+    });
+    expect(stress).toMatchObject({ status: 'ran', threadUnsafe: 1, passed: 2, singleThreaded: 1 });
+    expect(stress.tests.find((t) => t.kind === 'thread-unsafe')).toMatchObject({
+      id: 'tests/test_crash.py::test_reads_null_when_threads_meet',
+      outcome: 'crashed',
+      signal: 'SIGSEGV',
+      reproduced: '3/3',
+      reason: expect.stringContaining('Segmentation fault'),
+    });
+  }, 240_000);
 });
