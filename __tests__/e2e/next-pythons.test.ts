@@ -58,7 +58,7 @@ describe.skipIf(skip !== null)(
         ['3.15+jit', versionOf('3.15+jit'), true, true, true],
       ]);
       for (const v of report.variants) {
-        expect(v.tests).toMatchObject({ status: 'passed', passed: 5, failed: 0, crashed: 0 });
+        expect(v.tests).toMatchObject({ status: 'passed', passed: 7, failed: 0, crashed: 0 });
         const interpreter = v.startup.find((m) => m.kind === 'interpreter');
         expect(interpreter?.samples.length).toBeGreaterThanOrEqual(10);
         const imported = v.startup.find((m) => m.kind === 'import');
