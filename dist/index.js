@@ -84193,7 +84193,7 @@ async function probeAs(ctx, options) {
 }
 async function fromInterpretersInput(ctx, variant2, path12) {
   const started = Date.now();
-  const executable2 = isAbsolute2(path12) ? path12 : resolve4(ctx.inputs.workingDirectory, path12);
+  const executable2 = isAbsolute2(path12) ? path12 : resolve4(ctx.settings.workingDirectory, path12);
   const probed = await probeAs(ctx, { variant: variant2, executable: executable2 });
   if ("problem" in probed) return { ok: false, error: `interpreters: ${probed.problem}`, fatal: true };
   return {
@@ -84207,7 +84207,7 @@ async function fromInterpretersInput(ctx, variant2, path12) {
 async function fromToolCache(ctx, options) {
   const { variant: variant2, catalog, platform: platform2 } = options;
   const toolCache = ctx.toolCache ?? ctx.env["RUNNER_TOOL_CACHE"] ?? "";
-  if (toolCache === "" || ctx.inputs.pythonSource === "build") return void 0;
+  if (toolCache === "" || ctx.settings.pythonSource === "build") return void 0;
   let version3 = variant2.version;
   if (variant2.version === variant2.minor) {
     const resolved = catalog ? resolveVersion(catalog, { version: variant2.version, platform: platform2 }) : void 0;
@@ -84243,7 +84243,7 @@ async function installVariants(ctx, variants) {
   const outcomes = /* @__PURE__ */ new Map();
   const rest = [];
   for (const variant2 of variants) {
-    const given = ctx.inputs.interpreters.get(variant2.name);
+    const given = ctx.settings.interpreters.get(variant2.name);
     if (given !== void 0) outcomes.set(variant2.name, await fromInterpretersInput(ctx, variant2, given));
     else rest.push(variant2);
   }
@@ -84261,16 +84261,16 @@ async function installVariants(ctx, variants) {
   let catalog = null;
   let catalogError;
   try {
-    catalog = ctx.inputs.prebuiltCatalog === null ? await liveCatalog({
+    catalog = ctx.settings.prebuiltCatalog === null ? await liveCatalog({
       apiUrl: ctx.catalogApi?.apiUrl ?? "",
       token: ctx.catalogApi?.token ?? "",
-      mirror: ctx.inputs.prebuiltMirror,
-      cache: ctx.inputs.cache ? ctx.cache : null,
+      mirror: ctx.settings.prebuiltMirror,
+      cache: ctx.settings.cache ? ctx.cache : null,
       directory: join16(ctx.installRoot, "catalog"),
       toolkit: ctx.toolkit
-    }) : await loadCatalog(ctx.inputs.prebuiltCatalog);
+    }) : await loadCatalog(ctx.settings.prebuiltCatalog);
   } catch (error2) {
-    if (ctx.inputs.prebuiltCatalog !== null) return failAll(message3(error2), true);
+    if (ctx.settings.prebuiltCatalog !== null) return failAll(message3(error2), true);
     catalogError = message3(error2);
   }
   const remaining = [];
@@ -84281,22 +84281,22 @@ async function installVariants(ctx, variants) {
   }
   const plan = planInstalls({
     variants: remaining,
-    pythonSource: ctx.inputs.pythonSource,
+    pythonSource: ctx.settings.pythonSource,
     catalog,
     ...catalogError !== void 0 ? { catalogError } : {},
     platform: platform2,
-    cpythonSource: ctx.inputs.cpythonSource
+    cpythonSource: ctx.settings.cpythonSource
   });
   for (const [name2, error2] of plan.failures) outcomes.set(name2, { ok: false, error: error2, fatal: false });
   const unitContext = {
     runner: ctx.runner,
-    cache: ctx.inputs.cache ? ctx.cache : null,
+    cache: ctx.settings.cache ? ctx.cache : null,
     toolkit: ctx.toolkit,
     env: ctx.env,
     platform: platform2,
     installRoot: ctx.installRoot,
-    mirror: ctx.inputs.prebuiltMirror,
-    cpythonSource: ctx.inputs.cpythonSource,
+    mirror: ctx.settings.prebuiltMirror,
+    cpythonSource: ctx.settings.cpythonSource,
     ...ctx.cores !== void 0 ? { cores: ctx.cores } : {},
     tarballs: /* @__PURE__ */ new Map(),
     serialise: serialiser()
@@ -89373,7 +89373,15 @@ async function measure(world, inputs, states, sink) {
     "Interpreters",
     () => installVariants(
       {
-        inputs,
+        settings: {
+          interpreters: inputs.interpreters,
+          pythonSource: inputs.pythonSource,
+          cpythonSource: inputs.cpythonSource,
+          prebuiltMirror: inputs.prebuiltMirror,
+          prebuiltCatalog: inputs.prebuiltCatalog,
+          cache: inputs.cache,
+          workingDirectory: inputs.workingDirectory
+        },
         runner,
         cache: world.cache,
         toolkit,

@@ -43,7 +43,7 @@ const env = cleanEnv();
 const cache = new LocalCacheStore({ directory: join(tmp, 'cache'), runner, env });
 
 const context = (): InstallContext => ({
-  inputs: installInputs({
+  settings: installInputs({
     mirror: mirror.url,
     catalog,
     workingDirectory: tmp,

@@ -190,7 +190,15 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
   const outcomes = await toolkit.group('Interpreters', () =>
     installVariants(
       {
-        inputs,
+        settings: {
+          interpreters: inputs.interpreters,
+          pythonSource: inputs.pythonSource,
+          cpythonSource: inputs.cpythonSource,
+          prebuiltMirror: inputs.prebuiltMirror,
+          prebuiltCatalog: inputs.prebuiltCatalog,
+          cache: inputs.cache,
+          workingDirectory: inputs.workingDirectory,
+        },
         runner,
         cache: world.cache,
         toolkit,

@@ -50,7 +50,7 @@ describe.skipIf(skip !== null)('a failing cache service', () => {
       const started = Date.now();
       const outcomes = await installVariants(
         {
-          inputs: installInputs({
+          settings: installInputs({
             mirror: mirror.url,
             catalog,
             workingDirectory: tmp,

@@ -36,7 +36,7 @@ let catalog: string;
 
 function context(toolkit: RecordingToolkit): InstallContext {
   return {
-    inputs: installInputs({
+    settings: installInputs({
       mirror: mirror.url,
       catalog,
       workingDirectory: tmp,

@@ -108,7 +108,7 @@ afterAll(async () => {
 
 function context(options: { root: string; cache: CacheStore; toolkit: RecordingToolkit }): InstallContext {
   return {
-    inputs: {
+    settings: {
       ...installInputs({
         mirror: mirror.url,
         catalog: '',
@@ -196,7 +196,7 @@ describe.skipIf(skip !== null)(`the live catalog${skip ? ` (skipped: ${skip})` :
     );
     const ctx = context({ root, cache: localCache(root), toolkit: new RecordingToolkit() });
     const outcome = (
-      await installVariants({ ...ctx, inputs: { ...ctx.inputs, prebuiltCatalog: file } }, [
+      await installVariants({ ...ctx, settings: { ...ctx.settings, prebuiltCatalog: file } }, [
         parseVariant('3.14'),
       ])
     ).get('3.14');

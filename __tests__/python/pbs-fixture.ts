@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GITHUB_RELEASES } from '../../src/domain/catalog.js';
 import type { Annotation, Toolkit } from '../../src/ports.js';
-import type { InstallContext } from '../../src/python/install.js';
+import type { InstallSettings } from '../../src/python/install.js';
 import { realInterpreters } from '../helpers/interpreters.js';
 
 export const RELEASE = '20250723';
@@ -172,9 +172,9 @@ export function installInputs(options: {
   mirror: string;
   catalog: string;
   workingDirectory: string;
-  pythonSource: InstallContext['inputs']['pythonSource'];
+  pythonSource: InstallSettings['pythonSource'];
   cache: boolean;
-}): InstallContext['inputs'] {
+}): InstallSettings {
   return {
     interpreters: new Map(),
     pythonSource: options.pythonSource,

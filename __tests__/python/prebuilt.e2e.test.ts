@@ -42,7 +42,7 @@ function context(options: {
   toolkit: RecordingToolkit;
 }): InstallContext {
   return {
-    inputs: installInputs({
+    settings: installInputs({
       mirror: mirror.url,
       catalog: options.catalog,
       workingDirectory: tmp,

@@ -33,7 +33,7 @@ describe.skipIf(!enabled)('a real source build', () => {
         PATH: [...(existsSync(LLVM) ? [LLVM] : []), process.env['PATH'] ?? '/usr/bin:/bin'].join(delimiter),
       });
       const ctx = (toolkit: RecordingToolkit): InstallContext => ({
-        inputs: {
+        settings: {
           interpreters: new Map(),
           pythonSource: 'build',
           cpythonSource: TARBALL,

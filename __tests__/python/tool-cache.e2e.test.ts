@@ -39,7 +39,7 @@ describe.skipIf(!ready)('the tool cache', () => {
     const toolkit = new RecordingToolkit();
     const outcomes = await installVariants(
       {
-        inputs: installInputs({
+        settings: installInputs({
           // Nothing listens there: whatever the tool cache does not serve fails to download.
           mirror: 'http://127.0.0.1:9',
           catalog,

@@ -7,7 +7,6 @@ import { resolveVersion, type Catalog } from '../domain/catalog.js';
 import { planInstalls } from '../domain/install-plan.js';
 import { describeFacts, mismatches, type ProbeFacts } from '../domain/probe-check.js';
 import type { Variant } from '../domain/variants.js';
-import type { Inputs } from '../inputs.js';
 import type { CacheStore, ProcessRunner, Toolkit } from '../ports.js';
 import { loadCatalog } from './catalog-source.js';
 import { liveCatalog } from './live-catalog.js';
@@ -35,17 +34,26 @@ export type InstallOutcome =
       readonly fatal: boolean;
     };
 
+/** What the installs are asked for: the install-related choices, whoever made them. */
+export interface InstallSettings {
+  /** Variant name -> an interpreter already on the machine, used as is (after the probe). */
+  readonly interpreters: ReadonlyMap<string, string>;
+  /** Where interpreters may come from: prebuilt archives, a source build, or either. */
+  readonly pythonSource: 'auto' | 'prebuilt' | 'build';
+  /** The CPython source tarball's URL or path, `{version}` filled in. */
+  readonly cpythonSource: string;
+  /** Where python-build-standalone archives are downloaded from. */
+  readonly prebuiltMirror: string;
+  /** A catalog file to use instead of the embedded and live ones; null for those. */
+  readonly prebuiltCatalog: string | null;
+  /** Save and restore installs with the cache service. */
+  readonly cache: boolean;
+  /** Relative `interpreters` paths are resolved against it. */
+  readonly workingDirectory: string;
+}
+
 export interface InstallContext {
-  readonly inputs: Pick<
-    Inputs,
-    | 'interpreters'
-    | 'pythonSource'
-    | 'cpythonSource'
-    | 'prebuiltMirror'
-    | 'prebuiltCatalog'
-    | 'cache'
-    | 'workingDirectory'
-  >;
+  readonly settings: InstallSettings;
   readonly runner: ProcessRunner;
   readonly cache: CacheStore;
   readonly toolkit: Toolkit;
@@ -94,7 +102,7 @@ async function fromInterpretersInput(
   path: string,
 ): Promise<InstallOutcome> {
   const started = Date.now();
-  const executable = isAbsolute(path) ? path : resolve(ctx.inputs.workingDirectory, path);
+  const executable = isAbsolute(path) ? path : resolve(ctx.settings.workingDirectory, path);
   const probed = await probeAs(ctx, { variant, executable });
   if ('problem' in probed) return { ok: false, error: `interpreters: ${probed.problem}`, fatal: true };
   return {
@@ -112,7 +120,7 @@ async function fromToolCache(
 ): Promise<InstallOutcome | undefined> {
   const { variant, catalog, platform } = options;
   const toolCache = ctx.toolCache ?? ctx.env['RUNNER_TOOL_CACHE'] ?? '';
-  if (toolCache === '' || ctx.inputs.pythonSource === 'build') return undefined;
+  if (toolCache === '' || ctx.settings.pythonSource === 'build') return undefined;
   // `3.13` means the version every other source would install, so all variants of a minor
   // stay on one patch release; a tool cache holding an older one is passed over.
   let version = variant.version;
@@ -155,7 +163,7 @@ export async function installVariants(
   const outcomes = new Map<string, InstallOutcome>();
   const rest: Variant[] = [];
   for (const variant of variants) {
-    const given = ctx.inputs.interpreters.get(variant.name);
+    const given = ctx.settings.interpreters.get(variant.name);
     if (given !== undefined) outcomes.set(variant.name, await fromInterpretersInput(ctx, variant, given));
     else rest.push(variant);
   }
@@ -175,19 +183,19 @@ export async function installVariants(
   let catalogError: string | undefined;
   try {
     catalog =
-      ctx.inputs.prebuiltCatalog === null
+      ctx.settings.prebuiltCatalog === null
         ? await liveCatalog({
             apiUrl: ctx.catalogApi?.apiUrl ?? '',
             token: ctx.catalogApi?.token ?? '',
-            mirror: ctx.inputs.prebuiltMirror,
-            cache: ctx.inputs.cache ? ctx.cache : null,
+            mirror: ctx.settings.prebuiltMirror,
+            cache: ctx.settings.cache ? ctx.cache : null,
             directory: join(ctx.installRoot, 'catalog'),
             toolkit: ctx.toolkit,
           })
-        : await loadCatalog(ctx.inputs.prebuiltCatalog);
+        : await loadCatalog(ctx.settings.prebuiltCatalog);
   } catch (error) {
     // A prebuilt-catalog the user named and that cannot be read is a configuration error.
-    if (ctx.inputs.prebuiltCatalog !== null) return failAll(message(error), true);
+    if (ctx.settings.prebuiltCatalog !== null) return failAll(message(error), true);
     catalogError = message(error);
   }
 
@@ -200,23 +208,23 @@ export async function installVariants(
 
   const plan = planInstalls({
     variants: remaining,
-    pythonSource: ctx.inputs.pythonSource,
+    pythonSource: ctx.settings.pythonSource,
     catalog,
     ...(catalogError !== undefined ? { catalogError } : {}),
     platform,
-    cpythonSource: ctx.inputs.cpythonSource,
+    cpythonSource: ctx.settings.cpythonSource,
   });
   for (const [name, error] of plan.failures) outcomes.set(name, { ok: false, error, fatal: false });
 
   const unitContext: UnitContext = {
     runner: ctx.runner,
-    cache: ctx.inputs.cache ? ctx.cache : null,
+    cache: ctx.settings.cache ? ctx.cache : null,
     toolkit: ctx.toolkit,
     env: ctx.env,
     platform,
     installRoot: ctx.installRoot,
-    mirror: ctx.inputs.prebuiltMirror,
-    cpythonSource: ctx.inputs.cpythonSource,
+    mirror: ctx.settings.prebuiltMirror,
+    cpythonSource: ctx.settings.cpythonSource,
     ...(ctx.cores !== undefined ? { cores: ctx.cores } : {}),
     tarballs: new Map(),
     serialise: serialiser(),
