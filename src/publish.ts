@@ -11,7 +11,7 @@ import type { CrashRecord, Report, VariantReport } from './domain/report.js';
 import type { RunContext } from './context.js';
 import type { Inputs } from './inputs.js';
 import type { CommentClient } from './ports.js';
-import { writeReportFiles } from './report-files.js';
+import { ReportWriteError, writeReportFiles } from './report-files.js';
 import type { World } from './world.js';
 
 /** GitHub shows at most 10 error annotations per step; the summary lists the rest. */
@@ -226,13 +226,18 @@ export async function publish(options: {
   const hint = fullReportHint(context);
   const failOn = inputs.failOn as ReadonlySet<FailOnRule>;
   const markdown = renderComment(report, { marker, fullReportHint: hint, failOn });
-  const files = writeReportFiles({ dir: inputs.outputDirectory, report, markdown });
-  world.print(markdown);
   const summary = renderComment(report, {
     fullReportHint: `every sample is in report.json (the step's \`report\` output)`,
     failOn,
     limit: SUMMARY_LIMIT,
   });
+  const files = writeReportFiles({
+    location: { directory: inputs.outputDirectory, chosenBy: inputs.outputChosenBy },
+    report,
+    markdown,
+    summary,
+  });
+  world.print(markdown);
   await world.toolkit.appendSummary(summary).catch((error: unknown) => {
     world.toolkit.warning(`could not write the job summary: ${message(error)}`);
   });
@@ -254,8 +259,8 @@ export async function publish(options: {
   }
 
   const set = world.toolkit.setOutput.bind(world.toolkit);
-  set('report', files.reportPath);
-  set('markdown', files.markdownPath);
+  set('report', files.reportPath ?? '');
+  set('markdown', files.markdownPath ?? '');
   set('verdict', report.verdict);
   set(
     'crashes',
@@ -269,5 +274,7 @@ export async function publish(options: {
     String(report.findings.filter((f) => f.kind === 'regression' && f.against === 'base').length),
   );
   set('comment-url', commentUrl);
-  return { ...files, commentUrl };
+  // Only now: a file that could not be written (a full disk) keeps none of the rest from going out.
+  if (files.reportPath === null || files.failures.length > 0) throw new ReportWriteError(files.failures);
+  return { reportPath: files.reportPath, markdownPath: files.markdownPath ?? '', commentUrl };
 }

@@ -184,7 +184,12 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
   const { runner, toolkit } = world;
   const cleanEnv = scrubEnvironment(world.env);
   const workRoot = join(inputs.outputDirectory, 'work');
-  mkdirSync(workRoot, { recursive: true });
+  try {
+    mkdirSync(workRoot, { recursive: true });
+  } catch (error) {
+    const where = `${inputs.outputDirectory} (the folder chosen by ${inputs.outputChosenBy})`;
+    throw new Error(`could not make the work folder in ${where}`, { cause: error });
+  }
   const timeoutMs = inputs.commandTimeoutMinutes * 60_000;
 
   const outcomes = await toolkit.group('Interpreters', () =>
