@@ -29,6 +29,7 @@ import type { ProcessRunner, Toolkit } from './ports.js';
 import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
 import { publish } from './publish.js';
+import { reportRefusal } from './refused-input.js';
 import { runReportMode } from './report-mode.js';
 import { prepareBase } from './suite/base.js';
 import { chooseBaseline } from './suite/baseline.js';
@@ -495,10 +496,10 @@ export async function run(world: World): Promise<RunResult> {
     inputs = parseInputs(world.read, { env: world.env, cwd: world.cwd });
   } catch (error) {
     // Bad input: refused before any work starts.
-    world.toolkit.setFailed(
-      error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`,
-    );
-    return { report: null, reportPath: null, failed: true };
+    const text = error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`;
+    const refused = await reportRefusal({ world, error, message: text });
+    world.toolkit.setFailed(text);
+    return { ...refused, failed: true };
   }
   if (inputs.ignoredInterpreters.length > 0) {
     world.toolkit.notice(
