@@ -116,8 +116,15 @@ function annotateCrashes(options: { world: World; inputs: Inputs; report: Report
 function noCommentReason(options: {
   inputs: Inputs;
   context: RunContext;
+  cancelled: boolean;
 }): { level: 'info' | 'warning'; text: string } | null {
   const { inputs, context } = options;
+  // Its partial figures would replace the last whole comment, in seconds the runner may not give.
+  if (options.cancelled)
+    return {
+      level: 'info',
+      text: 'cancelled: no comment (the job summary and report.json have what finished)',
+    };
   if (inputs.mode === 'measure') return { level: 'info', text: 'mode measure: report.json only, no comment' };
   if (inputs.comment === 'off') return { level: 'info', text: 'comment: off' };
   if (!context.pullRequest && context.workflowRun) {
@@ -158,9 +165,10 @@ async function postComment(options: {
   client: () => CommentClient;
   marker: string;
   body: string;
+  cancelled: boolean;
 }): Promise<string> {
   const { world, inputs, context } = options;
-  const skip = noCommentReason({ inputs, context });
+  const skip = noCommentReason({ inputs, context, cancelled: options.cancelled });
   if (skip) {
     world.toolkit[skip.level](skip.text);
     return '';
@@ -253,6 +261,7 @@ export async function publish(options: {
     client: lazyClient,
     marker,
     body: markdown,
+    cancelled: report.cancelled !== undefined,
   });
   if (options.status) {
     await setStatus({ world, inputs, context, client: lazyClient, report, target: options.status });

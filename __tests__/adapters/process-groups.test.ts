@@ -6,16 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groupAlive } from '../../src/adapters/process-groups.js';
 import { SpawnRunner } from '../../src/adapters/process.js';
-
-/** Alive and not a zombie (PID 1 of a container may never reap an orphan). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '');
-  } catch {
-    return false;
-  }
-}
+import { running } from '../helpers/processes.js';
 
 const waitFor = async (check: () => boolean, ms: number): Promise<void> => {
   const deadline = Date.now() + ms;
