@@ -53,15 +53,18 @@ describe('writeFileAtomic', () => {
 
 describe('writeReportFiles', () => {
   const theReport = report({ variants: [variant('3.13')] });
-
-  it('writes report.json, comment.md and summary.md', () => {
-    const directory = folder();
-    const written = writeReportFiles({
+  const writeAll = (directory: string, fs?: FileSystem): ReturnType<typeof writeReportFiles> =>
+    writeReportFiles({
       location: { directory, chosenBy: 'the environment variable RUNNER_TEMP' },
       report: theReport,
       markdown: 'comment',
       summary: 'summary',
+      ...(fs ? { fs } : {}),
     });
+
+  it('writes report.json, comment.md and summary.md', () => {
+    const directory = folder();
+    const written = writeAll(directory);
     expect(written.failures).toEqual([]);
     expect(JSON.parse(readFileSync(written.reportPath!, 'utf8'))).toEqual(theReport);
     expect(readFileSync(written.markdownPath!, 'utf8')).toBe('comment');
@@ -70,13 +73,7 @@ describe('writeReportFiles', () => {
 
   it('on a full disk leaves no truncated report.json, names the folder and what chose it, and writes the rest', () => {
     const directory = folder();
-    const written = writeReportFiles({
-      location: { directory, chosenBy: 'the environment variable RUNNER_TEMP' },
-      report: theReport,
-      markdown: 'comment',
-      summary: 'summary',
-      fs: fullDiskFor('report.json'),
-    });
+    const written = writeAll(directory, fullDiskFor('report.json'));
     expect(written.reportPath).toBeNull();
     expect(written.failures).toEqual([
       `could not write report.json in ${directory} (the folder chosen by the environment variable RUNNER_TEMP): ENOSPC: no space left on device, write`,

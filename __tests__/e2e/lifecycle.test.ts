@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAction } from '../helpers/action.js';
+import { interpretersInput, pytoolsInstallCommand, runAction, type ActionRun } from '../helpers/action.js';
+import { interpretersSkipReason, pytoolsPath, realInterpreters } from '../helpers/interpreters.js';
 import { running } from '../helpers/processes.js';
 import { parseOutputs } from '../helpers/report-run.js';
 
@@ -16,6 +17,32 @@ async function waitForFile(path: string, ms: number): Promise<string> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${path} did not appear within ${ms} ms`);
+}
+
+/**
+ * Starts the action, sends it SIGTERM once the tests have written `pidFile` (`PID PID...` and a
+ * newline), and times how long it takes to exit from there.
+ */
+async function cancelWhenReady(options: {
+  cwd: string;
+  inputs: Record<string, string>;
+  env: Record<string, string>;
+  pidFile: string;
+}): Promise<{ run: ActionRun; pids: number[]; seconds: number }> {
+  let child: ChildProcess | undefined;
+  const done = runAction({
+    cwd: options.cwd,
+    inputs: options.inputs,
+    env: options.env,
+    onSpawn: (c) => (child = c),
+  });
+  const pids = (await waitForFile(options.pidFile, 180_000)).trim().split(' ').map(Number);
+  const signalled = Date.now();
+  child?.kill('SIGTERM');
+  const run = await done;
+  const seconds = (Date.now() - signalled) / 1000;
+  console.log(`cancelled: report written and exited ${seconds.toFixed(2)} s after SIGTERM`);
+  return { run, pids, seconds };
 }
 
 /** The runner's file commands: GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, as empty files the action appends to. */
@@ -55,6 +82,19 @@ function systemInputs(testCommand: string): Record<string, string> {
   };
 }
 
+/** A passing run on the machine's Python whose output folder is RUNNER_TEMP's, as on a runner. */
+async function runWithRunnerTemp(
+  runnerTemp: string,
+): Promise<{ run: ActionRun; runner: ReturnType<typeof runnerFiles> }> {
+  const runner = runnerFiles();
+  const run = await runAction({
+    cwd: mkdtempSync(join(tmpdir(), 'cpv-lifecycle-')),
+    inputs: systemInputs('python -c pass'),
+    env: { ...runner.env, CPV_OUTPUT_DIR: '', RUNNER_TEMP: runnerTemp },
+  });
+  return { run, runner };
+}
+
 const project = (): string => mkdtempSync(join(tmpdir(), 'cpv-lifecycle-'));
 
 describe('node dist/index.js: refused inputs', () => {
@@ -89,19 +129,12 @@ describe.skipIf(systemLabel === null)(`node dist/index.js on the machine's ${SYS
     const pidFile = join(mkdtempSync(join(tmpdir(), 'cpv-term-')), 'pids');
     const hang = `import os, subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); open('${pidFile}', 'w').write(f'{os.getpid()} {p.pid}\\n'); time.sleep(120)`;
     const runner = runnerFiles();
-    let child: ChildProcess | undefined;
-    const done = runAction({
+    const { run, pids, seconds } = await cancelWhenReady({
       cwd: project(),
       inputs: systemInputs(`python -c "${hang}"`),
       env: runner.env,
-      onSpawn: (c) => (child = c),
+      pidFile,
     });
-    const pids = (await waitForFile(pidFile, 60_000)).trim().split(' ').map(Number);
-    const signalled = Date.now();
-    child?.kill('SIGTERM');
-    const run = await done;
-    const seconds = (Date.now() - signalled) / 1000;
-    console.log(`cancelled report written and exited ${seconds.toFixed(2)} s after SIGTERM`);
     expect(seconds).toBeLessThan(5);
     expect(run.exitCode).toBe(143);
     expect(run.report?.cancelled).toEqual({ signal: 'SIGTERM', during: `${systemLabel}: tests` });
@@ -116,12 +149,7 @@ describe.skipIf(systemLabel === null)(`node dist/index.js on the machine's ${SYS
   it('with an output folder that cannot be made, names it and RUNNER_TEMP, and still writes the summary and outputs', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cpv-temp-')), 'a-file');
     writeFileSync(file, '');
-    const runner = runnerFiles();
-    const run = await runAction({
-      cwd: project(),
-      inputs: systemInputs('python -c pass'),
-      env: { ...runner.env, CPV_OUTPUT_DIR: '', RUNNER_TEMP: file },
-    });
+    const { run, runner } = await runWithRunnerTemp(file);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(
       `::error::cpython-variants could not write its report: could not make the folder for report.json in ${file}/cpython-variants (the folder chosen by the environment variable RUNNER_TEMP): ENOTDIR`,
@@ -152,12 +180,7 @@ describe.skipIf(!mounted || systemLabel === null)(
     it('leaves no report.json at all rather than a truncated one, and says where', async () => {
       const folder = join(MOUNT, 'cpython-variants');
       mkdirSync(folder, { recursive: true });
-      const runner = runnerFiles();
-      const run = await runAction({
-        cwd: project(),
-        inputs: systemInputs('python -c pass'),
-        env: { ...runner.env, CPV_OUTPUT_DIR: '', RUNNER_TEMP: MOUNT },
-      });
+      const { run, runner } = await runWithRunnerTemp(MOUNT);
       expect(run.exitCode).toBe(1);
       expect(readdirSync(folder).filter((f) => f !== 'work')).toEqual([]);
       expect(run.stdout).toMatch(
@@ -167,6 +190,60 @@ describe.skipIf(!mounted || systemLabel === null)(
       );
       expect(runner.summary()).toContain('CPython variants');
       expect(runner.outputs()).toMatchObject({ verdict: 'fail', report: '' });
+    });
+  },
+);
+
+const REAL = ['3.13', '3.13t'];
+const realSkip = interpretersSkipReason(REAL);
+
+describe.skipIf(realSkip !== null)(
+  `node dist/index.js on real 3.13 and 3.13t, cancelled${realSkip ? ` (skipped: ${realSkip})` : ''}`,
+  () => {
+    it('keeps the variant that finished, ends the hanging pytest and its child, and says where it stopped', async () => {
+      const dir = project();
+      const pidFile = join(dir, 'pids');
+      const leftover = join(dir, 'leftover');
+      mkdirSync(join(dir, 'tests'));
+      writeFileSync(
+        join(dir, 'tests', 'test_cancel.py'),
+        [
+          'import os, subprocess, sys, sysconfig, time',
+          '',
+          'def test_hangs_without_the_gil():',
+          "    child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])",
+          "    if not sysconfig.get_config_var('Py_GIL_DISABLED'):",
+          `        open(${JSON.stringify(leftover)}, 'w').write(f'{child.pid}\\n')`,
+          '        return',
+          `    open(${JSON.stringify(pidFile)}, 'w').write(f'{os.getpid()} {child.pid}\\n')`,
+          '    time.sleep(120)',
+          '',
+        ].join('\n'),
+      );
+      const runner = runnerFiles();
+      const { run, pids, seconds } = await cancelWhenReady({
+        cwd: dir,
+        inputs: {
+          variants: REAL.join(' '),
+          interpreters: interpretersInput(realInterpreters() ?? {}, REAL),
+          'install-command': pytoolsInstallCommand(pytoolsPath() ?? ''),
+          'test-command': 'python -m pytest -q -p no:cacheprovider tests',
+        },
+        env: runner.env,
+        pidFile,
+      });
+      expect(seconds).toBeLessThan(5);
+      expect(run.exitCode).toBe(143);
+      const report = run.report!;
+      expect(report.cancelled).toEqual({ signal: 'SIGTERM', during: '3.13t: tests' });
+      expect(report.variants.map((v) => [v.name, v.tests.status, v.tests.passed])).toEqual([
+        ['3.13', 'passed', 1],
+        ['3.13t', 'not-run', 0],
+      ]);
+      expect(report.findings).toEqual([]);
+      // The hanging test, its child, and the child the finished variant's test left behind.
+      for (const pid of [...pids, Number(readFileSync(leftover, 'utf8'))]) expect(running(pid)).toBe(false);
+      expect(runner.outputs()).toMatchObject({ verdict: 'fail', report: join(run.outputDir, 'report.json') });
     });
   },
 );
