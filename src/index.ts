@@ -19,6 +19,11 @@ const cancel = cancelOnSignals({
   },
 });
 const runner = new SpawnRunner({ cancel });
+// After a cancel the abandoned work unwinds with the runner's rejections while the report is
+// written; one that nothing awaits any more must not end the process before that is done.
+process.on('unhandledRejection', (reason) => {
+  if (!cancel.aborted) throw reason;
+});
 try {
   const env = process.env;
   await run({
