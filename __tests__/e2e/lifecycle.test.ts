@@ -1,4 +1,4 @@
-// The action as shipped (node dist/index.js) when the world is unkind: a cancel (SIGTERM), a full or
+// The action as shipped (node dist/index.js) when the world is unkind: a cancel (SIGTERM, SIGINT), a full or
 // unwritable output folder, a refused input, a test that leaves a child behind.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,14 +20,15 @@ async function waitForFile(path: string, ms: number): Promise<string> {
 }
 
 /**
- * Starts the action, sends it SIGTERM once the tests have written `pidFile` (`PID PID...` and a
- * newline), and times how long it takes to exit from there.
+ * Starts the action, sends it `signal` (SIGTERM unless given) once the tests have written
+ * `pidFile` (`PID PID...` and a newline), and times how long it takes to exit from there.
  */
 async function cancelWhenReady(options: {
   cwd: string;
   inputs: Record<string, string>;
   env: Record<string, string>;
   pidFile: string;
+  signal?: 'SIGTERM' | 'SIGINT';
 }): Promise<{ run: ActionRun; pids: number[]; seconds: number }> {
   let child: ChildProcess | undefined;
   const done = runAction({
@@ -38,10 +39,11 @@ async function cancelWhenReady(options: {
   });
   const pids = (await waitForFile(options.pidFile, 180_000)).trim().split(' ').map(Number);
   const signalled = Date.now();
-  child?.kill('SIGTERM');
+  const signal = options.signal ?? 'SIGTERM';
+  child?.kill(signal);
   const run = await done;
   const seconds = (Date.now() - signalled) / 1000;
-  console.log(`cancelled: report written and exited ${seconds.toFixed(2)} s after SIGTERM`);
+  console.log(`cancelled: report written and exited ${seconds.toFixed(2)} s after ${signal}`);
   return { run, pids, seconds };
 }
 
@@ -125,26 +127,33 @@ describe.skipIf(systemLabel === null)(`node dist/index.js on the machine's ${SYS
     expect(running(pid)).toBe(false);
   });
 
-  it('on SIGTERM during the tests ends them, writes report.json marked cancelled within seconds, and exits 143', async () => {
-    const pidFile = join(mkdtempSync(join(tmpdir(), 'cpv-term-')), 'pids');
-    const hang = `import os, subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); open('${pidFile}', 'w').write(f'{os.getpid()} {p.pid}\\n'); time.sleep(120)`;
-    const runner = runnerFiles();
-    const { run, pids, seconds } = await cancelWhenReady({
-      cwd: project(),
-      inputs: systemInputs(`python -c "${hang}"`),
-      env: runner.env,
-      pidFile,
-    });
-    expect(seconds).toBeLessThan(5);
-    expect(run.exitCode).toBe(143);
-    expect(run.report?.cancelled).toEqual({ signal: 'SIGTERM', during: `${systemLabel}: tests` });
-    expect(run.report?.verdict).toBe('fail');
-    expect(run.report?.verdictReasons).toEqual(['the run was cancelled by SIGTERM']);
-    expect(run.report?.variants[0]?.tests.status).toBe('not-run');
-    for (const pid of pids) expect(running(pid)).toBe(false);
-    expect(runner.outputs()).toMatchObject({ verdict: 'fail', report: join(run.outputDir, 'report.json') });
-    expect(runner.summary()).toContain('cancelled by SIGTERM');
-  });
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)(
+    'on %s during the tests ends them, writes report.json marked cancelled within seconds, and exits %i',
+    async (signal, code) => {
+      const pidFile = join(mkdtempSync(join(tmpdir(), 'cpv-term-')), 'pids');
+      const hang = `import os, subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']); open('${pidFile}', 'w').write(f'{os.getpid()} {p.pid}\\n'); time.sleep(120)`;
+      const runner = runnerFiles();
+      const { run, pids, seconds } = await cancelWhenReady({
+        cwd: project(),
+        inputs: systemInputs(`python -c "${hang}"`),
+        env: runner.env,
+        pidFile,
+        signal,
+      });
+      expect(seconds).toBeLessThan(5);
+      expect(run.exitCode).toBe(code);
+      expect(run.report?.cancelled).toEqual({ signal, during: `${systemLabel}: tests` });
+      expect(run.report?.verdict).toBe('fail');
+      expect(run.report?.verdictReasons).toEqual([`the run was cancelled by ${signal}`]);
+      expect(run.report?.variants[0]?.tests.status).toBe('not-run');
+      for (const pid of pids) expect(running(pid)).toBe(false);
+      expect(runner.outputs()).toMatchObject({ verdict: 'fail', report: join(run.outputDir, 'report.json') });
+      expect(runner.summary()).toContain(`cancelled by ${signal}`);
+    },
+  );
 
   it('with an output folder that cannot be made, names it and RUNNER_TEMP, and still writes the summary and outputs', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cpv-temp-')), 'a-file');
