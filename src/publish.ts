@@ -267,7 +267,15 @@ export async function publish(options: {
     await setStatus({ world, inputs, context, client: lazyClient, report, target: options.status });
   }
 
-  const set = world.toolkit.setOutput.bind(world.toolkit);
+  // An output file that refuses one output (a full disk again) keeps none of the others back.
+  const failures = [...files.failures];
+  const set = (name: string, value: string): void => {
+    try {
+      world.toolkit.setOutput(name, value);
+    } catch (error) {
+      failures.push(`could not set the output ${name}: ${message(error)}`);
+    }
+  };
   set('report', files.reportPath ?? '');
   set('markdown', files.markdownPath ?? '');
   set('verdict', report.verdict);
@@ -284,6 +292,6 @@ export async function publish(options: {
   );
   set('comment-url', commentUrl);
   // Only now: a file that could not be written (a full disk) keeps none of the rest from going out.
-  if (files.reportPath === null || files.failures.length > 0) throw new ReportWriteError(files.failures);
+  if (files.reportPath === null || failures.length > 0) throw new ReportWriteError(failures);
   return { reportPath: files.reportPath, markdownPath: files.markdownPath ?? '', commentUrl };
 }
