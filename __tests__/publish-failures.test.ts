@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRunContext } from '../src/context.js';
 import { parseInputs } from '../src/inputs.js';
-import type { Toolkit } from '../src/ports.js';
 import { publish } from '../src/publish.js';
 import { report, variant } from './helpers/reports.js';
+import { quietToolkit } from './helpers/toolkit.js';
 
 describe('publish', () => {
   it('sets every other output and writes the summary when the output file refuses one', async () => {
@@ -16,19 +16,13 @@ describe('publish', () => {
     const read = (name: string): string => (name === 'variants' ? '3.13' : '');
     const outputs: string[] = [];
     const summaries: string[] = [];
-    const toolkit: Toolkit = {
-      info: () => {},
-      warning: () => {},
-      error: () => {},
-      notice: () => {},
-      group: (_name, fn) => fn(),
+    const toolkit = quietToolkit({
       setOutput: (name) => {
         if (name === 'report') throw new Error('ENOSPC: no space left on device, write');
         outputs.push(name);
       },
       appendSummary: async (markdown) => void summaries.push(markdown),
-      setFailed: () => {},
-    };
+    });
     const published = publish({
       world: {
         runner: { run: () => Promise.reject(new Error('no process may start')) },
