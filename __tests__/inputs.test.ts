@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Report } from '../src/domain/report.js';
 import { InputError, parseInputs } from '../src/inputs.js';
 import type { Command, ProcessResult, ProcessRunner, Toolkit } from '../src/ports.js';
 import { run } from '../src/run.js';
@@ -275,8 +276,12 @@ describe('bad inputs', () => {
     });
     expect(result.failed).toBe(true);
     expect(started).toEqual([]);
-    expect(outputs).toEqual([]);
+    // A matrix leg keeps its shape: report.json says what was refused, and the outputs point at it.
+    expect(outputs).toEqual(['report', 'markdown', 'verdict']);
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(message);
+    const written = JSON.parse(readFileSync(join(cwd, 'out', 'report.json'), 'utf8')) as Report;
+    expect(written).toMatchObject({ variants: [], verdict: 'fail', errors: [failures[0]] });
+    expect(result.reportPath).toBe(join(cwd, 'out', 'report.json'));
   });
 });

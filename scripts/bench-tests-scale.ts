@@ -143,7 +143,12 @@ try {
   const markdown = renderComment(report, { fullReportHint: 'report.json', marker: '<!-- cpv -->' });
   renderComment(report, { fullReportHint: 'report.json', limit: 300_000 });
   const renderedMs = lap();
-  const written = writeReportFiles({ dir: out, report, markdown });
+  const written = writeReportFiles({
+    location: { directory: out, chosenBy: 'this script' },
+    report,
+    markdown,
+  });
+  if (written.reportPath === null) throw new Error(written.failures.join('; '));
   const totalMs = lap();
   const cpu = process.cpuUsage(cpuStarted);
   const cpuMs = (cpu.user + cpu.system) / 1000;

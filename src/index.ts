@@ -5,14 +5,30 @@ import { join } from 'node:path';
 import { createCacheStore } from './adapters/cache.js';
 import { GitHubCommentClient } from './adapters/github.js';
 import { SpawnRunner } from './adapters/process.js';
+import { cancelOnSignals, exitCodeFor } from './adapters/signals.js';
 import { ActionsToolkit } from './adapters/toolkit.js';
+import { CancelledError } from './cancellation.js';
 import { run } from './run.js';
 
+const cancel = cancelOnSignals({
+  // Within the runner's 7.5 s between SIGINT and SIGTERM.
+  forceAfterMs: 7_000,
+  force: (signal) => {
+    runner.killAll();
+    process.exit(exitCodeFor(signal));
+  },
+});
+const runner = new SpawnRunner({ cancel });
+// After a cancel the abandoned work unwinds with the runner's rejections while the report is
+// written; one that nothing awaits any more must not end the process before that is done.
+process.on('unhandledRejection', (reason) => {
+  if (!cancel.aborted) throw reason;
+});
 try {
   const env = process.env;
-  const runner = new SpawnRunner();
   await run({
     runner,
+    cancel,
     toolkit: new ActionsToolkit(env),
     cache: createCacheStore({
       env,
@@ -35,4 +51,9 @@ try {
   core.setFailed(
     `cpython-variants failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
   );
+}
+if (cancel.aborted) {
+  // Nothing the tests started may outlive the step; then exit as a process killed by the signal would.
+  await runner.stopped();
+  process.exit(exitCodeFor(cancel.reason instanceof CancelledError ? cancel.reason.signal : 'SIGTERM'));
 }

@@ -9,6 +9,7 @@ import {
   VariantSyntaxError,
   type Variant,
 } from './domain/variants.js';
+import { outputLocation } from './output-location.js';
 
 export const FAIL_ON = [
   'crash',
@@ -66,6 +67,8 @@ export interface Inputs {
   readonly threadStressIterations: number;
   /** Where report.json and the markdown are written. */
   readonly outputDirectory: string;
+  /** What chose outputDirectory ('the environment variable RUNNER_TEMP'), for an error writing there. */
+  readonly outputChosenBy: string;
 }
 
 export const DEFAULTS = {
@@ -366,6 +369,7 @@ export function parseInputs(read: InputReader, context: InputContext): Inputs {
   }
 
   const interpreters = parseInterpreters(read('interpreters'), variants);
+  const output = outputLocation({ env, workingDirectory });
   return Object.freeze({
     variants: Object.freeze(variants),
     reference,
@@ -397,11 +401,7 @@ export function parseInputs(read: InputReader, context: InputContext): Inputs {
       min: 1,
       max: 1000,
     }),
-    // Outside the project's tree on a runner, so the base commit's worktree and git status stay clean.
-    outputDirectory:
-      env['CPV_OUTPUT_DIR'] ??
-      (env['RUNNER_TEMP']
-        ? resolve(env['RUNNER_TEMP'], 'cpython-variants')
-        : resolve(workingDirectory, '.cpv')),
+    outputDirectory: output.directory,
+    outputChosenBy: output.chosenBy,
   });
 }

@@ -34,7 +34,11 @@ export interface ProcessResult {
   readonly spawnError?: string;
 }
 
-/** The one process runner. Never throws for a non-zero exit: the caller decides what it means. */
+/**
+ * The one process runner. Never throws for a non-zero exit: the caller decides what it means. A
+ * command's process group is ended when it exits (nothing it left behind runs into the next one);
+ * once the action is cancelled, runs reject with the cancel's reason.
+ */
 export interface ProcessRunner {
   run(command: Command): Promise<ProcessResult>;
 }

@@ -11,7 +11,7 @@ import type { CrashRecord, Report, VariantReport } from './domain/report.js';
 import type { RunContext } from './context.js';
 import type { Inputs } from './inputs.js';
 import type { CommentClient } from './ports.js';
-import { writeReportFiles } from './report-files.js';
+import { ReportWriteError, writeReportFiles } from './report-files.js';
 import type { World } from './world.js';
 
 /** GitHub shows at most 10 error annotations per step; the summary lists the rest. */
@@ -116,8 +116,15 @@ function annotateCrashes(options: { world: World; inputs: Inputs; report: Report
 function noCommentReason(options: {
   inputs: Inputs;
   context: RunContext;
+  cancelled: boolean;
 }): { level: 'info' | 'warning'; text: string } | null {
   const { inputs, context } = options;
+  // Its partial figures would replace the last whole comment, in seconds the runner may not give.
+  if (options.cancelled)
+    return {
+      level: 'info',
+      text: 'cancelled: no comment (the job summary and report.json have what finished)',
+    };
   if (inputs.mode === 'measure') return { level: 'info', text: 'mode measure: report.json only, no comment' };
   if (inputs.comment === 'off') return { level: 'info', text: 'comment: off' };
   if (!context.pullRequest && context.workflowRun) {
@@ -158,9 +165,10 @@ async function postComment(options: {
   client: () => CommentClient;
   marker: string;
   body: string;
+  cancelled: boolean;
 }): Promise<string> {
   const { world, inputs, context } = options;
-  const skip = noCommentReason({ inputs, context });
+  const skip = noCommentReason({ inputs, context, cancelled: options.cancelled });
   if (skip) {
     world.toolkit[skip.level](skip.text);
     return '';
@@ -226,13 +234,18 @@ export async function publish(options: {
   const hint = fullReportHint(context);
   const failOn = inputs.failOn as ReadonlySet<FailOnRule>;
   const markdown = renderComment(report, { marker, fullReportHint: hint, failOn });
-  const files = writeReportFiles({ dir: inputs.outputDirectory, report, markdown });
-  world.print(markdown);
   const summary = renderComment(report, {
     fullReportHint: `every sample is in report.json (the step's \`report\` output)`,
     failOn,
     limit: SUMMARY_LIMIT,
   });
+  const files = writeReportFiles({
+    location: { directory: inputs.outputDirectory, chosenBy: inputs.outputChosenBy },
+    report,
+    markdown,
+    summary,
+  });
+  world.print(markdown);
   await world.toolkit.appendSummary(summary).catch((error: unknown) => {
     world.toolkit.warning(`could not write the job summary: ${message(error)}`);
   });
@@ -248,14 +261,23 @@ export async function publish(options: {
     client: lazyClient,
     marker,
     body: markdown,
+    cancelled: report.cancelled !== undefined,
   });
   if (options.status) {
     await setStatus({ world, inputs, context, client: lazyClient, report, target: options.status });
   }
 
-  const set = world.toolkit.setOutput.bind(world.toolkit);
-  set('report', files.reportPath);
-  set('markdown', files.markdownPath);
+  // An output file that refuses one output (a full disk again) keeps none of the others back.
+  const failures = [...files.failures];
+  const set = (name: string, value: string): void => {
+    try {
+      world.toolkit.setOutput(name, value);
+    } catch (error) {
+      failures.push(`could not set the output ${name}: ${message(error)}`);
+    }
+  };
+  set('report', files.reportPath ?? '');
+  set('markdown', files.markdownPath ?? '');
   set('verdict', report.verdict);
   set(
     'crashes',
@@ -269,5 +291,7 @@ export async function publish(options: {
     String(report.findings.filter((f) => f.kind === 'regression' && f.against === 'base').length),
   );
   set('comment-url', commentUrl);
-  return { ...files, commentUrl };
+  // Only now: a file that could not be written (a full disk) keeps none of the rest from going out.
+  if (files.reportPath === null || failures.length > 0) throw new ReportWriteError(failures);
+  return { reportPath: files.reportPath, markdownPath: files.markdownPath ?? '', commentUrl };
 }

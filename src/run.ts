@@ -11,6 +11,7 @@ import {
   REPORT_SCHEMA,
   type BenchmarkCrashReport,
   type BenchmarkMetric,
+  type Cancellation,
   type DecisionStatistics,
   type Note,
   type Finding,
@@ -23,12 +24,14 @@ import {
 } from './domain/report.js';
 import { variantEnvironment } from './domain/runtime-env.js';
 import type { Variant } from './domain/variants.js';
+import { cancelledMessage, stageTracking, untilCancelled } from './cancellation.js';
 import { readRunContext, type RunContext } from './context.js';
 import { InputError, parseInputs, type Inputs } from './inputs.js';
 import type { ProcessRunner, Toolkit } from './ports.js';
 import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
 import { publish } from './publish.js';
+import { reportRefusal } from './refused-input.js';
 import { runReportMode } from './report-mode.js';
 import { prepareBase } from './suite/base.js';
 import { chooseBaseline } from './suite/baseline.js';
@@ -139,17 +142,28 @@ function buildReport(options: {
   notes: readonly Note[];
   statistics: DecisionStatistics | undefined;
   baseline: Baseline | null;
+  cancelled: Cancellation | undefined;
 }): Report {
   const { context, baseline } = options;
   const baseSha = baseline?.sha ?? null;
   const variants = options.states.map((s) => variantReport(s, { baseSha }));
-  const findings: Finding[] = [...variants.flatMap(variantFindings), ...options.timingFindings];
+  // After a cancel, a variant whose tests never ran was not reached, not broken: no finding of it.
+  const reached = variants.filter((_, i) => {
+    const s = options.states[i];
+    const failedBefore = s?.install?.ok === false || s?.prepareError !== undefined;
+    return !options.cancelled || s?.tests !== undefined || failedBefore;
+  });
+  const findings: Finding[] = [...reached.flatMap(variantFindings), ...options.timingFindings];
   const decided = verdict({
     findings,
     failOn: options.inputs.failOn as ReadonlySet<FailOnRule>,
     optionalVariants: new Set(options.inputs.variants.filter((v) => v.optional).map((v) => v.name)),
   });
-  const errorReasons = options.errors.length > 0 ? ['the run stopped with an error'] : [];
+  const errorReasons = options.cancelled
+    ? [`the run was cancelled by ${options.cancelled.signal}`]
+    : options.errors.length > 0
+      ? ['the run stopped with an error']
+      : [];
   const reasons = [...decided.reasons, ...errorReasons];
   return {
     schema: REPORT_SCHEMA,
@@ -173,9 +187,11 @@ function buildReport(options: {
     findings,
     verdict: reasons.length > 0 ? 'fail' : 'pass',
     verdictReasons: reasons,
-    errors: options.errors,
-    ...(options.notes.length > 0 ? { notes: options.notes } : {}),
+    // Copies: after a cancel the abandoned work may still add to the lists while this is published.
+    errors: [...options.errors],
+    ...(options.notes.length > 0 ? { notes: [...options.notes] } : {}),
     ...(options.statistics ? { statistics: options.statistics } : {}),
+    ...(options.cancelled ? { cancelled: options.cancelled } : {}),
   };
 }
 
@@ -184,7 +200,12 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
   const { runner, toolkit } = world;
   const cleanEnv = scrubEnvironment(world.env);
   const workRoot = join(inputs.outputDirectory, 'work');
-  mkdirSync(workRoot, { recursive: true });
+  try {
+    mkdirSync(workRoot, { recursive: true });
+  } catch (error) {
+    const where = `${inputs.outputDirectory} (the folder chosen by ${inputs.outputChosenBy})`;
+    throw new Error(`could not make the work folder in ${where}`, { cause: error });
+  }
   const timeoutMs = inputs.commandTimeoutMinutes * 60_000;
 
   const outcomes = await toolkit.group('Interpreters', () =>
@@ -498,10 +519,10 @@ export async function run(world: World): Promise<RunResult> {
     inputs = parseInputs(world.read, { env: world.env, cwd: world.cwd });
   } catch (error) {
     // Bad input: refused before any work starts.
-    world.toolkit.setFailed(
-      error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`,
-    );
-    return { report: null, reportPath: null, failed: true };
+    const text = error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`;
+    const refused = await reportRefusal({ world, error, message: text });
+    world.toolkit.setFailed(text);
+    return { ...refused, failed: true };
   }
   if (inputs.ignoredInterpreters.length > 0) {
     world.toolkit.notice(
@@ -520,12 +541,17 @@ export async function run(world: World): Promise<RunResult> {
       `merge queue${pr === null ? '' : ` for pull request #${pr}`}: ${context.mergeGroup.headRef ?? ''}`,
     );
   }
-  try {
-    await measure(world, inputs, states, sink);
-  } catch (error) {
-    errors.push(`the run stopped: ${message(error)}`);
-  }
+  const stage = stageTracking(world.toolkit);
+  const measured = measure({ ...world, toolkit: stage.toolkit }, inputs, states, sink).catch(
+    (error: unknown) => {
+      errors.push(`the run stopped: ${message(error)}`);
+    },
+  );
+  const signal = await untilCancelled(measured, world.cancel);
+  const cancelled = signal === null ? undefined : { signal, during: stage.current() };
+  if (cancelled) errors.push(cancelledMessage(cancelled));
   const report = buildReport({
+    cancelled,
     inputs,
     states,
     context,

@@ -15,6 +15,8 @@ export interface World {
   readonly read: InputReader;
   /** Where the comment is printed for a reader of the log (a local run's main output). */
   readonly print: (text: string) => void;
+  /** Fires on SIGTERM or SIGINT: the report is written from what had finished (cancellation.ts). */
+  readonly cancel?: AbortSignal;
 }
 
 export interface RunResult {

@@ -1,5 +1,5 @@
 // Runs the action as users run it: `node dist/index.js` with inputs as INPUT_* variables.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,8 @@ export function runAction(options: {
   cwd: string;
   inputs: Record<string, string>;
   env?: Record<string, string>;
+  /** Called with the action's process as soon as it starts (to signal it, say). */
+  onSpawn?: (child: ChildProcess) => void;
 }): Promise<ActionRun> {
   const outputDir = mkdtempSync(join(tmpdir(), 'cpv-out-'));
   const env: Record<string, string> = {
@@ -45,6 +47,7 @@ export function runAction(options: {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -72,7 +72,7 @@ export function workflowRunEvent(
 }
 
 /** The GITHUB_OUTPUT file, as @actions/core writes it: `name<<DELIMITER`, the value, the delimiter. */
-function parseOutputs(text: string): Record<string, string> {
+export function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1] ?? ''] = m[3] ?? '';
   return outputs;

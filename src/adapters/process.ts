@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
 import type { Command, ProcessResult, ProcessRunner } from '../ports.js';
+import { endGroup, ProcessGroups, signalGroup } from './process-groups.js';
 
 const DEFAULT_OUTPUT_LIMIT = 1024 * 1024;
 const DEFAULT_KILL_GRACE_MS = 5_000;
 // A grandchild that inherited our pipes can hold them open after the child exits; we stop
 // waiting for the streams this long after the exit so a daemonised leftover cannot hang us.
 const STREAM_DRAIN_MS = 2_000;
+// What a test left running in its group gets between SIGTERM and SIGKILL once the command is done.
+const LEFTOVER_GRACE_MS = 1_000;
+// On cancel the runner gives us seconds before SIGKILL: the children get a part of them.
+const CANCEL_GRACE_MS = 2_000;
 
 /** Keeps the first and the last `limit / 2` bytes of a stream, so a test printing 1 GB costs 1 MiB. */
 export class BoundedBuffer {
@@ -51,26 +56,48 @@ export class BoundedBuffer {
   }
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    // Negative pid: the whole process group (the child was spawned detached, as a group leader).
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
+function cancelError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('cancelled', { cause: signal.reason });
 }
 
 export class SpawnRunner implements ProcessRunner {
+  private readonly groups = new ProcessGroups();
+  private stopping: Promise<void> = Promise.resolve();
+  private readonly cancel: AbortSignal | undefined;
+
+  /**
+   * `cancel`: the action's SIGTERM/SIGINT. Once it fires, every running group is ended, the runs
+   * in flight reject with its reason, and nothing new is started (run() rejects at once).
+   */
+  constructor(options: { cancel?: AbortSignal } = {}) {
+    this.cancel = options.cancel;
+    this.cancel?.addEventListener('abort', () => {
+      this.stopping = this.groups.endAll({ graceMs: CANCEL_GRACE_MS });
+    });
+  }
+
+  /** Resolves once every group ended by a cancel is gone. */
+  stopped(): Promise<void> {
+    return this.stopping;
+  }
+
+  /** SIGKILL to every running group, without waiting: the last thing before a forced exit. */
+  killAll(): void {
+    this.groups.killAll();
+  }
+
   run(command: Command): Promise<ProcessResult> {
     const [file, ...args] = command.argv;
     if (file === undefined) throw new Error('SpawnRunner.run: argv is empty');
+    if (this.cancel?.aborted) return Promise.reject(cancelError(this.cancel));
+    const cancel = this.cancel;
+    const groups = this.groups;
     const limit = command.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
     const stdout = new BoundedBuffer(limit);
     const stderr = new BoundedBuffer(limit);
     const started = process.hrtime.bigint();
 
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const child = spawn(file, args, {
         cwd: command.cwd,
         env: command.env ?? process.env,
@@ -84,13 +111,17 @@ export class SpawnRunner implements ProcessRunner {
       let spawnError: string | undefined;
       let settled = false;
       const timers: NodeJS.Timeout[] = [];
+      const pid = child.pid;
+      if (pid !== undefined) groups.add(pid);
+      // Whatever the command left in its group is ended before the next command starts.
+      let groupEnded: Promise<void> = Promise.resolve();
 
       const finish = (): void => {
         if (settled) return;
         settled = true;
         for (const t of timers) clearTimeout(t);
         const end = exited?.at ?? process.hrtime.bigint();
-        resolve({
+        const result: ProcessResult = {
           exitCode: exited?.code ?? (spawnError ? 127 : null),
           signal: exited?.signal ?? null,
           durationMs: Number(end - started) / 1e6,
@@ -99,6 +130,12 @@ export class SpawnRunner implements ProcessRunner {
           timedOut,
           truncated: stdout.truncated || stderr.truncated,
           ...(spawnError ? { spawnError } : {}),
+        };
+        void groupEnded.then(() => {
+          if (pid !== undefined) groups.delete(pid);
+          // A command cut short by a cancel has no result worth deciding on.
+          if (cancel?.aborted) reject(cancelError(cancel));
+          else resolve(result);
         });
       };
 
@@ -123,6 +160,7 @@ export class SpawnRunner implements ProcessRunner {
       });
       child.on('exit', (code, signal) => {
         exited = { code, signal, at: process.hrtime.bigint() };
+        if (pid !== undefined) groupEnded = endGroup(pid, { graceMs: LEFTOVER_GRACE_MS });
         timers.push(setTimeout(finish, STREAM_DRAIN_MS));
       });
       child.on('close', finish);
@@ -132,9 +170,12 @@ export class SpawnRunner implements ProcessRunner {
           setTimeout(() => {
             if (exited) return;
             timedOut = true;
-            killGroup(child.pid, command.timeoutSignal ?? 'SIGTERM');
+            if (pid !== undefined) signalGroup(pid, command.timeoutSignal ?? 'SIGTERM');
             timers.push(
-              setTimeout(() => killGroup(child.pid, 'SIGKILL'), command.killGraceMs ?? DEFAULT_KILL_GRACE_MS),
+              setTimeout(
+                () => pid !== undefined && signalGroup(pid, 'SIGKILL'),
+                command.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+              ),
             );
           }, command.timeoutMs),
         );

@@ -379,4 +379,14 @@ export interface Report {
   readonly notes?: readonly Note[];
   /** How the timing comparisons were decided (absent where nothing was compared). */
   readonly statistics?: DecisionStatistics;
+  /** Set when SIGTERM or SIGINT stopped the run: the report holds what had finished before it. */
+  readonly cancelled?: Cancellation;
+  /** Set when an input was refused before any work: no variant was run (`errors` says why). */
+  readonly refused?: { readonly input: string | null; readonly value: string | null };
+}
+
+export interface Cancellation {
+  readonly signal: 'SIGTERM' | 'SIGINT';
+  /** The step that was running (a log group's title, such as `3.13t: tests`), or null. */
+  readonly during: string | null;
 }

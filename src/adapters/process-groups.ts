@@ -1,0 +1,90 @@
+// The process groups the runner starts (each child is spawned detached, so it leads a group of
+// its own) and their ending. A test that starts a child without waiting for it leaves that child
+// in its group: it would run on into the next measurement, so a group is ended when its command
+// exits, and every group is ended when the action is cancelled.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+const POLL_MS = 25;
+
+/** A process's state and process group from /proc/PID/stat (Linux), or null where it cannot be read. */
+function procStat(pid: string): { state: string; pgrp: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in parentheses may hold spaces and parentheses: the fields after its last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return state && pgrp ? { state, pgrp: Number(pgrp) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True while a process of the group is left. A zombie does not count: it runs nothing, and where
+ * PID 1 does not reap orphans (many containers) it would never leave.
+ */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    // EPERM: the group exists but is not ours to signal; ESRCH: it is gone.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (!existsSync('/proc/self/stat')) return true;
+  return readdirSync('/proc').some((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    const stat = procStat(pid);
+    return stat !== null && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
+  });
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    // Negative pid: the whole process group.
+    process.kill(-pgid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * SIGTERM to what is left of the group, SIGKILL after `graceMs` to whatever ignored it.
+ * Resolves once the group is gone, or at the latest shortly after the SIGKILL.
+ */
+export async function endGroup(pgid: number, options: { graceMs: number }): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  const deadline = Date.now() + options.graceMs;
+  while (Date.now() < deadline) {
+    await sleep(POLL_MS);
+    if (!groupAlive(pgid)) return;
+  }
+  signalGroup(pgid, 'SIGKILL');
+  // SIGKILL cannot be caught; what remains is the kernel tearing down and the parent reaping.
+  for (let i = 0; i < 40 && groupAlive(pgid); i++) await sleep(POLL_MS);
+}
+
+/** The groups of the commands that are running now. */
+export class ProcessGroups {
+  private readonly live = new Set<number>();
+
+  add(pgid: number): void {
+    this.live.add(pgid);
+  }
+
+  delete(pgid: number): void {
+    this.live.delete(pgid);
+  }
+
+  /** Ends every running group at once (a cancel has seconds, not a grace per group). */
+  async endAll(options: { graceMs: number }): Promise<void> {
+    await Promise.all([...this.live].map((pgid) => endGroup(pgid, options)));
+  }
+
+  /** The last resort before exiting: SIGKILL, no waiting. */
+  killAll(): void {
+    for (const pgid of this.live) signalGroup(pgid, 'SIGKILL');
+  }
+}
