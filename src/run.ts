@@ -4,7 +4,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baseline } from './domain/baseline.js';
-import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
 import { checkRecordedInterpreters } from './domain/interpreter-check.js';
 import {
@@ -25,6 +24,7 @@ import { variantEnvironment } from './domain/runtime-env.js';
 import type { Variant } from './domain/variants.js';
 import { readRunContext, type RunContext } from './context.js';
 import { InputError, parseInputs, type Inputs } from './inputs.js';
+import { checkWorkingDirectory } from './input-checks.js';
 import type { ProcessRunner, Toolkit } from './ports.js';
 import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
@@ -37,6 +37,8 @@ import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 import type { RunResult, World } from './world.js';
+import { fenceCommands } from './adapters/command-fence.js';
+import { testedEnvironment } from './tested-environment.js';
 import { stressSettings, stressVariants, stressVariantsOnBase } from './suite/stress-variants.js';
 
 interface VariantState {
@@ -182,7 +184,7 @@ function buildReport(options: {
 async function measure(world: World, inputs: Inputs, states: VariantState[], sink: Sink): Promise<void> {
   const { errors, timingFindings, notes } = sink;
   const { runner, toolkit } = world;
-  const cleanEnv = scrubEnvironment(world.env);
+  const cleanEnv = testedEnvironment(world.env);
   const workRoot = join(inputs.outputDirectory, 'work');
   mkdirSync(workRoot, { recursive: true });
   const timeoutMs = inputs.commandTimeoutMinutes * 60_000;
@@ -492,10 +494,21 @@ async function testOnBase(options: {
     state.threadStress = checked.get(state.variant.name) ?? state.threadStress;
 }
 
+/** The run, with everything it logs kept from being read as a workflow command (command-fence.ts). */
 export async function run(world: World): Promise<RunResult> {
+  const toolkit = fenceCommands(world.toolkit);
+  try {
+    return await runUnfenced({ ...world, toolkit, print: (text) => toolkit.quote(() => world.print(text)) });
+  } finally {
+    toolkit.close();
+  }
+}
+
+async function runUnfenced(world: World): Promise<RunResult> {
   let inputs: Inputs;
   try {
     inputs = parseInputs(world.read, { env: world.env, cwd: world.cwd });
+    checkWorkingDirectory(inputs, { ...world, written: world.read('working-directory').trim() });
   } catch (error) {
     // Bad input: refused before any work starts.
     world.toolkit.setFailed(
