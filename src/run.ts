@@ -21,6 +21,7 @@ import {
   type VariantReport,
 } from './domain/report.js';
 import { variantEnvironment } from './domain/runtime-env.js';
+import { wellFormedReport } from './domain/well-formed.js';
 import type { Variant } from './domain/variants.js';
 import { readRunContext, type RunContext } from './context.js';
 import { InputError, parseInputs, type Inputs } from './inputs.js';
@@ -153,7 +154,7 @@ function buildReport(options: {
   });
   const errorReasons = options.errors.length > 0 ? ['the run stopped with an error'] : [];
   const reasons = [...decided.reasons, ...errorReasons];
-  return {
+  return wellFormedReport({
     schema: REPORT_SCHEMA,
     generatedAt: new Date().toISOString(),
     reference: options.inputs.reference,
@@ -178,7 +179,7 @@ function buildReport(options: {
     errors: options.errors,
     ...(options.notes.length > 0 ? { notes: options.notes } : {}),
     ...(options.statistics ? { statistics: options.statistics } : {}),
-  };
+  });
 }
 
 async function measure(world: World, inputs: Inputs, states: VariantState[], sink: Sink): Promise<void> {

@@ -351,6 +351,7 @@ const NOTE_KINDS: readonly NoteKind[] = [
   'subject-dropped',
   'timer-resolution',
   'merge',
+  'text-replaced',
 ];
 
 function uniqueLabels(labels: readonly string[]): string[] {
