@@ -9,6 +9,9 @@ import {
   VariantSyntaxError,
   type Variant,
 } from './domain/variants.js';
+import { InputError } from './domain/input-error.js';
+
+export { InputError };
 
 export const FAIL_ON = [
   'crash',
@@ -91,17 +94,6 @@ export const DEFAULTS = {
 // `thread-stress: auto` means this many threads: enough for a race to show on a 2-core runner
 // without making every test wait on a large barrier.
 export const AUTO_STRESS_THREADS = 4;
-
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    readonly value: string,
-    allowed: string,
-  ) {
-    super(`Input '${input}' has the value ${JSON.stringify(value)}: ${allowed}`);
-    this.name = 'InputError';
-  }
-}
 
 /** Reads one input as the runner passes it ('' when not given). */
 export type InputReader = (name: string) => string;
