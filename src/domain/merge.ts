@@ -435,9 +435,9 @@ export function mergeReports(options: {
   const derivedNotes: Note[] = [];
   for (const { label, report } of legs) {
     const mine = report.variants.map((v): VariantReport => {
-      const recounted = recountVariant(v, label);
+      const recounted = recountVariant({ ...v, name: renamed(v.name, label) }, label);
       derivedNotes.push(...recounted.notes);
-      return { ...recounted.variant, name: renamed(v.name, label), ...(several ? { leg: label } : {}) };
+      return { ...recounted.variant, ...(several ? { leg: label } : {}) };
     });
     variants.push(...mine);
     const derived = deriveFindings({
