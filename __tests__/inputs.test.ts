@@ -38,6 +38,22 @@ describe('compare-base', () => {
   });
 });
 
+describe('threshold', () => {
+  // One meaning: a bare number is a percentage, as with %; `1` is 1%, not 100%.
+  it.each([
+    ['10%', 0.1],
+    ['10', 0.1],
+    ['1', 0.01],
+    ['1%', 0.01],
+    ['1.5', 0.015],
+    [' 2.5 % ', 0.025],
+    ['0.5', 0.005],
+    ['150%', 1.5],
+  ])('%s is %s', (raw, fraction) => {
+    expect(parseInputs(reader({ threshold: raw }), context).threshold).toBeCloseTo(fraction, 12);
+  });
+});
+
 describe('thread-stress', () => {
   it.each([
     ['auto', 4],
@@ -177,6 +193,10 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   ['interpreters twice', { interpreters: '3.13=/a/python\n3.13=/b/python' }, /'interpreters'.*given twice/],
   ['threshold word', { threshold: 'ten' }, /'threshold'.*"ten".*percentage such as 10%/],
   ['threshold zero', { threshold: '0%' }, /'threshold'.*"0%"/],
+  ['threshold bare zero', { threshold: '0' }, /'threshold'.*"0".*a bare number is a percentage too/],
+  ['threshold negative', { threshold: '-5%' }, /'threshold'.*"-5%"/],
+  ['threshold too large', { threshold: '1000%' }, /'threshold'.*"1000%".*below 1000%/],
+  ['threshold with a unit', { threshold: '10 ms' }, /'threshold'.*"10 ms"/],
   [
     'fail-on unknown',
     { 'fail-on': 'crash,segfaults' },

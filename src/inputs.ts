@@ -9,7 +9,10 @@ import {
   VariantSyntaxError,
   type Variant,
 } from './domain/variants.js';
+import { InputError } from './domain/input-error.js';
 import { outputLocation } from './output-location.js';
+
+export { InputError };
 
 export const FAIL_ON = [
   'crash',
@@ -95,17 +98,6 @@ export const DEFAULTS = {
 // without making every test wait on a large barrier.
 export const AUTO_STRESS_THREADS = 4;
 
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    readonly value: string,
-    allowed: string,
-  ) {
-    super(`Input '${input}' has the value ${JSON.stringify(value)}: ${allowed}`);
-    this.name = 'InputError';
-  }
-}
-
 /** Reads one input as the runner passes it ('' when not given). */
 export type InputReader = (name: string) => string;
 
@@ -178,19 +170,19 @@ function parseThreadStress(raw: string): number | null {
   return count('thread-stress', raw, { min: 2, max: 256 });
 }
 
+// One meaning, `N%` or a bare N alike: `1` once meant 100% (a fraction) while `1.5` and `10` were
+// percentages, so a careless `1` silenced every regression.
 function parseThreshold(raw: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
-  const value = m ? Number(m[1]) / (m[2] === '%' ? 100 : 1) : NaN;
-  // A bare number above 1 is read as a percentage ("10" means 10%), the way people write it.
-  const fraction = m && m[2] !== '%' && value > 1 ? value / 100 : value;
-  if (!m || !(fraction > 0) || fraction >= 10) {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(raw);
+  const percent = m ? Number(m[1]) : NaN;
+  if (!(percent > 0 && percent < 1000)) {
     throw new InputError(
       'threshold',
       raw,
-      'it must be a percentage such as 10% or 2.5% (or a fraction such as 0.1)',
+      'it must be a percentage such as 10% or 2.5%, above 0% and below 1000% (a bare number is a percentage too: 10 means 10%, 1 means 1%)',
     );
   }
-  return fraction;
+  return percent / 100;
 }
 
 function parseVariants(raw: string): Variant[] {

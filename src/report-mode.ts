@@ -8,6 +8,7 @@ import * as glob from '@actions/glob';
 import type { FailOnRule } from './domain/findings.js';
 import { mergeReports, parseReport, type LabelledReport } from './domain/merge.js';
 import type { Report } from './domain/report.js';
+import { wellFormedReport } from './domain/well-formed.js';
 import type { RunContext } from './context.js';
 import type { Inputs } from './inputs.js';
 import { commentKeyFor, publish } from './publish.js';
@@ -152,13 +153,15 @@ export async function runReportMode(options: {
     world.toolkit.info(
       `merging ${read.reports.length} report(s): ${read.reports.map((r) => r.label).join(', ')}`,
     );
-    report = mergeReports({
-      reports: read.reports,
-      failOn: inputs.failOn as ReadonlySet<FailOnRule>,
-      generatedAt: new Date().toISOString(),
-      threshold: inputs.threshold,
-      errors: [...found.errors, ...read.errors, ...staleReports({ reports: read.reports, sha: head })],
-    });
+    report = wellFormedReport(
+      mergeReports({
+        reports: read.reports,
+        failOn: inputs.failOn as ReadonlySet<FailOnRule>,
+        generatedAt: new Date().toISOString(),
+        threshold: inputs.threshold,
+        errors: [...found.errors, ...read.errors, ...staleReports({ reports: read.reports, sha: head })],
+      }),
+    );
   } catch (error) {
     world.toolkit.setFailed(`cpython-variants could not read the reports: ${message(error)}`);
     return { report: null, reportPath: null, failed: true };

@@ -4,7 +4,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baseline } from './domain/baseline.js';
-import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
 import { checkRecordedInterpreters } from './domain/interpreter-check.js';
 import {
@@ -23,10 +22,12 @@ import {
   type VariantReport,
 } from './domain/report.js';
 import { variantEnvironment } from './domain/runtime-env.js';
+import { wellFormedReport } from './domain/well-formed.js';
 import type { Variant } from './domain/variants.js';
 import { cancelledMessage, stageTracking, untilCancelled } from './cancellation.js';
 import { readRunContext, type RunContext } from './context.js';
 import { InputError, parseInputs, type Inputs } from './inputs.js';
+import { checkWorkingDirectory } from './input-checks.js';
 import type { ProcessRunner, Toolkit } from './ports.js';
 import { installVariants, type InstallOutcome } from './python/install.js';
 import type { Venv } from './python/venv.js';
@@ -40,6 +41,8 @@ import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 import type { RunResult, World } from './world.js';
+import { fenceCommands } from './adapters/command-fence.js';
+import { testedEnvironment } from './tested-environment.js';
 import { stressSettings, stressVariants, stressVariantsOnBase } from './suite/stress-variants.js';
 
 interface VariantState {
@@ -165,7 +168,7 @@ function buildReport(options: {
       ? ['the run stopped with an error']
       : [];
   const reasons = [...decided.reasons, ...errorReasons];
-  return {
+  return wellFormedReport({
     schema: REPORT_SCHEMA,
     generatedAt: new Date().toISOString(),
     reference: options.inputs.reference,
@@ -192,13 +195,13 @@ function buildReport(options: {
     ...(options.notes.length > 0 ? { notes: [...options.notes] } : {}),
     ...(options.statistics ? { statistics: options.statistics } : {}),
     ...(options.cancelled ? { cancelled: options.cancelled } : {}),
-  };
+  });
 }
 
 async function measure(world: World, inputs: Inputs, states: VariantState[], sink: Sink): Promise<void> {
   const { errors, timingFindings, notes } = sink;
   const { runner, toolkit } = world;
-  const cleanEnv = scrubEnvironment(world.env);
+  const cleanEnv = testedEnvironment(world.env);
   const workRoot = join(inputs.outputDirectory, 'work');
   try {
     mkdirSync(workRoot, { recursive: true });
@@ -513,10 +516,21 @@ async function testOnBase(options: {
     state.threadStress = checked.get(state.variant.name) ?? state.threadStress;
 }
 
+/** The run, with everything it logs kept from being read as a workflow command (command-fence.ts). */
 export async function run(world: World): Promise<RunResult> {
+  const toolkit = fenceCommands(world.toolkit);
+  try {
+    return await runUnfenced({ ...world, toolkit, print: (text) => toolkit.quote(() => world.print(text)) });
+  } finally {
+    toolkit.close();
+  }
+}
+
+async function runUnfenced(world: World): Promise<RunResult> {
   let inputs: Inputs;
   try {
     inputs = parseInputs(world.read, { env: world.env, cwd: world.cwd });
+    checkWorkingDirectory(inputs, { ...world, written: world.read('working-directory').trim() });
   } catch (error) {
     // Bad input: refused before any work starts.
     const text = error instanceof InputError ? error.message : `cpython-variants: ${message(error)}`;

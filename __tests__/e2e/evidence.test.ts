@@ -109,18 +109,19 @@ describe.skipIf(freeThreaded !== null)(
 
 const gil = interpretersSkipReason(['3.13']);
 describe.skipIf(gil !== null)(`on real 3.13${gil ? ` (skipped: ${gil})` : ''}`, () => {
-  it('3.13.99, which no catalog has, with no network: the step fails, naming the newest 3.13 and the source build tried', async () => {
+  it('3.13.99, which no catalog has and no source build can make, is refused before any download or build', async () => {
     const run = await runAction({
       cwd: copyProject(join(ROOT, 'examples')),
       inputs: { ...QUICK, variants: '3.13.99' },
     });
     expect(run.exitCode).toBe(1);
     const error = run.report!.variants[0]?.install.error ?? '';
-    expect(error).toMatch(/^CPython 3\.13\.99 is not in .*\(the newest 3\.13 it knows is 3\.13\.\d+;/);
-    expect(error).toContain(
-      'so CPython 3.13.99 is built from source, from cpython-source (https://www.python.org/ftp/python/3.13.99/Python-3.13.99.tar.xz), which failed',
+    expect(error).toMatch(
+      /^Input 'variants' has the value "3\.13\.99": CPython 3\.13\.99 is not in .*, which knows .*3\.13 \(3\.13\.0 to 3\.13\.\d+\).*; and no source build can make it: the newest 3\.13 known is 3\.13\.\d+/,
     );
-    expect(run.report!.verdictReasons).toEqual(['fail-on install-failure: 1 finding (3.13.99)']);
+    expect(run.report!.errors).toEqual([`3.13.99: ${error}`]);
+    expect(run.stdout).not.toMatch(/built from source|Downloaded|python\.org\/ftp/);
+    expect(run.report!.verdictReasons).toContain('the run stopped with an error');
   });
 
   it('3.13 3.13.99?: the optional variant fails to install as a finding, and the step passes', async () => {

@@ -15,6 +15,8 @@ const EXACT = new Set([
   'GITHUB_PATH',
   'GITHUB_STATE',
   'GITHUB_STEP_SUMMARY',
+  // Where the action writes report.json and its work: the tested code is not told.
+  'CPV_OUTPUT_DIR',
 ]);
 const PREFIXES = ['INPUT_', 'ACTIONS_ID_TOKEN_REQUEST_', 'ACTIONS_CACHE_', 'ACTIONS_RESULTS_'];
 
@@ -23,11 +25,15 @@ export function isCredential(name: string): boolean {
   return EXACT.has(upper) || PREFIXES.some((p) => upper.startsWith(p));
 }
 
+// The runner's folder of file commands (GITHUB_OUTPUT and friends live in it): a variable that
+// points into it, under any name a newer runner may give it, is not passed on either.
+const FILE_COMMANDS = '_runner_file_commands';
+
 /** A copy of `env` without credentials and file commands, and without undefined values. */
 export function scrubEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const clean: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !isCredential(name)) clean[name] = value;
+    if (value !== undefined && !isCredential(name) && !value.includes(FILE_COMMANDS)) clean[name] = value;
   }
   return clean;
 }

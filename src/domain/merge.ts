@@ -7,12 +7,15 @@
 // - variants are concatenated in the order of the files; a name that appears in more than one
 //   file is kept in every one, suffixed with its leg's label ("3.13 (linux)"), and its findings
 //   follow the new name;
-// - findings are concatenated, not recomputed: a timing comparison is only sound between samples
-//   taken on one runner, and each leg made its own;
+// - findings are made again from each leg's variants and its comparisons' verdicts, and test
+//   counts from the test cases (merge-derive.ts), so a file cannot hide what it measured; the
+//   comparisons themselves are not redone: one is only sound between samples taken on one
+//   runner, and each leg made its own; numbers no measurement gives (a ratio of 1e308) are refused;
 // - the verdict is decided again, by the merging step's fail-on (the legs' own verdicts were
 //   decided by theirs), and any error of a leg or of reading the files fails it, since the
 //   report is then incomplete.
 import { verdict, type FailOnRule } from './findings.js';
+import { deriveFindings, recountVariant } from './merge-derive.js';
 import {
   REPORT_SCHEMA,
   type DecisionGroup,
@@ -119,6 +122,17 @@ class Checker {
   nullableNumber(v: unknown, path: string): void {
     if (v !== null) this.number(v, path);
   }
+  /** A number a measurement can give: finite, and within [min, max] (above min where `above`). */
+  within(v: unknown, path: string, range: { min: number; max: number; above?: boolean }): void {
+    this.number(v, path);
+    const n = v as number;
+    if ((range.above ? n <= range.min : n < range.min) || n > range.max)
+      this.fail(
+        path,
+        `a number ${range.above ? 'above' : 'from'} ${range.min} ${range.above ? 'and at most' : 'to'} ${range.max}`,
+        v,
+      );
+  }
   count(v: unknown, path: string): void {
     if (!Number.isSafeInteger(v) || (v as number) < 0) this.fail(path, 'a whole number', v);
   }
@@ -127,11 +141,26 @@ class Checker {
   }
 }
 
+// Sanity bounds: a ratio of 1e308 once rendered "threshold Infinity%". No build is a million
+// times slower or faster, and no timing (seconds or milliseconds) is a billion.
+const MAX_RATIO = 1e6;
+const MAX_TIMING = 1e9;
+const RATIO = { min: 0, max: MAX_RATIO, above: true };
+
 function checkRatio(c: Checker, v: unknown, path: string): void {
   if (v === undefined) return;
   const r = c.object(v, path);
-  for (const k of ['ratio', 'low', 'high', 'pValue'] as const) c.number(r[k], `${path}.${k}`);
+  for (const k of ['ratio', 'low', 'high'] as const) c.within(r[k], `${path}.${k}`, RATIO);
+  c.within(r['pValue'], `${path}.pValue`, { min: 0, max: 1 });
+  if (r['adjustedP'] !== undefined) c.within(r['adjustedP'], `${path}.adjustedP`, { min: 0, max: 1 });
+  if ((r['low'] as number) > (r['high'] as number))
+    c.fail(`${path}.low`, `at most ${path}.high (${String(r['high'])})`, r['low']);
   c.oneOf(r['verdict'], `${path}.verdict`, ['regression', 'improvement', 'unchanged', 'inconclusive']);
+  // A regression is slower: a verdict that contradicts its own ratio was not made by this action.
+  if (r['verdict'] === 'regression' && !((r['ratio'] as number) > 1))
+    c.fail(`${path}.ratio`, 'above 1 for a regression', r['ratio']);
+  if (r['verdict'] === 'improvement' && !((r['ratio'] as number) < 1))
+    c.fail(`${path}.ratio`, 'below 1 for an improvement', r['ratio']);
   // Reports written before these fields existed are still read: the markdown does not need them.
   if (r['method'] !== undefined) c.oneOf(r['method'], `${path}.method`, ['paired', 'independent']);
   if (r['n'] !== undefined) c.count(r['n'], `${path}.n`);
@@ -140,10 +169,12 @@ function checkRatio(c: Checker, v: unknown, path: string): void {
 function checkTiming(c: Checker, v: unknown, path: string): Json {
   const m = c.object(v, path);
   c.string(m['name'], `${path}.name`);
-  c.array(m['samples'], `${path}.samples`).forEach((s, i) => c.number(s, `${path}.samples[${i}]`));
+  c.array(m['samples'], `${path}.samples`).forEach((s, i) =>
+    c.within(s, `${path}.samples[${i}]`, { min: 0, max: MAX_TIMING }),
+  );
   if (m['rounds'] !== undefined)
     c.array(m['rounds'], `${path}.rounds`).forEach((s, i) => c.count(s, `${path}.rounds[${i}]`));
-  c.nullableNumber(m['median'], `${path}.median`);
+  if (m['median'] !== null) c.within(m['median'], `${path}.median`, { min: 0, max: MAX_TIMING });
   c.optionalString(m['error'], `${path}.error`);
   checkRatio(c, m['vsReference'], `${path}.vsReference`);
   checkRatio(c, m['vsBase'], `${path}.vsBase`);
@@ -286,7 +317,8 @@ export function parseReport(value: unknown, source: string): Report {
     c.fail('$.schema', `"${REPORT_SCHEMA}" (this version's format)`, r['schema']);
   c.string(r['generatedAt'], '$.generatedAt');
   c.string(r['reference'], '$.reference');
-  c.number(r['threshold'], '$.threshold');
+  // As the threshold input allows: above 0%, below 1000%.
+  c.within(r['threshold'], '$.threshold', { min: 0, max: 10, above: true });
   const commit = c.object(r['commit'], '$.commit');
   c.nullableString(commit['head'], '$.commit.head');
   c.nullableString(commit['base'], '$.commit.base');
@@ -311,7 +343,7 @@ export function parseReport(value: unknown, source: string): Report {
       null,
     ]);
     c.nullableString(f['name'], `${p}.name`);
-    c.nullableNumber(f['change'], `${p}.change`);
+    if (f['change'] !== null) c.within(f['change'], `${p}.change`, RATIO);
     c.optionalString(f['detail'], `${p}.detail`);
   });
   c.oneOf(r['verdict'], '$.verdict', ['pass', 'fail']);
@@ -331,7 +363,7 @@ export function parseReport(value: unknown, source: string): Report {
   if (r['statistics'] !== undefined) {
     const s = c.object(r['statistics'], '$.statistics');
     c.oneOf(s['method'], '$.statistics.method', ['holm']);
-    c.number(s['alpha'], '$.statistics.alpha');
+    c.within(s['alpha'], '$.statistics.alpha', { min: 0, max: 1, above: true });
     c.number(s['family'], '$.statistics.family');
     c.array(s['groups'], '$.statistics.groups').forEach((x, i) => {
       const g = c.object(x, `$.statistics.groups[${i}]`);
@@ -351,6 +383,7 @@ const NOTE_KINDS: readonly NoteKind[] = [
   'subject-dropped',
   'timer-resolution',
   'merge',
+  'text-replaced',
 ];
 
 function uniqueLabels(labels: readonly string[]): string[] {
@@ -399,14 +432,22 @@ export function mergeReports(options: {
   const findings: Finding[] = [];
   const errors: string[] = [...(options.errors ?? [])];
   const legSummaries: ReportLeg[] = [];
+  const derivedNotes: Note[] = [];
   for (const { label, report } of legs) {
-    const mine = report.variants.map((v): VariantReport => ({
-      ...v,
-      name: renamed(v.name, label),
-      ...(several ? { leg: label } : {}),
-    }));
+    const mine = report.variants.map((v): VariantReport => {
+      const recounted = recountVariant({ ...v, name: renamed(v.name, label) }, label);
+      derivedNotes.push(...recounted.notes);
+      return { ...recounted.variant, ...(several ? { leg: label } : {}) };
+    });
     variants.push(...mine);
-    findings.push(...report.findings.map((f) => ({ ...f, variant: renamed(f.variant, label) })));
+    const derived = deriveFindings({
+      variants: mine,
+      written: report.findings.map((f) => ({ ...f, variant: renamed(f.variant, label) })),
+      label,
+    });
+    // Not push(...): a file may bring hundreds of thousands, past the engine's argument limit.
+    for (const f of derived.findings) findings.push(f);
+    derivedNotes.push(...derived.notes);
     errors.push(...report.errors.map((e) => (several ? `${label}: ${e}` : e)));
     legSummaries.push({
       label,
@@ -420,9 +461,12 @@ export function mergeReports(options: {
   if (legs.length === 0 && errors.length === 0) errors.push('there was no report to merge');
 
   // Each leg's own caveats stay, named after the leg they belong to.
-  const notes: Note[] = legs.flatMap((l) =>
-    (l.report.notes ?? []).map((n) => ({ ...n, message: `${l.label}: ${n.message}` })),
-  );
+  const notes: Note[] = [
+    ...legs.flatMap((l) =>
+      (l.report.notes ?? []).map((n) => ({ ...n, message: `${l.label}: ${n.message}` })),
+    ),
+    ...derivedNotes,
+  ];
   const statistics = mergedStatistics(legs.map((l) => l.report.statistics));
   const threshold = agreed({
     values: legs.map((l) => ({ label: l.label, value: l.report.threshold })),

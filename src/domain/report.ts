@@ -304,7 +304,14 @@ export interface DecisionGroup {
 }
 
 export type NoteKind =
-  'budget' | 'underpowered' | 'base-unavailable' | 'subject-dropped' | 'timer-resolution' | 'merge';
+  | 'budget'
+  | 'underpowered'
+  | 'base-unavailable'
+  | 'subject-dropped'
+  | 'timer-resolution'
+  | 'merge'
+  /** Text from the tested code that was not valid Unicode, replaced (well-formed.ts). */
+  | 'text-replaced';
 
 /** A caveat a reader must know: something that was not measured, or not measured enough. */
 export interface Note {

@@ -7,6 +7,8 @@ import { resolveVersion, type Catalog } from '../domain/catalog.js';
 import { planInstalls } from '../domain/install-plan.js';
 import { describeFacts, mismatches, type ProbeFacts } from '../domain/probe-check.js';
 import type { Variant } from '../domain/variants.js';
+import { InputError } from '../domain/input-error.js';
+import { refusedVersions } from '../domain/version-check.js';
 import type { CacheStore, ProcessRunner, Toolkit } from '../ports.js';
 import { loadCatalog } from './catalog-source.js';
 import { liveCatalog } from './live-catalog.js';
@@ -199,8 +201,33 @@ export async function installVariants(
     catalogError = message(error);
   }
 
+  let installable = rest;
+  if (catalog !== null) {
+    const refused = refusedVersions({
+      variants: rest,
+      catalog,
+      pythonSource: ctx.settings.pythonSource,
+      cpythonSource: ctx.settings.cpythonSource,
+    });
+    const required = refused.filter((r) => !r.variant.optional);
+    // Bad input, refused before any download or build; the other variants wait for a fixed list.
+    if (required.length > 0) {
+      const names = required.map((r) => r.variant.name).join(', ');
+      failAll(`not installed: the variants input names ${names}, which cannot be installed`, false);
+      for (const { variant, reason } of required) {
+        const error = new InputError('variants', variant.name, reason).message;
+        outcomes.set(variant.name, { ok: false, error, fatal: true });
+      }
+      return new Map(variants.map((v) => [v.name, outcomes.get(v.name) as InstallOutcome]));
+    }
+    // A variant written with `?` may fail to install: it does, at once, and the others go on.
+    for (const { variant, reason } of refused)
+      outcomes.set(variant.name, { ok: false, error: reason, fatal: false });
+    installable = rest.filter((v) => !refused.some((r) => r.variant === v));
+  }
+
   const remaining: Variant[] = [];
-  for (const variant of rest) {
+  for (const variant of installable) {
     const found = await fromToolCache(ctx, { variant, catalog, platform });
     if (found) outcomes.set(variant.name, found);
     else remaining.push(variant);

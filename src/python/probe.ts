@@ -17,15 +17,26 @@ export async function probeInterpreter(
     timeoutMs: 60_000,
   });
   if (result.spawnError) throw new ProbeError(`cannot run ${options.executable}: ${result.spawnError}`);
+  const stderr = result.stderr.trim();
   if (result.exitCode !== 0) {
     const why = result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
-    throw new ProbeError(`${options.executable} ${why} when probed: ${result.stderr.trim().slice(-500)}`);
+    // A Python that fails says so in Python's words; anything else (/bin/sh: "Illegal option -I")
+    // is not a Python interpreter, and saying only "exited with 2" leaves the reader guessing.
+    const python = /Traceback \(most recent call last\)|^\w*(Error|Exception): /m.test(stderr);
+    throw new ProbeError(
+      python
+        ? `${options.executable} ${why} when probed: ${stderr.slice(-500)}`
+        : `${options.executable} is not a Python interpreter: run as \`${options.executable} -I -c <probe>\` it ${why}${stderr ? `: ${stderr.slice(-300)}` : ' and printed nothing'}`,
+    );
   }
   try {
     return JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as ProbeFacts;
   } catch (cause) {
-    throw new ProbeError(`${options.executable} printed no probe result: ${result.stdout.slice(0, 300)}`, {
-      cause,
-    });
+    // /bin/true exits 0 and prints nothing.
+    const printed = result.stdout.trim();
+    throw new ProbeError(
+      `${options.executable} is not a Python interpreter: run as \`${options.executable} -I -c <probe>\` it printed ${printed ? `no probe result but: ${printed.slice(0, 300)}` : 'nothing'}`,
+      { cause },
+    );
   }
 }
