@@ -3,6 +3,7 @@
 // report.json is written from what was measured.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { withAdoption } from './domain/adoption.js';
 import type { Baseline } from './domain/baseline.js';
 import { scrubEnvironment } from './domain/environment.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
@@ -142,7 +143,11 @@ function buildReport(options: {
 }): Report {
   const { context, baseline } = options;
   const baseSha = baseline?.sha ?? null;
-  const variants = options.states.map((s) => variantReport(s, { baseSha }));
+  const variants = withAdoption({
+    variants: options.states.map((s) => variantReport(s, { baseSha })),
+    reference: options.inputs.reference,
+    threshold: options.inputs.threshold,
+  });
   const findings: Finding[] = [...variants.flatMap(variantFindings), ...options.timingFindings];
   const decided = verdict({
     findings,

@@ -5,6 +5,7 @@
 // variant names come from files that a fork PR's workflow wrote.
 //
 // This module puts the comment together and fits it in the limit; each part lives in comment/.
+import { adoptionLines } from './comment/adoption.js';
 import { benchmarkSection } from './comment/benchmarks.js';
 import { crashSection } from './comment/crashes.js';
 import { failureSection } from './comment/failures.js';
@@ -89,10 +90,13 @@ export function renderComment(report: Report, options: RenderOptions): string {
   const notes = (report.notes ?? []).map((n) => `> ℹ️ ${escapeInline(n.message, { maxLength: 500 })}`);
   const why = whyLines(report, options.failOn);
   const open = undecidedGated(report, options.failOn);
+  const adoption = adoptionLines(report);
   const head = [
     ...(options.marker ? [options.marker] : []),
     headline(report, options.failOn),
     '',
+    // The question a maintainer came with, answered before anything else.
+    ...(adoption.length > 0 ? [...adoption, ''] : []),
     ...(report.verdict === 'pass' && undecidedText(open) ? [undecidedFix(open), ''] : []),
     metaLine(report),
     '',

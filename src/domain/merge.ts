@@ -12,6 +12,7 @@
 // - the verdict is decided again, by the merging step's fail-on (the legs' own verdicts were
 //   decided by theirs), and any error of a leg or of reading the files fails it, since the
 //   report is then incomplete.
+import { checkAdoption } from './adoption-schema.js';
 import { verdict, type FailOnRule } from './findings.js';
 import {
   REPORT_SCHEMA,
@@ -78,7 +79,7 @@ const COUNTS = ['passed', 'failed', 'errors', 'skipped', 'crashed', 'timedOut'] 
 type Json = Record<string, unknown>;
 
 /** Walks one parsed file and throws at the first field that is not what report.json promises. */
-class Checker {
+export class Checker {
   constructor(private readonly source: string) {}
 
   fail(path: string, expected: string, got: unknown): never {
@@ -248,6 +249,7 @@ function checkVariant(c: Checker, v: unknown, path: string): string {
   }
   if (variant['threadStress'] !== undefined)
     checkThreadStress(c, variant['threadStress'], `${path}.threadStress`);
+  if (variant['adoption'] !== undefined) checkAdoption(c, variant['adoption'], `${path}.adoption`);
   return name;
 }
 
@@ -404,6 +406,8 @@ export function mergeReports(options: {
       ...v,
       name: renamed(v.name, label),
       ...(several ? { leg: label } : {}),
+      // Weighed against its own leg's reference, which may have been renamed too.
+      ...(v.adoption ? { adoption: { ...v.adoption, against: renamed(v.adoption.against, label) } } : {}),
     }));
     variants.push(...mine);
     findings.push(...report.findings.map((f) => ({ ...f, variant: renamed(f.variant, label) })));
