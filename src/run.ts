@@ -19,6 +19,7 @@ import {
   type StartupMetric,
   type TestSummary,
   type ThreadScaling,
+  type SlowTest,
   type ThreadStress,
   type VariantReport,
 } from './domain/report.js';
@@ -36,6 +37,7 @@ import { chooseBaseline } from './suite/baseline.js';
 import { prepareVariant } from './suite/prepare.js';
 import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
+import { confirmSlowTests } from './suite/slow-tests.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 import type { RunResult, World } from './world.js';
 import { stressSettings, stressVariants, stressVariantsOnBase } from './suite/stress-variants.js';
@@ -57,6 +59,7 @@ interface VariantState {
   /** Modules that re-enabled the GIL in those tests on base. */
   baseGil?: readonly string[];
   threadStress?: ThreadStress;
+  slowTests?: readonly SlowTest[];
 }
 
 const NOT_RUN: TestSummary = {
@@ -116,6 +119,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     ...(state.threadScaling ? { threadScaling: state.threadScaling } : {}),
     ...(state.benchmarkCrashes ? { benchmarkCrashes: state.benchmarkCrashes } : {}),
     ...(state.threadStress ? { threadStress: state.threadStress } : {}),
+    ...(state.slowTests ? { slowTests: state.slowTests } : {}),
     ...((state.base || state.baseTests) && options.baseSha
       ? {
           base: {
@@ -310,6 +314,32 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
 
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
+  // Informational, and bounded by a share of measure-minutes: tests one build makes much slower.
+  const slow = await confirmSlowTests({
+    runner,
+    toolkit,
+    command: inputs.testCommand,
+    reference: inputs.reference,
+    subjects: ready.flatMap((s) =>
+      s.tests && s.venv
+        ? [
+            {
+              name: s.variant.name,
+              env: envFor(s, s.venv),
+              cwd: inputs.workingDirectory,
+              cases: s.tests.summary.cases,
+            },
+          ]
+        : [],
+    ),
+    measureMinutes: inputs.measureMinutes,
+    timeoutMs,
+    workRoot,
+  });
+  for (const state of ready) {
+    const found = slow.get(state.variant.name);
+    if (found) state.slowTests = found;
+  }
   // The base commit: a worktree and venvs made like head's, measured interleaved with head.
   const chosen = await chooseBaseline({
     runner,

@@ -12,7 +12,7 @@
 // - the verdict is decided again, by the merging step's fail-on (the legs' own verdicts were
 //   decided by theirs), and any error of a leg or of reading the files fails it, since the
 //   report is then incomplete.
-import { checkAdoption } from './adoption-schema.js';
+import { checkAdoption, checkSlowTests } from './variant-schema.js';
 import { verdict, type FailOnRule } from './findings.js';
 import {
   REPORT_SCHEMA,
@@ -250,6 +250,7 @@ function checkVariant(c: Checker, v: unknown, path: string): string {
   if (variant['threadStress'] !== undefined)
     checkThreadStress(c, variant['threadStress'], `${path}.threadStress`);
   if (variant['adoption'] !== undefined) checkAdoption(c, variant['adoption'], `${path}.adoption`);
+  if (variant['slowTests'] !== undefined) checkSlowTests(c, variant['slowTests'], `${path}.slowTests`);
   return name;
 }
 

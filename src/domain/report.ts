@@ -193,8 +193,28 @@ export interface VariantReport {
   readonly threadScaling?: readonly ThreadScaling[];
   /** The pytest suite rerun under pytest-run-parallel (free-threaded variants, `thread-stress`). */
   readonly threadStress?: ThreadStress;
+  /** Tests this build makes much slower or faster than the reference, confirmed by lone reruns (slow-tests.ts). */
+  readonly slowTests?: readonly SlowTest[];
   /** Should this code adopt this build? Decided from the figures above (adoption.ts); absent on the reference. */
   readonly adoption?: Adoption;
+}
+
+/** One test whose duration differs a lot between this build and the reference; informational. */
+export interface SlowTest {
+  /** pytest node id: from the tested code, escape before rendering. */
+  readonly id: string;
+  /** In the normal runs of the suite, seconds. */
+  readonly referenceSeconds: number;
+  readonly seconds: number;
+  /** seconds / referenceSeconds: 29 = 29 times as long. */
+  readonly ratio: number;
+  /** The lone reruns, seconds, one a round on each side; null where that run did not pass (it disagrees). */
+  readonly reruns: {
+    readonly reference: readonly (number | null)[];
+    readonly variant: readonly (number | null)[];
+  };
+  /** 'k/N': reruns that differed the same way by the same rules. */
+  readonly agreed: string;
 }
 
 /** `not-ready`: it crashes, hangs, fails or races where the reference does not; `undecided`: facts are missing. */

@@ -1,5 +1,5 @@
-// What the comment renders of `variants[].adoption`, checked when mode `report` reads a report
-// file, since a fork's workflow may have written it.
+// What the comment renders of `variants[].adoption` and `variants[].slowTests`, checked when mode
+// `report` reads a report file, since a fork's workflow may have written it.
 import type { Checker } from './merge.js';
 import type { AdoptionReading, AdoptionVerdict } from './report.js';
 
@@ -53,4 +53,20 @@ export function checkAdoption(c: Checker, value: unknown, path: string): void {
   }
   const threads = figure('threads', ['ratio'], ['threads', 'referenceThreads']);
   if (threads) c.string(threads['workload'], `${p}.threads.workload`);
+}
+
+export function checkSlowTests(c: Checker, value: unknown, path: string): void {
+  c.array(value, path).forEach((x, i) => {
+    const p = `${path}[${i}]`;
+    const t = c.object(x, p);
+    c.string(t['id'], `${p}.id`);
+    for (const k of ['referenceSeconds', 'seconds', 'ratio']) c.number(t[k], `${p}.${k}`);
+    c.nullableString(t['agreed'], `${p}.agreed`, /^\d+\/\d+$/);
+    if (t['agreed'] === null) c.fail(`${p}.agreed`, 'a string like k/N', null);
+    const reruns = c.object(t['reruns'], `${p}.reruns`);
+    for (const side of ['reference', 'variant'])
+      c.array(reruns[side], `${p}.reruns.${side}`).forEach((v, j) =>
+        c.nullableNumber(v, `${p}.reruns.${side}[${j}]`),
+      );
+  });
 }
