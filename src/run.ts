@@ -37,6 +37,7 @@ import { chooseBaseline } from './suite/baseline.js';
 import { prepareVariant } from './suite/prepare.js';
 import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
+import { SLOW_TEST_RULES } from './domain/slow-tests.js';
 import { confirmSlowTests } from './suite/slow-tests.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 import type { RunResult, World } from './world.js';
@@ -315,6 +316,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
   // Informational, and bounded by a share of measure-minutes: tests one build makes much slower.
+  const slowStarted = Date.now();
   const slow = await confirmSlowTests({
     runner,
     toolkit,
@@ -340,6 +342,11 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
     const found = slow.get(state.variant.name);
     if (found) state.slowTests = found;
   }
+  // Their reruns came out of measure-minutes: what is left goes to startup and benchmarks.
+  const measureMinutes = Math.max(
+    inputs.measureMinutes * (1 - SLOW_TEST_RULES.budgetShare),
+    inputs.measureMinutes - (Date.now() - slowStarted) / 60_000,
+  );
   // The base commit: a worktree and venvs made like head's, measured interleaved with head.
   const chosen = await chooseBaseline({
     runner,
@@ -418,7 +425,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
       startupImports: inputs.startupImports,
       startupCommand: inputs.startupCommand,
       benchmarkCommand: inputs.benchmarkCommand,
-      measureMinutes: inputs.measureMinutes,
+      measureMinutes,
       workDir: join(workRoot, 'performance'),
       timeoutMs,
     });
