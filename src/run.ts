@@ -3,6 +3,7 @@
 // report.json is written from what was measured.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { withAdoption } from './domain/adoption.js';
 import type { Baseline } from './domain/baseline.js';
 import { variantFindings, verdict, type FailOnRule } from './domain/findings.js';
 import { checkRecordedInterpreters } from './domain/interpreter-check.js';
@@ -18,6 +19,7 @@ import {
   type StartupMetric,
   type TestSummary,
   type ThreadScaling,
+  type SlowTest,
   type ThreadStress,
   type VariantReport,
 } from './domain/report.js';
@@ -39,6 +41,8 @@ import { chooseBaseline } from './suite/baseline.js';
 import { prepareVariant } from './suite/prepare.js';
 import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
+import { SLOW_TEST_RULES } from './domain/slow-tests.js';
+import { confirmSlowTests } from './suite/slow-tests.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 import type { RunResult, World } from './world.js';
 import { fenceCommands } from './adapters/command-fence.js';
@@ -62,6 +66,7 @@ interface VariantState {
   /** Modules that re-enabled the GIL in those tests on base. */
   baseGil?: readonly string[];
   threadStress?: ThreadStress;
+  slowTests?: readonly SlowTest[];
 }
 
 const NOT_RUN: TestSummary = {
@@ -121,6 +126,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     ...(state.threadScaling ? { threadScaling: state.threadScaling } : {}),
     ...(state.benchmarkCrashes ? { benchmarkCrashes: state.benchmarkCrashes } : {}),
     ...(state.threadStress ? { threadStress: state.threadStress } : {}),
+    ...(state.slowTests ? { slowTests: state.slowTests } : {}),
     ...((state.base || state.baseTests) && options.baseSha
       ? {
           base: {
@@ -149,7 +155,11 @@ function buildReport(options: {
 }): Report {
   const { context, baseline } = options;
   const baseSha = baseline?.sha ?? null;
-  const variants = options.states.map((s) => variantReport(s, { baseSha }));
+  const variants = withAdoption({
+    variants: options.states.map((s) => variantReport(s, { baseSha })),
+    reference: options.inputs.reference,
+    threshold: options.inputs.threshold,
+  });
   // After a cancel, a variant whose tests never ran was not reached, not broken: no finding of it.
   const reached = variants.filter((_, i) => {
     const s = options.states[i];
@@ -337,6 +347,38 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
 
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
+  // Informational, and bounded by a share of measure-minutes: tests one build makes much slower.
+  const slowStarted = Date.now();
+  const slow = await confirmSlowTests({
+    runner,
+    toolkit,
+    command: inputs.testCommand,
+    reference: inputs.reference,
+    subjects: ready.flatMap((s) =>
+      s.tests && s.venv
+        ? [
+            {
+              name: s.variant.name,
+              env: envFor(s, s.venv),
+              cwd: inputs.workingDirectory,
+              cases: s.tests.summary.cases,
+            },
+          ]
+        : [],
+    ),
+    measureMinutes: inputs.measureMinutes,
+    timeoutMs,
+    workRoot,
+  });
+  for (const state of ready) {
+    const found = slow.get(state.variant.name);
+    if (found) state.slowTests = found;
+  }
+  // Their reruns came out of measure-minutes: what is left goes to startup and benchmarks.
+  const measureMinutes = Math.max(
+    inputs.measureMinutes * (1 - SLOW_TEST_RULES.budgetShare),
+    inputs.measureMinutes - (Date.now() - slowStarted) / 60_000,
+  );
   // The base commit: a worktree and venvs made like head's, measured interleaved with head.
   const chosen = await chooseBaseline({
     runner,
@@ -415,7 +457,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
       startupImports: inputs.startupImports,
       startupCommand: inputs.startupCommand,
       benchmarkCommand: inputs.benchmarkCommand,
-      measureMinutes: inputs.measureMinutes,
+      measureMinutes,
       workDir: join(workRoot, 'performance'),
       timeoutMs,
     });

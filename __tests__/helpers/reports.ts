@@ -1,5 +1,6 @@
 // Reports as the action writes them, built from a few facts, for the markdown, merge and mode
 // `report` tests. Fixed times and commits, so goldens do not move.
+import { withAdoption } from '../../src/domain/adoption.js';
 import { variantFindings, verdict, type FailOnRule } from '../../src/domain/findings.js';
 import {
   REPORT_SCHEMA,
@@ -10,6 +11,7 @@ import {
   type Report,
   type StartupMetric,
   type TestSummary,
+  type ThreadPoint,
   type VariantReport,
 } from '../../src/domain/report.js';
 
@@ -79,6 +81,25 @@ export function benchmark(
   return { name, samples: [median * 0.99, median, median * 1.01], median, unit: 's', ...over };
 }
 
+/** One workload at 1 and 4 threads (`NAME[1]`, `NAME[4]`), its thread count in `params`. */
+export function threadedBenchmarks(options: {
+  name: string;
+  seconds: readonly number[];
+  vs?: readonly RatioSummary[];
+}): BenchmarkMetric[] {
+  return [1, 4].map((threads, i) =>
+    benchmark(`${options.name}[${threads}]`, options.seconds[i]!, {
+      params: { threads: String(threads) },
+      ...(options.vs ? { vsReference: options.vs[i]! } : {}),
+    }),
+  );
+}
+
+/** The thread-scaling points of that workload. */
+export function threadCurve(name: string, seconds: readonly number[]): ThreadPoint[] {
+  return [1, 4].map((threads, i) => ({ threads, seconds: seconds[i]!, benchmark: `${name}[${threads}]` }));
+}
+
 export function variant(name: string, over: Partial<VariantReport> = {}): VariantReport {
   return {
     name,
@@ -102,7 +123,10 @@ export function report(options: {
   base?: string | null;
   errors?: readonly string[];
 }): Report {
-  const findings = [...options.variants.flatMap(variantFindings), ...(options.timingFindings ?? [])];
+  const reference = options.reference ?? options.variants[0]?.name ?? '3.13';
+  // As run.ts does: the adoption verdicts follow from the variants' figures.
+  const variants = withAdoption({ variants: options.variants, reference, threshold: 0.1 });
+  const findings = [...variants.flatMap(variantFindings), ...(options.timingFindings ?? [])];
   const decided = verdict({
     findings,
     failOn: options.failOn ?? DEFAULT_FAIL_ON,
@@ -113,10 +137,10 @@ export function report(options: {
   return {
     schema: REPORT_SCHEMA,
     generatedAt: GENERATED_AT,
-    reference: options.reference ?? options.variants[0]?.name ?? '3.13',
+    reference,
     threshold: 0.1,
     commit: { head: HEAD, base: options.base === undefined ? null : options.base },
-    variants: options.variants,
+    variants,
     findings,
     verdict: reasons.length > 0 ? 'fail' : 'pass',
     verdictReasons: reasons,

@@ -5,6 +5,7 @@
 // variant names come from files that a fork PR's workflow wrote.
 //
 // This module puts the comment together and fits it in the limit; each part lives in comment/.
+import { adoptionLines } from './comment/adoption.js';
 import { benchmarkSection } from './comment/benchmarks.js';
 import { crashSection } from './comment/crashes.js';
 import { failureSection } from './comment/failures.js';
@@ -17,6 +18,7 @@ import { importsSection } from './comment/imports.js';
 import { installSection } from './comment/install.js';
 import { legsSection } from './comment/legs.js';
 import { shapeOf } from './comment/shape.js';
+import { slowTestsSection } from './comment/slow-tests.js';
 import { startupSection } from './comment/startup.js';
 import { summaryTable } from './comment/summary-table.js';
 import { scalingLines, scalingSection } from './comment/thread-scaling.js';
@@ -57,6 +59,7 @@ function sections(report: Report): Section[] {
     threadStressSection(report),
     installSection(report),
     timingFindingsSection(report),
+    slowTestsSection(report),
     startupSection(report, shape),
     benchmarkSection(report, shape),
     importsSection(report),
@@ -89,10 +92,13 @@ export function renderComment(report: Report, options: RenderOptions): string {
   const notes = (report.notes ?? []).map((n) => `> ℹ️ ${escapeInline(n.message, { maxLength: 500 })}`);
   const why = whyLines(report, options.failOn);
   const open = undecidedGated(report, options.failOn);
+  const adoption = adoptionLines(report);
   const head = [
     ...(options.marker ? [options.marker] : []),
     headline(report, options.failOn),
     '',
+    // The question a maintainer came with, answered before anything else.
+    ...(adoption.length > 0 ? [...adoption, ''] : []),
     ...(report.verdict === 'pass' && undecidedText(open) ? [undecidedFix(open), ''] : []),
     metaLine(report),
     '',

@@ -14,6 +14,7 @@
 // - the verdict is decided again, by the merging step's fail-on (the legs' own verdicts were
 //   decided by theirs), and any error of a leg or of reading the files fails it, since the
 //   report is then incomplete.
+import { checkAdoption, checkSlowTests } from './variant-schema.js';
 import { verdict, type FailOnRule } from './findings.js';
 import { deriveFindings, recountVariant } from './merge-derive.js';
 import {
@@ -81,7 +82,7 @@ const COUNTS = ['passed', 'failed', 'errors', 'skipped', 'crashed', 'timedOut'] 
 type Json = Record<string, unknown>;
 
 /** Walks one parsed file and throws at the first field that is not what report.json promises. */
-class Checker {
+export class Checker {
   constructor(private readonly source: string) {}
 
   fail(path: string, expected: string, got: unknown): never {
@@ -279,6 +280,8 @@ function checkVariant(c: Checker, v: unknown, path: string): string {
   }
   if (variant['threadStress'] !== undefined)
     checkThreadStress(c, variant['threadStress'], `${path}.threadStress`);
+  if (variant['adoption'] !== undefined) checkAdoption(c, variant['adoption'], `${path}.adoption`);
+  if (variant['slowTests'] !== undefined) checkSlowTests(c, variant['slowTests'], `${path}.slowTests`);
   return name;
 }
 
@@ -437,7 +440,12 @@ export function mergeReports(options: {
     const mine = report.variants.map((v): VariantReport => {
       const recounted = recountVariant({ ...v, name: renamed(v.name, label) }, label);
       derivedNotes.push(...recounted.notes);
-      return { ...recounted.variant, ...(several ? { leg: label } : {}) };
+      return {
+        ...recounted.variant,
+        ...(several ? { leg: label } : {}),
+        // Weighed against its own leg's reference, which may have been renamed too.
+        ...(v.adoption ? { adoption: { ...v.adoption, against: renamed(v.adoption.against, label) } } : {}),
+      };
     });
     variants.push(...mine);
     const derived = deriveFindings({

@@ -193,6 +193,91 @@ export interface VariantReport {
   readonly threadScaling?: readonly ThreadScaling[];
   /** The pytest suite rerun under pytest-run-parallel (free-threaded variants, `thread-stress`). */
   readonly threadStress?: ThreadStress;
+  /** Tests this build makes much slower or faster than the reference, confirmed by lone reruns (slow-tests.ts). */
+  readonly slowTests?: readonly SlowTest[];
+  /** Should this code adopt this build? Decided from the figures above (adoption.ts); absent on the reference. */
+  readonly adoption?: Adoption;
+}
+
+/** One test whose duration differs a lot between this build and the reference; informational. */
+export interface SlowTest {
+  /** pytest node id: from the tested code, escape before rendering. */
+  readonly id: string;
+  /** In the normal runs of the suite, seconds. */
+  readonly referenceSeconds: number;
+  readonly seconds: number;
+  /** seconds / referenceSeconds: 29 = 29 times as long. */
+  readonly ratio: number;
+  /** The lone reruns, seconds, one a round on each side; null where that run did not pass (it disagrees). */
+  readonly reruns: {
+    readonly reference: readonly (number | null)[];
+    readonly variant: readonly (number | null)[];
+  };
+  /** 'k/N': reruns that differed the same way by the same rules. */
+  readonly agreed: string;
+}
+
+/** `not-ready`: it crashes, hangs, fails or races where the reference does not; `undecided`: facts are missing. */
+export type AdoptionVerdict =
+  'worth-it' | 'small-gain' | 'trade-off' | 'no-difference' | 'not-worth-it' | 'not-ready' | 'undecided';
+
+/** How one measured fact reads against the reference. */
+export type AdoptionReading = 'faster' | 'unchanged' | 'slower' | 'undecided';
+
+/** The answer to "should we adopt this build?", with every fact it was decided from. */
+export interface Adoption {
+  readonly verdict: AdoptionVerdict;
+  /** The variant it was weighed against: the reference of its report. */
+  readonly against: string;
+  /** What the rules needed and did not have; empty unless the verdict is `undecided`. */
+  readonly missing: readonly string[];
+  readonly inputs: AdoptionInputs;
+}
+
+export interface AdoptionInputs {
+  /** The interpreter installed and the project installed into it. */
+  readonly installed: boolean;
+  /** The test suite ran (whatever its outcome). */
+  readonly tested: boolean;
+  /** Tests that died by a signal or a fatal error. */
+  readonly crashes: number;
+  /** Tests that hung past command-timeout-minutes. */
+  readonly hangs: number;
+  /** The benchmark processes' signal (or 'fatal error') when they crashed; null when they did not. */
+  readonly benchmarkCrash: string | null;
+  /** Tests that fail here and pass under the reference (flaky ones not counted). */
+  readonly failures: number;
+  /** Tests that broke under thread stress; null where it did not run. */
+  readonly threadUnsafe: number | null;
+  /** Modules that re-enabled the GIL; null on a build with a GIL. */
+  readonly gilReenabledBy: readonly string[] | null;
+  /** Single-threaded throughput: the geometric mean of the benchmarks' ratios; null where none was compared. */
+  readonly throughput: {
+    readonly ratio: number;
+    /** Geometric means of the benchmarks' 95% interval ends: as wide as if their errors all ran together. */
+    readonly low: number;
+    readonly high: number;
+    readonly benchmarks: number;
+    readonly undecided: number;
+    readonly reading: AdoptionReading;
+    /** The whole interval is at least `threshold` away from 1. */
+    readonly beyondThreshold: boolean;
+  } | null;
+  /** The startup measurement that decided (the worst regression, else the interpreter's start). */
+  readonly startup: {
+    readonly name: string;
+    readonly kind: StartupMetric['kind'];
+    readonly ratio: number;
+    readonly reading: AdoptionReading;
+  } | null;
+  /** Free-threaded builds: the thread-scaling workload that decided, at its best against the reference's best. */
+  readonly threads: {
+    readonly workload: string;
+    readonly ratio: number;
+    readonly threads: number;
+    readonly referenceThreads: number;
+    readonly reading: AdoptionReading;
+  } | null;
 }
 
 /**
