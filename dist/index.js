@@ -1301,7 +1301,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator2.return();
           },
           type: "bytes"
@@ -1629,12 +1629,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve8(data);
+              return err ? reject(err) : resolve10(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve8(data);
+              ) : resolve10(data);
             });
           });
         }
@@ -4085,7 +4085,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
+    var { performance: performance3 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert4 = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -4244,7 +4244,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance3.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -4380,9 +4380,9 @@ var require_util2 = __commonJS({
       }
       const strongest = getStrongestMetadata(parsedMetadata);
       const metadata2 = filterMetadataListByAlgorithm(parsedMetadata, strongest);
-      for (const item2 of metadata2) {
-        const algorithm = item2.algo;
-        const expectedValue = item2.hash;
+      for (const item3 of metadata2) {
+        const algorithm = item3.algo;
+        const expectedValue = item3.hash;
         let actualValue = crypto4.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve8, reject) => {
-        res = resolve8;
+      const promise = new Promise((resolve10, reject) => {
+        res = resolve10;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4968,8 +4968,8 @@ var require_file = __commonJS({
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
-      constructor(blobLike, fileName2, options = {}) {
-        const n = fileName2;
+      constructor(blobLike, fileName3, options = {}) {
+        const n = fileName3;
         const t = options.type;
         const d = options.lastModified ?? Date.now();
         this[kState] = {
@@ -5592,7 +5592,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator2.return();
           },
           type: "bytes"
@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util5.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body2 = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body2);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message7 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message7, constants5.ERROR[ret], data);
+        return new HTTPParserError(message7, constants6.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util5.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve10;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve10;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve8) => {
+        return new Promise((resolve10) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve8;
+            this[kClosedResolve] = resolve10;
           } else {
-            resolve8(null);
+            resolve10(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve8) => {
+        return new Promise((resolve10) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve8(null);
+            resolve10(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve8, reject) => {
+        const socket = await new Promise((resolve10, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve8(socket2);
+              resolve10(socket2);
             }
           });
         });
@@ -8242,12 +8242,12 @@ var require_pool_base = __commonJS({
           const queue = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
-            const item2 = queue.shift();
-            if (!item2) {
+            const item3 = queue.shift();
+            if (!item3) {
               break;
             }
             pool[kQueued]--;
-            needDrain = !this.dispatch(item2.opts, item2.handler);
+            needDrain = !this.dispatch(item3.opts, item3.handler);
           }
           this[kNeedDrain] = needDrain;
           if (!this[kNeedDrain] && pool[kNeedDrain]) {
@@ -8306,18 +8306,18 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve8) => {
-            this[kClosedResolve] = resolve8;
+          await new Promise((resolve10) => {
+            this[kClosedResolve] = resolve10;
           });
         }
       }
       async [kDestroy](err) {
         while (true) {
-          const item2 = this[kQueue].shift();
-          if (!item2) {
+          const item3 = this[kQueue].shift();
+          if (!item3) {
             break;
           }
-          item2.handler.onError(err);
+          item3.handler.onError(err);
         }
         await Promise.all(this[kClients].map((c) => c.destroy(err)));
       }
@@ -9149,12 +9149,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve8, reject) => {
+        return await new Promise((resolve10, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError3());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError3());
             } else {
-              resolve8(null);
+              resolve10(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type) {
       assert4(!stream2[kConsume]);
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type,
               stream: stream2,
-              resolve: resolve8,
+              resolve: resolve10,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer3;
     }
     function consumeEnd(consume2) {
-      const { type, body: body2, resolve: resolve8, stream: stream2, length } = consume2;
+      const { type, body: body2, resolve: resolve10, stream: stream2, length } = consume2;
       try {
         if (type === "text") {
-          resolve8(chunksDecode(body2, length));
+          resolve10(chunksDecode(body2, length));
         } else if (type === "json") {
-          resolve8(JSON.parse(chunksDecode(body2, length)));
+          resolve10(JSON.parse(chunksDecode(body2, length)));
         } else if (type === "arrayBuffer") {
-          resolve8(chunksConcat(body2, length).buffer);
+          resolve10(chunksConcat(body2, length).buffer);
         } else if (type === "blob") {
-          resolve8(new Blob(body2, { type: stream2[kContentType] }));
+          resolve10(new Blob(body2, { type: stream2[kContentType] }));
         } else if (type === "bytes") {
-          resolve8(chunksConcat(body2, length));
+          resolve10(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -11240,11 +11240,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count3) {
-        const one = count3 === 1;
+      pluralize(count4) {
+        const one = count4 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count3, noun };
+        return { ...keys, count: count4, noun };
       }
     };
   }
@@ -11569,9 +11569,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12598,13 +12598,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError3 = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError3 = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError3 ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError3 ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -13586,13 +13586,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error2) {
@@ -13871,7 +13871,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request2.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
         if (request2.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14349,9 +14349,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream2 = new ReadableStream(
@@ -14362,8 +14362,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14413,7 +14413,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream2)) {
@@ -14424,7 +14424,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream2)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body: body2 }) {
         const url3 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve8, reject) => agent.dispatch(
+        return new Promise((resolve10, reject) => agent.dispatch(
           {
             path: url3.pathname + url3.search,
             origin: url3.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
-              resolve8({
+              resolve10({
                 status,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve8({
+              resolve10({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -17000,16 +17000,16 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type, init) => new ErrorEvent(type, init), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17267,7 +17267,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17275,13 +17275,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+        } else if (code !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17306,11 +17306,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
-      let reason = "";
+      let reason2 = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code = result.code ?? 1005;
-        reason = result.reason;
+        reason2 = result.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -17318,13 +17318,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
         code,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code,
-          reason
+          reason: reason2
         });
       }
     }
@@ -17448,9 +17448,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason2) {
+      closeWebSocketConnection(ws, code, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17730,16 +17730,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -17754,9 +17754,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -17829,9 +17829,9 @@ var require_sender = __commonJS({
       constructor(socket) {
         this.#socket = socket;
       }
-      add(item2, cb, hint) {
+      add(item3, cb, hint) {
         if (hint !== sendHints.blob) {
-          const frame = createFrame(item2, hint);
+          const frame = createFrame(item3, hint);
           if (!this.#running) {
             this.#socket.write(frame, cb);
           } else {
@@ -17845,7 +17845,7 @@ var require_sender = __commonJS({
           return;
         }
         const node = {
-          promise: item2.arrayBuffer().then((ab) => {
+          promise: item3.arrayBuffer().then((ab) => {
             node.promise = null;
             node.frame = createFrame(ab, hint);
           }),
@@ -17993,14 +17993,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix2 = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix2, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix2, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18008,8 +18008,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18017,7 +18017,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay4(ms) {
-      return new Promise((resolve8) => {
-        setTimeout(resolve8, ms).unref();
+      return new Promise((resolve10) => {
+        setTimeout(resolve10, ms).unref();
       });
     }
     module2.exports = {
@@ -18663,15 +18663,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count3) {
-        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count4) {
+        while (count4 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count3 < remaining) {
-            this.linePos += count3;
-            count3 = 0;
+          if (count4 < remaining) {
+            this.linePos += count4;
+            count4 = 0;
           } else {
-            count3 -= remaining;
+            count4 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -20031,10 +20031,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse2();
-    var constants5 = require_constants6();
+    var constants6 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants5.RELEASE_TYPES.includes(truncation)) {
+      if (!constants6.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -21274,7 +21274,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants5 = require_constants6();
+    var constants6 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse4 = require_parse2();
@@ -21358,8 +21358,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants5.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants6.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -22074,8 +22074,8 @@ var require_helpers = __commonJS({
     function req(url3, opts = {}) {
       const href = typeof url3 === "string" ? url3 : url3.href;
       const req2 = (href.startsWith("https:") ? https3 : http3).request(url3, opts);
-      const promise = new Promise((resolve8, reject) => {
-        req2.once("response", resolve8).once("error", reject).end();
+      const promise = new Promise((resolve10, reject) => {
+        req2.once("response", resolve10).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -22252,7 +22252,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read2() {
@@ -22318,7 +22318,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve8({
+          resolve10({
             connect: {
               statusCode,
               statusText,
@@ -25006,8 +25006,8 @@ var require_reflection_binary_writer = __commonJS({
                 if (repeated == reflection_info_1.RepeatType.PACKED)
                   this.packed(writer, T, field.no, value);
                 else
-                  for (const item2 of value)
-                    this.scalar(writer, T, field.no, item2, true);
+                  for (const item3 of value)
+                    this.scalar(writer, T, field.no, item3, true);
               } else if (value === void 0)
                 assert_1.assert(field.opt);
               else
@@ -25016,8 +25016,8 @@ var require_reflection_binary_writer = __commonJS({
             case "message":
               if (repeated) {
                 assert_1.assert(Array.isArray(value));
-                for (const item2 of value)
-                  this.message(writer, options, field.T(), field.no, item2);
+                for (const item3 of value)
+                  this.message(writer, options, field.T(), field.no, item3);
               } else {
                 this.message(writer, options, field.T(), field.no, value);
               }
@@ -25978,8 +25978,8 @@ var require_deferred = __commonJS({
        */
       constructor(preventUnhandledRejectionWarning = true) {
         this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve8, reject) => {
-          this._resolve = resolve8;
+        this._promise = new Promise((resolve10, reject) => {
+          this._resolve = resolve10;
           this._reject = reject;
         });
         if (preventUnhandledRejectionWarning) {
@@ -26011,10 +26011,10 @@ var require_deferred = __commonJS({
       /**
        * Reject the promise. Throws if the promise is already resolved or rejected.
        */
-      reject(reason) {
+      reject(reason2) {
         if (this.state !== DeferredState.PENDING)
           throw new Error(`cannot reject ${DeferredState[this.state].toLowerCase()}`);
-        this._reject(reason);
+        this._reject(reason2);
         this._state = DeferredState.REJECTED;
       }
       /**
@@ -26027,9 +26027,9 @@ var require_deferred = __commonJS({
       /**
        * Reject the promise. Ignore if not pending.
        */
-      rejectPending(reason) {
+      rejectPending(reason2) {
         if (this._state === DeferredState.PENDING)
-          this.reject(reason);
+          this.reject(reason2);
       }
     };
     exports2.Deferred = Deferred;
@@ -26194,11 +26194,11 @@ var require_unary_call = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve8) {
-          resolve8(value);
+        return value instanceof P ? value : new P(function(resolve10) {
+          resolve10(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve8, reject) {
+      return new (P || (P = Promise))(function(resolve10, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -26214,7 +26214,7 @@ var require_unary_call = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -26236,7 +26236,7 @@ var require_unary_call = __commonJS({
        * you can await it to receive a `FinishedUnaryCall`.
        */
       then(onfulfilled, onrejected) {
-        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason) => onrejected ? Promise.resolve(onrejected(reason)) : Promise.reject(reason));
+        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason2) => onrejected ? Promise.resolve(onrejected(reason2)) : Promise.reject(reason2));
       }
       promiseFinished() {
         return __awaiter20(this, void 0, void 0, function* () {
@@ -26263,11 +26263,11 @@ var require_server_streaming_call = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve8) {
-          resolve8(value);
+        return value instanceof P ? value : new P(function(resolve10) {
+          resolve10(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve8, reject) {
+      return new (P || (P = Promise))(function(resolve10, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -26283,7 +26283,7 @@ var require_server_streaming_call = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -26307,7 +26307,7 @@ var require_server_streaming_call = __commonJS({
        * see the actual messages the server replied with.
        */
       then(onfulfilled, onrejected) {
-        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason) => onrejected ? Promise.resolve(onrejected(reason)) : Promise.reject(reason));
+        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason2) => onrejected ? Promise.resolve(onrejected(reason2)) : Promise.reject(reason2));
       }
       promiseFinished() {
         return __awaiter20(this, void 0, void 0, function* () {
@@ -26333,11 +26333,11 @@ var require_client_streaming_call = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve8) {
-          resolve8(value);
+        return value instanceof P ? value : new P(function(resolve10) {
+          resolve10(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve8, reject) {
+      return new (P || (P = Promise))(function(resolve10, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -26353,7 +26353,7 @@ var require_client_streaming_call = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -26376,7 +26376,7 @@ var require_client_streaming_call = __commonJS({
        * Note that it may still be valid to send more request messages.
        */
       then(onfulfilled, onrejected) {
-        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason) => onrejected ? Promise.resolve(onrejected(reason)) : Promise.reject(reason));
+        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason2) => onrejected ? Promise.resolve(onrejected(reason2)) : Promise.reject(reason2));
       }
       promiseFinished() {
         return __awaiter20(this, void 0, void 0, function* () {
@@ -26402,11 +26402,11 @@ var require_duplex_streaming_call = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve8) {
-          resolve8(value);
+        return value instanceof P ? value : new P(function(resolve10) {
+          resolve10(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve8, reject) {
+      return new (P || (P = Promise))(function(resolve10, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -26422,7 +26422,7 @@ var require_duplex_streaming_call = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -26445,7 +26445,7 @@ var require_duplex_streaming_call = __commonJS({
        * Note that it may still be valid to send more request messages.
        */
       then(onfulfilled, onrejected) {
-        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason) => onrejected ? Promise.resolve(onrejected(reason)) : Promise.reject(reason));
+        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason2) => onrejected ? Promise.resolve(onrejected(reason2)) : Promise.reject(reason2));
       }
       promiseFinished() {
         return __awaiter20(this, void 0, void 0, function* () {
@@ -26470,11 +26470,11 @@ var require_test_transport = __commonJS({
     "use strict";
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve8) {
-          resolve8(value);
+        return value instanceof P ? value : new P(function(resolve10) {
+          resolve10(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve8, reject) {
+      return new (P || (P = Promise))(function(resolve10, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -26490,7 +26490,7 @@ var require_test_transport = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -26687,11 +26687,11 @@ var require_test_transport = __commonJS({
       responseTrailer: "test"
     };
     function delay4(ms, abort) {
-      return (v) => new Promise((resolve8, reject) => {
+      return (v) => new Promise((resolve10, reject) => {
         if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
           reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
         } else {
-          const id = setTimeout(() => resolve8(v), ms);
+          const id = setTimeout(() => resolve10(v), ms);
           if (abort) {
             abort.addEventListener("abort", (ev) => {
               clearTimeout(id);
@@ -27070,11 +27070,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve8) {
-          resolve8(value);
+        return value instanceof P ? value : new P(function(resolve10) {
+          resolve10(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve8, reject) {
+      return new (P || (P = Promise))(function(resolve10, reject) {
         function fulfilled(value) {
           try {
             step2(generator.next(value));
@@ -27090,7 +27090,7 @@ var require_lib = __commonJS({
           }
         }
         function step2(result) {
-          result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step2((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -27177,26 +27177,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve8) => __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve10) => __awaiter20(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve8(output.toString());
+              resolve10(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve8) => __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve10) => __awaiter20(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve8(Buffer.concat(chunks));
+              resolve10(Buffer.concat(chunks));
             });
           }));
         });
@@ -27404,14 +27404,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve8(res);
+                resolve10(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -27655,12 +27655,12 @@ var require_lib = __commonJS({
         return __awaiter20(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
+          return new Promise((resolve10) => setTimeout(() => resolve10(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve8, reject) => __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve10, reject) => __awaiter20(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -27668,7 +27668,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve8(response);
+              resolve10(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -27707,7 +27707,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve8(response);
+              resolve10(response);
             }
           }));
         });
@@ -28171,8 +28171,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve8, reject) {
-            return setTimeout(resolve8, t);
+          return new this.Promise(function(resolve10, reject) {
+            return setTimeout(resolve10, t);
           });
         }
         computePenalty() {
@@ -28383,15 +28383,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve8, returned, task;
+          var args, cb, error2, reject, resolve10, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve8, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve10, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve8(returned);
+                  return resolve10(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -28406,13 +28406,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve8;
-          resolve8 = reject = null;
+          var promise, reject, resolve10;
+          resolve10 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve8 = _resolve;
+            resolve10 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve8, reject });
+          this._queue.push({ task, args, resolve: resolve10, reject });
           this._tryToRun();
           return promise;
         }
@@ -28813,14 +28813,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve8, reject) => {
+              return new this.Promise((resolve10, reject) => {
                 if (finished()) {
-                  return resolve8();
+                  return resolve10();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve8();
+                      return resolve10();
                     }
                   });
                 }
@@ -28913,9 +28913,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve8, reject) {
+              return new this.Promise(function(resolve10, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve8)(args3);
+                  return (args3[0] != null ? reject : resolve10)(args3);
                 });
               });
             };
@@ -29224,11 +29224,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -29244,7 +29244,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29317,26 +29317,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve8(output.toString());
+          resolve10(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve8(Buffer.concat(chunks));
+          resolve10(Buffer.concat(chunks));
         });
       }));
     });
@@ -29539,14 +29539,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve8(res);
+            resolve10(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -29790,12 +29790,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
+      return new Promise((resolve10) => setTimeout(() => resolve10(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve8, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -29803,7 +29803,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve8(response);
+          resolve10(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -29842,7 +29842,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve8(response);
+          resolve10(response);
         }
       }));
     });
@@ -29853,11 +29853,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -29873,7 +29873,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29906,11 +29906,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -29926,7 +29926,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30071,7 +30071,7 @@ var Summary = class {
    */
   addList(items, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item2) => this.wrap("li", item2)).join("");
+    const listItems = items.map((item3) => this.wrap("li", item3)).join("");
     const element = this.wrap(tag, listItems);
     return this.addRaw(element).addEOL();
   }
@@ -30204,11 +30204,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -30224,7 +30224,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30328,11 +30328,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -30348,7 +30348,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30447,11 +30447,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -30467,7 +30467,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30686,7 +30686,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve8, reject) => __awaiter6(this, void 0, void 0, function* () {
+      return new Promise((resolve10, reject) => __awaiter6(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30703,8 +30703,8 @@ var ToolRunner = class extends events.EventEmitter {
         if (this.options.cwd && !(yield exists(this.options.cwd))) {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
-        const fileName2 = this._getSpawnFileName();
-        const cp = child.spawn(fileName2, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName2));
+        const fileName3 = this._getSpawnFileName();
+        const cp = child.spawn(fileName3, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName3));
         let stdbuffer = "";
         if (cp.stdout) {
           cp.stdout.on("data", (data) => {
@@ -30769,7 +30769,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve8(exitCode);
+            resolve10(exitCode);
           }
         });
         if (this.options.input) {
@@ -30892,11 +30892,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -30912,7 +30912,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30925,8 +30925,8 @@ function exec(commandLine, args, options) {
     }
     const toolPath = commandArgs[0];
     args = commandArgs.slice(1).concat(args || []);
-    const runner = new ToolRunner(toolPath, args, options);
-    return runner.exec();
+    const runner2 = new ToolRunner(toolPath, args, options);
+    return runner2.exec();
   });
 }
 
@@ -30937,11 +30937,11 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -30957,7 +30957,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31030,8 +31030,8 @@ function group(name2, fn) {
 }
 
 // src/index.ts
-import { homedir as homedir2, tmpdir } from "node:os";
-import { join as join30 } from "node:path";
+import { homedir as homedir2, tmpdir as tmpdir2 } from "node:os";
+import { join as join33 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -33214,8 +33214,8 @@ var Path = class {
         let remaining = itemPath;
         let dir = dirname4(remaining);
         while (dir !== remaining) {
-          const basename8 = path6.basename(remaining);
-          this.segments.unshift(basename8);
+          const basename9 = path6.basename(remaining);
+          this.segments.unshift(basename9);
           remaining = dir;
           dir = dirname4(remaining);
         }
@@ -33427,11 +33427,11 @@ var SearchState = class {
 // node_modules/@actions/glob/lib/internal-globber.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -33447,7 +33447,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33460,14 +33460,14 @@ var __asyncValues = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve8, reject) {
-        v = o[n](v), settle(resolve8, reject, v.done, v.value);
+      return new Promise(function(resolve10, reject) {
+        v = o[n](v), settle(resolve10, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve8, reject, d, v) {
+  function settle(resolve10, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve8({ value: v2, done: d });
+      resolve10({ value: v2, done: d });
     }, reject);
   }
 };
@@ -33573,33 +33573,33 @@ var DefaultGlobber = class _DefaultGlobber {
       }
       const traversalChain = [];
       while (stack.length) {
-        const item2 = stack.pop();
-        const match3 = match(patterns, item2.path);
-        const partialMatch2 = !!match3 || partialMatch(patterns, item2.path);
+        const item3 = stack.pop();
+        const match3 = match(patterns, item3.path);
+        const partialMatch2 = !!match3 || partialMatch(patterns, item3.path);
         if (!match3 && !partialMatch2) {
           continue;
         }
         const stats = yield __await(
-          _DefaultGlobber.stat(item2, options, traversalChain)
+          _DefaultGlobber.stat(item3, options, traversalChain)
           // Broken symlink, or symlink cycle detected, or no longer exists
         );
         if (!stats) {
           continue;
         }
-        if (options.excludeHiddenFiles && path8.basename(item2.path).match(/^\./)) {
+        if (options.excludeHiddenFiles && path8.basename(item3.path).match(/^\./)) {
           continue;
         }
         if (stats.isDirectory()) {
           if (match3 & MatchKind.Directory && options.matchDirectories) {
-            yield yield __await(item2.path);
+            yield yield __await(item3.path);
           } else if (!partialMatch2) {
             continue;
           }
-          const childLevel = item2.level + 1;
-          const childItems = (yield __await(fs3.promises.readdir(item2.path))).map((x) => new SearchState(path8.join(item2.path, x), childLevel));
+          const childLevel = item3.level + 1;
+          const childItems = (yield __await(fs3.promises.readdir(item3.path))).map((x) => new SearchState(path8.join(item3.path, x), childLevel));
           stack.push(...childItems.reverse());
         } else if (match3 & MatchKind.File) {
-          yield yield __await(item2.path);
+          yield yield __await(item3.path);
         }
       }
     });
@@ -33626,32 +33626,32 @@ var DefaultGlobber = class _DefaultGlobber {
       return result;
     });
   }
-  static stat(item2, options, traversalChain) {
+  static stat(item3, options, traversalChain) {
     return __awaiter9(this, void 0, void 0, function* () {
       let stats;
       if (options.followSymbolicLinks) {
         try {
-          stats = yield fs3.promises.stat(item2.path);
+          stats = yield fs3.promises.stat(item3.path);
         } catch (err) {
           if (err.code === "ENOENT") {
             if (options.omitBrokenSymbolicLinks) {
-              debug(`Broken symlink '${item2.path}'`);
+              debug(`Broken symlink '${item3.path}'`);
               return void 0;
             }
-            throw new Error(`No information found for the path '${item2.path}'. This may indicate a broken symbolic link.`);
+            throw new Error(`No information found for the path '${item3.path}'. This may indicate a broken symbolic link.`);
           }
           throw err;
         }
       } else {
-        stats = yield fs3.promises.lstat(item2.path);
+        stats = yield fs3.promises.lstat(item3.path);
       }
       if (stats.isDirectory() && options.followSymbolicLinks) {
-        const realPath = yield fs3.promises.realpath(item2.path);
-        while (traversalChain.length >= item2.level) {
+        const realPath = yield fs3.promises.realpath(item3.path);
+        while (traversalChain.length >= item3.level) {
           traversalChain.pop();
         }
         if (traversalChain.some((x) => x === realPath)) {
-          debug(`Symlink cycle detected for path '${item2.path}' and realpath '${realPath}'`);
+          debug(`Symlink cycle detected for path '${item3.path}' and realpath '${realPath}'`);
           return void 0;
         }
         traversalChain.push(realPath);
@@ -33664,11 +33664,11 @@ var DefaultGlobber = class _DefaultGlobber {
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -33684,7 +33684,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33732,11 +33732,11 @@ var CacheReadDeniedMessagePrefix = "cache read denied:";
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -33752,7 +33752,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33765,14 +33765,14 @@ var __asyncValues2 = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve8, reject) {
-        v = o[n](v), settle(resolve8, reject, v.done, v.value);
+      return new Promise(function(resolve10, reject) {
+        v = o[n](v), settle(resolve10, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve8, reject, d, v) {
+  function settle(resolve10, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve8({ value: v2, done: d });
+      resolve10({ value: v2, done: d });
     }, reject);
   }
 };
@@ -34755,9 +34755,9 @@ function isStreamComplete(stream2) {
   if (stream2.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve8) => {
+  return new Promise((resolve10) => {
     const handler2 = () => {
-      resolve8();
+      resolve10();
       stream2.removeListener("close", handler2);
       stream2.removeListener("end", handler2);
       stream2.removeListener("error", handler2);
@@ -34912,8 +34912,8 @@ var NodeHttpClient = class {
       headers: request2.headers.toJSON({ preserveCase: true }),
       ...request2.requestOverrides
     };
-    return new Promise((resolve8, reject) => {
-      const req = isInsecure ? http2.request(options, resolve8) : https2.request(options, resolve8);
+    return new Promise((resolve10, reject) => {
+      const req = isInsecure ? http2.request(options, resolve10) : https2.request(options, resolve10);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request: request2 }));
       });
@@ -34997,7 +34997,7 @@ function getDecodedResponseStream(stream2, headers) {
   return stream2;
 }
 function streamToText(stream2) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     const buffer3 = [];
     stream2.on("data", (chunk) => {
       if (Buffer.isBuffer(chunk)) {
@@ -35007,7 +35007,7 @@ function streamToText(stream2) {
       }
     });
     stream2.on("end", () => {
-      resolve8(Buffer.concat(buffer3).toString("utf8"));
+      resolve10(Buffer.concat(buffer3).toString("utf8"));
     });
     stream2.on("error", (e) => {
       if (e && e?.name === "AbortError") {
@@ -35102,7 +35102,7 @@ function calculateRetryDelay(retryAttempt, config) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = () => {
@@ -35125,7 +35125,7 @@ function delay(delayInMs, value, options) {
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve8(value);
+      resolve10(value);
     }, delayInMs);
     if (options?.abortSignal) {
       options.abortSignal.addEventListener("abort", onAborted);
@@ -35389,9 +35389,9 @@ async function prepareFormData(formData, request2) {
       } else if (value === void 0 || value === null || typeof value !== "object") {
         throw new Error(`Unexpected value for key ${fieldName}: ${value}. Value should be serialized to string first.`);
       } else {
-        const fileName2 = value.name || "blob";
+        const fileName3 = value.name || "blob";
         const headers = createHttpHeaders();
-        headers.set("Content-Disposition", `form-data; name="${fieldName}"; filename="${fileName2}"`);
+        headers.set("Content-Disposition", `form-data; name="${fieldName}"; filename="${fileName3}"`);
         headers.set("Content-Type", value.type || "application/octet-stream");
         parts.push({
           headers,
@@ -35490,7 +35490,7 @@ function loadNoProxy() {
   const noProxy = getEnvironmentValue(NO_PROXY);
   noProxyListLoaded = true;
   if (noProxy) {
-    return noProxy.split(",").map((item2) => item2.trim()).filter((item2) => item2.length);
+    return noProxy.split(",").map((item3) => item3.trim()).filter((item3) => item3.length);
   }
   return [];
 }
@@ -35881,7 +35881,7 @@ var AbortError2 = class extends Error {
 // node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 function createAbortablePromise(buildPromise, options) {
   const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -35899,7 +35899,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve8(x);
+        resolve10(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -35916,8 +35916,8 @@ var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
   let token;
   const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve8) => {
-    token = setTimeout(resolve8, timeInMs);
+  return createAbortablePromise((resolve10) => {
+    token = setTimeout(resolve10, timeInMs);
   }, {
     cleanupBeforeAbort: () => clearTimeout(token),
     abortSignal,
@@ -36467,11 +36467,11 @@ function createTokenCycler(credential, tokenCyclerOptions) {
         token = _token;
         tenantId = getTokenOptions.tenantId;
         return token;
-      }).catch((reason) => {
+      }).catch((reason2) => {
         refreshWorker = null;
         token = null;
         tenantId = void 0;
-        throw reason;
+        throw reason2;
       });
     }
     return refreshWorker;
@@ -36812,7 +36812,7 @@ var SerializerImpl = class {
           failValidation("Pattern", Pattern2);
         }
       }
-      if (UniqueItems && value.some((item2, i, ar) => ar.indexOf(item2) !== i)) {
+      if (UniqueItems && value.some((item3, i, ar) => ar.indexOf(item3) !== i)) {
         failValidation("UniqueItems", UniqueItems);
       }
     }
@@ -37000,11 +37000,11 @@ function splitSerializeName(prop) {
   let partialclass = "";
   if (prop) {
     const subwords = prop.split(".");
-    for (const item2 of subwords) {
-      if (item2.charAt(item2.length - 1) === "\\") {
-        partialclass += item2.substr(0, item2.length - 1) + ".";
+    for (const item3 of subwords) {
+      if (item3.charAt(item3.length - 1) === "\\") {
+        partialclass += item3.substr(0, item3.length - 1) + ".";
       } else {
-        partialclass += item2;
+        partialclass += item3;
         classes.push(partialclass);
         partialclass = "";
       }
@@ -37061,11 +37061,11 @@ function serializeEnumType(objectName, allowedValues, value) {
   if (!allowedValues) {
     throw new Error(`Please provide a set of allowedValues to validate ${objectName} as an Enum Type.`);
   }
-  const isPresent = allowedValues.some((item2) => {
-    if (typeof item2.valueOf() === "string") {
-      return item2.toLowerCase() === value.toLowerCase();
+  const isPresent = allowedValues.some((item3) => {
+    if (typeof item3.valueOf() === "string") {
+      return item3.toLowerCase() === value.toLowerCase();
     }
-    return item2 === value;
+    return item3 === value;
   });
   if (!isPresent) {
     throw new Error(`${value} is not a valid value for ${objectName}. The valid values are: ${JSON.stringify(allowedValues)}.`);
@@ -37359,11 +37359,11 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
       let propertyInstance;
       let res = responseBody;
       let steps = 0;
-      for (const item2 of paths) {
+      for (const item3 of paths) {
         if (!res)
           break;
         steps++;
-        res = res[item2];
+        res = res[item3];
       }
       if (res === null && steps < paths.length) {
         res = void 0;
@@ -38049,11 +38049,11 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
         queryParameterValue = operationSpec.serializer.serialize(queryParameter.mapper, queryParameterValue, getPathStringFromParameter(queryParameter));
         const delimiter6 = queryParameter.collectionFormat ? CollectionFormatToDelimiterMap[queryParameter.collectionFormat] : "";
         if (Array.isArray(queryParameterValue)) {
-          queryParameterValue = queryParameterValue.map((item2) => {
-            if (item2 === null || item2 === void 0) {
+          queryParameterValue = queryParameterValue.map((item3) => {
+            if (item3 === null || item3 === void 0) {
               return "";
             }
-            return item2;
+            return item3;
           });
         }
         if (queryParameter.collectionFormat === "Multi" && queryParameterValue.length === 0) {
@@ -38063,8 +38063,8 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
         }
         if (!queryParameter.skipEncoding) {
           if (Array.isArray(queryParameterValue)) {
-            queryParameterValue = queryParameterValue.map((item2) => {
-              return encodeURIComponent(item2);
+            queryParameterValue = queryParameterValue.map((item3) => {
+              return encodeURIComponent(item3);
             });
           } else {
             queryParameterValue = encodeURIComponent(queryParameterValue);
@@ -39116,9 +39116,9 @@ function validateAmpersand(xmlData, i) {
     i++;
     return validateNumberAmpersand(xmlData, i);
   }
-  let count3 = 0;
-  for (; i < xmlData.length; i++, count3++) {
-    if (xmlData[i].match(/\w/) && count3 < 20)
+  let count4 = 0;
+  for (; i < xmlData.length; i++, count4++) {
+    if (xmlData[i].match(/\w/) && count4 < 20)
       continue;
     if (xmlData[i] === ";")
       break;
@@ -41211,21 +41211,21 @@ var Matcher = class {
    * @returns {string}
    */
   toString(separator, includeNamespace = true) {
-    const sep10 = separator || this.separator;
-    const isDefault = sep10 === this.separator && includeNamespace === true;
+    const sep11 = separator || this.separator;
+    const isDefault = sep11 === this.separator && includeNamespace === true;
     if (isDefault) {
       if (this._pathStringCache !== null) {
         return this._pathStringCache;
       }
       const result = this.path.map(
         (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-      ).join(sep10);
+      ).join(sep11);
       this._pathStringCache = result;
       return result;
     }
     return this.path.map(
       (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-    ).join(sep10);
+    ).join(sep11);
   }
   /**
    * Get path as array of tag names.
@@ -42744,8 +42744,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep10 = exp.search(/\s/);
-            const name2 = sep10 === -1 ? exp : exp.substring(0, sep10);
+            const sep11 = exp.search(/\s/);
+            const name2 = sep11 === -1 ? exp : exp.substring(0, sep11);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -43144,19 +43144,19 @@ function getRawContent2(arr, options, depth = 0) {
   }
   let content = "";
   for (let i = 0; i < arr.length; i++) {
-    const item2 = arr[i];
-    const tagName = propName2(item2);
+    const item3 = arr[i];
+    const tagName = propName2(item3);
     if (tagName === options.textNodeName) {
-      content += valToStr(item2[tagName]);
+      content += valToStr(item3[tagName]);
     } else if (tagName === options.cdataPropName) {
-      content += item2[tagName][0][options.textNodeName];
+      content += item3[tagName][0][options.textNodeName];
     } else if (tagName === options.commentPropName) {
-      content += item2[tagName][0][options.textNodeName];
+      content += item3[tagName][0][options.textNodeName];
     } else if (tagName && tagName[0] === "?") {
       continue;
     } else if (tagName) {
-      const attStr = attr_to_str_raw(item2[":@"], options);
-      const nestedContent = getRawContent2(item2[tagName], options, depth + 1);
+      const attStr = attr_to_str_raw(item3[":@"], options);
+      const nestedContent = getRawContent2(item3[tagName], options, depth + 1);
       if (!nestedContent || nestedContent.length === 0) {
         content += `<${tagName}${attStr}/>`;
       } else {
@@ -43422,26 +43422,26 @@ Builder.prototype.j2x = function(jObj, level, matcher, qNameValidator) {
       let listTagVal = "";
       let listTagAttr = "";
       for (let j = 0; j < arrLen; j++) {
-        const item2 = jObj[key][j];
-        if (typeof item2 === "undefined") {
-        } else if (item2 === null) {
+        const item3 = jObj[key][j];
+        if (typeof item3 === "undefined") {
+        } else if (item3 === null) {
           if (resolvedKey[0] === "?") val += this.indentate(level) + "<" + resolvedKey + "?" + this.tagEndChar;
           else val += this.indentate(level) + "<" + resolvedKey + "/" + this.tagEndChar;
-        } else if (typeof item2 === "object") {
+        } else if (typeof item3 === "object") {
           if (this.options.oneListGroup) {
             matcher.push(resolvedKey);
-            const result = this.j2x(item2, level + 1, matcher, qNameValidator);
+            const result = this.j2x(item3, level + 1, matcher, qNameValidator);
             matcher.pop();
             listTagVal += result.val;
-            if (this.options.attributesGroupName && item2.hasOwnProperty(this.options.attributesGroupName)) {
+            if (this.options.attributesGroupName && item3.hasOwnProperty(this.options.attributesGroupName)) {
               listTagAttr += result.attrStr;
             }
           } else {
-            listTagVal += this.processTextOrObjNode(item2, resolvedKey, level, matcher, qNameValidator);
+            listTagVal += this.processTextOrObjNode(item3, resolvedKey, level, matcher, qNameValidator);
           }
         } else {
           if (this.options.oneListGroup) {
-            let textValue = this.options.tagValueProcessor(resolvedKey, item2);
+            let textValue = this.options.tagValueProcessor(resolvedKey, item3);
             textValue = this.replaceEntitiesValue(textValue);
             textValue = valToStr(textValue);
             listTagVal += textValue;
@@ -43450,14 +43450,14 @@ Builder.prototype.j2x = function(jObj, level, matcher, qNameValidator) {
             const isStopNode = this.checkStopNode(matcher);
             matcher.pop();
             if (isStopNode) {
-              const textValue = valToStr(item2);
+              const textValue = valToStr(item3);
               if (textValue === "") {
                 listTagVal += this.indentate(level) + "<" + resolvedKey + this.closeTag(resolvedKey) + this.tagEndChar;
               } else {
                 listTagVal += this.indentate(level) + "<" + resolvedKey + ">" + textValue + "</" + resolvedKey + this.tagEndChar;
               }
             } else {
-              listTagVal += this.buildTextValNode(item2, resolvedKey, "", level, matcher);
+              listTagVal += this.buildTextValNode(item3, resolvedKey, "", level, matcher);
             }
           }
         }
@@ -43556,12 +43556,12 @@ Builder.prototype.buildRawContent = function(obj, depth = 0) {
     if (key === this.options.textNodeName) {
       content += value;
     } else if (Array.isArray(value)) {
-      for (let item2 of value) {
-        if (typeof item2 === "string" || typeof item2 === "number") {
-          content += `<${key}>${item2}</${key}>`;
-        } else if (typeof item2 === "object" && item2 !== null) {
-          const nestedContent = this.buildRawContent(item2, depth + 1);
-          const nestedAttrs = this.buildAttributesForStopNode(item2);
+      for (let item3 of value) {
+        if (typeof item3 === "string" || typeof item3 === "number") {
+          content += `<${key}>${item3}</${key}>`;
+        } else if (typeof item3 === "object" && item3 !== null) {
+          const nestedContent = this.buildRawContent(item3, depth + 1);
+          const nestedAttrs = this.buildAttributesForStopNode(item3);
           if (nestedContent === "") {
             content += `<${key}${nestedAttrs}/>`;
           } else {
@@ -44048,7 +44048,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve8, reject) => {
+    return new Promise((resolve10, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -44076,11 +44076,11 @@ var BufferScheduler = class {
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
             const buffer3 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve8).catch(reject);
+            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve10).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve8();
+            resolve10();
           }
         }
       });
@@ -44205,8 +44205,8 @@ var NativeCRC64 = (() => {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve8, reject) {
-      readyPromiseResolve = resolve8;
+    Module["ready"] = new Promise(function(resolve10, reject) {
+      readyPromiseResolve = resolve10;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
@@ -44283,8 +44283,8 @@ var NativeCRC64 = (() => {
           throw ex;
         }
       });
-      process["on"]("unhandledRejection", function(reason) {
-        throw reason;
+      process["on"]("unhandledRejection", function(reason2) {
+        throw reason2;
       });
       quit_ = (status, toThrow) => {
         if (keepRuntimeAlive()) {
@@ -45527,12 +45527,12 @@ var NativeCRC64 = (() => {
           return WebAssembly.instantiate(binary, info2);
         }).then(function(instance) {
           return instance;
-        }).then(receiver, function(reason) {
-          err("failed to asynchronously prepare wasm: " + reason);
+        }).then(receiver, function(reason2) {
+          err("failed to asynchronously prepare wasm: " + reason2);
           if (isFileURI(wasmBinaryFile)) {
             err("warning: Loading from a file URI (" + wasmBinaryFile + ") is not supported in most browsers. See https://emscripten.org/docs/getting_started/FAQ.html#how-do-i-run-a-local-webserver-for-testing-why-does-my-program-stall-in-downloading-or-preparing");
           }
-          abort(reason);
+          abort(reason2);
         });
       }
       function instantiateAsync() {
@@ -46776,7 +46776,7 @@ function getURLQueries(url3) {
   return queries;
 }
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     let timeout;
     const abortHandler = () => {
       if (timeout !== void 0) {
@@ -46788,7 +46788,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve8();
+      resolve10();
     };
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -63554,13 +63554,13 @@ var RetriableReadableStream = class extends Readable3 {
    * @param count - How much data in original data source to read
    * @param options -
    */
-  constructor(source, getter, offset, count3, options = {}) {
+  constructor(source, getter, offset, count4, options = {}) {
     super({ highWaterMark: options.highWaterMark });
     this.getter = getter;
     this.source = source;
     this.start = offset;
     this.offset = offset;
-    this.end = offset + count3 - 1;
+    this.end = offset + count4 - 1;
     this.maxRetryRequests = options.maxRetryRequests && options.maxRetryRequests >= 0 ? options.maxRetryRequests : 0;
     this.onProgress = options.onProgress;
     this.options = options;
@@ -64079,9 +64079,9 @@ var BlobDownloadResponse = class {
    * @param count -
    * @param options -
    */
-  constructor(originalResponse2, getter, offset, count3, options = {}) {
+  constructor(originalResponse2, getter, offset, count4, options = {}) {
     this.originalResponse = originalResponse2;
-    this.blobDownloadStream = new RetriableReadableStream(this.originalResponse.readableStreamBody, getter, offset, count3, options);
+    this.blobDownloadStream = new RetriableReadableStream(this.originalResponse.readableStreamBody, getter, offset, count4, options);
   }
 };
 
@@ -64208,14 +64208,14 @@ var AvroParser = class _AvroParser {
   }
   static async readArray(stream2, readItemMethod, options = {}) {
     const items = [];
-    for (let count3 = await _AvroParser.readLong(stream2, options); count3 !== 0; count3 = await _AvroParser.readLong(stream2, options)) {
-      if (count3 < 0) {
+    for (let count4 = await _AvroParser.readLong(stream2, options); count4 !== 0; count4 = await _AvroParser.readLong(stream2, options)) {
+      if (count4 < 0) {
         await _AvroParser.readLong(stream2, options);
-        count3 = -count3;
+        count4 = -count4;
       }
-      while (count3--) {
-        const item2 = await readItemMethod(stream2, options);
-        items.push(item2);
+      while (count4--) {
+        const item3 = await readItemMethod(stream2, options);
+        items.push(item3);
       }
     }
     return items;
@@ -64563,7 +64563,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -64578,7 +64578,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve8(this.toUint8Array(callbackChunk));
+            resolve10(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -65224,8 +65224,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve8, reject) => {
-      this.resolve = resolve8;
+    this.promise = new Promise((resolve10, reject) => {
+      this.resolve = resolve10;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -65630,8 +65630,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve8, reject) => {
-      this.emitter.on("finish", resolve8);
+    return new Promise((resolve10, reject) => {
+      this.emitter.on("finish", resolve10);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -65677,13 +65677,13 @@ import fs5 from "node:fs";
 import util3 from "node:util";
 async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   let pos = 0;
-  const count3 = end - offset;
-  return new Promise((resolve8, reject) => {
+  const count4 = end - offset;
+  return new Promise((resolve10, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream2.on("readable", () => {
-      if (pos >= count3) {
+      if (pos >= count4) {
         clearTimeout(timeout);
-        resolve8();
+        resolve10();
         return;
       }
       let chunk = stream2.read();
@@ -65693,16 +65693,16 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
       if (typeof chunk === "string") {
         chunk = Buffer.from(chunk, encoding);
       }
-      const chunkLength = pos + chunk.length > count3 ? count3 - pos : chunk.length;
+      const chunkLength = pos + chunk.length > count4 ? count4 - pos : chunk.length;
       buffer3.fill(chunk.slice(0, chunkLength), offset + pos, offset + pos + chunkLength);
       pos += chunkLength;
     });
     stream2.on("end", () => {
       clearTimeout(timeout);
-      if (pos < count3) {
-        reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count3}`));
+      if (pos < count4) {
+        reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count4}`));
       }
-      resolve8();
+      resolve10();
     });
     stream2.on("error", (msg) => {
       clearTimeout(timeout);
@@ -65711,7 +65711,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     const ws = fs5.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
@@ -65719,7 +65719,7 @@ async function readStreamToLocalFile(rs, file) {
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve8);
+    ws.on("close", resolve10);
     rs.pipe(ws);
   });
 }
@@ -65917,7 +65917,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * }
    * ```
    */
-  async download(offset = 0, count3, options = {}) {
+  async download(offset = 0, count4, options = {}) {
     options.conditions = options.conditions || {};
     options.conditions = options.conditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
@@ -65933,7 +65933,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           onDownloadProgress: isNodeLike2 ? void 0 : options.onProgress
           // for Node.js, progress is reported by RetriableReadableStream
         },
-        range: offset === 0 && !count3 ? void 0 : rangeToString({ offset, count: count3 }),
+        range: offset === 0 && !count4 ? void 0 : rangeToString({ offset, count: count4 }),
         rangeGetContentMD5: options.rangeGetContentMD5,
         rangeGetContentCRC64: options.rangeGetContentCrc64,
         snapshot: options.snapshot,
@@ -66443,15 +66443,15 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   async downloadToBuffer(param1, param2, param3, param4 = {}) {
     let buffer3;
     let offset = 0;
-    let count3 = 0;
+    let count4 = 0;
     let options = param4;
     if (param1 instanceof Buffer) {
       buffer3 = param1;
       offset = param2 || 0;
-      count3 = typeof param3 === "number" ? param3 : 0;
+      count4 = typeof param3 === "number" ? param3 : 0;
     } else {
       offset = typeof param1 === "number" ? param1 : 0;
-      count3 = typeof param2 === "number" ? param2 : 0;
+      count4 = typeof param2 === "number" ? param2 : 0;
       options = param3 || {};
     }
     let blockSize = options.blockSize ?? 0;
@@ -66464,38 +66464,38 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     if (offset < 0) {
       throw new RangeError("offset option must be >= 0");
     }
-    if (count3 && count3 <= 0) {
+    if (count4 && count4 <= 0) {
       throw new RangeError("count option must be greater than 0");
     }
     if (!options.conditions) {
       options.conditions = {};
     }
     return tracingClient.withSpan("BlobClient-downloadToBuffer", options, async (updatedOptions) => {
-      if (!count3) {
+      if (!count4) {
         const response = await this.getProperties({
           ...options,
           tracingOptions: updatedOptions.tracingOptions
         });
-        count3 = response.contentLength - offset;
-        if (count3 < 0) {
+        count4 = response.contentLength - offset;
+        if (count4 < 0) {
           throw new RangeError(`offset ${offset} shouldn't be larger than blob size ${response.contentLength}`);
         }
       }
       if (!buffer3) {
         try {
-          buffer3 = Buffer.alloc(count3);
+          buffer3 = Buffer.alloc(count4);
         } catch (error2) {
-          throw new Error(`Unable to allocate the buffer of size: ${count3}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error2.message}`);
+          throw new Error(`Unable to allocate the buffer of size: ${count4}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error2.message}`);
         }
       }
-      if (buffer3.length < count3) {
-        throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count3}`);
+      if (buffer3.length < count4) {
+        throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count4}`);
       }
       let transferProgress = 0;
       const batch = new Batch(options.concurrency);
-      for (let off = offset; off < offset + count3; off = off + blockSize) {
+      for (let off = offset; off < offset + count4; off = off + blockSize) {
         batch.addOperation(async () => {
-          let chunkEnd = offset + count3;
+          let chunkEnd = offset + count4;
           if (off + blockSize < chunkEnd) {
             chunkEnd = off + blockSize;
           }
@@ -66534,9 +66534,9 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *                                                 content is already read and written into a local file
    *                                                 at the specified path.
    */
-  async downloadToFile(filePath, offset = 0, count3, options = {}) {
+  async downloadToFile(filePath, offset = 0, count4, options = {}) {
     return tracingClient.withSpan("BlobClient-downloadToFile", options, async (updatedOptions) => {
-      const response = await this.download(offset, count3, {
+      const response = await this.download(offset, count4, {
         ...options,
         tracingOptions: updatedOptions.tracingOptions
       });
@@ -66631,7 +66631,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve8) => {
+    return new Promise((resolve10) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -66642,7 +66642,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve8(appendToURLQuery(this.url, sas));
+      resolve10(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -66681,7 +66681,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve8) => {
+    return new Promise((resolve10) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -66689,7 +66689,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve8(appendToURLQuery(this.url, sas));
+      resolve10(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -67004,14 +67004,14 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    * @param count - Number of bytes to be appended as a block
    * @param options -
    */
-  async appendBlockFromURL(sourceURL, sourceOffset, count3, options = {}) {
+  async appendBlockFromURL(sourceURL, sourceOffset, count4, options = {}) {
     options.conditions = options.conditions || {};
     options.sourceConditions = options.sourceConditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("AppendBlobClient-appendBlockFromURL", options, async (updatedOptions) => {
       return assertResponse(await this.appendBlobContext.appendBlockFromUrl(sourceURL, 0, {
         abortSignal: options.abortSignal,
-        sourceRange: rangeToString({ offset: sourceOffset, count: count3 }),
+        sourceRange: rangeToString({ offset: sourceOffset, count: count4 }),
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
         leaseAccessConditions: options.conditions,
@@ -67343,7 +67343,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Stage Block From URL operation.
    * @returns Response data for the Block Blob Stage Block From URL operation.
    */
-  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count3, options = {}) {
+  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count4, options = {}) {
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("BlockBlobClient-stageBlockFromURL", options, async (updatedOptions) => {
       return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId2, 0, sourceURL, {
@@ -67351,7 +67351,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
         leaseAccessConditions: options.conditions,
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
-        sourceRange: offset === 0 && !count3 ? void 0 : rangeToString({ offset, count: count3 }),
+        sourceRange: offset === 0 && !count4 ? void 0 : rangeToString({ offset, count: count4 }),
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
         copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
@@ -67580,10 +67580,10 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
   async uploadFile(filePath, options = {}) {
     return tracingClient.withSpan("BlockBlobClient-uploadFile", options, async (updatedOptions) => {
       const size = (await fsStat(filePath)).size;
-      return this.uploadSeekableInternal((offset, count3) => {
+      return this.uploadSeekableInternal((offset, count4) => {
         return () => fsCreateReadStream(filePath, {
           autoClose: true,
-          end: count3 ? offset + count3 - 1 : Infinity,
+          end: count4 ? offset + count4 - 1 : Infinity,
           start: offset
         });
       }, size, {
@@ -67790,11 +67790,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Upload Pages operation.
    * @returns Response data for the Page Blob Upload Pages operation.
    */
-  async uploadPages(body2, offset, count3, options = {}) {
+  async uploadPages(body2, offset, count4, options = {}) {
     options.conditions = options.conditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("PageBlobClient-uploadPages", options, async (updatedOptions) => {
-      return assertResponse(await this.pageBlobContext.uploadPages(count3, body2, {
+      return assertResponse(await this.pageBlobContext.uploadPages(count4, body2, {
         abortSignal: options.abortSignal,
         leaseAccessConditions: options.conditions,
         modifiedAccessConditions: {
@@ -67804,7 +67804,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         requestOptions: {
           onUploadProgress: options.onProgress
         },
-        range: rangeToString({ offset, count: count3 }),
+        range: rangeToString({ offset, count: count4 }),
         sequenceNumberAccessConditions: options.conditions,
         transactionalContentMD5: options.transactionalContentMD5,
         transactionalContentCrc64: options.transactionalContentCrc64,
@@ -67825,12 +67825,12 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to be uploaded from source page blob
    * @param options -
    */
-  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count3, options = {}) {
+  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count4, options = {}) {
     options.conditions = options.conditions || {};
     options.sourceConditions = options.sourceConditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("PageBlobClient-uploadPagesFromURL", options, async (updatedOptions) => {
-      return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count: count3 }), 0, rangeToString({ offset: destOffset, count: count3 }), {
+      return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count: count4 }), 0, rangeToString({ offset: destOffset, count: count4 }), {
         abortSignal: options.abortSignal,
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
@@ -67863,7 +67863,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Clear Pages operation.
    * @returns Response data for the Page Blob Clear Pages operation.
    */
-  async clearPages(offset = 0, count3, options = {}) {
+  async clearPages(offset = 0, count4, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-clearPages", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.clearPages(0, {
@@ -67873,7 +67873,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count3 }),
+        range: rangeToString({ offset, count: count4 }),
         sequenceNumberAccessConditions: options.conditions,
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
@@ -67890,7 +67890,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns Response data for the Page Blob Get Ranges operation.
    */
-  async getPageRanges(offset = 0, count3, options = {}) {
+  async getPageRanges(offset = 0, count4, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-getPageRanges", options, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRanges({
@@ -67900,7 +67900,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count3 }),
+        range: rangeToString({ offset, count: count4 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(response);
@@ -67918,7 +67918,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the list to be returned with the next list operation.
    * @param options - Options to PageBlob Get Page Ranges Segment operation.
    */
-  async listPageRangesSegment(offset = 0, count3, marker2, options = {}) {
+  async listPageRangesSegment(offset = 0, count4, marker2, options = {}) {
     return tracingClient.withSpan("PageBlobClient-getPageRangesSegment", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRanges({
         abortSignal: options.abortSignal,
@@ -67927,7 +67927,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count3 }),
+        range: rangeToString({ offset, count: count4 }),
         marker: marker2,
         maxPageSize: options.maxPageSize,
         tracingOptions: updatedOptions.tracingOptions
@@ -67948,11 +67948,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItemSegments(offset = 0, count3, marker2, options = {}) {
+  async *listPageRangeItemSegments(offset = 0, count4, marker2, options = {}) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count3, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count4, marker2, options);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -67965,9 +67965,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to get.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItems(offset = 0, count3, options = {}) {
+  async *listPageRangeItems(offset = 0, count4, options = {}) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count3, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count4, marker2, options)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -68043,9 +68043,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRanges(offset = 0, count3, options = {}) {
+  listPageRanges(offset = 0, count4, options = {}) {
     options.conditions = options.conditions || {};
-    const iter = this.listPageRangeItems(offset, count3, options);
+    const iter = this.listPageRangeItems(offset, count4, options);
     return {
       /**
        * The next method, part of the iteration protocol
@@ -68063,7 +68063,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
        * Return an AsyncIterableIterator that works a page at a time
        */
       byPage: (settings2 = {}) => {
-        return this.listPageRangeItemSegments(offset, count3, settings2.continuationToken, {
+        return this.listPageRangeItemSegments(offset, count4, settings2.continuationToken, {
           maxPageSize: settings2.maxPageSize,
           ...options
         });
@@ -68080,7 +68080,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiff(offset, count3, prevSnapshot, options = {}) {
+  async getPageRangesDiff(offset, count4, prevSnapshot, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-getPageRangesDiff", options, async (updatedOptions) => {
       const result = assertResponse(await this.pageBlobContext.getPageRangesDiff({
@@ -68091,7 +68091,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ifTags: options.conditions?.tagConditions
         },
         prevsnapshot: prevSnapshot,
-        range: rangeToString({ offset, count: count3 }),
+        range: rangeToString({ offset, count: count4 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(result);
@@ -68111,7 +68111,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the get to be returned with the next get operation.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async listPageRangesDiffSegment(offset, count3, prevSnapshotOrUrl, marker2, options = {}) {
+  async listPageRangesDiffSegment(offset, count4, prevSnapshotOrUrl, marker2, options = {}) {
     return tracingClient.withSpan("PageBlobClient-getPageRangesDiffSegment", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRangesDiff({
         abortSignal: options?.abortSignal,
@@ -68123,7 +68123,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         prevsnapshot: prevSnapshotOrUrl,
         range: rangeToString({
           offset,
-          count: count3
+          count: count4
         }),
         marker: marker2,
         maxPageSize: options?.maxPageSize,
@@ -68147,11 +68147,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItemSegments(offset, count3, prevSnapshotOrUrl, marker2, options) {
+  async *listPageRangeDiffItemSegments(offset, count4, prevSnapshotOrUrl, marker2, options) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count3, prevSnapshotOrUrl, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count4, prevSnapshotOrUrl, marker2, options);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -68165,9 +68165,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param prevSnapshotOrUrl - Timestamp of snapshot to retrieve the difference or URL of snapshot to retrieve the difference.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItems(offset, count3, prevSnapshotOrUrl, options) {
+  async *listPageRangeDiffItems(offset, count4, prevSnapshotOrUrl, options) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count3, prevSnapshotOrUrl, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count4, prevSnapshotOrUrl, marker2, options)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -68253,9 +68253,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRangesDiff(offset, count3, prevSnapshot, options = {}) {
+  listPageRangesDiff(offset, count4, prevSnapshot, options = {}) {
     options.conditions = options.conditions || {};
-    const iter = this.listPageRangeDiffItems(offset, count3, prevSnapshot, {
+    const iter = this.listPageRangeDiffItems(offset, count4, prevSnapshot, {
       ...options
     });
     return {
@@ -68275,7 +68275,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
        * Return an AsyncIterableIterator that works a page at a time
        */
       byPage: (settings2 = {}) => {
-        return this.listPageRangeDiffItemSegments(offset, count3, prevSnapshot, settings2.continuationToken, {
+        return this.listPageRangeDiffItemSegments(offset, count4, prevSnapshot, settings2.continuationToken, {
           maxPageSize: settings2.maxPageSize,
           ...options
         });
@@ -68292,7 +68292,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiffForManagedDisks(offset, count3, prevSnapshotUrl2, options = {}) {
+  async getPageRangesDiffForManagedDisks(offset, count4, prevSnapshotUrl2, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-GetPageRangesDiffForManagedDisks", options, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRangesDiff({
@@ -68303,7 +68303,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ifTags: options.conditions?.tagConditions
         },
         prevSnapshotUrl: prevSnapshotUrl2,
-        range: rangeToString({ offset, count: count3 }),
+        range: rangeToString({ offset, count: count4 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(response);
@@ -68446,11 +68446,11 @@ var RateLimitError = class extends Error {
 // node_modules/@actions/cache/lib/internal/uploadUtils.js
 var __awaiter12 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -68466,7 +68466,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68590,11 +68590,11 @@ import * as util4 from "util";
 // node_modules/@actions/cache/lib/internal/requestUtils.js
 var __awaiter13 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -68610,7 +68610,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68640,7 +68640,7 @@ function isRetryableStatusCode(statusCode) {
 }
 function sleep(milliseconds2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    return new Promise((resolve8) => setTimeout(resolve8, milliseconds2));
+    return new Promise((resolve10) => setTimeout(resolve10, milliseconds2));
   });
 }
 function retry(name_1, method_1, getStatusCode_1) {
@@ -68715,11 +68715,11 @@ function retryHttpClientResponse(name_1, method_1) {
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
 var __awaiter14 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -68735,7 +68735,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68888,11 +68888,11 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
       const downloads = [];
       const blockSize = 4 * 1024 * 1024;
       for (let offset = 0; offset < length; offset += blockSize) {
-        const count3 = Math.min(blockSize, length - offset);
+        const count4 = Math.min(blockSize, length - offset);
         downloads.push({
           offset,
           promiseGetter: () => __awaiter14(this, void 0, void 0, function* () {
-            return yield downloadSegmentRetry(httpClient2, archiveLocation, offset, count3);
+            return yield downloadSegmentRetry(httpClient2, archiveLocation, offset, count4);
           })
         });
       }
@@ -68928,14 +68928,14 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
     }
   });
 }
-function downloadSegmentRetry(httpClient2, archiveLocation, offset, count3) {
+function downloadSegmentRetry(httpClient2, archiveLocation, offset, count4) {
   return __awaiter14(this, void 0, void 0, function* () {
     const retries = 5;
     let failures2 = 0;
     while (true) {
       try {
         const timeout = 3e4;
-        const result = yield promiseWithTimeout(timeout, downloadSegment(httpClient2, archiveLocation, offset, count3));
+        const result = yield promiseWithTimeout(timeout, downloadSegment(httpClient2, archiveLocation, offset, count4));
         if (typeof result === "string") {
           throw new Error("downloadSegmentRetry failed due to timeout");
         }
@@ -68949,11 +68949,11 @@ function downloadSegmentRetry(httpClient2, archiveLocation, offset, count3) {
     }
   });
 }
-function downloadSegment(httpClient2, archiveLocation, offset, count3) {
+function downloadSegment(httpClient2, archiveLocation, offset, count4) {
   return __awaiter14(this, void 0, void 0, function* () {
     const partRes = yield retryHttpClientResponse("downloadCachePart", () => __awaiter14(this, void 0, void 0, function* () {
       return yield httpClient2.get(archiveLocation, {
-        Range: `bytes=${offset}-${offset + count3 - 1}`
+        Range: `bytes=${offset}-${offset + count4 - 1}`
       });
     }));
     if (!partRes.readBodyBuffer) {
@@ -68961,7 +68961,7 @@ function downloadSegment(httpClient2, archiveLocation, offset, count3) {
     }
     return {
       offset,
-      count: count3,
+      count: count4,
       buffer: yield partRes.readBodyBuffer()
     };
   });
@@ -69014,8 +69014,8 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
 }
 var promiseWithTimeout = (timeoutMs, promise) => __awaiter14(void 0, void 0, void 0, function* () {
   let timeoutHandle;
-  const timeoutPromise = new Promise((resolve8) => {
-    timeoutHandle = setTimeout(() => resolve8("timeout"), timeoutMs);
+  const timeoutPromise = new Promise((resolve10) => {
+    timeoutHandle = setTimeout(() => resolve10("timeout"), timeoutMs);
   });
   return Promise.race([promise, timeoutPromise]).then((result) => {
     clearTimeout(timeoutHandle);
@@ -69139,11 +69139,11 @@ function getUserAgentString2() {
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 var __awaiter15 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -69159,7 +69159,7 @@ var __awaiter15 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -70036,11 +70036,11 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
 var __awaiter16 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -70056,7 +70056,7 @@ var __awaiter16 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -70185,7 +70185,7 @@ var CacheServiceClient = class {
   }
   sleep(milliseconds2) {
     return __awaiter16(this, void 0, void 0, function* () {
-      return new Promise((resolve8) => setTimeout(resolve8, milliseconds2));
+      return new Promise((resolve10) => setTimeout(resolve10, milliseconds2));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt2) {
@@ -70210,11 +70210,11 @@ import { existsSync as existsSync3, writeFileSync as writeFileSync2 } from "fs";
 import * as path10 from "path";
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -70230,7 +70230,7 @@ var __awaiter17 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -70424,11 +70424,11 @@ function createTar(archiveFolder, sourceDirectories, compressionMethod) {
 // node_modules/@actions/cache/lib/cache.js
 var __awaiter18 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -70444,7 +70444,7 @@ var __awaiter18 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -71021,11 +71021,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter19 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -71041,7 +71041,7 @@ var __awaiter19 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step2(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -75441,8 +75441,8 @@ var GitHubApiError = class extends Error {
   status;
   constructor(options) {
     const status = answeredStatus(options.cause);
-    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(`${options.what} failed: ${status === void 0 ? "" : `HTTP ${status}: `}${reason}`, {
+    const reason2 = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`${options.what} failed: ${status === void 0 ? "" : `HTTP ${status}: `}${reason2}`, {
       cause: options.cause
     });
     this.status = status;
@@ -75467,8 +75467,8 @@ var GitHubCommentClient = class {
     });
     const log2 = this.log;
     const retries = this.retries;
-    const onLimit = (kind) => (retryAfter, request2, _, count3) => {
-      const again = count3 < retries && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+    const onLimit = (kind) => (retryAfter, request2, _, count4) => {
+      const again = count4 < retries && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
       log2(
         `GitHub ${kind} on ${request2.method} ${request2.url}: ${again ? `retrying after ${retryAfter} s` : "giving up"}`
       );
@@ -75678,9 +75678,74 @@ function errorMessage(error2) {
 
 // src/adapters/process.ts
 import { spawn as spawn2 } from "node:child_process";
+
+// src/adapters/process-groups.ts
+import { existsSync as existsSync6, readdirSync, readFileSync as readFileSync2 } from "node:fs";
+var POLL_MS = 25;
+function procStat(pid) {
+  try {
+    const stat2 = readFileSync2(`/proc/${pid}/stat`, "utf8");
+    const [state3, , pgrp] = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    return state3 && pgrp ? { state: state3, pgrp: Number(pgrp) } : null;
+  } catch {
+    return null;
+  }
+}
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+  if (!existsSync6("/proc/self/stat")) return true;
+  return readdirSync("/proc").some((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    const stat2 = procStat(pid);
+    return stat2 !== null && stat2.pgrp === pgid && stat2.state !== "Z" && stat2.state !== "X";
+  });
+}
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+  }
+}
+var sleep3 = (ms) => new Promise((done) => setTimeout(done, ms));
+async function endGroup2(pgid, options) {
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, "SIGTERM");
+  const deadline = Date.now() + options.graceMs;
+  while (Date.now() < deadline) {
+    await sleep3(POLL_MS);
+    if (!groupAlive(pgid)) return;
+  }
+  signalGroup(pgid, "SIGKILL");
+  for (let i = 0; i < 40 && groupAlive(pgid); i++) await sleep3(POLL_MS);
+}
+var ProcessGroups = class {
+  live = /* @__PURE__ */ new Set();
+  add(pgid) {
+    this.live.add(pgid);
+  }
+  delete(pgid) {
+    this.live.delete(pgid);
+  }
+  /** Ends every running group at once (a cancel has seconds, not a grace per group). */
+  async endAll(options) {
+    await Promise.all([...this.live].map((pgid) => endGroup2(pgid, options)));
+  }
+  /** The last resort before exiting: SIGKILL, no waiting. */
+  killAll() {
+    for (const pgid of this.live) signalGroup(pgid, "SIGKILL");
+  }
+};
+
+// src/adapters/process.ts
 var DEFAULT_OUTPUT_LIMIT = 1024 * 1024;
 var DEFAULT_KILL_GRACE_MS = 5e3;
 var STREAM_DRAIN_MS = 2e3;
+var LEFTOVER_GRACE_MS = 1e3;
+var CANCEL_GRACE_MS = 2e3;
 var BoundedBuffer = class {
   constructor(limit) {
     this.limit = limit;
@@ -75724,22 +75789,42 @@ var BoundedBuffer = class {
 ${tail3}` : head + tail3;
   }
 };
-function killGroup(pid, signal) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-  }
+function cancelError(signal) {
+  return signal.reason instanceof Error ? signal.reason : new Error("cancelled", { cause: signal.reason });
 }
 var SpawnRunner = class {
+  groups = new ProcessGroups();
+  stopping = Promise.resolve();
+  cancel;
+  /**
+   * `cancel`: the action's SIGTERM/SIGINT. Once it fires, every running group is ended, the runs
+   * in flight reject with its reason, and nothing new is started (run() rejects at once).
+   */
+  constructor(options = {}) {
+    this.cancel = options.cancel;
+    this.cancel?.addEventListener("abort", () => {
+      this.stopping = this.groups.endAll({ graceMs: CANCEL_GRACE_MS });
+    });
+  }
+  /** Resolves once every group ended by a cancel is gone. */
+  stopped() {
+    return this.stopping;
+  }
+  /** SIGKILL to every running group, without waiting: the last thing before a forced exit. */
+  killAll() {
+    this.groups.killAll();
+  }
   run(command2) {
     const [file, ...args] = command2.argv;
     if (file === void 0) throw new Error("SpawnRunner.run: argv is empty");
+    if (this.cancel?.aborted) return Promise.reject(cancelError(this.cancel));
+    const cancel4 = this.cancel;
+    const groups2 = this.groups;
     const limit = command2.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
     const stdout = new BoundedBuffer(limit);
     const stderr = new BoundedBuffer(limit);
     const started = process.hrtime.bigint();
-    return new Promise((resolve8) => {
+    return new Promise((resolve10, reject) => {
       const child2 = spawn2(file, args, {
         cwd: command2.cwd,
         env: command2.env ?? process.env,
@@ -75753,12 +75838,15 @@ var SpawnRunner = class {
       let spawnError;
       let settled = false;
       const timers = [];
+      const pid = child2.pid;
+      if (pid !== void 0) groups2.add(pid);
+      let groupEnded = Promise.resolve();
       const finish = () => {
         if (settled) return;
         settled = true;
         for (const t of timers) clearTimeout(t);
         const end = exited?.at ?? process.hrtime.bigint();
-        resolve8({
+        const result = {
           exitCode: exited?.code ?? (spawnError ? 127 : null),
           signal: exited?.signal ?? null,
           durationMs: Number(end - started) / 1e6,
@@ -75767,6 +75855,11 @@ var SpawnRunner = class {
           timedOut,
           truncated: stdout.truncated || stderr.truncated,
           ...spawnError ? { spawnError } : {}
+        };
+        void groupEnded.then(() => {
+          if (pid !== void 0) groups2.delete(pid);
+          if (cancel4?.aborted) reject(cancelError(cancel4));
+          else resolve10(result);
         });
       };
       child2.stdout.on("data", (chunk) => {
@@ -75788,6 +75881,7 @@ var SpawnRunner = class {
       });
       child2.on("exit", (code, signal) => {
         exited = { code, signal, at: process.hrtime.bigint() };
+        if (pid !== void 0) groupEnded = endGroup2(pid, { graceMs: LEFTOVER_GRACE_MS });
         timers.push(setTimeout(finish, STREAM_DRAIN_MS));
       });
       child2.on("close", finish);
@@ -75796,9 +75890,12 @@ var SpawnRunner = class {
           setTimeout(() => {
             if (exited) return;
             timedOut = true;
-            killGroup(child2.pid, command2.timeoutSignal ?? "SIGTERM");
+            if (pid !== void 0) signalGroup(pid, command2.timeoutSignal ?? "SIGTERM");
             timers.push(
-              setTimeout(() => killGroup(child2.pid, "SIGKILL"), command2.killGraceMs ?? DEFAULT_KILL_GRACE_MS)
+              setTimeout(
+                () => pid !== void 0 && signalGroup(pid, "SIGKILL"),
+                command2.killGraceMs ?? DEFAULT_KILL_GRACE_MS
+              )
             );
           }, command2.timeoutMs)
         );
@@ -75806,6 +75903,68 @@ var SpawnRunner = class {
     });
   }
 };
+
+// src/adapters/signals.ts
+import { constants as constants4 } from "node:os";
+
+// src/cancellation.ts
+var CancelledError = class extends Error {
+  constructor(signal) {
+    super(`cancelled by ${signal}`);
+    this.signal = signal;
+    this.name = "CancelledError";
+  }
+  signal;
+};
+function signalOf(cancel4) {
+  return cancel4.reason instanceof CancelledError ? cancel4.reason.signal : "SIGTERM";
+}
+function untilCancelled(work, cancel4) {
+  if (!cancel4) return work.then(() => null);
+  if (cancel4.aborted) return Promise.resolve(signalOf(cancel4));
+  return new Promise((resolve10) => {
+    const onAbort = () => resolve10(signalOf(cancel4));
+    cancel4.addEventListener("abort", onAbort, { once: true });
+    void work.then(() => {
+      cancel4.removeEventListener("abort", onAbort);
+      resolve10(null);
+    });
+  });
+}
+function stageTracking(toolkit) {
+  const open2 = [];
+  const tracked = Object.create(toolkit);
+  tracked.group = async (name2, fn) => {
+    open2.push(name2);
+    try {
+      return await toolkit.group(name2, fn);
+    } finally {
+      open2.splice(open2.lastIndexOf(name2), 1);
+    }
+  };
+  return { toolkit: tracked, current: () => open2.at(-1) ?? null };
+}
+function cancelledMessage(cancellation) {
+  const during = cancellation.during === null ? "" : ` during "${cancellation.during}"`;
+  return `cancelled by ${cancellation.signal}${during}: this report holds what had finished before; every process the action started was ended`;
+}
+
+// src/adapters/signals.ts
+var SIGNALS = ["SIGTERM", "SIGINT"];
+function exitCodeFor(signal) {
+  return 128 + constants4.signals[signal];
+}
+function cancelOnSignals(options) {
+  const controller = new AbortController();
+  for (const name2 of SIGNALS) {
+    process.on(name2, () => {
+      if (controller.signal.aborted) return options.force(name2);
+      controller.abort(new CancelledError(name2));
+      setTimeout(() => options.force(name2), options.forceAfterMs).unref();
+    });
+  }
+  return controller.signal;
+}
 
 // src/adapters/toolkit.ts
 function properties(a) {
@@ -75847,36 +76006,768 @@ var ActionsToolkit = class {
 
 // src/run.ts
 import { mkdirSync as mkdirSync11 } from "node:fs";
-import { join as join29 } from "node:path";
+import { join as join32 } from "node:path";
 
-// src/domain/environment.ts
-var EXACT = /* @__PURE__ */ new Set([
-  "GITHUB_TOKEN",
-  "GH_TOKEN",
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_RUNTIME_URL",
-  "ACTIONS_CACHE_URL",
-  "ACTIONS_CACHE_SERVICE_V2",
-  "ACTIONS_RESULTS_URL",
-  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-  "ACTIONS_ID_TOKEN_REQUEST_URL",
-  "GITHUB_ENV",
-  "GITHUB_OUTPUT",
-  "GITHUB_PATH",
-  "GITHUB_STATE",
-  "GITHUB_STEP_SUMMARY"
-]);
-var PREFIXES = ["INPUT_", "ACTIONS_ID_TOKEN_REQUEST_", "ACTIONS_CACHE_", "ACTIONS_RESULTS_"];
-function isCredential(name2) {
-  const upper = name2.toUpperCase();
-  return EXACT.has(upper) || PREFIXES.some((p) => upper.startsWith(p));
+// src/domain/stats.ts
+function median(xs) {
+  if (xs.length === 0) throw new RangeError("median of an empty sample");
+  return sortedMedian(Float64Array.from(xs).sort());
 }
-function scrubEnvironment(env) {
-  const clean2 = {};
-  for (const [name2, value] of Object.entries(env)) {
-    if (value !== void 0 && !isCredential(name2)) clean2[name2] = value;
+function sortedMedian(sorted) {
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+function sortedQuantile(sorted, q) {
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const lower = sorted[below];
+  const upper = sorted[Math.min(below + 1, sorted.length - 1)];
+  return lower + (upper - lower) * (position - below);
+}
+function geometricMean(xs) {
+  if (xs.length === 0) throw new RangeError("geometric mean of an empty sample");
+  let logSum = 0;
+  for (const x of xs) {
+    if (!(x > 0) || !Number.isFinite(x))
+      throw new RangeError(`geometric mean needs positive values, got ${x}`);
+    logSum += Math.log(x);
   }
-  return clean2;
+  return Math.exp(logSum / xs.length);
+}
+function mulberry32(seed) {
+  let state3 = seed >>> 0;
+  return () => {
+    state3 = state3 + 1831565813 >>> 0;
+    let t = state3;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+var EXACT_MAX_TOTAL = 40;
+function mannWhitneyU(a, b) {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) throw new RangeError("Mann-Whitney U needs two non-empty samples");
+  const { rankSumA, tieTerm } = rankSum(a, b);
+  const u = rankSumA - n1 * (n1 + 1) / 2;
+  const uMax = Math.max(u, n1 * n2 - u);
+  if (tieTerm === 0 && n1 + n2 <= EXACT_MAX_TOTAL) {
+    return { u, pValue: Math.min(1, 2 * exactUpperTail({ n1, n2, k: uMax })) };
+  }
+  const n = n1 + n2;
+  const variance = n1 * n2 / 12 * (n + 1 - tieTerm / (n * (n - 1)));
+  if (!(variance > 0)) return { u, pValue: 1 };
+  const z = (uMax - n1 * n2 / 2 - 0.5) / Math.sqrt(variance);
+  return { u, pValue: Math.min(1, erfc(z / Math.SQRT2)) };
+}
+function rankSum(a, b) {
+  const pooled = [...a.map((value) => ({ value, fromA: 1 })), ...b.map((value) => ({ value, fromA: 0 }))];
+  pooled.sort((x, y) => x.value - y.value);
+  let rankSumA = 0;
+  let tieTerm = 0;
+  for (let start = 0; start < pooled.length; ) {
+    let end = start + 1;
+    while (end < pooled.length && pooled[end].value === pooled[start].value) end++;
+    const midRank = (start + 1 + end) / 2;
+    for (let i = start; i < end; i++) rankSumA += pooled[i].fromA * midRank;
+    const t = end - start;
+    tieTerm += t * t * t - t;
+    start = end;
+  }
+  return { rankSumA, tieTerm };
+}
+function exactUpperTail(options) {
+  const { n1, n2, k } = options;
+  let previous = Array.from({ length: n2 + 1 }, () => Float64Array.of(1));
+  for (let i = 1; i <= n1; i++) {
+    const current = [Float64Array.of(1)];
+    for (let j = 1; j <= n2; j++) {
+      const row = new Float64Array(i * j + 1);
+      const withoutLargestA = current[j - 1];
+      const withLargestA = previous[j];
+      for (let u = 0; u < withoutLargestA.length; u++) row[u] = withoutLargestA[u];
+      for (let u = 0; u < withLargestA.length; u++) row[u + j] = row[u + j] + withLargestA[u];
+      current.push(row);
+    }
+    previous = current;
+  }
+  const counts = previous[n2];
+  let total = 0;
+  let tail3 = 0;
+  for (let u = 0; u < counts.length; u++) {
+    total += counts[u];
+    if (u >= k) tail3 += counts[u];
+  }
+  return tail3 / total;
+}
+var ERFC_COEFFICIENTS = [
+  -1.26551223,
+  1.00002368,
+  0.37409196,
+  0.09678418,
+  -0.18628806,
+  0.27886807,
+  -1.13520398,
+  1.48851587,
+  -0.82215223,
+  0.17087277
+];
+function erfc(x) {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const result = t * Math.exp(-z * z + ERFC_COEFFICIENTS.reduceRight((sum, c) => c + t * sum, 0));
+  return x >= 0 ? result : 2 - result;
+}
+function bootstrapRatioInterval(options) {
+  const { candidate, baseline, confidence, resamples } = options;
+  if (candidate.length === 0 || baseline.length === 0) throw new RangeError("bootstrap of an empty sample");
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence ${confidence} is outside (0, 1)`);
+  const random = mulberry32(options.seed);
+  const candidateScratch = new Float64Array(candidate.length);
+  const baselineScratch = new Float64Array(baseline.length);
+  const ratios = new Float64Array(Math.max(1, Math.floor(resamples)));
+  for (let r = 0; r < ratios.length; r++) {
+    ratios[r] = resampledMedian(candidate, candidateScratch, random) / resampledMedian(baseline, baselineScratch, random);
+  }
+  ratios.sort();
+  const tail3 = (1 - confidence) / 2;
+  return { low: sortedQuantile(ratios, tail3), high: sortedQuantile(ratios, 1 - tail3) };
+}
+function resampledMedian(xs, scratch, random) {
+  for (let i = 0; i < scratch.length; i++) scratch[i] = xs[Math.floor(random() * xs.length)];
+  return sortedMedian(scratch.sort());
+}
+var DEFAULT_ALPHA = 2e-3;
+var DEFAULT_CONFIDENCE = 0.95;
+var DEFAULT_RESAMPLES = 2e3;
+var DEFAULT_SEED = 24301;
+var MIN_SAMPLES = 3;
+var RATIO_TOLERANCE = 1e-9;
+function compareSamples(options) {
+  const { candidate, baseline, threshold } = options;
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  for (const [side, xs] of [
+    ["candidate", candidate],
+    ["baseline", baseline]
+  ]) {
+    if (xs.length === 0) throw new RangeError(`nothing to compare: the ${side} sample is empty`);
+    const bad = xs.find((x) => !(x > 0) || !Number.isFinite(x));
+    if (bad !== void 0)
+      throw new RangeError(`timings must be positive and finite, the ${side} has ${bad}`);
+  }
+  if (!(threshold > 0)) throw new RangeError(`threshold must be positive, got ${threshold}`);
+  const ratio = median(candidate) / median(baseline);
+  const { pValue } = mannWhitneyU(candidate, baseline);
+  const { low, high } = bootstrapRatioInterval({
+    candidate,
+    baseline,
+    confidence: options.confidence ?? DEFAULT_CONFIDENCE,
+    resamples: options.resamples ?? DEFAULT_RESAMPLES,
+    seed: options.seed ?? DEFAULT_SEED
+  });
+  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE);
+  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE);
+  const significant = pValue < alpha;
+  const verdict2 = candidate.length < MIN_SAMPLES || baseline.length < MIN_SAMPLES ? "inconclusive" : ratio >= upper && significant && low > 1 ? "regression" : ratio <= lower && significant && high < 1 ? "improvement" : low >= 1 / (1 + threshold) && high <= 1 + threshold ? "unchanged" : "inconclusive";
+  return { ratio, low, high, pValue, verdict: verdict2, n: { candidate: candidate.length, baseline: baseline.length } };
+}
+
+// src/domain/multiplicity.ts
+var FAMILY_ALPHA = 0.05;
+function holmAdjust(pValues) {
+  const m = pValues.length;
+  for (const p of pValues) {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`a p-value must lie in [0, 1], got ${p}`);
+  }
+  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const adjusted = new Array(m);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
+function pValueFloor(options) {
+  const { n } = options;
+  if (options.method === "paired") return Math.min(1, 2 / 2 ** n);
+  const m = options.m ?? n;
+  let logChoose = 0;
+  for (let i = 1; i <= n; i++) logChoose += Math.log((m + i) / i);
+  return Math.min(1, 2 * Math.exp(-logChoose));
+}
+function runsNeeded(options) {
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  const family = Math.max(1, options.family);
+  return Math.max(10, Math.ceil(Math.log2(10 * family / alpha)));
+}
+
+// src/domain/compare.ts
+function comparePerformance(options) {
+  const reference = options.variants.find((v) => v.variant === options.reference);
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  const pending = [];
+  const measure2 = (candidate, baseline, place) => {
+    const change = measureChange({ candidate, baseline });
+    if (change) pending.push({ ...place, change });
+  };
+  for (const [v, measured] of options.variants.entries()) {
+    const againstReference = reference && reference !== measured ? reference.head : void 0;
+    const sides = [
+      { against: "reference", baseline: againstReference },
+      { against: "base", baseline: measured.base }
+    ];
+    for (const { against, baseline } of sides) {
+      measured.head.startup.forEach((metric, index) => {
+        const other = baseline?.startup.find((m) => m.kind === metric.kind && m.name === metric.name);
+        if (other) measure2(metric, other, { v, index, against, metric: "startup", other });
+      });
+      measured.head.benchmarks.forEach((metric, index) => {
+        const other = baseline?.benchmarks.find((m) => m.name === metric.name);
+        if (other && !metric.error && !other.error)
+          measure2(metric, other, { v, index, against, metric: "throughput", other });
+      });
+    }
+  }
+  const summaries = decideFamily({
+    changes: pending.map((p) => p.change),
+    threshold: options.threshold,
+    alpha
+  });
+  const findings = [];
+  const variants = /* @__PURE__ */ new Map();
+  for (const [v, measured] of options.variants.entries()) {
+    const startup = [...measured.head.startup];
+    const benchmarks = [...measured.head.benchmarks];
+    const ratios = { reference: [], base: [] };
+    const undecided2 = { reference: 0, base: 0 };
+    pending.forEach((p, i) => {
+      if (p.v !== v) return;
+      const summary2 = summaries[i];
+      const key = p.against === "reference" ? "vsReference" : "vsBase";
+      if (p.metric === "startup") {
+        startup[p.index] = { ...startup[p.index], [key]: summary2 };
+      } else {
+        benchmarks[p.index] = { ...benchmarks[p.index], [key]: summary2 };
+        ratios[p.against].push(summary2.ratio);
+        if (summary2.verdict === "inconclusive") undecided2[p.against]++;
+      }
+      const head = p.metric === "startup" ? measured.head.startup[p.index] : measured.head.benchmarks[p.index];
+      const finding = timingFinding({
+        variant: measured.variant,
+        against: p.against,
+        metric: p.metric,
+        name: head.name,
+        summary: summary2,
+        unit: p.metric === "startup" ? "samples" : "runs",
+        hint: p.against === "base" && p.metric === "startup" ? movedModules(head, p.other) : ""
+      });
+      if (finding) findings.push(finding);
+    });
+    const againstReference = reference && reference !== measured ? reference.head : void 0;
+    findings.push(...missingBenchmarks({ measured, reference: againstReference, all: options.variants }));
+    const mean = (against) => ratios[against].length > 0 ? { ratio: geometricMean(ratios[against]), undecided: undecided2[against] } : null;
+    variants.set(measured.variant, {
+      startup,
+      benchmarks,
+      throughput: {
+        vsReference: mean("reference")?.ratio ?? null,
+        vsBase: mean("base")?.ratio ?? null,
+        benchmarks: measured.head.benchmarks.filter((b) => !b.error && b.samples.length > 0).length,
+        undecided: { vsReference: undecided2.reference, vsBase: undecided2.base }
+      }
+    });
+  }
+  return { variants, findings, statistics: familyStatistics({ pending, summaries, alpha }) };
+}
+function familyStatistics(options) {
+  const groups2 = /* @__PURE__ */ new Map();
+  options.pending.forEach((p, i) => {
+    const summary2 = options.summaries[i];
+    const key = `${p.against}/${p.metric}`;
+    const group2 = groups2.get(key) ?? {
+      against: p.against,
+      metric: p.metric,
+      compared: 0,
+      undecided: 0,
+      tooFewRuns: 0
+    };
+    groups2.set(key, {
+      ...group2,
+      compared: group2.compared + 1,
+      undecided: group2.undecided + (summary2.verdict === "inconclusive" ? 1 : 0),
+      tooFewRuns: group2.tooFewRuns + (summary2.undecided === "too-few-runs" ? 1 : 0)
+    });
+  });
+  return {
+    method: "holm",
+    alpha: options.alpha,
+    family: options.pending.length,
+    groups: [...groups2.values()]
+  };
+}
+var MIN_PAIRS = 10;
+function measureChange(options) {
+  const { candidate, baseline } = options;
+  if (candidate.samples.length === 0 || baseline.samples.length === 0) return void 0;
+  const pairs = pairByRound(candidate, baseline);
+  try {
+    if (pairs.length >= MIN_PAIRS) {
+      return {
+        ...pairedChange(pairs),
+        method: "paired",
+        n: pairs.length,
+        floor: pValueFloor({ method: "paired", n: pairs.length })
+      };
+    }
+    const { ratio, low, high, pValue } = compareSamples({
+      candidate: candidate.samples,
+      baseline: baseline.samples,
+      // The verdict is decided later, over the family; these figures do not depend on it.
+      threshold: 1
+    });
+    const n = Math.min(candidate.samples.length, baseline.samples.length);
+    const floor = n < MIN_SAMPLES2 ? 1 : pValueFloor({ method: "independent", n: candidate.samples.length, m: baseline.samples.length });
+    return { ratio, low, high, pValue, method: "independent", n, floor };
+  } catch {
+    return void 0;
+  }
+}
+function decideFamily(options) {
+  const alpha = options.alpha ?? FAMILY_ALPHA;
+  const adjusted = holmAdjust(options.changes.map((c) => c.pValue));
+  const reachable = alpha / Math.max(1, options.changes.length);
+  return options.changes.map((change, i) => {
+    const adjustedP = adjusted[i];
+    const verdict2 = verdictOf({ change, threshold: options.threshold, significant: adjustedP < alpha });
+    const tooFew = change.floor >= reachable || change.n < MIN_SAMPLES2;
+    return {
+      ratio: change.ratio,
+      low: change.low,
+      high: change.high,
+      pValue: change.pValue,
+      adjustedP,
+      verdict: verdict2,
+      method: change.method,
+      n: change.n,
+      ...verdict2 === "inconclusive" ? { undecided: tooFew ? "too-few-runs" : "noisy" } : {}
+    };
+  });
+}
+var RATIO_TOLERANCE2 = 1e-9;
+var MIN_SAMPLES2 = 3;
+function verdictOf(options) {
+  const { change, threshold, significant } = options;
+  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE2);
+  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE2);
+  if (change.n < MIN_SAMPLES2) return "inconclusive";
+  if (significant && change.ratio >= upper && change.low > 1) return "regression";
+  if (significant && change.ratio <= lower && change.high < 1) return "improvement";
+  if (change.low >= 1 / (1 + threshold) && change.high <= 1 + threshold) return "unchanged";
+  return "inconclusive";
+}
+function pairByRound(candidate, baseline) {
+  if (!candidate.rounds || !baseline.rounds) return [];
+  const byRound = /* @__PURE__ */ new Map();
+  baseline.rounds.forEach((round, i) => byRound.set(round, baseline.samples[i]));
+  const pairs = [];
+  candidate.rounds.forEach((round, i) => {
+    const other = byRound.get(round);
+    if (other !== void 0) pairs.push({ candidate: candidate.samples[i], baseline: other });
+  });
+  return pairs;
+}
+function pairedChange(pairs) {
+  const ratios = pairs.map((p) => {
+    const r = p.candidate / p.baseline;
+    if (!(p.candidate > 0 && p.baseline > 0) || !Number.isFinite(r)) {
+      throw new RangeError(`timings must be positive and finite, got ${p.candidate} and ${p.baseline}`);
+    }
+    return r;
+  });
+  if (ratios.length === 0) throw new RangeError("nothing to compare: no pairs");
+  const { low, high } = medianInterval(ratios, DEFAULT_CONFIDENCE);
+  return { ratio: median(ratios), low, high, pValue: signedRankTest(ratios.map((r) => Math.log(r))) };
+}
+function medianInterval(xs, confidence) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const n = sorted.length;
+  let k = 0;
+  let below = 0;
+  for (let j = 0; j < n; j++) {
+    below += binomialHalf(n, j);
+    if (2 * below > 1 - confidence) break;
+    k = j + 1;
+  }
+  const index = Math.max(0, k - 1);
+  return { low: sorted[index], high: sorted[n - 1 - index] };
+}
+function binomialHalf(n, j) {
+  let log2 = -n * Math.LN2;
+  for (let i = 1; i <= j; i++) log2 += Math.log((n - j + i) / i);
+  return Math.exp(log2);
+}
+var EXACT_MAX_PAIRS = 50;
+function signedRankTest(differences) {
+  const nonzero = differences.filter((d) => d !== 0);
+  const n = nonzero.length;
+  if (n === 0) return 1;
+  const sorted = nonzero.map((d) => ({ size: Math.abs(d), positive: d > 0 })).sort((a, b) => a.size - b.size);
+  let wPlus = 0;
+  let tieTerm = 0;
+  for (let start = 0; start < n; ) {
+    let end = start + 1;
+    while (end < n && sorted[end].size === sorted[start].size) end++;
+    const midRank = (start + 1 + end) / 2;
+    for (let i = start; i < end; i++) if (sorted[i].positive) wPlus += midRank;
+    const t = end - start;
+    tieTerm += t * t * t - t;
+    start = end;
+  }
+  const total = n * (n + 1) / 2;
+  const extreme = Math.max(wPlus, total - wPlus);
+  if (tieTerm === 0 && n <= EXACT_MAX_PAIRS) {
+    const counts = new Float64Array(total + 1);
+    counts[0] = 1;
+    for (let rank = 1; rank <= n; rank++) {
+      for (let s = total; s >= rank; s--) counts[s] = counts[s] + counts[s - rank];
+    }
+    let upperTail = 0;
+    for (let s = Math.ceil(extreme); s <= total; s++) upperTail += counts[s];
+    return Math.min(1, 2 * upperTail / 2 ** n);
+  }
+  const variance = n * (n + 1) * (2 * n + 1) / 24 - tieTerm / 48;
+  if (!(variance > 0)) return 1;
+  const z = (extreme - total / 2 - 0.5) / Math.sqrt(variance);
+  return Math.min(1, 2 * upperNormalTail(z));
+}
+function upperNormalTail(z) {
+  if (z < 0) return 1 - upperNormalTail(-z);
+  const t = 1 / (1 + 0.2316419 * z);
+  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) * poly;
+}
+function timingFinding(options) {
+  const { summary: summary2 } = options;
+  if (summary2.verdict !== "regression" && summary2.verdict !== "improvement") return null;
+  const detail = [
+    summary2.adjustedP !== void 0 ? `p = ${formatP(summary2.pValue)} (${formatP(summary2.adjustedP)} corrected for the run's comparisons)` : `p = ${formatP(summary2.pValue)}`,
+    `95% interval ${summary2.low.toFixed(3)}x to ${summary2.high.toFixed(3)}x`,
+    summary2.method === "paired" ? `${summary2.n} ${options.unit} a side, paired by round` : `at least ${summary2.n} ${options.unit} a side`,
+    ...options.hint ? [options.hint] : []
+  ].join(", ");
+  return {
+    kind: summary2.verdict,
+    variant: options.variant,
+    against: options.against,
+    metric: options.metric,
+    name: options.name,
+    change: summary2.ratio,
+    detail
+  };
+}
+function formatP(p) {
+  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2);
+}
+var MOVED_SHOWN = 3;
+var MOVED_MIN_US = 1e3;
+function movedModules(head, base) {
+  if (!head.heaviest || !base.heaviest) return "";
+  const before = new Map(base.heaviest.map((m) => [m.module, m.cumulativeUs]));
+  const moved = head.heaviest.filter((m) => before.has(m.module)).map((m) => ({ module: m.module, deltaUs: m.cumulativeUs - (before.get(m.module) ?? 0) })).filter((m) => Math.abs(m.deltaUs) >= MOVED_MIN_US).sort((a, b) => Math.abs(b.deltaUs) - Math.abs(a.deltaUs)).slice(0, MOVED_SHOWN);
+  const added = head.heaviest.filter((m) => !before.has(m.module) && m.cumulativeUs >= MOVED_MIN_US).slice(0, 1);
+  const parts = [
+    ...moved.map(
+      (m) => `${m.module} ${m.deltaUs > 0 ? "+" : "-"}${(Math.abs(m.deltaUs) / 1e3).toFixed(1)} ms`
+    ),
+    ...added.map((m) => `${m.module} new, ${(m.cumulativeUs / 1e3).toFixed(1)} ms`)
+  ];
+  return parts.length > 0 ? `changed most: ${parts.join("; ")}` : "";
+}
+function usable(benchmarks) {
+  return new Set((benchmarks ?? []).filter((b) => !b.error && b.samples.length > 0).map((b) => b.name));
+}
+function missingBenchmarks(options) {
+  const { measured } = options;
+  const here2 = usable(measured.head.benchmarks);
+  const onBase = usable(measured.base?.benchmarks);
+  const onReference = usable(options.reference?.benchmarks);
+  const elsewhere = new Set(options.all.flatMap((v) => [...usable(v.head.benchmarks)]));
+  const names = [.../* @__PURE__ */ new Set([...onBase, ...onReference, ...elsewhere])].filter((n) => !here2.has(n)).sort();
+  return names.map((name2) => {
+    const error2 = measured.head.benchmarks.find((b) => b.name === name2)?.error;
+    const against = onBase.has(name2) ? "base" : onReference.has(name2) ? "reference" : null;
+    const where4 = against === "base" ? "on the base commit" : against === "reference" ? "under the reference" : "under another variant";
+    return {
+      kind: "missing-benchmark",
+      variant: measured.variant,
+      against,
+      metric: "throughput",
+      name: name2,
+      change: null,
+      detail: error2 ? `${error2} (it ran ${where4})` : `no result here, though it ran ${where4}`
+    };
+  });
+}
+function medianHalfWidth(xs) {
+  if (xs.length < 5) return Number.POSITIVE_INFINITY;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const n = sorted.length;
+  const spread = 0.98 * Math.sqrt(n);
+  const low = sorted[Math.max(0, Math.floor(n / 2 - spread))];
+  const high = sorted[Math.min(n - 1, Math.ceil(n / 2 + spread) - 1)];
+  const middle = median(sorted);
+  return middle > 0 ? (high - low) / 2 / middle : Number.POSITIVE_INFINITY;
+}
+
+// src/domain/thread-scaling.ts
+var THREAD_PARAMETERS = [
+  "threads",
+  "thread",
+  "n_threads",
+  "num_threads",
+  "nthreads",
+  "thread_count",
+  "workers",
+  "n_workers",
+  "num_workers",
+  "nworkers"
+];
+var NAME_PATTERNS = [
+  /(?<![A-Za-z])(?:n_?|num_?)?(?:threads?|workers)\s*[=:\s]\s*(\d+)(?![\w.])/i,
+  /(?<![A-Za-z0-9.])(\d+)[\s_-]?(?:threads?|workers)(?![A-Za-z])/i
+];
+function threadCount(benchmark2) {
+  const { name: name2 } = benchmark2;
+  for (const [key, value] of Object.entries(benchmark2.params ?? {})) {
+    if (!THREAD_PARAMETERS.includes(key.toLowerCase())) continue;
+    const threads = positiveInteger(value);
+    if (threads !== null) return { workload: workloadName({ name: name2, key, value }), threads };
+  }
+  for (const pattern of NAME_PATTERNS) {
+    const match3 = pattern.exec(name2);
+    const digits = match3?.[1];
+    const threads = digits === void 0 ? null : positiveInteger(digits);
+    if (match3 === null || digits === void 0 || threads === null) continue;
+    const token = match3[0].replace(digits, "N");
+    return {
+      workload: name2.slice(0, match3.index) + token + name2.slice(match3.index + match3[0].length),
+      threads
+    };
+  }
+  return null;
+}
+function workloadName(options) {
+  const { name: name2, key, value } = options;
+  const idStart = name2.endsWith("]") ? name2.lastIndexOf("[") : -1;
+  const searched = idStart >= 0 ? name2.slice(idStart) : name2;
+  const token = new RegExp(`(?<![\\w.])${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.])`);
+  const at = searched.search(token);
+  if (at < 0) return `${idStart >= 0 ? name2.slice(0, idStart) : name2}[${key}=N]`;
+  const offset = (idStart >= 0 ? idStart : 0) + at;
+  return name2.slice(0, offset) + "N" + name2.slice(offset + value.length);
+}
+function positiveInteger(text3) {
+  if (!/^\s*\d+\s*$/.test(text3)) return null;
+  const n = Number(text3);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+function threadScaling(options) {
+  const curves = new Map(options.variants.map((v) => [v.variant, curvesOf(v.benchmarks)]));
+  const referenceCurves = curves.get(options.reference) ?? [];
+  const pending = [];
+  const result = /* @__PURE__ */ new Map();
+  for (const [variant2, own] of curves) {
+    if (own.length === 0) continue;
+    result.set(
+      variant2,
+      own.map((curve, index) => {
+        const points = curve.points.map((p) => ({
+          threads: p.threads,
+          seconds: p.metric.median,
+          benchmark: p.metric.name
+        }));
+        const theirs = referenceCurves.find((c) => c.name === curve.name);
+        if (variant2 === options.reference || !theirs) return { name: curve.name, points };
+        const mine = fastest(curve);
+        const best = fastest(theirs);
+        const change = measureChange({ candidate: mine.metric, baseline: best.metric });
+        if (change)
+          pending.push({ variant: variant2, index, threads: mine.threads, referenceThreads: best.threads, change });
+        return { name: curve.name, points };
+      })
+    );
+  }
+  const decided = decideFamily({
+    changes: pending.map((p) => p.change),
+    threshold: options.threshold,
+    ...options.alpha !== void 0 ? { alpha: options.alpha } : {}
+  });
+  pending.forEach((p, i) => {
+    const list2 = result.get(p.variant);
+    list2[p.index] = {
+      ...list2[p.index],
+      best: { threads: p.threads, referenceThreads: p.referenceThreads, vsReference: decided[i] }
+    };
+  });
+  return result;
+}
+function curvesOf(benchmarks) {
+  const byWorkload = /* @__PURE__ */ new Map();
+  for (const metric of benchmarks) {
+    if (metric.error !== void 0 || metric.median === null || metric.samples.length === 0) continue;
+    const threaded = threadCount(metric);
+    if (!threaded) continue;
+    const points = byWorkload.get(threaded.workload) ?? /* @__PURE__ */ new Map();
+    if (!points.has(threaded.threads)) points.set(threaded.threads, metric);
+    byWorkload.set(threaded.workload, points);
+  }
+  return [...byWorkload].filter(([, points]) => points.size >= 2).map(([name2, points]) => ({
+    name: name2,
+    points: [...points].sort(([a], [b]) => a - b).map(([threads, metric]) => ({ threads, metric }))
+  })).sort((a, b) => a.name.localeCompare(b.name));
+}
+function fastest(curve) {
+  return curve.points.reduce((best, p) => p.metric.median < best.metric.median ? p : best);
+}
+
+// src/domain/adoption.ts
+function withAdoption(options) {
+  const reference = options.variants.find((v) => v.name === options.reference);
+  return options.variants.map(
+    (v) => v === reference ? v : { ...v, adoption: adoptionOf({ variant: v, reference, threshold: options.threshold }) }
+  );
+}
+function adoptionOf(options) {
+  const inputs = adoptionInputs(options);
+  const { verdict: verdict2, missing } = decide({ inputs, freeThreaded: inputs.gilReenabledBy !== null });
+  return { verdict: verdict2, against: options.reference?.name ?? "", missing, inputs };
+}
+function adoptionInputs(options) {
+  const { variant: v, reference } = options;
+  const tested = v.tests.status !== "not-run";
+  const failingThere = failing(reference);
+  const failures2 = [...failing(v)].filter((id) => !failingThere.has(id)).length;
+  const uncounted = tested && failures2 === 0 && failing(v).size === 0 && v.tests.status === "failed" ? reference?.tests.status === "failed" ? 0 : 1 : 0;
+  const crash = v.benchmarkCrashes;
+  const stress = v.threadStress?.status === "ran" ? v.threadStress : void 0;
+  return {
+    installed: v.install.ok && v.interpreter !== null,
+    tested,
+    crashes: v.tests.crashes.filter((c) => c.kind !== "timeout").length,
+    hangs: v.tests.crashes.filter((c) => c.kind === "timeout").length,
+    benchmarkCrash: crash ? crash.signal ?? "fatal error" : null,
+    failures: failures2 + uncounted,
+    threadUnsafe: stress ? stress.threadUnsafe : null,
+    gilReenabledBy: v.interpreter?.freeThreaded ? [...v.gil.reenabledBy] : null,
+    throughput: throughputOf(v, options.threshold),
+    startup: startupOf(v),
+    threads: v.interpreter?.freeThreaded ? threadsOf(v) : null
+  };
+}
+function failing(v) {
+  const ids = (v?.tests.cases ?? []).filter((c) => (c.outcome === "failed" || c.outcome === "error") && !c.flaky).map((c) => c.id);
+  return new Set(ids);
+}
+function readingOf(verdict2) {
+  switch (verdict2) {
+    case "regression":
+      return "slower";
+    case "improvement":
+      return "faster";
+    case "unchanged":
+      return "unchanged";
+    case "inconclusive":
+      return "undecided";
+  }
+}
+function throughputOf(v, threshold) {
+  const summaries = v.benchmarks.flatMap(
+    (b) => b.vsReference && (threadCount(b)?.threads ?? 1) === 1 ? [b.vsReference] : []
+  );
+  if (summaries.length === 0) return null;
+  const ratio = geometricMean(summaries.map((s) => s.ratio));
+  const low = geometricMean(summaries.map((s) => s.low));
+  const high = geometricMean(summaries.map((s) => s.high));
+  const band = 1 + threshold;
+  const undecided2 = summaries.filter((s) => s.verdict === "inconclusive").length;
+  const reading = undecided2 > 0 ? "undecided" : high < 1 ? "faster" : low > 1 ? "slower" : low >= 1 / band && high <= band ? "unchanged" : "undecided";
+  return {
+    ratio,
+    low,
+    high,
+    benchmarks: summaries.length,
+    undecided: undecided2,
+    reading,
+    beyondThreshold: high <= 1 / band || low >= band
+  };
+}
+function startupOf(v) {
+  const compared = v.startup.flatMap((m) => m.vsReference ? [{ metric: m, summary: m.vsReference }] : []);
+  if (compared.length === 0) return null;
+  const readings = compared.map((c) => readingOf(c.summary.verdict));
+  const reading = readings.includes("slower") ? "slower" : readings.includes("undecided") ? "undecided" : readings.includes("faster") ? "faster" : "unchanged";
+  const interpreter = compared.find((c) => c.metric.kind === "interpreter");
+  const deciding = interpreter && readingOf(interpreter.summary.verdict) === reading ? interpreter : compared.filter((c) => readingOf(c.summary.verdict) === reading).sort((a, b) => Math.abs(Math.log(b.summary.ratio)) - Math.abs(Math.log(a.summary.ratio)))[0];
+  return { name: deciding.metric.name, kind: deciding.metric.kind, ratio: deciding.summary.ratio, reading };
+}
+function threadsOf(v) {
+  const bests = (v.threadScaling ?? []).flatMap((s) => s.best ? [{ name: s.name, best: s.best }] : []);
+  if (bests.length === 0) return null;
+  const order = ["faster", "undecided", "unchanged", "slower"];
+  const [first] = [...bests].sort(
+    (a, b) => order.indexOf(readingOf(a.best.vsReference.verdict)) - order.indexOf(readingOf(b.best.vsReference.verdict)) || a.best.vsReference.ratio - b.best.vsReference.ratio
+  );
+  const { name: name2, best } = first;
+  return {
+    workload: name2,
+    ratio: best.vsReference.ratio,
+    threads: best.threads,
+    referenceThreads: best.referenceThreads,
+    reading: readingOf(best.vsReference.verdict)
+  };
+}
+var undecided = (missing) => ({ verdict: "undecided", missing });
+function decide(options) {
+  const { inputs, freeThreaded } = options;
+  if (!inputs.installed) return { verdict: "not-ready", missing: [] };
+  const broken = inputs.crashes + inputs.hangs + inputs.failures + (inputs.threadUnsafe ?? 0) > 0 || inputs.benchmarkCrash !== null;
+  if (broken) return { verdict: "not-ready", missing: [] };
+  if (!inputs.tested) return undecided(["test results (the tests did not run)"]);
+  if ((inputs.gilReenabledBy ?? []).length > 0) return { verdict: "not-worth-it", missing: [] };
+  const throughput2 = inputs.throughput?.reading;
+  const startup = inputs.startup?.reading;
+  const threads = freeThreaded ? inputs.threads?.reading : "unchanged";
+  const threadGain = threads === "faster";
+  const known = (r) => r !== void 0 && r !== "undecided";
+  const missing = [
+    ...known(throughput2) ? [] : [missingThroughput(inputs)],
+    ...known(startup) ? [] : [missingStartup(inputs)],
+    ...known(threads) ? [] : [missingThreads(inputs)]
+  ];
+  if (!known(throughput2)) return undecided(missing);
+  if (!known(threads)) return undecided(missing);
+  if (throughput2 === "slower") return { verdict: threadGain ? "trade-off" : "not-worth-it", missing: [] };
+  if (!known(startup)) return undecided(missing);
+  const gain = throughput2 === "faster" || threadGain;
+  if (startup === "slower") return { verdict: gain ? "trade-off" : "not-worth-it", missing: [] };
+  if (threadGain || throughput2 === "faster" && inputs.throughput?.beyondThreshold)
+    return { verdict: "worth-it", missing: [] };
+  if (throughput2 === "faster" || startup === "faster") return { verdict: "small-gain", missing: [] };
+  return { verdict: "no-difference", missing: [] };
+}
+function missingThroughput(inputs) {
+  const t = inputs.throughput;
+  if (!t) return "throughput (no benchmark was compared with the reference)";
+  const why = t.undecided > 0 ? `${t.undecided} of ${t.benchmarks} benchmarks undecided` : `the benchmarks span ${t.low.toFixed(2)}x to ${t.high.toFixed(2)}x together`;
+  return `a decided throughput (${why}: more runs or a larger measure-minutes)`;
+}
+function missingStartup(inputs) {
+  return inputs.startup ? "a decided startup" : "startup (not compared with the reference)";
+}
+function missingThreads(inputs) {
+  return inputs.threads ? "a decided thread scaling (more benchmark runs)" : "thread scaling (no benchmark takes a thread count)";
 }
 
 // src/domain/thread-stress.ts
@@ -75894,9 +76785,9 @@ function classifyStress(options) {
   let failedAnyway = 0;
   let skipped = 0;
   for (const c of options.stress.cases) {
-    const reason = options.single[c.id];
-    if (reason !== void 0) {
-      single.push({ id: c.id, kind: "single-threaded", outcome: c.outcome, reason });
+    const reason2 = options.single[c.id];
+    if (reason2 !== void 0) {
+      single.push({ id: c.id, kind: "single-threaded", outcome: c.outcome, reason: reason2 });
       continue;
     }
     if (PASSED.has(c.outcome)) passed += 1;
@@ -75917,26 +76808,26 @@ function classifyStress(options) {
     tests: [...unsafe, ...single]
   };
 }
-function singleThreadedLabel(reason) {
-  const fixtures = /uses thread-unsafe fixture\(s\): \{(.*)\}/.exec(reason);
+function singleThreadedLabel(reason2) {
+  const fixtures = /uses thread-unsafe fixture\(s\): \{(.*)\}/.exec(reason2);
   if (fixtures?.[1]) return fixtures[1].replace(/'/g, "").trim();
-  const call = /calls thread-unsafe function: ([\w.]+)/.exec(reason);
+  const call = /calls thread-unsafe function: ([\w.]+)/.exec(reason2);
   if (call?.[1]) return call[1];
-  if (reason === "uses the thread_unsafe marker") return "thread_unsafe marker";
-  if (reason === "test is marked as single-threaded") return "parallel_threads(1)";
-  if (reason.startsWith("is a doctest")) return "doctest";
-  if (/hypothesis/i.test(reason)) return "hypothesis";
-  if (reason.startsWith("is incompatible")) return "not a Python function";
-  return reason.length > 40 ? `${reason.slice(0, 39)}\u2026` : reason || "unknown";
+  if (reason2 === "uses the thread_unsafe marker") return "thread_unsafe marker";
+  if (reason2 === "test is marked as single-threaded") return "parallel_threads(1)";
+  if (reason2.startsWith("is a doctest")) return "doctest";
+  if (/hypothesis/i.test(reason2)) return "hypothesis";
+  if (reason2.startsWith("is incompatible")) return "not a Python function";
+  return reason2.length > 40 ? `${reason2.slice(0, 39)}\u2026` : reason2 || "unknown";
 }
-function singleThreadedReasons(tests) {
+function singleThreadedReasons(tests2) {
   const counts = /* @__PURE__ */ new Map();
-  for (const t of tests) {
+  for (const t of tests2) {
     if (t.kind !== "single-threaded") continue;
     const label = singleThreadedLabel(t.reason);
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].map(([label, count3]) => ({ label, count: count3 })).sort((a, b) => b.count - a.count);
+  return [...counts].map(([label, count4]) => ({ label, count: count4 })).sort((a, b) => b.count - a.count);
 }
 function fraction(k, n) {
   return `${k}/${n}`;
@@ -75953,9 +76844,9 @@ function threadFindingKind(test) {
   return headRepeats && baseClean ? "new-thread-unsafe" : "thread-unsafe";
 }
 function gilVerdict(test) {
-  const gil = failures(test.withGil ?? void 0);
-  if (gil === null || gil.n === 0) return null;
-  return gil.k > 0 ? "also with the GIL" : "only without the GIL";
+  const gil2 = failures(test.withGil ?? void 0);
+  if (gil2 === null || gil2.n === 0) return null;
+  return gil2.k > 0 ? "also with the GIL" : "only without the GIL";
 }
 function threadStressFindings(variant2) {
   const stress = variant2.threadStress;
@@ -75982,13 +76873,13 @@ function threadStressFindings(variant2) {
 }
 
 // src/domain/findings.ts
-function failingIds(tests) {
+function failingIds(tests2) {
   return new Set(
-    (tests?.cases ?? []).filter((c) => c.outcome === "failed" || c.outcome === "error").map((c) => c.id)
+    (tests2?.cases ?? []).filter((c) => c.outcome === "failed" || c.outcome === "error").map((c) => c.id)
   );
 }
-function crashingIds(tests) {
-  return new Set((tests?.crashes ?? []).map((c) => c.test ?? "<unknown test>"));
+function crashingIds(tests2) {
+  return new Set((tests2?.crashes ?? []).map((c) => c.test ?? "<unknown test>"));
 }
 function failureName(c) {
   return c.fixture && c.fixture.scope !== "function" ? `fixture ${c.fixture.name} (${c.fixture.scope} scope), ${c.phase ?? "teardown"}` : c.id;
@@ -76254,15 +77145,50 @@ function variantEnvironment(options) {
   env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1";
   env["PYTHONUNBUFFERED"] = "1";
   if (options.venv) {
-    const sep10 = options.pathSeparator ?? ":";
+    const sep11 = options.pathSeparator ?? ":";
     env["VIRTUAL_ENV"] = options.venv.dir;
-    env["PATH"] = [options.venv.bin, env["PATH"]].filter(Boolean).join(sep10);
+    env["PATH"] = [options.venv.bin, env["PATH"]].filter(Boolean).join(sep11);
   }
   return env;
 }
 
+// src/domain/well-formed.ts
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+function wellFormed(value) {
+  let replaced = 0;
+  const fix = (text3) => {
+    const fixed = text3.replace(LONE_SURROGATE, "\uFFFD");
+    if (fixed !== text3) replaced += 1;
+    return fixed;
+  };
+  const walk = (v) => {
+    if (typeof v === "string") return fix(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === "object" && v !== null) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [fix(k), walk(x)]));
+    }
+    return v;
+  };
+  const result = walk(value);
+  return { value: result, replaced };
+}
+function wellFormedReport(report) {
+  const { value, replaced } = wellFormed(report);
+  if (replaced === 0) return report;
+  return {
+    ...value,
+    notes: [
+      ...value.notes ?? [],
+      {
+        kind: "text-replaced",
+        message: `${replaced} text${replaced === 1 ? "" : "s"} from the tested code (test names, output) held bytes that are not UTF-8 (lone surrogates, such as U+DCFF for the byte 0xff); each such character was replaced with U+FFFD (\uFFFD)`
+      }
+    ]
+  };
+}
+
 // src/context.ts
-import { existsSync as existsSync6, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync3 } from "node:fs";
 
 // src/domain/baseline.ts
 var NO_COMMIT = /^0+$/;
@@ -76322,9 +77248,9 @@ function readRunContext(env) {
   const repository = owner && repo ? { owner, repo } : null;
   let payload = {};
   const path12 = env["GITHUB_EVENT_PATH"];
-  if (path12 && existsSync6(path12)) {
+  if (path12 && existsSync7(path12)) {
     try {
-      payload = JSON.parse(readFileSync2(path12, "utf8"));
+      payload = JSON.parse(readFileSync3(path12, "utf8"));
     } catch {
       payload = {};
     }
@@ -76360,7 +77286,7 @@ function readRunContext(env) {
 }
 
 // src/inputs.ts
-import { isAbsolute, resolve as resolve3 } from "node:path";
+import { isAbsolute, resolve as resolve4 } from "node:path";
 
 // src/domain/variants.ts
 var KNOWN_MINORS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"];
@@ -76426,6 +77352,33 @@ function splitList(text3) {
   return text3.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
 
+// src/domain/input-error.ts
+var InputError = class extends Error {
+  constructor(input, value, allowed) {
+    super(`Input '${input}' has the value ${JSON.stringify(value)}: ${allowed}`);
+    this.input = input;
+    this.value = value;
+    this.name = "InputError";
+  }
+  input;
+  value;
+};
+
+// src/output-location.ts
+import { resolve as resolve3 } from "node:path";
+function outputLocation(options) {
+  const { env } = options;
+  const given = env["CPV_OUTPUT_DIR"];
+  if (given) return { directory: resolve3(given), chosenBy: "the environment variable CPV_OUTPUT_DIR" };
+  const temp = env["RUNNER_TEMP"];
+  if (temp)
+    return { directory: resolve3(temp, "cpython-variants"), chosenBy: "the environment variable RUNNER_TEMP" };
+  return {
+    directory: resolve3(options.workingDirectory, ".cpv"),
+    chosenBy: "the input 'working-directory' (its .cpv folder)"
+  };
+}
+
 // src/inputs.ts
 var FAIL_ON = [
   "crash",
@@ -76462,16 +77415,6 @@ var DEFAULTS2 = {
   "thread-stress-iterations": "3"
 };
 var AUTO_STRESS_THREADS = 4;
-var InputError = class extends Error {
-  constructor(input, value, allowed) {
-    super(`Input '${input}' has the value ${JSON.stringify(value)}: ${allowed}`);
-    this.input = input;
-    this.value = value;
-    this.name = "InputError";
-  }
-  input;
-  value;
-};
 function choice(name2, raw, allowed) {
   const value = raw.trim().toLowerCase();
   if (allowed.includes(value)) return value;
@@ -76526,17 +77469,16 @@ function parseThreadStress(raw) {
   return count("thread-stress", raw, { min: 2, max: 256 });
 }
 function parseThreshold(raw) {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(raw);
-  const value = m ? Number(m[1]) / (m[2] === "%" ? 100 : 1) : NaN;
-  const fraction2 = m && m[2] !== "%" && value > 1 ? value / 100 : value;
-  if (!m || !(fraction2 > 0) || fraction2 >= 10) {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(raw);
+  const percent = m ? Number(m[1]) : NaN;
+  if (!(percent > 0 && percent < 1e3)) {
     throw new InputError(
       "threshold",
       raw,
-      "it must be a percentage such as 10% or 2.5% (or a fraction such as 0.1)"
+      "it must be a percentage such as 10% or 2.5%, above 0% and below 1000% (a bare number is a percentage too: 10 means 10%, 1 means 1%)"
     );
   }
-  return fraction2;
+  return percent / 100;
 }
 function parseVariants(raw) {
   const words = splitList(raw);
@@ -76683,7 +77625,7 @@ function parseInputs(read2, context5) {
     );
   }
   const catalog = read2("prebuilt-catalog").trim();
-  const workingDirectory = resolve3(context5.cwd, get2("working-directory"));
+  const workingDirectory = resolve4(context5.cwd, get2("working-directory"));
   const env = context5.env;
   const commentKey = read2("comment-key").trim() || [env["GITHUB_WORKFLOW"], env["GITHUB_JOB"]].filter(Boolean).join("/") || "default";
   if (commentKey.includes("-->")) {
@@ -76694,6 +77636,7 @@ function parseInputs(read2, context5) {
     );
   }
   const interpreters = parseInterpreters(read2("interpreters"), variants);
+  const output = outputLocation({ env, workingDirectory });
   return Object.freeze({
     variants: Object.freeze(variants),
     reference,
@@ -76725,13 +77668,56 @@ function parseInputs(read2, context5) {
       min: 1,
       max: 1e3
     }),
-    // Outside the project's tree on a runner, so the base commit's worktree and git status stay clean.
-    outputDirectory: env["CPV_OUTPUT_DIR"] ?? (env["RUNNER_TEMP"] ? resolve3(env["RUNNER_TEMP"], "cpython-variants") : resolve3(workingDirectory, ".cpv"))
+    outputDirectory: output.directory,
+    outputChosenBy: output.chosenBy
   });
 }
 
+// src/input-checks.ts
+import { realpathSync, statSync as statSync2 } from "node:fs";
+import { isAbsolute as isAbsolute2, relative as relative3, sep as sep10 } from "node:path";
+function realFolder(path12) {
+  try {
+    return statSync2(path12).isDirectory() ? realpathSync(path12) : null;
+  } catch {
+    return null;
+  }
+}
+function checkWorkingDirectory(inputs, context5) {
+  if (inputs.mode === "report") return;
+  const path12 = inputs.workingDirectory;
+  const written = context5.written || ".";
+  const shown = written === path12 ? "" : ` (${path12})`;
+  const workspaceVariable = context5.env["GITHUB_WORKSPACE"];
+  const workspace = realFolder(workspaceVariable || context5.cwd) ?? (workspaceVariable || context5.cwd);
+  const where4 = workspaceVariable ? `the workspace (GITHUB_WORKSPACE, ${workspace})` : `the workspace (${workspace})`;
+  let stat2;
+  try {
+    stat2 = statSync2(path12);
+  } catch {
+    throw new InputError(
+      "working-directory",
+      written,
+      `no such folder${shown}; it must be a folder inside ${where4}`
+    );
+  }
+  if (!stat2.isDirectory())
+    throw new InputError(
+      "working-directory",
+      written,
+      `it is a file, not a folder${shown}; it must be a folder inside ${where4}`
+    );
+  const inside = relative3(workspace, realpathSync(path12));
+  if (inside === ".." || inside.startsWith(`..${sep10}`) || isAbsolute2(inside))
+    throw new InputError(
+      "working-directory",
+      written,
+      `it is outside the workspace${shown}; it must be a folder inside ${where4}`
+    );
+}
+
 // src/python/install.ts
-import { isAbsolute as isAbsolute2, join as join16, resolve as resolve4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join16, resolve as resolve5 } from "node:path";
 
 // src/domain/catalog.ts
 var CatalogError = class extends Error {
@@ -77036,6 +78022,69 @@ function mismatches(variant2, f) {
   if (!variant2.debug && f.debug)
     problems.push(`it is a debug build, so it should be labelled ${variant2.name}+debug`);
   return problems;
+}
+
+// src/domain/version-check.ts
+var PATCHES_AHEAD = 3;
+function minorOf(version3) {
+  return version3.split(".").slice(0, 2).join(".");
+}
+function knownVersions(catalog) {
+  const byMinor = /* @__PURE__ */ new Map();
+  for (const b of catalog.builds) {
+    const minor = minorOf(b.version);
+    byMinor.set(minor, [...byMinor.get(minor) ?? [], b.version]);
+  }
+  return [...byMinor.entries()].sort(([a], [b]) => compareVersions(a, b)).map(([minor, versions]) => {
+    const sorted = [...new Set(versions)].sort(compareVersions);
+    return sorted.length === 1 ? sorted[0] : `${minor} (${sorted[0]} to ${sorted[sorted.length - 1]})`;
+  }).join(", ");
+}
+function buildable(options) {
+  const { variant: variant2, catalog, cpythonSource } = options;
+  const version3 = variant2.version;
+  if (!cpythonSource.includes("{version}")) {
+    const named = sourceVersionFromName(cpythonSource);
+    if (named === void 0 || `${named}.`.startsWith(`${version3}.`)) return null;
+    return `cpython-source (${cpythonSource}) is CPython ${named}`;
+  }
+  const ofMinor = catalog.builds.map((b) => b.version).filter((v) => minorOf(v) === variant2.minor);
+  if (ofMinor.length === 0)
+    return `no CPython ${variant2.minor} release is known to build from cpython-source`;
+  if (version3 === variant2.minor) return null;
+  const finals = ofMinor.filter((v) => !isPreRelease(v)).sort(compareVersions);
+  const newest = finals[finals.length - 1];
+  const patch = Number(version3.split(".")[2]?.replace(/(a|b|rc)\d+$/, ""));
+  const newestPatch = newest === void 0 ? 0 : Number(newest.split(".")[2]);
+  if (newest !== void 0 && !isPreRelease(version3) && patch > newestPatch + PATCHES_AHEAD) {
+    return `the newest ${variant2.minor} known is ${newest}, and a source build from cpython-source tries at most ${PATCHES_AHEAD} releases past it`;
+  }
+  return null;
+}
+function refusedVersions(options) {
+  const { catalog } = options;
+  const versions = new Set(catalog.builds.map((b) => b.version));
+  const refused2 = [];
+  for (const variant2 of options.variants) {
+    const v = variant2.version;
+    const inCatalog = v === variant2.minor ? [...versions].some((x) => minorOf(x) === v) : versions.has(v);
+    if (inCatalog) continue;
+    const notInCatalog = `CPython ${v} is not in ${catalog.source}, which knows ${knownVersions(catalog)}`;
+    if (options.pythonSource === "prebuilt") {
+      refused2.push({
+        variant: variant2,
+        reason: `${notInCatalog}; and python-source is prebuilt, so it is not built from source`
+      });
+      continue;
+    }
+    const why = buildable({ variant: variant2, catalog, cpythonSource: options.cpythonSource });
+    if (why !== null)
+      refused2.push({
+        variant: variant2,
+        reason: `${notInCatalog}; and no source build can make it: ${why}. Name a known version, or give cpython-source a tarball of the version you want`
+      });
+  }
+  return refused2;
 }
 
 // src/python/catalog-source.ts
@@ -83175,7 +84224,7 @@ async function loadCatalog(spec) {
 }
 
 // src/python/live-catalog.ts
-import { existsSync as existsSync7, mkdirSync as mkdirSync2, readFileSync as readFileSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync8, mkdirSync as mkdirSync2, readFileSync as readFileSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join8 } from "node:path";
 
 // src/domain/pbs-assets.ts
@@ -83350,9 +84399,9 @@ async function fetchLive(options) {
   return builds;
 }
 function readCached(file, date) {
-  if (!existsSync7(file)) return void 0;
+  if (!existsSync8(file)) return void 0;
   try {
-    const data = JSON.parse(readFileSync3(file, "utf8"));
+    const data = JSON.parse(readFileSync4(file, "utf8"));
     if (data.schema !== CACHE_VERSION || data.date !== date) return void 0;
     return [...parseCatalog({ builds: data.builds }, file).builds];
   } catch {
@@ -83409,7 +84458,7 @@ async function liveCatalog(options) {
 }
 
 // src/python/host.ts
-import { existsSync as existsSync8, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync9, readFileSync as readFileSync5 } from "node:fs";
 import { release } from "node:os";
 var UnsupportedHostError = class extends Error {
 };
@@ -83444,8 +84493,8 @@ function detectHost() {
   const os8 = osName(process.platform);
   const arch2 = archName(process.arch);
   if (os8 === "linux") {
-    const file = ["/etc/os-release", "/usr/lib/os-release"].find((f) => existsSync8(f));
-    const osVersion2 = file ? linuxRelease(readFileSync4(file, "utf8")) : `linux-${release()}`;
+    const file = ["/etc/os-release", "/usr/lib/os-release"].find((f) => existsSync9(f));
+    const osVersion2 = file ? linuxRelease(readFileSync5(file, "utf8")) : `linux-${release()}`;
     return { os: os8, arch: arch2, libc: libc(), osVersion: osVersion2 };
   }
   const osVersion = os8 === "darwin" ? `darwin-${release().split(".")[0]}` : `windows-${release()}`;
@@ -83453,7 +84502,7 @@ function detectHost() {
 }
 
 // src/python/install-unit.ts
-import { existsSync as existsSync13, rmSync as rmSync6 } from "node:fs";
+import { existsSync as existsSync14, rmSync as rmSync6 } from "node:fs";
 import { basename as basename6, join as join14 } from "node:path";
 
 // src/domain/cache-key.ts
@@ -83554,7 +84603,7 @@ async function download(options) {
 }
 
 // src/python/install-tree.ts
-import { existsSync as existsSync9, readdirSync, readFileSync as readFileSync5, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync10, readdirSync as readdirSync2, readFileSync as readFileSync6, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { join as join9 } from "node:path";
 
 // src/domain/python-layout.ts
@@ -83601,7 +84650,7 @@ function writeMarker(prefix2, marker2) {
 }
 function readMarker(prefix2) {
   try {
-    const data = JSON.parse(readFileSync5(join9(prefix2, MARKER_FILE), "utf8"));
+    const data = JSON.parse(readFileSync6(join9(prefix2, MARKER_FILE), "utf8"));
     if (typeof data.cacheKey !== "string" || typeof data.executable !== "string") return void 0;
     return data;
   } catch {
@@ -83609,11 +84658,11 @@ function readMarker(prefix2) {
   }
 }
 function findInterpreter(prefix2, options) {
-  return interpreterCandidates(options).find((rel) => existsSync9(join9(prefix2, rel)));
+  return interpreterCandidates(options).find((rel) => existsSync10(join9(prefix2, rel)));
 }
 var listDir = (dir) => {
   try {
-    return readdirSync(dir);
+    return readdirSync2(dir);
   } catch {
     return [];
   }
@@ -83640,7 +84689,7 @@ function trimTree(prefix2, options) {
 }
 
 // src/python/prebuilt.ts
-import { existsSync as existsSync10, mkdirSync as mkdirSync4, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
+import { existsSync as existsSync11, mkdirSync as mkdirSync4, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
 import { basename as basename5, join as join10 } from "node:path";
 var PrebuiltError = class extends Error {
 };
@@ -83672,7 +84721,7 @@ async function installPrebuilt(options) {
       throw new PrebuiltError(`tar could not unpack ${basename5(archive)}: ${why}`);
     }
     const tree = join10(staging, layout.prefix);
-    if (!existsSync10(tree))
+    if (!existsSync11(tree))
       throw new PrebuiltError(
         `${basename5(archive)} has no ${layout.prefix}/ folder, so it is not a python-build-standalone archive`
       );
@@ -83686,10 +84735,10 @@ async function installPrebuilt(options) {
 }
 
 // src/python/probe.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 
 // src/assets.ts
-import { existsSync as existsSync11 } from "node:fs";
+import { existsSync as existsSync12 } from "node:fs";
 import { dirname as dirname7, join as join11 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var here = dirname7(fileURLToPath2(import.meta.url));
@@ -83697,7 +84746,7 @@ var candidates = [join11(here, "assets"), join11(here, "python", "assets"), join
 function assetPath(name2) {
   for (const dir of candidates) {
     const path12 = join11(dir, name2);
-    if (existsSync11(path12)) return path12;
+    if (existsSync12(path12)) return path12;
   }
   throw new Error(
     `cpython-variants is incomplete: its file ${name2} is missing (looked in ${candidates.join(", ")})`
@@ -83707,41 +84756,47 @@ function assetPath(name2) {
 // src/python/probe.ts
 var ProbeError = class extends Error {
 };
-async function probeInterpreter(runner, options) {
-  const script = readFileSync6(assetPath("probe.py"), "utf8");
-  const result = await runner.run({
+async function probeInterpreter(runner2, options) {
+  const script = readFileSync7(assetPath("probe.py"), "utf8");
+  const result = await runner2.run({
     argv: [options.executable, "-I", "-c", script],
     env: options.env,
     timeoutMs: 6e4
   });
   if (result.spawnError) throw new ProbeError(`cannot run ${options.executable}: ${result.spawnError}`);
+  const stderr = result.stderr.trim();
   if (result.exitCode !== 0) {
     const why = result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
-    throw new ProbeError(`${options.executable} ${why} when probed: ${result.stderr.trim().slice(-500)}`);
+    const python = /Traceback \(most recent call last\)|^\w*(Error|Exception): /m.test(stderr);
+    throw new ProbeError(
+      python ? `${options.executable} ${why} when probed: ${stderr.slice(-500)}` : `${options.executable} is not a Python interpreter: run as \`${options.executable} -I -c <probe>\` it ${why}${stderr ? `: ${stderr.slice(-300)}` : " and printed nothing"}`
+    );
   }
   try {
     return JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
   } catch (cause) {
-    throw new ProbeError(`${options.executable} printed no probe result: ${result.stdout.slice(0, 300)}`, {
-      cause
-    });
+    const printed = result.stdout.trim();
+    throw new ProbeError(
+      `${options.executable} is not a Python interpreter: run as \`${options.executable} -I -c <probe>\` it printed ${printed ? `no probe result but: ${printed.slice(0, 300)}` : "nothing"}`,
+      { cause }
+    );
   }
 }
 
 // src/python/source-build.ts
 import {
   createWriteStream as createWriteStream3,
-  existsSync as existsSync12,
+  existsSync as existsSync13,
   mkdirSync as mkdirSync5,
-  readdirSync as readdirSync2,
-  readFileSync as readFileSync7,
+  readdirSync as readdirSync3,
+  readFileSync as readFileSync8,
   rmSync as rmSync5
 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { delimiter as delimiter4, join as join13 } from "node:path";
 
 // src/python/llvm.ts
-import { accessSync, constants as constants4 } from "node:fs";
+import { accessSync, constants as constants5 } from "node:fs";
 import { delimiter as delimiter3, join as join12 } from "node:path";
 var LlvmError = class extends Error {
 };
@@ -83751,7 +84806,7 @@ function llvmVersionFromSource(llvmPy) {
 }
 var executable = (path12) => {
   try {
-    accessSync(path12, constants4.X_OK);
+    accessSync(path12, constants5.X_OK);
     return true;
   } catch {
     return false;
@@ -83867,7 +84922,7 @@ async function regenPython(ctx) {
       (n) => path12.map((d) => join13(d, n))
     )
   ];
-  for (const candidate of candidates2.filter((c) => existsSync12(c))) {
+  for (const candidate of candidates2.filter((c) => existsSync13(c))) {
     const r = await ctx.runner.run({
       argv: [candidate, "-c", "import sys; print(sys.version_info >= (3, 11))"],
       env: ctx.env,
@@ -83932,11 +84987,11 @@ async function buildFromSource(ctx, options) {
       throw new BuildError(
         `tar could not unpack ${options.tarball}: ${(unpack.spawnError ?? unpack.stderr).slice(-500)}`
       );
-    const top = readdirSync2(work).find((d) => d !== "obj" && existsSync12(join13(work, d, "configure")));
+    const top = readdirSync3(work).find((d) => d !== "obj" && existsSync13(join13(work, d, "configure")));
     if (top === void 0)
       throw new BuildError(`${options.tarball} holds no CPython source tree (no configure script)`);
     const source = join13(work, top);
-    const version3 = sourceTreeVersion(readFileSync7(join13(source, "Include", "patchlevel.h"), "utf8"));
+    const version3 = sourceTreeVersion(readFileSync8(join13(source, "Include", "patchlevel.h"), "utf8"));
     if (version3 === void 0)
       throw new BuildError(`${options.tarball}: Include/patchlevel.h states no version`);
     const minor = version3.split(".").slice(0, 2).join(".");
@@ -83949,7 +85004,7 @@ async function buildFromSource(ctx, options) {
           "the JIT build needs a Python >= 3.11 on PATH (or /usr/bin/python3) to generate its stencils"
         );
       const llvmPy = join13(source, "Tools", "jit", "_llvm.py");
-      const llvm = (existsSync12(llvmPy) ? llvmVersionFromSource(readFileSync7(llvmPy, "utf8")) : void 0) ?? FALLBACK_LLVM[minor];
+      const llvm = (existsSync13(llvmPy) ? llvmVersionFromSource(readFileSync8(llvmPy, "utf8")) : void 0) ?? FALLBACK_LLVM[minor];
       if (llvm === void 0)
         throw new BuildError(
           `cannot tell which LLVM the JIT of CPython ${version3} needs (no Tools/jit/_llvm.py)`
@@ -83998,7 +85053,7 @@ function sourceTarball(ctx, version3) {
         "downloads",
         decodeURIComponent(basename6(new URL(where4).pathname))
       );
-      if (existsSync13(dest)) return { path: dest, sha256: await hashFile(dest) };
+      if (existsSync14(dest)) return { path: dest, sha256: await hashFile(dest) };
       const done = await download({ url: where4, dest });
       ctx.toolkit.info(`Downloaded ${where4} (${done.bytes} bytes, sha256 ${done.sha256})`);
       return { path: dest, sha256: done.sha256 };
@@ -84012,7 +85067,7 @@ async function inspectTree(ctx, options) {
   if (marker2 === void 0) return { problem: "it has no marker file, so it is incomplete" };
   if (marker2.cacheKey !== options.key) return { problem: `it was installed for ${marker2.cacheKey}` };
   const executable2 = join14(options.prefix, marker2.executable);
-  if (!existsSync13(executable2)) return { problem: `its interpreter ${marker2.executable} is missing` };
+  if (!existsSync14(executable2)) return { problem: `its interpreter ${marker2.executable} is missing` };
   try {
     return { executable: executable2, facts: await probeInterpreter(ctx.runner, { executable: executable2, env: ctx.env }) };
   } catch (error2) {
@@ -84020,7 +85075,7 @@ async function inspectTree(ctx, options) {
   }
 }
 async function restore(ctx, options) {
-  if (existsSync13(options.prefix)) {
+  if (existsSync14(options.prefix)) {
     const here2 = await inspectTree(ctx, options);
     if (!("problem" in here2)) {
       ctx.toolkit.info(`${describeUnit(options.unit)}: already installed in ${options.prefix}`);
@@ -84156,7 +85211,7 @@ async function installUnit(ctx, unit) {
 }
 
 // src/python/tool-cache.ts
-import { existsSync as existsSync14 } from "node:fs";
+import { existsSync as existsSync15 } from "node:fs";
 import { join as join15 } from "node:path";
 function findInToolCache(options) {
   const { variant: variant2 } = options;
@@ -84166,9 +85221,9 @@ function findInToolCache(options) {
     freeThreaded: variant2.freeThreaded
   })) {
     const dir = join15(options.toolCache, rel);
-    if (!existsSync14(`${dir}.complete`)) continue;
+    if (!existsSync15(`${dir}.complete`)) continue;
     const exe = interpreterCandidates({ os: options.os, build: variant2 }).find(
-      (c) => existsSync14(join15(dir, c))
+      (c) => existsSync15(join15(dir, c))
     );
     if (exe !== void 0) return join15(dir, exe);
   }
@@ -84193,7 +85248,7 @@ async function probeAs(ctx, options) {
 }
 async function fromInterpretersInput(ctx, variant2, path12) {
   const started = Date.now();
-  const executable2 = isAbsolute2(path12) ? path12 : resolve4(ctx.settings.workingDirectory, path12);
+  const executable2 = isAbsolute3(path12) ? path12 : resolve5(ctx.settings.workingDirectory, path12);
   const probed = await probeAs(ctx, { variant: variant2, executable: executable2 });
   if ("problem" in probed) return { ok: false, error: `interpreters: ${probed.problem}`, fatal: true };
   return {
@@ -84273,8 +85328,30 @@ async function installVariants(ctx, variants) {
     if (ctx.settings.prebuiltCatalog !== null) return failAll(message3(error2), true);
     catalogError = message3(error2);
   }
+  let installable = rest;
+  if (catalog !== null) {
+    const refused2 = refusedVersions({
+      variants: rest,
+      catalog,
+      pythonSource: ctx.settings.pythonSource,
+      cpythonSource: ctx.settings.cpythonSource
+    });
+    const required = refused2.filter((r) => !r.variant.optional);
+    if (required.length > 0) {
+      const names = required.map((r) => r.variant.name).join(", ");
+      failAll(`not installed: the variants input names ${names}, which cannot be installed`, false);
+      for (const { variant: variant2, reason: reason2 } of required) {
+        const error2 = new InputError("variants", variant2.name, reason2).message;
+        outcomes.set(variant2.name, { ok: false, error: error2, fatal: true });
+      }
+      return new Map(variants.map((v) => [v.name, outcomes.get(v.name)]));
+    }
+    for (const { variant: variant2, reason: reason2 } of refused2)
+      outcomes.set(variant2.name, { ok: false, error: reason2, fatal: false });
+    installable = rest.filter((v) => !refused2.some((r) => r.variant === v));
+  }
   const remaining = [];
-  for (const variant2 of rest) {
+  for (const variant2 of installable) {
     const found = await fromToolCache(ctx, { variant: variant2, catalog, platform: platform2 });
     if (found) outcomes.set(variant2.name, found);
     else remaining.push(variant2);
@@ -84328,7 +85405,7 @@ async function installVariants(ctx, variants) {
 
 // src/publish.ts
 import { createHash as createHash4 } from "node:crypto";
-import { isAbsolute as isAbsolute3, join as join18, relative as relative3 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join19, relative as relative4 } from "node:path";
 
 // src/domain/escape.ts
 var DEFAULT_MAX_LENGTH = 300;
@@ -84346,7 +85423,7 @@ var MARKDOWN_PUNCTUATION = new Set("\\`*_{}[]()#+-.!|~:$");
 var LINE_BREAKS = /\r\n|[\n\r\t\v\f\u0085\u2028\u2029]/g;
 var UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 var BLOCK_UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
-var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function escapeInline(text3, options = {}) {
   let line = oneLine(text3, options.maxLength ?? DEFAULT_MAX_LENGTH);
   for (const [pattern, replacement] of LINK_BREAKERS) line = line.replace(pattern, replacement);
@@ -84366,7 +85443,7 @@ function codeSpan(text3, options = {}) {
   return `${fence}${pad}${content}${pad}${fence}`;
 }
 function codeBlock(text3, lang) {
-  const body2 = text3.replace(/\r\n?/g, "\n").replace(LONE_SURROGATE, "\uFFFD").replace(BLOCK_UNPRINTABLE, "\uFFFD");
+  const body2 = text3.replace(/\r\n?/g, "\n").replace(LONE_SURROGATE2, "\uFFFD").replace(BLOCK_UNPRINTABLE, "\uFFFD");
   const fence = "`".repeat(Math.max(3, longestRun(body2, "`") + 1, longestRun(body2, "~") + 1));
   const info2 = (lang ?? "").replace(/[^\w+#.-]/g, "");
   const newline = body2 === "" || body2.endsWith("\n") ? "" : "\n";
@@ -84382,7 +85459,7 @@ function commentMarker(key) {
   return `<!-- cpython-variants:${safe2} -->`;
 }
 function oneLine(text3, maxLength) {
-  const clean2 = text3.replace(LONE_SURROGATE, "\uFFFD").replace(LINE_BREAKS, " ").replace(UNPRINTABLE, "\uFFFD");
+  const clean2 = text3.replace(LONE_SURROGATE2, "\uFFFD").replace(LINE_BREAKS, " ").replace(UNPRINTABLE, "\uFFFD");
   const points = Array.from(clean2);
   if (points.length <= maxLength) return clean2;
   return points.slice(0, Math.max(0, maxLength - 1)).join("") + ELLIPSIS;
@@ -84401,6 +85478,135 @@ function percentEncode(ch) {
     new TextEncoder().encode(ch),
     (byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`
   ).join("");
+}
+
+// src/domain/comment/format.ts
+function formatRatio(ratio) {
+  if (Math.abs(ratio - 1) < 5e-3) return "same";
+  return ratio > 1 ? `${ratio.toFixed(2)}x slower` : `${(1 / ratio).toFixed(2)}x faster`;
+}
+function ratioText(summary2, untested) {
+  if (summary2 === void 0) return untested === void 0 ? "\u2014" : `${formatRatio(untested)}?`;
+  switch (summary2.verdict) {
+    case "regression":
+    case "improvement":
+      return `**${formatRatio(summary2.ratio)}**`;
+    case "unchanged":
+      return `\u2248 ${formatRatio(summary2.ratio)}`;
+    case "inconclusive":
+      return `${formatRatio(summary2.ratio)}?`;
+  }
+}
+function milliseconds(value) {
+  if (value === null || value === void 0) return "\u2014";
+  return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
+}
+function seconds(value) {
+  if (value === null) return "\u2014";
+  const units = [
+    [1, "s"],
+    [1e-3, "ms"],
+    [1e-6, "\xB5s"],
+    [1e-9, "ns"]
+  ];
+  const [scale, unit] = units.find(([s]) => Math.abs(value) >= s) ?? [1e-9, "ns"];
+  return `${(value / scale).toPrecision(3)} ${unit}`;
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function section(s, k) {
+  const more = k < s.count ? `
+
+_\u2026and ${s.count - k} more in the full report._` : "";
+  return `<details><summary>${s.summary}</summary>
+
+${s.body(k)}${more}
+
+</details>`;
+}
+function excerpt(text3) {
+  const lines = text3.split("\n");
+  const tail3 = lines.slice(-40).join("\n");
+  return tail3.length > 3e3 ? `\u2026${tail3.slice(-3e3)}` : tail3;
+}
+
+// src/domain/comment/adoption.ts
+var WORDS = {
+  "worth-it": "worth it",
+  "small-gain": "small gain",
+  "trade-off": "a trade-off",
+  "no-difference": "no measurable difference",
+  "not-worth-it": "not worth it yet for this code",
+  "not-ready": "not ready for this code",
+  undecided: "cannot tell yet"
+};
+function adoptionLines(report) {
+  return report.variants.flatMap((v) => v.adoption ? [adoptionLine(v, v.adoption)] : []);
+}
+function adoptionLine(v, adoption) {
+  const name2 = codeSpan(v.name, { where: "prose", maxLength: 60 });
+  const words = `**${WORDS[adoption.verdict]}**`;
+  const missing = adoption.missing.length > 0 ? `, missing ${inWords(adoption.missing)}` : "";
+  const counts = adoption.verdict !== "undecided";
+  const groups2 = [performance2(adoption.inputs, counts), health(adoption), gil(adoption.inputs)].map((parts) => parts.join(", ")).filter((text3) => text3 !== "");
+  return `- ${name2}: ${words}${missing}${groups2.length > 0 ? `: ${groups2.join("; ")}` : ""}.`;
+}
+function inWords(items) {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+function figure(ratio, reading) {
+  if (reading === "unchanged") return "\u2248 unchanged";
+  return reading === "undecided" ? `${formatRatio(ratio)}?` : formatRatio(ratio);
+}
+function performance2(inputs, counts) {
+  const parts = [];
+  const t = inputs.throughput;
+  if (t) {
+    const undecided2 = counts && t.undecided > 0 ? ` (${t.undecided} of ${plural(t.benchmarks, "benchmark")} undecided)` : "";
+    const text3 = figure(t.ratio, t.reading);
+    parts.push(
+      (inputs.gilReenabledBy !== null ? `single-threaded ${text3}` : `${text3} throughput`) + undecided2
+    );
+  }
+  const s = inputs.startup;
+  if (s) {
+    const which2 = s.kind === "interpreter" ? "" : ` (${codeSpan(s.name, { where: "prose", maxLength: 60 })})`;
+    parts.push(`startup ${figure(s.ratio, s.reading)}${which2}`);
+  }
+  const th = inputs.threads;
+  if (th) {
+    const at = `best ${formatRatio(th.ratio)}${th.reading === "undecided" ? "?" : ""} at ${plural(th.threads, "thread")}`;
+    const said = th.reading === "faster" ? "threads pay off" : th.reading === "undecided" ? "thread gain undecided" : "no gain from threads";
+    parts.push(`${said} (${at})`);
+  }
+  return parts;
+}
+function health(adoption) {
+  const i = adoption.inputs;
+  if (!i.installed) return ["it did not install (see below)"];
+  const parts = [];
+  if (i.crashes > 0) parts.push(tests(i.crashes, "crash"));
+  if (i.hangs > 0) parts.push(tests(i.hangs, "hang"));
+  if (i.benchmarkCrash !== null) parts.push(`the benchmarks crash (${i.benchmarkCrash})`);
+  if (i.failures > 0) {
+    const against = codeSpan(adoption.against, { where: "prose", maxLength: 60 });
+    parts.push(`${tests(i.failures, "fail")} that ${i.failures === 1 ? "passes" : "pass"} under ${against}`);
+  }
+  if ((i.threadUnsafe ?? 0) > 0) parts.push(`${tests(i.threadUnsafe ?? 0, "break")} under threads`);
+  if (parts.length === 0 && i.tested) parts.push("no crashes");
+  return parts;
+}
+function tests(n, verb) {
+  return `${plural(n, "test")} ${n === 1 ? `${verb}${verb.endsWith("sh") ? "es" : "s"}` : verb}`;
+}
+function gil(inputs) {
+  const modules = inputs.gilReenabledBy;
+  if (modules === null || !inputs.tested) return [];
+  if (modules.length === 0) return ["the GIL stays off"];
+  const shown = modules.slice(0, 3).map((m) => codeSpan(m, { where: "prose", maxLength: 60 }));
+  const more = modules.length > 3 ? ` and ${modules.length - 3} more` : "";
+  return [`the GIL comes back on (by ${shown.join(", ")}${more})`];
 }
 
 // node_modules/markdown-table/index.js
@@ -84546,57 +85752,6 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
-// src/domain/comment/format.ts
-function formatRatio(ratio) {
-  if (Math.abs(ratio - 1) < 5e-3) return "same";
-  return ratio > 1 ? `${ratio.toFixed(2)}x slower` : `${(1 / ratio).toFixed(2)}x faster`;
-}
-function ratioText(summary2, untested) {
-  if (summary2 === void 0) return untested === void 0 ? "\u2014" : `${formatRatio(untested)}?`;
-  switch (summary2.verdict) {
-    case "regression":
-    case "improvement":
-      return `**${formatRatio(summary2.ratio)}**`;
-    case "unchanged":
-      return `\u2248 ${formatRatio(summary2.ratio)}`;
-    case "inconclusive":
-      return `${formatRatio(summary2.ratio)}?`;
-  }
-}
-function milliseconds(value) {
-  if (value === null || value === void 0) return "\u2014";
-  return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`;
-}
-function seconds(value) {
-  if (value === null) return "\u2014";
-  const units = [
-    [1, "s"],
-    [1e-3, "ms"],
-    [1e-6, "\xB5s"],
-    [1e-9, "ns"]
-  ];
-  const [scale, unit] = units.find(([s]) => Math.abs(value) >= s) ?? [1e-9, "ns"];
-  return `${(value / scale).toPrecision(3)} ${unit}`;
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function section(s, k) {
-  const more = k < s.count ? `
-
-_\u2026and ${s.count - k} more in the full report._` : "";
-  return `<details><summary>${s.summary}</summary>
-
-${s.body(k)}${more}
-
-</details>`;
-}
-function excerpt(text3) {
-  const lines = text3.split("\n");
-  const tail3 = lines.slice(-40).join("\n");
-  return tail3.length > 3e3 ? `\u2026${tail3.slice(-3e3)}` : tail3;
-}
-
 // src/domain/comment/benchmarks.ts
 function benchmarkSection(report, shape) {
   const names = [...new Set(report.variants.flatMap((v) => v.benchmarks.map((b) => b.name)))];
@@ -84664,8 +85819,8 @@ function baseMeta(report) {
   const sha = report.baseline?.sha ?? report.commit.base;
   if (!sha) return "";
   const shown = codeSpan(sha.slice(0, 12), { where: "prose" });
-  const reason = report.baseline && Object.hasOwn(WHY, report.baseline.reason) ? WHY[report.baseline.reason] : void 0;
-  return reason ? `base ${shown} (${reason})` : `base ${shown}`;
+  const reason2 = report.baseline && Object.hasOwn(WHY, report.baseline.reason) ? WHY[report.baseline.reason] : void 0;
+  return reason2 ? `base ${shown} (${reason2})` : `base ${shown}`;
 }
 function eventMeta(report) {
   if (report.event?.name !== "merge_group") return "";
@@ -84763,7 +85918,7 @@ function excerpt2(text3) {
   return tail3.length > EXCERPT_CHARS ? `\u2026${tail3.slice(-EXCERPT_CHARS)}` : tail3;
 }
 function item(v, s, t) {
-  const gil = gilVerdict(t);
+  const gil2 = gilVerdict(t);
   const facts = [
     `**${name(v)}**`,
     codeSpan(t.id, { where: "prose", maxLength: 200 }),
@@ -84771,7 +85926,7 @@ function item(v, s, t) {
     t.reproduced ? `failed in ${escapeInline(t.reproduced)} repeated runs` : "",
     t.onBase ? `base commit ${escapeInline(t.onBase)}` : "",
     threadFindingKind(t) === "new-thread-unsafe" ? "**new**" : "",
-    gil ? `${gil} (${escapeInline(t.withGil ?? "")} under ${codeSpan(t.gilVariant ?? "the reference", { where: "prose", maxLength: 60 })})` : ""
+    gil2 ? `${gil2} (${escapeInline(t.withGil ?? "")} under ${codeSpan(t.gilVariant ?? "the reference", { where: "prose", maxLength: 60 })})` : ""
   ];
   return `${facts.filter(Boolean).join(" \xB7 ")}
 
@@ -85058,6 +86213,41 @@ function legsSection(report) {
   };
 }
 
+// src/domain/comment/slow-tests.ts
+function secondsText2(value) {
+  return `${value >= 10 ? value.toFixed(1) : value.toPrecision(2)} s`;
+}
+function timesText(values) {
+  return values.map((v) => v === null ? "did not pass" : secondsText2(v)).join(", ");
+}
+function changeText(ratio) {
+  return ratio >= 1 ? `${ratio.toPrecision(2)}x slower` : `${(1 / ratio).toPrecision(2)}x faster`;
+}
+function item2(options) {
+  const { test } = options;
+  const [agreed2, runs] = test.agreed.split("/");
+  return `- ${codeSpan(test.id, { where: "prose", maxLength: 200 })}: ${secondsText2(test.referenceSeconds)} under ${options.against}, ${secondsText2(test.seconds)} under ${options.variant} (${changeText(test.ratio)}; ${agreed2} of ${runs} reruns agree: ${timesText(test.reruns.reference)} vs ${timesText(test.reruns.variant)})`;
+}
+function slowTestsSection(report) {
+  const items = report.variants.flatMap(
+    (v) => (v.slowTests ?? []).map(
+      (test) => item2({
+        test,
+        variant: codeSpan(v.name, { where: "prose", maxLength: 60 }),
+        against: codeSpan(v.adoption?.against || report.reference, { where: "prose", maxLength: 60 })
+      })
+    )
+  );
+  if (items.length === 0) return null;
+  return {
+    summary: `\u{1F422} Test durations that differ between builds (${items.length})`,
+    count: items.length,
+    body: (k) => `Tests that took at least twice as long (or half as long) under a build as under the reference, and at least 0.5 s apart, in the normal runs; each rerun alone under both, side by side, and listed where most reruns agree. For information: they never fail the check.
+
+${items.slice(0, k).join("\n")}`
+  };
+}
+
 // src/domain/comment/startup.ts
 function chartLabel(name2) {
   return `"${name2.replace(/[^A-Za-z0-9.+_ ()-]/g, "_").slice(0, 40)}"`;
@@ -85113,171 +86303,6 @@ function startupSection(report, shape) {
     count: rows.length,
     body: (k) => [chart, markdownTable([header, ...rows.slice(0, k)], { alignDelimiters: false })].filter(Boolean).join("\n\n")
   };
-}
-
-// src/domain/stats.ts
-function median(xs) {
-  if (xs.length === 0) throw new RangeError("median of an empty sample");
-  return sortedMedian(Float64Array.from(xs).sort());
-}
-function sortedMedian(sorted) {
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-function sortedQuantile(sorted, q) {
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const lower = sorted[below];
-  const upper = sorted[Math.min(below + 1, sorted.length - 1)];
-  return lower + (upper - lower) * (position - below);
-}
-function geometricMean(xs) {
-  if (xs.length === 0) throw new RangeError("geometric mean of an empty sample");
-  let logSum = 0;
-  for (const x of xs) {
-    if (!(x > 0) || !Number.isFinite(x))
-      throw new RangeError(`geometric mean needs positive values, got ${x}`);
-    logSum += Math.log(x);
-  }
-  return Math.exp(logSum / xs.length);
-}
-function mulberry32(seed) {
-  let state3 = seed >>> 0;
-  return () => {
-    state3 = state3 + 1831565813 >>> 0;
-    let t = state3;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  };
-}
-var EXACT_MAX_TOTAL = 40;
-function mannWhitneyU(a, b) {
-  const n1 = a.length;
-  const n2 = b.length;
-  if (n1 === 0 || n2 === 0) throw new RangeError("Mann-Whitney U needs two non-empty samples");
-  const { rankSumA, tieTerm } = rankSum(a, b);
-  const u = rankSumA - n1 * (n1 + 1) / 2;
-  const uMax = Math.max(u, n1 * n2 - u);
-  if (tieTerm === 0 && n1 + n2 <= EXACT_MAX_TOTAL) {
-    return { u, pValue: Math.min(1, 2 * exactUpperTail({ n1, n2, k: uMax })) };
-  }
-  const n = n1 + n2;
-  const variance = n1 * n2 / 12 * (n + 1 - tieTerm / (n * (n - 1)));
-  if (!(variance > 0)) return { u, pValue: 1 };
-  const z = (uMax - n1 * n2 / 2 - 0.5) / Math.sqrt(variance);
-  return { u, pValue: Math.min(1, erfc(z / Math.SQRT2)) };
-}
-function rankSum(a, b) {
-  const pooled = [...a.map((value) => ({ value, fromA: 1 })), ...b.map((value) => ({ value, fromA: 0 }))];
-  pooled.sort((x, y) => x.value - y.value);
-  let rankSumA = 0;
-  let tieTerm = 0;
-  for (let start = 0; start < pooled.length; ) {
-    let end = start + 1;
-    while (end < pooled.length && pooled[end].value === pooled[start].value) end++;
-    const midRank = (start + 1 + end) / 2;
-    for (let i = start; i < end; i++) rankSumA += pooled[i].fromA * midRank;
-    const t = end - start;
-    tieTerm += t * t * t - t;
-    start = end;
-  }
-  return { rankSumA, tieTerm };
-}
-function exactUpperTail(options) {
-  const { n1, n2, k } = options;
-  let previous = Array.from({ length: n2 + 1 }, () => Float64Array.of(1));
-  for (let i = 1; i <= n1; i++) {
-    const current = [Float64Array.of(1)];
-    for (let j = 1; j <= n2; j++) {
-      const row = new Float64Array(i * j + 1);
-      const withoutLargestA = current[j - 1];
-      const withLargestA = previous[j];
-      for (let u = 0; u < withoutLargestA.length; u++) row[u] = withoutLargestA[u];
-      for (let u = 0; u < withLargestA.length; u++) row[u + j] = row[u + j] + withLargestA[u];
-      current.push(row);
-    }
-    previous = current;
-  }
-  const counts = previous[n2];
-  let total = 0;
-  let tail3 = 0;
-  for (let u = 0; u < counts.length; u++) {
-    total += counts[u];
-    if (u >= k) tail3 += counts[u];
-  }
-  return tail3 / total;
-}
-var ERFC_COEFFICIENTS = [
-  -1.26551223,
-  1.00002368,
-  0.37409196,
-  0.09678418,
-  -0.18628806,
-  0.27886807,
-  -1.13520398,
-  1.48851587,
-  -0.82215223,
-  0.17087277
-];
-function erfc(x) {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const result = t * Math.exp(-z * z + ERFC_COEFFICIENTS.reduceRight((sum, c) => c + t * sum, 0));
-  return x >= 0 ? result : 2 - result;
-}
-function bootstrapRatioInterval(options) {
-  const { candidate, baseline, confidence, resamples } = options;
-  if (candidate.length === 0 || baseline.length === 0) throw new RangeError("bootstrap of an empty sample");
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence ${confidence} is outside (0, 1)`);
-  const random = mulberry32(options.seed);
-  const candidateScratch = new Float64Array(candidate.length);
-  const baselineScratch = new Float64Array(baseline.length);
-  const ratios = new Float64Array(Math.max(1, Math.floor(resamples)));
-  for (let r = 0; r < ratios.length; r++) {
-    ratios[r] = resampledMedian(candidate, candidateScratch, random) / resampledMedian(baseline, baselineScratch, random);
-  }
-  ratios.sort();
-  const tail3 = (1 - confidence) / 2;
-  return { low: sortedQuantile(ratios, tail3), high: sortedQuantile(ratios, 1 - tail3) };
-}
-function resampledMedian(xs, scratch, random) {
-  for (let i = 0; i < scratch.length; i++) scratch[i] = xs[Math.floor(random() * xs.length)];
-  return sortedMedian(scratch.sort());
-}
-var DEFAULT_ALPHA = 2e-3;
-var DEFAULT_CONFIDENCE = 0.95;
-var DEFAULT_RESAMPLES = 2e3;
-var DEFAULT_SEED = 24301;
-var MIN_SAMPLES = 3;
-var RATIO_TOLERANCE = 1e-9;
-function compareSamples(options) {
-  const { candidate, baseline, threshold } = options;
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
-  for (const [side, xs] of [
-    ["candidate", candidate],
-    ["baseline", baseline]
-  ]) {
-    if (xs.length === 0) throw new RangeError(`nothing to compare: the ${side} sample is empty`);
-    const bad = xs.find((x) => !(x > 0) || !Number.isFinite(x));
-    if (bad !== void 0)
-      throw new RangeError(`timings must be positive and finite, the ${side} has ${bad}`);
-  }
-  if (!(threshold > 0)) throw new RangeError(`threshold must be positive, got ${threshold}`);
-  const ratio = median(candidate) / median(baseline);
-  const { pValue } = mannWhitneyU(candidate, baseline);
-  const { low, high } = bootstrapRatioInterval({
-    candidate,
-    baseline,
-    confidence: options.confidence ?? DEFAULT_CONFIDENCE,
-    resamples: options.resamples ?? DEFAULT_RESAMPLES,
-    seed: options.seed ?? DEFAULT_SEED
-  });
-  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE);
-  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE);
-  const significant = pValue < alpha;
-  const verdict2 = candidate.length < MIN_SAMPLES || baseline.length < MIN_SAMPLES ? "inconclusive" : ratio >= upper && significant && low > 1 ? "regression" : ratio <= lower && significant && high < 1 ? "improvement" : low >= 1 / (1 + threshold) && high <= 1 + threshold ? "unchanged" : "inconclusive";
-  return { ratio, low, high, pValue, verdict: verdict2, n: { candidate: candidate.length, baseline: baseline.length } };
 }
 
 // src/domain/comment/summary-table.ts
@@ -85341,11 +86366,11 @@ function throughput(v, against, threshold) {
   const summaries = v.benchmarks.flatMap((b) => b[against] ? [b[against]] : []);
   if (summaries.length === 0) return "\u2014";
   const mean = geometricMean(summaries.map((s) => s.ratio));
-  const undecided = summaries.filter((s) => s.verdict === "inconclusive").length;
-  const count3 = `${plural(summaries.length, "benchmark")}${undecided > 0 ? `, ${undecided} undecided` : ""}`;
+  const undecided2 = summaries.filter((s) => s.verdict === "inconclusive").length;
+  const count4 = `${plural(summaries.length, "benchmark")}${undecided2 > 0 ? `, ${undecided2} undecided` : ""}`;
   const beyond = Math.abs(Math.log(mean)) >= Math.log(1 + threshold) * (1 - 1e-9);
-  const text3 = undecided > 0 ? `${formatRatio(mean)}?` : beyond ? `**${formatRatio(mean)}**` : `\u2248 ${formatRatio(mean)}`;
-  return `${text3} (${count3})`;
+  const text3 = undecided2 > 0 ? `${formatRatio(mean)}?` : beyond ? `**${formatRatio(mean)}**` : `\u2248 ${formatRatio(mean)}`;
+  return `${text3} (${count4})`;
 }
 function startupCell(options) {
   const { v, against } = options;
@@ -85494,6 +86519,7 @@ function sections(report) {
     threadStressSection(report),
     installSection(report),
     timingFindingsSection(report),
+    slowTestsSection(report),
     startupSection(report, shape),
     benchmarkSection(report, shape),
     importsSection(report),
@@ -85520,10 +86546,13 @@ function renderComment(report, options) {
   const notes = (report.notes ?? []).map((n) => `> \u2139\uFE0F ${escapeInline(n.message, { maxLength: 500 })}`);
   const why = whyLines(report, options.failOn);
   const open2 = undecidedGated(report, options.failOn);
+  const adoption = adoptionLines(report);
   const head = [
     ...options.marker ? [options.marker] : [],
     headline(report, options.failOn),
     "",
+    // The question a maintainer came with, answered before anything else.
+    ...adoption.length > 0 ? [...adoption, ""] : [],
     ...report.verdict === "pass" && undecidedText(open2) ? [undecidedFix(open2), ""] : [],
     metaLine(report),
     "",
@@ -85567,22 +86596,91 @@ function renderComment(report, options) {
 }
 
 // src/report-files.ts
-import { mkdirSync as mkdirSync6, writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
+
+// src/adapters/files.ts
+import { randomBytes } from "node:crypto";
+import { closeSync as closeSync3, fsyncSync, mkdirSync as mkdirSync6, openSync as openSync3, renameSync as renameSync4, rmSync as rmSync7, writeSync } from "node:fs";
+import { basename as basename7, dirname as dirname8, join as join17 } from "node:path";
+var realFileSystem = {
+  mkdir: (path12) => mkdirSync6(path12, { recursive: true }),
+  write: (path12, data) => {
+    const fd = openSync3(path12, "wx");
+    try {
+      const bytes = Buffer.from(data, "utf8");
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+      fsyncSync(fd);
+    } finally {
+      closeSync3(fd);
+    }
+  },
+  rename: (from, to) => renameSync4(from, to),
+  remove: (path12) => rmSync7(path12, { force: true })
+};
+function writeFileAtomic(path12, data, fs8 = realFileSystem) {
+  const temporary = join17(
+    dirname8(path12),
+    `.${basename7(path12)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`
+  );
+  try {
+    fs8.write(temporary, data);
+    fs8.rename(temporary, path12);
+  } catch (error2) {
+    try {
+      fs8.remove(temporary);
+    } catch {
+    }
+    throw error2;
+  }
+}
+
+// src/report-files.ts
 var INDENTED_UP_TO_CHARS = 2 * 1024 * 1024;
 function reportJson(report) {
   const compact = JSON.stringify(report);
   return `${compact.length > INDENTED_UP_TO_CHARS ? compact : JSON.stringify(report, null, 2)}
 `;
 }
-function writeReportFiles(options) {
-  mkdirSync6(options.dir, { recursive: true });
-  const reportPath = join17(options.dir, "report.json");
-  const markdownPath = join17(options.dir, "comment.md");
-  writeFileSync5(reportPath, reportJson(options.report));
-  writeFileSync5(markdownPath, options.markdown);
-  return { reportPath, markdownPath };
+function reason(error2) {
+  return error2 instanceof Error ? error2.message : String(error2);
 }
+function writeReportFiles(options) {
+  const { location } = options;
+  const fs8 = options.fs ?? realFileSystem;
+  const where4 = `in ${location.directory} (the folder chosen by ${location.chosenBy})`;
+  try {
+    fs8.mkdir(location.directory);
+  } catch (error2) {
+    const failure = `could not make the folder for report.json ${where4}: ${reason(error2)}`;
+    return { reportPath: null, markdownPath: null, summaryPath: null, failures: [failure] };
+  }
+  const failures2 = [];
+  const write = (name2, data) => {
+    if (data === void 0) return null;
+    const path12 = join18(location.directory, name2);
+    try {
+      writeFileAtomic(path12, data, fs8);
+      return path12;
+    } catch (error2) {
+      failures2.push(`could not write ${name2} ${where4}: ${reason(error2)}`);
+      return null;
+    }
+  };
+  return {
+    reportPath: write("report.json", reportJson(options.report)),
+    markdownPath: write("comment.md", options.markdown),
+    summaryPath: write("summary.md", options.summary),
+    failures: failures2
+  };
+}
+var ReportWriteError = class extends Error {
+  constructor(failures2) {
+    super(failures2.join("; "));
+    this.failures = failures2;
+    this.name = "ReportWriteError";
+  }
+  failures;
+};
 
 // src/publish.ts
 var MAX_ANNOTATIONS = 10;
@@ -85602,7 +86700,7 @@ function commentKeyFor(options) {
     variants: inputs.variants.map((v) => v.name).sort(),
     os: env["RUNNER_OS"] ?? "",
     arch: env["RUNNER_ARCH"] ?? "",
-    dir: workspace ? relative3(workspace, inputs.workingDirectory) : inputs.workingDirectory
+    dir: workspace ? relative4(workspace, inputs.workingDirectory) : inputs.workingDirectory
   };
   const hash = createHash4("sha256").update(JSON.stringify(leg)).digest("hex").slice(0, 8);
   return `${inputs.commentKey}@${hash}`;
@@ -85617,9 +86715,9 @@ function crashLocation(options) {
   const line = crash.line ?? testCase?.line;
   const located = line !== void 0 ? { startLine: line } : {};
   if (!file) return located;
-  const absolute = isAbsolute3(file) ? file : join18(options.workingDirectory, file);
+  const absolute = isAbsolute4(file) ? file : join19(options.workingDirectory, file);
   const root = options.workspace ?? options.workingDirectory;
-  const inRepo = relative3(root, absolute);
+  const inRepo = relative4(root, absolute);
   return inRepo.startsWith("..") ? located : { file: inRepo, ...located };
 }
 function annotateCrashes(options) {
@@ -85653,6 +86751,11 @@ ${stack}`,
 }
 function noCommentReason(options) {
   const { inputs, context: context5 } = options;
+  if (options.cancelled)
+    return {
+      level: "info",
+      text: "cancelled: no comment (the job summary and report.json have what finished)"
+    };
   if (inputs.mode === "measure") return { level: "info", text: "mode measure: report.json only, no comment" };
   if (inputs.comment === "off") return { level: "info", text: "comment: off" };
   if (!context5.pullRequest && context5.workflowRun) {
@@ -85681,7 +86784,7 @@ function refused(error2, what) {
 }
 async function postComment(options) {
   const { world, inputs, context: context5 } = options;
-  const skip = noCommentReason({ inputs, context: context5 });
+  const skip = noCommentReason({ inputs, context: context5, cancelled: options.cancelled });
   if (skip) {
     world.toolkit[skip.level](skip.text);
     return "";
@@ -85724,13 +86827,18 @@ async function publish(options) {
   const hint = fullReportHint(context5);
   const failOn = inputs.failOn;
   const markdown = renderComment(report, { marker: marker2, fullReportHint: hint, failOn });
-  const files = writeReportFiles({ dir: inputs.outputDirectory, report, markdown });
-  world.print(markdown);
   const summary2 = renderComment(report, {
     fullReportHint: `every sample is in report.json (the step's \`report\` output)`,
     failOn,
     limit: SUMMARY_LIMIT
   });
+  const files = writeReportFiles({
+    location: { directory: inputs.outputDirectory, chosenBy: inputs.outputChosenBy },
+    report,
+    markdown,
+    summary: summary2
+  });
+  world.print(markdown);
   await world.toolkit.appendSummary(summary2).catch((error2) => {
     world.toolkit.warning(`could not write the job summary: ${message4(error2)}`);
   });
@@ -85743,14 +86851,22 @@ async function publish(options) {
     context: context5,
     client: lazyClient,
     marker: marker2,
-    body: markdown
+    body: markdown,
+    cancelled: report.cancelled !== void 0
   });
   if (options.status) {
     await setStatus({ world, inputs, context: context5, client: lazyClient, report, target: options.status });
   }
-  const set = world.toolkit.setOutput.bind(world.toolkit);
-  set("report", files.reportPath);
-  set("markdown", files.markdownPath);
+  const failures2 = [...files.failures];
+  const set = (name2, value) => {
+    try {
+      world.toolkit.setOutput(name2, value);
+    } catch (error2) {
+      failures2.push(`could not set the output ${name2}: ${message4(error2)}`);
+    }
+  };
+  set("report", files.reportPath ?? "");
+  set("markdown", files.markdownPath ?? "");
   set("verdict", report.verdict);
   set(
     "crashes",
@@ -85763,12 +86879,233 @@ async function publish(options) {
     String(report.findings.filter((f) => f.kind === "regression" && f.against === "base").length)
   );
   set("comment-url", commentUrl);
-  return { ...files, commentUrl };
+  if (files.reportPath === null || failures2.length > 0) throw new ReportWriteError(failures2);
+  return { reportPath: files.reportPath, markdownPath: files.markdownPath ?? "", commentUrl };
+}
+
+// src/refused-input.ts
+import { existsSync as existsSync16, statSync as statSync3 } from "node:fs";
+import { resolve as resolve6 } from "node:path";
+
+// src/domain/refusal.ts
+var DEFAULT_THRESHOLD = 0.1;
+function refusalReport(options) {
+  return {
+    schema: REPORT_SCHEMA,
+    generatedAt: options.generatedAt,
+    reference: "",
+    threshold: DEFAULT_THRESHOLD,
+    commit: { head: options.head, base: null },
+    variants: [],
+    findings: [],
+    verdict: "fail",
+    verdictReasons: [
+      `${options.input === null ? "an input" : `the input '${options.input}'`} was refused, so nothing was run`
+    ],
+    errors: [options.message],
+    refused: { input: options.input, value: options.value }
+  };
+}
+
+// src/refused-input.ts
+async function reportRefusal(options) {
+  const { world, error: error2 } = options;
+  const context5 = readRunContext(world.env);
+  const report = refusalReport({
+    message: options.message,
+    input: error2 instanceof InputError ? error2.input : null,
+    value: error2 instanceof InputError ? error2.value : null,
+    head: context5.mergeGroup?.headSha ?? context5.pullRequest?.headSha ?? context5.sha,
+    generatedAt: (/* @__PURE__ */ new Date()).toISOString()
+  });
+  const given = resolve6(world.cwd, world.read("working-directory").trim() || ".");
+  const workingDirectory = existsSync16(given) && statSync3(given).isDirectory() ? given : world.cwd;
+  const markdown = renderComment(report, { fullReportHint: "report.json has the error" });
+  const files = writeReportFiles({
+    location: outputLocation({ env: world.env, workingDirectory }),
+    report,
+    markdown,
+    summary: markdown
+  });
+  for (const failure of files.failures) world.toolkit.warning(`cpython-variants ${failure}`);
+  await world.toolkit.appendSummary(markdown).catch((summaryError) => {
+    world.toolkit.warning(`could not write the job summary: ${String(summaryError)}`);
+  });
+  world.toolkit.setOutput("report", files.reportPath ?? "");
+  world.toolkit.setOutput("markdown", files.markdownPath ?? "");
+  world.toolkit.setOutput("verdict", report.verdict);
+  return { report, reportPath: files.reportPath };
 }
 
 // src/report-mode.ts
-import { existsSync as existsSync15, readFileSync as readFileSync8, statSync as statSync2 } from "node:fs";
-import { basename as basename7, dirname as dirname8, extname as extname2, relative as relative4, resolve as resolve5 } from "node:path";
+import { existsSync as existsSync17, readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
+import { basename as basename8, dirname as dirname9, extname as extname2, relative as relative5, resolve as resolve7 } from "node:path";
+
+// src/domain/variant-schema.ts
+var VERDICTS = {
+  "worth-it": true,
+  "small-gain": true,
+  "trade-off": true,
+  "no-difference": true,
+  "not-worth-it": true,
+  "not-ready": true,
+  undecided: true
+};
+var READINGS = {
+  faster: true,
+  unchanged: true,
+  slower: true,
+  undecided: true
+};
+function checkAdoption(c, value, path12) {
+  const a = c.object(value, path12);
+  c.oneOf(a["verdict"], `${path12}.verdict`, Object.keys(VERDICTS));
+  c.string(a["against"], `${path12}.against`);
+  c.strings(a["missing"], `${path12}.missing`);
+  const i = c.object(a["inputs"], `${path12}.inputs`);
+  const p = `${path12}.inputs`;
+  for (const k of ["installed", "tested"]) c.boolean(i[k], `${p}.${k}`);
+  for (const k of ["crashes", "hangs", "failures"]) c.count(i[k], `${p}.${k}`);
+  c.nullableString(i["benchmarkCrash"], `${p}.benchmarkCrash`);
+  if (i["threadUnsafe"] !== null) c.count(i["threadUnsafe"], `${p}.threadUnsafe`);
+  if (i["gilReenabledBy"] !== null) c.strings(i["gilReenabledBy"], `${p}.gilReenabledBy`);
+  const figure2 = (key, numbers, counts) => {
+    if (i[key] === null) return null;
+    const f = c.object(i[key], `${p}.${key}`);
+    for (const k of numbers) c.number(f[k], `${p}.${key}.${k}`);
+    for (const k of counts) c.count(f[k], `${p}.${key}.${k}`);
+    c.oneOf(f["reading"], `${p}.${key}.reading`, Object.keys(READINGS));
+    return f;
+  };
+  const throughput2 = figure2("throughput", ["ratio", "low", "high"], ["benchmarks", "undecided"]);
+  if (throughput2) c.boolean(throughput2["beyondThreshold"], `${p}.throughput.beyondThreshold`);
+  const startup = figure2("startup", ["ratio"], []);
+  if (startup) {
+    c.string(startup["name"], `${p}.startup.name`);
+    c.oneOf(startup["kind"], `${p}.startup.kind`, ["interpreter", "import", "command"]);
+  }
+  const threads = figure2("threads", ["ratio"], ["threads", "referenceThreads"]);
+  if (threads) c.string(threads["workload"], `${p}.threads.workload`);
+}
+function checkSlowTests(c, value, path12) {
+  c.array(value, path12).forEach((x, i) => {
+    const p = `${path12}[${i}]`;
+    const t = c.object(x, p);
+    c.string(t["id"], `${p}.id`);
+    for (const k of ["referenceSeconds", "seconds", "ratio"]) c.number(t[k], `${p}.${k}`);
+    c.nullableString(t["agreed"], `${p}.agreed`, /^\d+\/\d+$/);
+    if (t["agreed"] === null) c.fail(`${p}.agreed`, "a string like k/N", null);
+    const reruns = c.object(t["reruns"], `${p}.reruns`);
+    for (const side of ["reference", "variant"])
+      c.array(reruns[side], `${p}.reruns.${side}`).forEach(
+        (v, j) => c.nullableNumber(v, `${p}.reruns.${side}[${j}]`)
+      );
+  });
+}
+
+// src/domain/merge-derive.ts
+function count2(cases, ...outcomes) {
+  return cases.filter((c) => outcomes.includes(c.outcome)).length;
+}
+var COUNTED = ["passed", "failed", "errors", "skipped", "crashed", "timedOut"];
+function recount(tests2) {
+  if (tests2.cases.length === 0) return { tests: tests2, changed: [] };
+  const unnamed = (...kinds) => tests2.crashes.filter((c) => c.test === null && kinds.includes(c.kind)).length;
+  const counts = {
+    passed: count2(tests2.cases, "passed", "xpassed"),
+    failed: count2(tests2.cases, "failed"),
+    errors: count2(tests2.cases, "error"),
+    skipped: count2(tests2.cases, "skipped", "xfailed"),
+    crashed: count2(tests2.cases, "crashed") + unnamed("signal", "fatal-error"),
+    timedOut: count2(tests2.cases, "timedOut") + unnamed("timeout")
+  };
+  const changed = COUNTED.filter((k) => counts[k] !== tests2[k]).map(
+    (k) => `${k} ${tests2[k]} -> ${counts[k]}`
+  );
+  const status = counts.crashed > 0 ? "crashed" : counts.timedOut > 0 ? "timedOut" : tests2.status === "passed" && counts.failed + counts.errors > 0 ? "failed" : tests2.status;
+  if (status !== tests2.status) changed.push(`status ${tests2.status} -> ${status}`);
+  return changed.length === 0 ? { tests: tests2, changed } : { tests: { ...tests2, ...counts, status }, changed };
+}
+function recountVariant(variant2, label) {
+  const head = recount(variant2.tests);
+  const base = variant2.base?.tests ? recount(variant2.base.tests) : null;
+  const notes = [];
+  const say = (where4, changed) => {
+    if (changed.length > 0)
+      notes.push({
+        kind: "merge",
+        variant: variant2.name,
+        message: `${label}: the test counts of ${variant2.name}${where4} disagreed with its test cases, so they were counted again (${changed.join(", ")})`
+      });
+  };
+  say("", head.changed);
+  say(" on the base commit", base?.changed ?? []);
+  if (head.changed.length === 0 && (base?.changed.length ?? 0) === 0) return { variant: variant2, notes };
+  return {
+    variant: {
+      ...variant2,
+      tests: head.tests,
+      ...variant2.base && base ? { base: { ...variant2.base, tests: base.tests } } : {}
+    },
+    notes
+  };
+}
+var isTiming = (f) => (f.kind === "regression" || f.kind === "improvement") && (f.metric === "startup" || f.metric === "throughput");
+function derivable(f) {
+  return f.kind !== "missing-benchmark" && f.kind !== "timeout";
+}
+function timingFindings(variant2, written) {
+  const findings = [];
+  const metrics = [
+    ...variant2.startup.map((m) => ({ metric: "startup", m })),
+    ...variant2.benchmarks.map((m) => ({ metric: "throughput", m }))
+  ];
+  for (const { metric, m } of metrics) {
+    for (const [against, summary2] of [
+      ["reference", m.vsReference],
+      ["base", m.vsBase]
+    ]) {
+      const decided = summary2;
+      if (decided?.verdict !== "regression" && decided?.verdict !== "improvement") continue;
+      const same = written.find(
+        (f) => isTiming(f) && f.against === against && f.metric === metric && f.name === m.name
+      );
+      findings.push({
+        kind: decided.verdict,
+        variant: variant2.name,
+        against,
+        metric,
+        name: m.name,
+        change: decided.ratio,
+        detail: same?.detail ?? `p = ${decided.pValue.toPrecision(2)}, 95% interval ${decided.low.toFixed(3)}x to ${decided.high.toFixed(3)}x`
+      });
+    }
+  }
+  return findings;
+}
+function deriveFindings(options) {
+  const { variants, written } = options;
+  const findings = variants.flatMap((v) => [
+    ...variantFindings(v),
+    ...timingFindings(
+      v,
+      written.filter((f) => f.variant === v.name)
+    )
+  ]);
+  const kept = written.filter((f) => !derivable(f));
+  const key = (f) => JSON.stringify([f.kind, f.variant, f.against, f.metric, f.name]);
+  const had = new Set(written.filter(derivable).map(key));
+  const made = new Set(findings.map(key));
+  const added = [...made].filter((k) => !had.has(k)).length;
+  const dropped = [...had].filter((k) => !made.has(k)).length;
+  const notes = added + dropped > 0 ? [
+    {
+      kind: "merge",
+      message: `${options.label}: its findings did not follow from its own measurements, so they were made again from them (${added} added, ${dropped} dropped)`
+    }
+  ] : [];
+  return { findings: [...findings, ...kept], notes };
+}
 
 // src/domain/merge.ts
 var ReportSchemaError = class extends Error {
@@ -85852,6 +87189,17 @@ var Checker = class {
   nullableNumber(v, path12) {
     if (v !== null) this.number(v, path12);
   }
+  /** A number a measurement can give: finite, and within [min, max] (above min where `above`). */
+  within(v, path12, range3) {
+    this.number(v, path12);
+    const n = v;
+    if ((range3.above ? n <= range3.min : n < range3.min) || n > range3.max)
+      this.fail(
+        path12,
+        `a number ${range3.above ? "above" : "from"} ${range3.min} ${range3.above ? "and at most" : "to"} ${range3.max}`,
+        v
+      );
+  }
   count(v, path12) {
     if (!Number.isSafeInteger(v) || v < 0) this.fail(path12, "a whole number", v);
   }
@@ -85859,21 +87207,34 @@ var Checker = class {
     if (!allowed.includes(v)) this.fail(path12, `one of ${allowed.join(", ")}`, v);
   }
 };
+var MAX_RATIO = 1e6;
+var MAX_TIMING = 1e9;
+var RATIO = { min: 0, max: MAX_RATIO, above: true };
 function checkRatio(c, v, path12) {
   if (v === void 0) return;
   const r = c.object(v, path12);
-  for (const k of ["ratio", "low", "high", "pValue"]) c.number(r[k], `${path12}.${k}`);
+  for (const k of ["ratio", "low", "high"]) c.within(r[k], `${path12}.${k}`, RATIO);
+  c.within(r["pValue"], `${path12}.pValue`, { min: 0, max: 1 });
+  if (r["adjustedP"] !== void 0) c.within(r["adjustedP"], `${path12}.adjustedP`, { min: 0, max: 1 });
+  if (r["low"] > r["high"])
+    c.fail(`${path12}.low`, `at most ${path12}.high (${String(r["high"])})`, r["low"]);
   c.oneOf(r["verdict"], `${path12}.verdict`, ["regression", "improvement", "unchanged", "inconclusive"]);
+  if (r["verdict"] === "regression" && !(r["ratio"] > 1))
+    c.fail(`${path12}.ratio`, "above 1 for a regression", r["ratio"]);
+  if (r["verdict"] === "improvement" && !(r["ratio"] < 1))
+    c.fail(`${path12}.ratio`, "below 1 for an improvement", r["ratio"]);
   if (r["method"] !== void 0) c.oneOf(r["method"], `${path12}.method`, ["paired", "independent"]);
   if (r["n"] !== void 0) c.count(r["n"], `${path12}.n`);
 }
 function checkTiming(c, v, path12) {
   const m = c.object(v, path12);
   c.string(m["name"], `${path12}.name`);
-  c.array(m["samples"], `${path12}.samples`).forEach((s, i) => c.number(s, `${path12}.samples[${i}]`));
+  c.array(m["samples"], `${path12}.samples`).forEach(
+    (s, i) => c.within(s, `${path12}.samples[${i}]`, { min: 0, max: MAX_TIMING })
+  );
   if (m["rounds"] !== void 0)
     c.array(m["rounds"], `${path12}.rounds`).forEach((s, i) => c.count(s, `${path12}.rounds[${i}]`));
-  c.nullableNumber(m["median"], `${path12}.median`);
+  if (m["median"] !== null) c.within(m["median"], `${path12}.median`, { min: 0, max: MAX_TIMING });
   c.optionalString(m["error"], `${path12}.error`);
   checkRatio(c, m["vsReference"], `${path12}.vsReference`);
   checkRatio(c, m["vsBase"], `${path12}.vsBase`);
@@ -85975,6 +87336,8 @@ function checkVariant(c, v, path12) {
   }
   if (variant2["threadStress"] !== void 0)
     checkThreadStress(c, variant2["threadStress"], `${path12}.threadStress`);
+  if (variant2["adoption"] !== void 0) checkAdoption(c, variant2["adoption"], `${path12}.adoption`);
+  if (variant2["slowTests"] !== void 0) checkSlowTests(c, variant2["slowTests"], `${path12}.slowTests`);
   return name2;
 }
 function checkThreadStress(c, value, path12) {
@@ -86009,7 +87372,7 @@ function parseReport(value, source) {
     c.fail("$.schema", `"${REPORT_SCHEMA}" (this version's format)`, r["schema"]);
   c.string(r["generatedAt"], "$.generatedAt");
   c.string(r["reference"], "$.reference");
-  c.number(r["threshold"], "$.threshold");
+  c.within(r["threshold"], "$.threshold", { min: 0, max: 10, above: true });
   const commit = c.object(r["commit"], "$.commit");
   c.nullableString(commit["head"], "$.commit.head");
   c.nullableString(commit["base"], "$.commit.base");
@@ -86034,7 +87397,7 @@ function parseReport(value, source) {
       null
     ]);
     c.nullableString(f["name"], `${p}.name`);
-    c.nullableNumber(f["change"], `${p}.change`);
+    if (f["change"] !== null) c.within(f["change"], `${p}.change`, RATIO);
     c.optionalString(f["detail"], `${p}.detail`);
   });
   c.oneOf(r["verdict"], "$.verdict", ["pass", "fail"]);
@@ -86053,7 +87416,7 @@ function parseReport(value, source) {
   if (r["statistics"] !== void 0) {
     const s = c.object(r["statistics"], "$.statistics");
     c.oneOf(s["method"], "$.statistics.method", ["holm"]);
-    c.number(s["alpha"], "$.statistics.alpha");
+    c.within(s["alpha"], "$.statistics.alpha", { min: 0, max: 1, above: true });
     c.number(s["family"], "$.statistics.family");
     c.array(s["groups"], "$.statistics.groups").forEach((x, i) => {
       const g = c.object(x, `$.statistics.groups[${i}]`);
@@ -86071,7 +87434,8 @@ var NOTE_KINDS = [
   "base-unavailable",
   "subject-dropped",
   "timer-resolution",
-  "merge"
+  "merge",
+  "text-replaced"
 ];
 function uniqueLabels(labels) {
   const seen = /* @__PURE__ */ new Map();
@@ -86101,14 +87465,26 @@ function mergeReports(options) {
   const findings = [];
   const errors = [...options.errors ?? []];
   const legSummaries = [];
+  const derivedNotes = [];
   for (const { label, report } of legs) {
-    const mine = report.variants.map((v) => ({
-      ...v,
-      name: renamed(v.name, label),
-      ...several ? { leg: label } : {}
-    }));
+    const mine = report.variants.map((v) => {
+      const recounted = recountVariant({ ...v, name: renamed(v.name, label) }, label);
+      derivedNotes.push(...recounted.notes);
+      return {
+        ...recounted.variant,
+        ...several ? { leg: label } : {},
+        // Weighed against its own leg's reference, which may have been renamed too.
+        ...v.adoption ? { adoption: { ...v.adoption, against: renamed(v.adoption.against, label) } } : {}
+      };
+    });
     variants.push(...mine);
-    findings.push(...report.findings.map((f) => ({ ...f, variant: renamed(f.variant, label) })));
+    const derived = deriveFindings({
+      variants: mine,
+      written: report.findings.map((f) => ({ ...f, variant: renamed(f.variant, label) })),
+      label
+    });
+    for (const f of derived.findings) findings.push(f);
+    derivedNotes.push(...derived.notes);
     errors.push(...report.errors.map((e) => several ? `${label}: ${e}` : e));
     legSummaries.push({
       label,
@@ -86120,9 +87496,12 @@ function mergeReports(options) {
     });
   }
   if (legs.length === 0 && errors.length === 0) errors.push("there was no report to merge");
-  const notes = legs.flatMap(
-    (l) => (l.report.notes ?? []).map((n) => ({ ...n, message: `${l.label}: ${n.message}` }))
-  );
+  const notes = [
+    ...legs.flatMap(
+      (l) => (l.report.notes ?? []).map((n) => ({ ...n, message: `${l.label}: ${n.message}` }))
+    ),
+    ...derivedNotes
+  ];
   const statistics = mergedStatistics(legs.map((l) => l.report.statistics));
   const threshold = agreed({
     values: legs.map((l) => ({ label: l.label, value: l.report.threshold })),
@@ -86193,8 +87572,8 @@ function mergedStatistics(all) {
 }
 function isBaseline(value) {
   if (typeof value !== "object" || value === null) return false;
-  const { sha, reason } = value;
-  return typeof sha === "string" && typeof reason === "string";
+  const { sha, reason: reason2 } = value;
+  return typeof sha === "string" && typeof reason2 === "string";
 }
 
 // src/report-mode.ts
@@ -86206,8 +87585,8 @@ async function findReports(options) {
   const files = [];
   const errors = [];
   for (const pattern of options.patterns) {
-    const path12 = resolve5(options.cwd, pattern);
-    const isFolder = existsSync15(path12) && statSync2(path12).isDirectory();
+    const path12 = resolve7(options.cwd, pattern);
+    const isFolder = existsSync17(path12) && statSync4(path12).isDirectory();
     const globber = await create(isFolder ? `${path12}/**/report.json` : path12, {
       matchDirectories: false,
       followSymbolicLinks: false,
@@ -86225,11 +87604,11 @@ async function findReports(options) {
 }
 function labelsFor(files, cwd) {
   const short = files.map(
-    (f) => basename7(f) === "report.json" && dirname8(f) !== cwd ? basename7(dirname8(f)) : basename7(f, extname2(f))
+    (f) => basename8(f) === "report.json" && dirname9(f) !== cwd ? basename8(dirname9(f)) : basename8(f, extname2(f))
   );
   return files.map((f, i) => {
     const label = short[i] ?? f;
-    return short.indexOf(label) === short.lastIndexOf(label) ? label : relative4(cwd, f);
+    return short.indexOf(label) === short.lastIndexOf(label) ? label : relative5(cwd, f);
   });
 }
 function readReports(options) {
@@ -86237,14 +87616,14 @@ function readReports(options) {
   const reports = [];
   const errors = [];
   options.files.forEach((file, i) => {
-    const shown = relative4(options.cwd, file) || file;
+    const shown = relative5(options.cwd, file) || file;
     try {
-      const size = statSync2(file).size;
+      const size = statSync4(file).size;
       if (size > MAX_REPORT_BYTES)
         throw new Error(`${shown} has ${size} bytes, more than a report.json can have`);
       let value;
       try {
-        value = JSON.parse(readFileSync8(file, "utf8"));
+        value = JSON.parse(readFileSync9(file, "utf8"));
       } catch (error2) {
         throw new Error(`${shown} is not JSON: ${message5(error2)}`, { cause: error2 });
       }
@@ -86302,13 +87681,15 @@ async function runReportMode(options) {
     world.toolkit.info(
       `merging ${read2.reports.length} report(s): ${read2.reports.map((r) => r.label).join(", ")}`
     );
-    report = mergeReports({
-      reports: read2.reports,
-      failOn: inputs.failOn,
-      generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      threshold: inputs.threshold,
-      errors: [...found.errors, ...read2.errors, ...staleReports({ reports: read2.reports, sha: head })]
-    });
+    report = wellFormedReport(
+      mergeReports({
+        reports: read2.reports,
+        failOn: inputs.failOn,
+        generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
+        threshold: inputs.threshold,
+        errors: [...found.errors, ...read2.errors, ...staleReports({ reports: read2.reports, sha: head })]
+      })
+    );
   } catch (error2) {
     world.toolkit.setFailed(`cpython-variants could not read the reports: ${message5(error2)}`);
     return { report: null, reportPath: null, failed: true };
@@ -86341,12 +87722,12 @@ async function runReportMode(options) {
 }
 
 // src/suite/base.ts
-import { existsSync as existsSync18, rmSync as rmSync8 } from "node:fs";
-import { join as join21, resolve as resolve6 } from "node:path";
+import { existsSync as existsSync20, rmSync as rmSync9 } from "node:fs";
+import { join as join22, resolve as resolve8 } from "node:path";
 
 // src/suite/prepare.ts
-import { existsSync as existsSync17, readdirSync as readdirSync3, readFileSync as readFileSync9, statSync as statSync3 } from "node:fs";
-import { join as join20 } from "node:path";
+import { existsSync as existsSync19, readdirSync as readdirSync4, readFileSync as readFileSync10, statSync as statSync5 } from "node:fs";
+import { join as join21 } from "node:path";
 
 // src/domain/project.ts
 var REQUIREMENTS = [
@@ -86389,23 +87770,23 @@ function pytestPythonpath(pyproject) {
 }
 
 // src/python/venv.ts
-import { existsSync as existsSync16, rmSync as rmSync7 } from "node:fs";
-import { join as join19 } from "node:path";
+import { existsSync as existsSync18, rmSync as rmSync8 } from "node:fs";
+import { join as join20 } from "node:path";
 function venvPaths(dir, platform2 = process.platform) {
-  const bin = join19(dir, platform2 === "win32" ? "Scripts" : "bin");
-  return { dir, bin, python: join19(bin, platform2 === "win32" ? "python.exe" : "python") };
+  const bin = join20(dir, platform2 === "win32" ? "Scripts" : "bin");
+  return { dir, bin, python: join20(bin, platform2 === "win32" ? "python.exe" : "python") };
 }
 var VenvError = class extends Error {
 };
-async function createVenv(runner, options) {
-  rmSync7(options.dir, { recursive: true, force: true });
-  const result = await runner.run({
+async function createVenv(runner2, options) {
+  rmSync8(options.dir, { recursive: true, force: true });
+  const result = await runner2.run({
     argv: [options.python, "-m", "venv", options.dir],
     env: options.env,
     timeoutMs: 5 * 6e4
   });
   const venv = venvPaths(options.dir);
-  if (result.exitCode !== 0 || !existsSync16(venv.python)) {
+  if (result.exitCode !== 0 || !existsSync18(venv.python)) {
     const why = result.spawnError ?? result.stderr.trim().slice(-800);
     throw new VenvError(
       `python -m venv ${options.dir} failed (exit ${result.exitCode ?? result.signal}): ${why}`
@@ -86416,21 +87797,21 @@ async function createVenv(runner, options) {
 
 // src/suite/prepare.ts
 function readProjectFiles(dir) {
-  const list2 = (d) => existsSync17(d) ? readdirSync3(d) : [];
-  const isPackage = (d) => existsSync17(join20(d, "__init__.py"));
-  const isDir = (d) => existsSync17(d) && statSync3(d).isDirectory();
+  const list2 = (d) => existsSync19(d) ? readdirSync4(d) : [];
+  const isPackage = (d) => existsSync19(join21(d, "__init__.py"));
+  const isDir = (d) => existsSync19(d) && statSync5(d).isDirectory();
   const topLevel = list2(dir);
-  const srcFolders = list2(join20(dir, "src")).filter((n) => isDir(join20(dir, "src", n)));
+  const srcFolders = list2(join21(dir, "src")).filter((n) => isDir(join21(dir, "src", n)));
   const packages = [
-    ...topLevel.filter((n) => isDir(join20(dir, n)) && isPackage(join20(dir, n))),
-    ...srcFolders.filter((n) => isPackage(join20(dir, "src", n))).map((n) => `src/${n}`)
+    ...topLevel.filter((n) => isDir(join21(dir, n)) && isPackage(join21(dir, n))),
+    ...srcFolders.filter((n) => isPackage(join21(dir, "src", n))).map((n) => `src/${n}`)
   ];
-  const pyprojectPath = join20(dir, "pyproject.toml");
+  const pyprojectPath = join21(dir, "pyproject.toml");
   return {
     topLevel,
     srcFolders,
     packages,
-    pyproject: existsSync17(pyprojectPath) ? readFileSync9(pyprojectPath, "utf8") : null
+    pyproject: existsSync19(pyprojectPath) ? readFileSync10(pyprojectPath, "utf8") : null
   };
 }
 async function prepareVariant(options) {
@@ -86487,7 +87868,7 @@ async function checkoutBase(options) {
       };
     }
   }
-  rmSync8(options.dir, { recursive: true, force: true });
+  rmSync9(options.dir, { recursive: true, force: true });
   await git(["worktree", "prune"], root);
   const added = await git(["worktree", "add", "--detach", options.dir, options.sha], root);
   if (added.exitCode !== 0) {
@@ -86497,7 +87878,7 @@ async function checkoutBase(options) {
     };
   }
   const warnings = [];
-  if (existsSync18(join21(options.dir, ".gitmodules"))) {
+  if (existsSync20(join22(options.dir, ".gitmodules"))) {
     const updated = await git(["submodule", "update", "--init", "--recursive", "--depth", "1"], options.dir);
     if (updated.exitCode !== 0) {
       warnings.push(
@@ -86507,8 +87888,8 @@ async function checkoutBase(options) {
   }
   const remove = async () => {
     const removed = await git(["worktree", "remove", "--force", options.dir], root);
-    if (removed.exitCode !== 0 || existsSync18(options.dir)) {
-      rmSync8(options.dir, { recursive: true, force: true });
+    if (removed.exitCode !== 0 || existsSync20(options.dir)) {
+      rmSync9(options.dir, { recursive: true, force: true });
       await git(["worktree", "prune"], root);
     }
   };
@@ -86517,7 +87898,7 @@ async function checkoutBase(options) {
     checkout: {
       sha: options.sha,
       root: options.dir,
-      projectDir: resolve6(options.dir, prefix2),
+      projectDir: resolve8(options.dir, prefix2),
       remove,
       warnings
     }
@@ -86528,7 +87909,7 @@ async function prepareBase(options) {
     runner: options.runner,
     projectDir: options.projectDir,
     sha: options.sha,
-    dir: join21(options.workDir, "worktree"),
+    dir: join22(options.workDir, "worktree"),
     env: options.env
   });
   if (!checked.ok) return checked;
@@ -86541,7 +87922,7 @@ async function prepareBase(options) {
     const prepared = await prepareVariant({
       runner: options.runner,
       python: input.interpreter,
-      venvDir: join21(options.workDir, "venvs", name2.replace(/[^A-Za-z0-9.]+/g, "_")),
+      venvDir: join22(options.workDir, "venvs", name2.replace(/[^A-Za-z0-9.]+/g, "_")),
       projectDir: checkout.projectDir,
       installCommand: options.installCommand,
       envFor: input.envFor,
@@ -86684,470 +88065,11 @@ async function chooseBaseline(options) {
 }
 
 // src/suite/performance.ts
-import { join as join24 } from "node:path";
-
-// src/domain/multiplicity.ts
-var FAMILY_ALPHA = 0.05;
-function holmAdjust(pValues) {
-  const m = pValues.length;
-  for (const p of pValues) {
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`a p-value must lie in [0, 1], got ${p}`);
-  }
-  const order = pValues.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
-  const adjusted = new Array(m);
-  let running = 0;
-  order.forEach(({ p, i }, rank) => {
-    running = Math.max(running, Math.min(1, (m - rank) * p));
-    adjusted[i] = running;
-  });
-  return adjusted;
-}
-function pValueFloor(options) {
-  const { n } = options;
-  if (options.method === "paired") return Math.min(1, 2 / 2 ** n);
-  const m = options.m ?? n;
-  let logChoose = 0;
-  for (let i = 1; i <= n; i++) logChoose += Math.log((m + i) / i);
-  return Math.min(1, 2 * Math.exp(-logChoose));
-}
-function runsNeeded(options) {
-  const alpha = options.alpha ?? FAMILY_ALPHA;
-  const family = Math.max(1, options.family);
-  return Math.max(10, Math.ceil(Math.log2(10 * family / alpha)));
-}
-
-// src/domain/compare.ts
-function comparePerformance(options) {
-  const reference = options.variants.find((v) => v.variant === options.reference);
-  const alpha = options.alpha ?? FAMILY_ALPHA;
-  const pending = [];
-  const measure2 = (candidate, baseline, place) => {
-    const change = measureChange({ candidate, baseline });
-    if (change) pending.push({ ...place, change });
-  };
-  for (const [v, measured] of options.variants.entries()) {
-    const againstReference = reference && reference !== measured ? reference.head : void 0;
-    const sides = [
-      { against: "reference", baseline: againstReference },
-      { against: "base", baseline: measured.base }
-    ];
-    for (const { against, baseline } of sides) {
-      measured.head.startup.forEach((metric, index) => {
-        const other = baseline?.startup.find((m) => m.kind === metric.kind && m.name === metric.name);
-        if (other) measure2(metric, other, { v, index, against, metric: "startup", other });
-      });
-      measured.head.benchmarks.forEach((metric, index) => {
-        const other = baseline?.benchmarks.find((m) => m.name === metric.name);
-        if (other && !metric.error && !other.error)
-          measure2(metric, other, { v, index, against, metric: "throughput", other });
-      });
-    }
-  }
-  const summaries = decideFamily({
-    changes: pending.map((p) => p.change),
-    threshold: options.threshold,
-    alpha
-  });
-  const findings = [];
-  const variants = /* @__PURE__ */ new Map();
-  for (const [v, measured] of options.variants.entries()) {
-    const startup = [...measured.head.startup];
-    const benchmarks = [...measured.head.benchmarks];
-    const ratios = { reference: [], base: [] };
-    const undecided = { reference: 0, base: 0 };
-    pending.forEach((p, i) => {
-      if (p.v !== v) return;
-      const summary2 = summaries[i];
-      const key = p.against === "reference" ? "vsReference" : "vsBase";
-      if (p.metric === "startup") {
-        startup[p.index] = { ...startup[p.index], [key]: summary2 };
-      } else {
-        benchmarks[p.index] = { ...benchmarks[p.index], [key]: summary2 };
-        ratios[p.against].push(summary2.ratio);
-        if (summary2.verdict === "inconclusive") undecided[p.against]++;
-      }
-      const head = p.metric === "startup" ? measured.head.startup[p.index] : measured.head.benchmarks[p.index];
-      const finding = timingFinding({
-        variant: measured.variant,
-        against: p.against,
-        metric: p.metric,
-        name: head.name,
-        summary: summary2,
-        unit: p.metric === "startup" ? "samples" : "runs",
-        hint: p.against === "base" && p.metric === "startup" ? movedModules(head, p.other) : ""
-      });
-      if (finding) findings.push(finding);
-    });
-    const againstReference = reference && reference !== measured ? reference.head : void 0;
-    findings.push(...missingBenchmarks({ measured, reference: againstReference, all: options.variants }));
-    const mean = (against) => ratios[against].length > 0 ? { ratio: geometricMean(ratios[against]), undecided: undecided[against] } : null;
-    variants.set(measured.variant, {
-      startup,
-      benchmarks,
-      throughput: {
-        vsReference: mean("reference")?.ratio ?? null,
-        vsBase: mean("base")?.ratio ?? null,
-        benchmarks: measured.head.benchmarks.filter((b) => !b.error && b.samples.length > 0).length,
-        undecided: { vsReference: undecided.reference, vsBase: undecided.base }
-      }
-    });
-  }
-  return { variants, findings, statistics: familyStatistics({ pending, summaries, alpha }) };
-}
-function familyStatistics(options) {
-  const groups2 = /* @__PURE__ */ new Map();
-  options.pending.forEach((p, i) => {
-    const summary2 = options.summaries[i];
-    const key = `${p.against}/${p.metric}`;
-    const group2 = groups2.get(key) ?? {
-      against: p.against,
-      metric: p.metric,
-      compared: 0,
-      undecided: 0,
-      tooFewRuns: 0
-    };
-    groups2.set(key, {
-      ...group2,
-      compared: group2.compared + 1,
-      undecided: group2.undecided + (summary2.verdict === "inconclusive" ? 1 : 0),
-      tooFewRuns: group2.tooFewRuns + (summary2.undecided === "too-few-runs" ? 1 : 0)
-    });
-  });
-  return {
-    method: "holm",
-    alpha: options.alpha,
-    family: options.pending.length,
-    groups: [...groups2.values()]
-  };
-}
-var MIN_PAIRS = 10;
-function measureChange(options) {
-  const { candidate, baseline } = options;
-  if (candidate.samples.length === 0 || baseline.samples.length === 0) return void 0;
-  const pairs = pairByRound(candidate, baseline);
-  try {
-    if (pairs.length >= MIN_PAIRS) {
-      return {
-        ...pairedChange(pairs),
-        method: "paired",
-        n: pairs.length,
-        floor: pValueFloor({ method: "paired", n: pairs.length })
-      };
-    }
-    const { ratio, low, high, pValue } = compareSamples({
-      candidate: candidate.samples,
-      baseline: baseline.samples,
-      // The verdict is decided later, over the family; these figures do not depend on it.
-      threshold: 1
-    });
-    const n = Math.min(candidate.samples.length, baseline.samples.length);
-    const floor = n < MIN_SAMPLES2 ? 1 : pValueFloor({ method: "independent", n: candidate.samples.length, m: baseline.samples.length });
-    return { ratio, low, high, pValue, method: "independent", n, floor };
-  } catch {
-    return void 0;
-  }
-}
-function decideFamily(options) {
-  const alpha = options.alpha ?? FAMILY_ALPHA;
-  const adjusted = holmAdjust(options.changes.map((c) => c.pValue));
-  const reachable = alpha / Math.max(1, options.changes.length);
-  return options.changes.map((change, i) => {
-    const adjustedP = adjusted[i];
-    const verdict2 = verdictOf({ change, threshold: options.threshold, significant: adjustedP < alpha });
-    const tooFew = change.floor >= reachable || change.n < MIN_SAMPLES2;
-    return {
-      ratio: change.ratio,
-      low: change.low,
-      high: change.high,
-      pValue: change.pValue,
-      adjustedP,
-      verdict: verdict2,
-      method: change.method,
-      n: change.n,
-      ...verdict2 === "inconclusive" ? { undecided: tooFew ? "too-few-runs" : "noisy" } : {}
-    };
-  });
-}
-var RATIO_TOLERANCE2 = 1e-9;
-var MIN_SAMPLES2 = 3;
-function verdictOf(options) {
-  const { change, threshold, significant } = options;
-  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE2);
-  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE2);
-  if (change.n < MIN_SAMPLES2) return "inconclusive";
-  if (significant && change.ratio >= upper && change.low > 1) return "regression";
-  if (significant && change.ratio <= lower && change.high < 1) return "improvement";
-  if (change.low >= 1 / (1 + threshold) && change.high <= 1 + threshold) return "unchanged";
-  return "inconclusive";
-}
-function pairByRound(candidate, baseline) {
-  if (!candidate.rounds || !baseline.rounds) return [];
-  const byRound = /* @__PURE__ */ new Map();
-  baseline.rounds.forEach((round, i) => byRound.set(round, baseline.samples[i]));
-  const pairs = [];
-  candidate.rounds.forEach((round, i) => {
-    const other = byRound.get(round);
-    if (other !== void 0) pairs.push({ candidate: candidate.samples[i], baseline: other });
-  });
-  return pairs;
-}
-function pairedChange(pairs) {
-  const ratios = pairs.map((p) => {
-    const r = p.candidate / p.baseline;
-    if (!(p.candidate > 0 && p.baseline > 0) || !Number.isFinite(r)) {
-      throw new RangeError(`timings must be positive and finite, got ${p.candidate} and ${p.baseline}`);
-    }
-    return r;
-  });
-  if (ratios.length === 0) throw new RangeError("nothing to compare: no pairs");
-  const { low, high } = medianInterval(ratios, DEFAULT_CONFIDENCE);
-  return { ratio: median(ratios), low, high, pValue: signedRankTest(ratios.map((r) => Math.log(r))) };
-}
-function medianInterval(xs, confidence) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const n = sorted.length;
-  let k = 0;
-  let below = 0;
-  for (let j = 0; j < n; j++) {
-    below += binomialHalf(n, j);
-    if (2 * below > 1 - confidence) break;
-    k = j + 1;
-  }
-  const index = Math.max(0, k - 1);
-  return { low: sorted[index], high: sorted[n - 1 - index] };
-}
-function binomialHalf(n, j) {
-  let log2 = -n * Math.LN2;
-  for (let i = 1; i <= j; i++) log2 += Math.log((n - j + i) / i);
-  return Math.exp(log2);
-}
-var EXACT_MAX_PAIRS = 50;
-function signedRankTest(differences) {
-  const nonzero = differences.filter((d) => d !== 0);
-  const n = nonzero.length;
-  if (n === 0) return 1;
-  const sorted = nonzero.map((d) => ({ size: Math.abs(d), positive: d > 0 })).sort((a, b) => a.size - b.size);
-  let wPlus = 0;
-  let tieTerm = 0;
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    while (end < n && sorted[end].size === sorted[start].size) end++;
-    const midRank = (start + 1 + end) / 2;
-    for (let i = start; i < end; i++) if (sorted[i].positive) wPlus += midRank;
-    const t = end - start;
-    tieTerm += t * t * t - t;
-    start = end;
-  }
-  const total = n * (n + 1) / 2;
-  const extreme = Math.max(wPlus, total - wPlus);
-  if (tieTerm === 0 && n <= EXACT_MAX_PAIRS) {
-    const counts = new Float64Array(total + 1);
-    counts[0] = 1;
-    for (let rank = 1; rank <= n; rank++) {
-      for (let s = total; s >= rank; s--) counts[s] = counts[s] + counts[s - rank];
-    }
-    let upperTail = 0;
-    for (let s = Math.ceil(extreme); s <= total; s++) upperTail += counts[s];
-    return Math.min(1, 2 * upperTail / 2 ** n);
-  }
-  const variance = n * (n + 1) * (2 * n + 1) / 24 - tieTerm / 48;
-  if (!(variance > 0)) return 1;
-  const z = (extreme - total / 2 - 0.5) / Math.sqrt(variance);
-  return Math.min(1, 2 * upperNormalTail(z));
-}
-function upperNormalTail(z) {
-  if (z < 0) return 1 - upperNormalTail(-z);
-  const t = 1 / (1 + 0.2316419 * z);
-  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  return Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) * poly;
-}
-function timingFinding(options) {
-  const { summary: summary2 } = options;
-  if (summary2.verdict !== "regression" && summary2.verdict !== "improvement") return null;
-  const detail = [
-    summary2.adjustedP !== void 0 ? `p = ${formatP(summary2.pValue)} (${formatP(summary2.adjustedP)} corrected for the run's comparisons)` : `p = ${formatP(summary2.pValue)}`,
-    `95% interval ${summary2.low.toFixed(3)}x to ${summary2.high.toFixed(3)}x`,
-    summary2.method === "paired" ? `${summary2.n} ${options.unit} a side, paired by round` : `at least ${summary2.n} ${options.unit} a side`,
-    ...options.hint ? [options.hint] : []
-  ].join(", ");
-  return {
-    kind: summary2.verdict,
-    variant: options.variant,
-    against: options.against,
-    metric: options.metric,
-    name: options.name,
-    change: summary2.ratio,
-    detail
-  };
-}
-function formatP(p) {
-  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2);
-}
-var MOVED_SHOWN = 3;
-var MOVED_MIN_US = 1e3;
-function movedModules(head, base) {
-  if (!head.heaviest || !base.heaviest) return "";
-  const before = new Map(base.heaviest.map((m) => [m.module, m.cumulativeUs]));
-  const moved = head.heaviest.filter((m) => before.has(m.module)).map((m) => ({ module: m.module, deltaUs: m.cumulativeUs - (before.get(m.module) ?? 0) })).filter((m) => Math.abs(m.deltaUs) >= MOVED_MIN_US).sort((a, b) => Math.abs(b.deltaUs) - Math.abs(a.deltaUs)).slice(0, MOVED_SHOWN);
-  const added = head.heaviest.filter((m) => !before.has(m.module) && m.cumulativeUs >= MOVED_MIN_US).slice(0, 1);
-  const parts = [
-    ...moved.map(
-      (m) => `${m.module} ${m.deltaUs > 0 ? "+" : "-"}${(Math.abs(m.deltaUs) / 1e3).toFixed(1)} ms`
-    ),
-    ...added.map((m) => `${m.module} new, ${(m.cumulativeUs / 1e3).toFixed(1)} ms`)
-  ];
-  return parts.length > 0 ? `changed most: ${parts.join("; ")}` : "";
-}
-function usable(benchmarks) {
-  return new Set((benchmarks ?? []).filter((b) => !b.error && b.samples.length > 0).map((b) => b.name));
-}
-function missingBenchmarks(options) {
-  const { measured } = options;
-  const here2 = usable(measured.head.benchmarks);
-  const onBase = usable(measured.base?.benchmarks);
-  const onReference = usable(options.reference?.benchmarks);
-  const elsewhere = new Set(options.all.flatMap((v) => [...usable(v.head.benchmarks)]));
-  const names = [.../* @__PURE__ */ new Set([...onBase, ...onReference, ...elsewhere])].filter((n) => !here2.has(n)).sort();
-  return names.map((name2) => {
-    const error2 = measured.head.benchmarks.find((b) => b.name === name2)?.error;
-    const against = onBase.has(name2) ? "base" : onReference.has(name2) ? "reference" : null;
-    const where4 = against === "base" ? "on the base commit" : against === "reference" ? "under the reference" : "under another variant";
-    return {
-      kind: "missing-benchmark",
-      variant: measured.variant,
-      against,
-      metric: "throughput",
-      name: name2,
-      change: null,
-      detail: error2 ? `${error2} (it ran ${where4})` : `no result here, though it ran ${where4}`
-    };
-  });
-}
-function medianHalfWidth(xs) {
-  if (xs.length < 5) return Number.POSITIVE_INFINITY;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const n = sorted.length;
-  const spread = 0.98 * Math.sqrt(n);
-  const low = sorted[Math.max(0, Math.floor(n / 2 - spread))];
-  const high = sorted[Math.min(n - 1, Math.ceil(n / 2 + spread) - 1)];
-  const middle = median(sorted);
-  return middle > 0 ? (high - low) / 2 / middle : Number.POSITIVE_INFINITY;
-}
-
-// src/domain/thread-scaling.ts
-var THREAD_PARAMETERS = [
-  "threads",
-  "thread",
-  "n_threads",
-  "num_threads",
-  "nthreads",
-  "thread_count",
-  "workers",
-  "n_workers",
-  "num_workers",
-  "nworkers"
-];
-var NAME_PATTERNS = [
-  /(?<![A-Za-z])(?:n_?|num_?)?(?:threads?|workers)\s*[=:\s]\s*(\d+)(?![\w.])/i,
-  /(?<![A-Za-z0-9.])(\d+)[\s_-]?(?:threads?|workers)(?![A-Za-z])/i
-];
-function threadCount(benchmark2) {
-  const { name: name2 } = benchmark2;
-  for (const [key, value] of Object.entries(benchmark2.params ?? {})) {
-    if (!THREAD_PARAMETERS.includes(key.toLowerCase())) continue;
-    const threads = positiveInteger(value);
-    if (threads !== null) return { workload: workloadName({ name: name2, key, value }), threads };
-  }
-  for (const pattern of NAME_PATTERNS) {
-    const match3 = pattern.exec(name2);
-    const digits = match3?.[1];
-    const threads = digits === void 0 ? null : positiveInteger(digits);
-    if (match3 === null || digits === void 0 || threads === null) continue;
-    const token = match3[0].replace(digits, "N");
-    return {
-      workload: name2.slice(0, match3.index) + token + name2.slice(match3.index + match3[0].length),
-      threads
-    };
-  }
-  return null;
-}
-function workloadName(options) {
-  const { name: name2, key, value } = options;
-  const idStart = name2.endsWith("]") ? name2.lastIndexOf("[") : -1;
-  const searched = idStart >= 0 ? name2.slice(idStart) : name2;
-  const token = new RegExp(`(?<![\\w.])${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.])`);
-  const at = searched.search(token);
-  if (at < 0) return `${idStart >= 0 ? name2.slice(0, idStart) : name2}[${key}=N]`;
-  const offset = (idStart >= 0 ? idStart : 0) + at;
-  return name2.slice(0, offset) + "N" + name2.slice(offset + value.length);
-}
-function positiveInteger(text3) {
-  if (!/^\s*\d+\s*$/.test(text3)) return null;
-  const n = Number(text3);
-  return Number.isSafeInteger(n) && n > 0 ? n : null;
-}
-function threadScaling(options) {
-  const curves = new Map(options.variants.map((v) => [v.variant, curvesOf(v.benchmarks)]));
-  const referenceCurves = curves.get(options.reference) ?? [];
-  const pending = [];
-  const result = /* @__PURE__ */ new Map();
-  for (const [variant2, own] of curves) {
-    if (own.length === 0) continue;
-    result.set(
-      variant2,
-      own.map((curve, index) => {
-        const points = curve.points.map((p) => ({
-          threads: p.threads,
-          seconds: p.metric.median,
-          benchmark: p.metric.name
-        }));
-        const theirs = referenceCurves.find((c) => c.name === curve.name);
-        if (variant2 === options.reference || !theirs) return { name: curve.name, points };
-        const mine = fastest(curve);
-        const best = fastest(theirs);
-        const change = measureChange({ candidate: mine.metric, baseline: best.metric });
-        if (change)
-          pending.push({ variant: variant2, index, threads: mine.threads, referenceThreads: best.threads, change });
-        return { name: curve.name, points };
-      })
-    );
-  }
-  const decided = decideFamily({
-    changes: pending.map((p) => p.change),
-    threshold: options.threshold,
-    ...options.alpha !== void 0 ? { alpha: options.alpha } : {}
-  });
-  pending.forEach((p, i) => {
-    const list2 = result.get(p.variant);
-    list2[p.index] = {
-      ...list2[p.index],
-      best: { threads: p.threads, referenceThreads: p.referenceThreads, vsReference: decided[i] }
-    };
-  });
-  return result;
-}
-function curvesOf(benchmarks) {
-  const byWorkload = /* @__PURE__ */ new Map();
-  for (const metric of benchmarks) {
-    if (metric.error !== void 0 || metric.median === null || metric.samples.length === 0) continue;
-    const threaded = threadCount(metric);
-    if (!threaded) continue;
-    const points = byWorkload.get(threaded.workload) ?? /* @__PURE__ */ new Map();
-    if (!points.has(threaded.threads)) points.set(threaded.threads, metric);
-    byWorkload.set(threaded.workload, points);
-  }
-  return [...byWorkload].filter(([, points]) => points.size >= 2).map(([name2, points]) => ({
-    name: name2,
-    points: [...points].sort(([a], [b]) => a - b).map(([threads, metric]) => ({ threads, metric }))
-  })).sort((a, b) => a.name.localeCompare(b.name));
-}
-function fastest(curve) {
-  return curve.points.reduce((best, p) => p.metric.median < best.metric.median ? p : best);
-}
+import { join as join25 } from "node:path";
 
 // src/suite/benchmarks.ts
-import { existsSync as existsSync19, mkdirSync as mkdirSync7, readFileSync as readFileSync10, rmSync as rmSync9 } from "node:fs";
-import { join as join22 } from "node:path";
+import { existsSync as existsSync21, mkdirSync as mkdirSync7, readFileSync as readFileSync11, rmSync as rmSync10 } from "node:fs";
+import { join as join23 } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 // src/domain/benchmark-formats.ts
@@ -87444,11 +88366,11 @@ var MAX_PAD = 4096;
 async function runOnce(context5) {
   const { options, subject } = context5;
   const salt = "x".repeat(Math.floor(context5.random() * 64));
-  const path12 = join22(
+  const path12 = join23(
     options.workDir,
     `${subject.key.replace(/[^A-Za-z0-9.]+/g, "_")}-${context5.run}${salt ? `-${salt}` : ""}.json`
   );
-  for (const p of [path12, `${path12}.gz`]) rmSync9(p, { force: true });
+  for (const p of [path12, `${path12}.gz`]) rmSync10(p, { force: true });
   const result = await options.runner.run({
     argv: ["bash", "-c", options.command.replaceAll("{json}", shellQuote(path12))],
     cwd: subject.cwd,
@@ -87456,7 +88378,7 @@ async function runOnce(context5) {
     timeoutMs: options.timeoutMs,
     outputLimitBytes: 256 * 1024
   });
-  const written = [path12, `${path12}.gz`].find((p) => existsSync19(p));
+  const written = [path12, `${path12}.gz`].find((p) => existsSync21(p));
   const how = result.timedOut ? "timed out" : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
   const output = `${result.stdout}
 ${result.stderr}`;
@@ -87472,7 +88394,7 @@ ${result.stderr}`;
     return { error: `the benchmark command ${why}: ${tail(output)}`, ...crash };
   }
   try {
-    const raw = readFileSync10(written);
+    const raw = readFileSync11(written);
     const text3 = raw[0] === 31 && raw[1] === 139 ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
     const results = parseBenchmarkResults(text3, "the {json} file");
     const ranOn = results.interpreter;
@@ -87505,8 +88427,8 @@ function tail(text3) {
 }
 
 // src/suite/startup.ts
-import { existsSync as existsSync20, mkdirSync as mkdirSync8 } from "node:fs";
-import { join as join23, resolve as resolve7 } from "node:path";
+import { existsSync as existsSync22, mkdirSync as mkdirSync8 } from "node:fs";
+import { join as join24, resolve as resolve9 } from "node:path";
 
 // src/domain/importtime.ts
 var ROW = /^import time:\s*(\d+) \|\s*(\d+) \| ( *)(\S+)\s*$/;
@@ -87580,7 +88502,7 @@ async function sample(context5) {
     const commands = ordered.map(
       (s, i) => command({
         series: s,
-        stderrPath: join23(options.workDir, `stderr-${i}.txt`),
+        stderrPath: join24(options.workDir, `stderr-${i}.txt`),
         timeoutMs: options.timeoutMs
       })
     );
@@ -87645,7 +88567,7 @@ async function importEnvironment(options) {
   });
   const plain = await attempt2(subject.env);
   if (plain.exitCode === 0) return { env: subject.env };
-  const extra = ["src", ...pytestPythonpath(readProjectFiles(subject.cwd).pyproject)].map((p) => resolve7(subject.cwd, p)).filter((p) => existsSync20(p));
+  const extra = ["src", ...pytestPythonpath(readProjectFiles(subject.cwd).pyproject)].map((p) => resolve9(subject.cwd, p)).filter((p) => existsSync22(p));
   if (extra.length > 0) {
     const env = {
       ...subject.env,
@@ -87828,12 +88750,12 @@ async function measurePerformance(options) {
       warmups: plan.benchmarkWarmups,
       deadline: started + budgetMs * (1 - plan.startupReserve),
       timeoutMs,
-      workDir: join24(options.workDir, "benchmarks"),
+      workDir: join25(options.workDir, "benchmarks"),
       log: (line) => toolkit.info(line),
       warn: (line) => toolkit.warning(line),
-      runsWanted: (count3) => {
-        benchmarkCount = count3;
-        return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count3) }));
+      runsWanted: (count4) => {
+        benchmarkCount = count4;
+        return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count4) }));
       }
     });
     toolkit.info(`${outcome.runs} run(s) per subject, ${outcome.format ?? "no"} results`);
@@ -87868,7 +88790,7 @@ async function measurePerformance(options) {
       deadline: started + budgetMs,
       timeoutMs,
       driverPython: first.python,
-      workDir: join24(options.workDir, "startup"),
+      workDir: join25(options.workDir, "startup"),
       log: (line) => toolkit.info(line)
     });
     for (const [key, metrics] of measured2) {
@@ -87996,125 +88918,250 @@ function withFailures(metrics, failures2) {
   return metrics;
 }
 
-// src/suite/tests.ts
-import { existsSync as existsSync22, mkdirSync as mkdirSync10, readFileSync as readFileSync12, statSync as statSync4 } from "node:fs";
-import { isAbsolute as isAbsolute4, join as join26 } from "node:path";
-
-// src/domain/gil.ts
-var GIL_WARNING = /The global interpreter lock \(GIL\) has been enabled to load module '([^'\s]+)'/g;
-function gilReenabledModules(text3) {
-  return uniqueNames([...text3.matchAll(GIL_WARNING)].map((match3) => match3[1] ?? ""));
-}
-function gilModulesFromWarnings(warnings) {
-  return uniqueNames(
-    warnings.filter((w) => w.category === "RuntimeWarning").flatMap((w) => gilReenabledModules(w.message))
-  );
-}
-function uniqueNames(names) {
-  return [...new Set([...names].filter((name2) => name2 !== ""))];
-}
-
-// src/domain/junit.ts
-var parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  parseAttributeValue: false,
-  parseTagValue: false,
-  textNodeName: "#text",
-  // pytest escapes newlines in attributes as `&#10;`; only this option decodes character references.
-  htmlEntities: true,
-  isArray: (name2) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name2)
-});
-var JunitError = class extends Error {
+// src/domain/slow-tests.ts
+var SLOW_TEST_RULES = {
+  /** At least this many times as long, or as short. */
+  minRatio: 2,
+  /** And at least this far apart, so that tiny tests with a 2x jitter are not reported. */
+  minDeltaMs: 500,
+  /** Distinct tests rerun, all variants together. */
+  maxTests: 5,
+  /** Lone reruns of each on each side. */
+  reruns: 3,
+  /** Reruns that must agree: a majority. */
+  agreeing: 2,
+  /** Share of measure-minutes the reruns may take. */
+  budgetShare: 0.1,
+  /** A pytest process's own cost, added to a test's time when the budget is planned. */
+  processOverheadMs: 1e3
 };
-function isNode(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function differs(options) {
+  const { referenceMs: a, variantMs: b } = options;
+  if (a === null || b === null || !(a > 0 && b > 0)) return false;
+  const ratio = Math.max(a / b, b / a);
+  return ratio >= SLOW_TEST_RULES.minRatio && Math.abs(a - b) >= SLOW_TEST_RULES.minDeltaMs;
 }
-function nodes(value) {
-  const all = Array.isArray(value) ? value : value === void 0 ? [] : [value];
-  return all.flatMap((v) => isNode(v) ? [v] : typeof v === "string" ? [{ "#text": v }] : []);
-}
-function attribute(node, name2) {
-  const value = node[`@_${name2}`];
-  return typeof value === "string" ? value : void 0;
-}
-function text2(node) {
-  const value = node["#text"];
-  return typeof value === "string" ? value : "";
-}
-function shortMessage(node) {
-  if (!node) return void 0;
-  const message7 = attribute(node, "message") ?? text2(node).trim().split("\n")[0] ?? "";
-  return message7 === "" ? void 0 : message7.slice(0, 500);
-}
-function outcomeOf(testcase) {
-  const [failure] = nodes(testcase["failure"]);
-  if (failure) return { outcome: "failed", detail: failure };
-  const [error2] = nodes(testcase["error"]);
-  if (error2) return { outcome: "error", detail: error2 };
-  const [skipped] = nodes(testcase["skipped"]);
-  if (skipped)
-    return {
-      outcome: attribute(skipped, "type") === "pytest.xfail" ? "xfailed" : "skipped",
-      detail: skipped
-    };
-  return { outcome: "passed" };
-}
-function testId(testcase) {
-  const name2 = attribute(testcase, "name") ?? "";
-  const classname = attribute(testcase, "classname") ?? "";
-  const file = attribute(testcase, "file");
-  if (file) {
-    const module2 = file.replace(/\.py$/, "").replace(/[\\/]/g, ".");
-    const inner = classname.startsWith(`${module2}.`) ? classname.slice(module2.length + 1).split(".") : [];
-    return [file, ...inner, name2].join("::");
+function passedDurations(cases) {
+  const out = /* @__PURE__ */ new Map();
+  for (const c of cases) {
+    if (c.outcome === "passed" && c.durationMs !== void 0 && !c.flaky) out.set(c.id, c.durationMs);
   }
-  return classname === "" ? name2 : `${classname}::${name2}`;
+  return out;
 }
-function collect(suite, into) {
-  for (const testcase of nodes(suite["testcase"])) {
-    const { outcome, detail } = outcomeOf(testcase);
-    const seconds2 = Number(attribute(testcase, "time"));
-    const file = attribute(testcase, "file");
-    const message7 = shortMessage(detail);
-    into.push({
-      id: testId(testcase),
-      outcome,
-      ...file ? { file } : {},
-      ...Number.isFinite(seconds2) ? { durationMs: Math.round(seconds2 * 1e6) / 1e3 } : {},
-      ...message7 ? { message: message7 } : {}
+function strikingFirst(a, b) {
+  const size = (c) => Math.abs(Math.log(c.variantMs / c.referenceMs));
+  return size(b) - size(a) || Math.abs(b.variantMs - b.referenceMs) - Math.abs(a.variantMs - a.referenceMs);
+}
+function durationCandidates(options) {
+  const reference = passedDurations(options.reference);
+  const found = [];
+  for (const v of options.variants) {
+    for (const [id, variantMs] of passedDurations(v.cases)) {
+      const referenceMs = reference.get(id);
+      if (referenceMs !== void 0 && differs({ referenceMs, variantMs }))
+        found.push({ id, variant: v.name, referenceMs, variantMs });
+    }
+  }
+  return found.sort(strikingFirst);
+}
+function roundCostMs(candidates2) {
+  const overhead = SLOW_TEST_RULES.processOverheadMs;
+  return candidates2.reduce((sum, c) => sum + c.referenceMs + c.variantMs + 2 * overhead, 0);
+}
+function planReruns(options) {
+  const chosen = [];
+  const skipped = [];
+  const ids = /* @__PURE__ */ new Set();
+  for (const c of options.candidates) {
+    const isNew = !ids.has(c.id);
+    const fitsCount = !isNew || ids.size < SLOW_TEST_RULES.maxTests;
+    const cost = roundCostMs([...chosen, c]) * SLOW_TEST_RULES.reruns;
+    if (fitsCount && cost <= options.budgetMs) {
+      chosen.push(c);
+      ids.add(c.id);
+    } else skipped.push(c);
+  }
+  return { chosen, skipped };
+}
+function confirmCandidate(options) {
+  const { candidate, reruns } = options;
+  const slower = candidate.variantMs > candidate.referenceMs;
+  const agree = reruns.filter((r) => differs(r) && r.variantMs > r.referenceMs === slower).length;
+  if (agree < SLOW_TEST_RULES.agreeing) return null;
+  return {
+    id: candidate.id,
+    referenceSeconds: candidate.referenceMs / 1e3,
+    seconds: candidate.variantMs / 1e3,
+    ratio: candidate.variantMs / candidate.referenceMs,
+    reruns: {
+      reference: reruns.map((r) => seconds2(r.referenceMs)),
+      variant: reruns.map((r) => seconds2(r.variantMs))
+    },
+    agreed: `${agree}/${reruns.length}`
+  };
+}
+function seconds2(ms) {
+  return ms === null ? null : ms / 1e3;
+}
+
+// src/suite/slow-tests.ts
+import { join as join27 } from "node:path";
+
+// src/suite/test-attempt.ts
+import { copyFileSync, existsSync as existsSync23, mkdirSync as mkdirSync9, readFileSync as readFileSync12, writeFileSync as writeFileSync5 } from "node:fs";
+import { delimiter as delimiter5, join as join26 } from "node:path";
+
+// src/domain/faulthandler.ts
+var HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!))$/;
+var THREAD = /^(Current thread|Thread) (0x[0-9a-fA-F]+).*\(most recent call first\):$/;
+var STACK = /^Stack \(most recent call first\):$/;
+var FRAME = /^ {2}File "(.*)", line (\d+) in (.*)$/;
+var EXTENSIONS = /^Extension modules: (.*?)(?: \(total: \d+\))?$/;
+var FILLER = /^(?: {2}(?:<no Python frame>|\.\.\.|<.*>)|Python runtime state: .*|)$/;
+function closeThread(dump) {
+  if (dump.thread) dump.threads.push(dump.thread);
+  delete dump.thread;
+}
+function parseFaulthandlerDumps(output) {
+  const lines = output.split(/\r?\n/);
+  const dumps = [];
+  let current;
+  const finish = () => {
+    if (!current) return;
+    closeThread(current);
+    dumps.push({
+      error: current.error,
+      threads: current.threads,
+      extensionModules: current.extensionModules,
+      text: lines.slice(current.start, current.end + 1).join("\n")
     });
-  }
-  for (const inner of nodes(suite["testsuite"])) collect(inner, into);
+    current = void 0;
+  };
+  lines.forEach((line, index) => {
+    const header = HEADER.exec(line);
+    if (header) {
+      finish();
+      current = {
+        error: header[1] ?? header[2] ?? "",
+        threads: [],
+        extensionModules: [],
+        start: index,
+        end: index
+      };
+      return;
+    }
+    if (!current) return;
+    const thread = THREAD.exec(line);
+    const frame = FRAME.exec(line);
+    const extensions = EXTENSIONS.exec(line);
+    if (thread || STACK.test(line)) {
+      closeThread(current);
+      current.thread = {
+        id: thread?.[2] ?? "",
+        current: thread ? thread[1] === "Current thread" : true,
+        frames: []
+      };
+    } else if (frame && current.thread) {
+      current.thread.frames.push({ file: frame[1] ?? "", line: Number(frame[2]), function: frame[3] ?? "" });
+    } else if (extensions) {
+      current.extensionModules = (extensions[1] ?? "").split(",").map((name2) => name2.trim()).filter((name2) => name2 !== "");
+    } else if (!FILLER.test(line)) {
+      if (current.threads.length > 0 || current.thread) finish();
+      return;
+    }
+    if (current) current.end = line === "" ? current.end : index;
+  });
+  finish();
+  return dumps;
 }
-function parseJunit(xml) {
-  let document2;
-  try {
-    document2 = parser.parse(xml);
-  } catch (error2) {
-    throw new JunitError(`not a JUnit XML file: ${error2 instanceof Error ? error2.message : String(error2)}`, {
-      cause: error2
-    });
-  }
-  if (!isNode(document2)) throw new JunitError("not a JUnit XML file: empty document");
-  const roots = [
-    ...nodes(document2["testsuites"]),
-    ...nodes(document2["testsuite"]).map((s) => ({ testsuite: s }))
-  ];
-  if (roots.length === 0)
-    throw new JunitError("not a JUnit XML file: no <testsuites> or <testsuite> element");
-  const cases = [];
-  for (const root of roots) collect(root, cases);
-  return cases;
+var RUNNER_FRAME = /[\\/](?:_pytest|pluggy|pytest|unittest|xdist|execnet)[\\/]|^<frozen runpy>$/;
+function isRunnerFrame(frame) {
+  return RUNNER_FRAME.test(frame.file);
 }
-function junitPathsIn(options) {
-  const paths = [
-    ...[...options.command.matchAll(/--junit-?xml(?:=|\s+)(?:"([^"]+)"|'([^']+)'|([^\s;&|<>()]+))/g)].map(
-      (m) => m[1] ?? m[2] ?? m[3] ?? ""
-    ),
-    ...[...options.output.matchAll(/generated xml file: (.+?) -*\s*$/gm)].map((m) => m[1] ?? "")
-  ];
-  return [...new Set(paths.filter((p) => p !== "" && !p.includes("{")))];
+function testFrame(dump, options = {}) {
+  const threads = [...dump.threads].sort((a, b) => Number(b.current) - Number(a.current));
+  const wanted = options.testFile?.replace(/\\/g, "/");
+  const matches2 = (frame) => {
+    const file = frame.file.replace(/\\/g, "/");
+    if (wanted) return file === wanted || file.endsWith(`/${wanted}`);
+    const base = file.slice(file.lastIndexOf("/") + 1);
+    return /^test_.*\.py$|_test\.py$/.test(base) && frame.function.startsWith("test");
+  };
+  for (const thread of threads) {
+    const frame = thread.frames.find(matches2);
+    if (frame) return frame;
+  }
+  return null;
+}
+function dumpExcerpt(dump, options = {}) {
+  const maxChars = options.maxChars ?? 3e3;
+  const framesPerThread = options.framesPerThread ?? 12;
+  const base = options.relativeTo?.replace(/\/$/, "");
+  const show = (file) => base && file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
+  const parts = [dump.error.startsWith("Timeout") ? dump.error : `Fatal Python error: ${dump.error}`];
+  for (const thread of dump.threads) {
+    const own = thread.frames.filter((frame) => !isRunnerFrame(frame));
+    const shown = own.slice(0, framesPerThread);
+    const label = thread.id === "" ? "Stack" : `${thread.current ? "Current thread" : "Thread"} ${thread.id}`;
+    const runner2 = thread.frames.length - own.length;
+    const older = own.length - shown.length;
+    parts.push(
+      [
+        `${label} (most recent call first):`,
+        ...shown.map((f) => `  File "${show(f.file)}", line ${f.line} in ${f.function}`),
+        ...older > 0 ? [`  ... ${older} older frames`] : [],
+        ...runner2 > 0 ? [`  (${runner2} frames of the test runner left out)`] : []
+      ].join("\n")
+    );
+  }
+  if (dump.extensionModules.length > 0) parts.push(`Extension modules: ${dump.extensionModules.join(", ")}`);
+  const text3 = parts.join("\n\n");
+  return text3.length <= maxChars ? text3 : `${text3.slice(0, maxChars - 20)}
+[... cut ...]`;
+}
+
+// src/domain/record-evidence.ts
+var SIGNAL_OF_FATAL_ERROR = {
+  "Segmentation fault": "SIGSEGV",
+  Aborted: "SIGABRT",
+  "Bus error": "SIGBUS",
+  "Floating-point exception": "SIGFPE",
+  "Floating point exception": "SIGFPE",
+  "Illegal instruction": "SIGILL"
+};
+var XDIST_LOST_WORKER = /\bnode down: Not properly terminated\b|\b[Rr]eplacing crashed worker\b|\bworker '?\w+'? crashed while running\b/;
+var PYTEST_TIMEOUT = /^\+{5,} Timeout \+{5,}$/m;
+function signalOfFatalError(error2) {
+  return SIGNAL_OF_FATAL_ERROR[error2] ?? "SIGABRT";
+}
+function xdistLostWorker(output) {
+  return XDIST_LOST_WORKER.test(output);
+}
+function endWithRecords(end, evidence) {
+  if (end.kind !== "passed" && end.kind !== "failed") return end;
+  const { lost } = evidence.records;
+  const last = lost.at(-1);
+  if (last === void 0) return end;
+  if (PYTEST_TIMEOUT.test(evidence.output)) return { kind: "timedOut" };
+  const signal = lostTestSignal(last, { ...evidence, others: lost.length > 1 });
+  return { kind: "crashed", signal, fatalError: fatalErrorIn(evidence.output) };
+}
+function lostTestSignal(test, evidence) {
+  const fatal = evidence.dumps.filter((d) => !d.error.startsWith("Timeout"));
+  const alone = evidence.others !== true;
+  const name2 = testFunction(test.id);
+  const own = (test.file ? fatal.find((d) => testFrame(d, { testFile: test.file })?.function === name2) : void 0) ?? (alone && fatal.length === 1 ? fatal[0] : void 0);
+  if (own) return signalOfFatalError(own.error);
+  const text3 = fatalErrorIn(evidence.output);
+  if (alone && text3 !== null && fatal.length === 0) return signalOfFatalError(text3);
+  return xdistLostWorker(evidence.output) ? "SIGKILL" : null;
+}
+function testFunction(id) {
+  return (id.split("::").at(-1) ?? id).replace(/\[.*$/, "");
+}
+function blamedOn(test) {
+  const fixture = test.fixture;
+  return fixture && fixture.scope !== "function" ? `fixture ${fixture.name} (${fixture.scope} scope), teardown` : test.id;
 }
 
 // src/domain/test-records.ts
@@ -88231,8 +89278,8 @@ function parseTestRecords(text3, options = {}) {
         const test = { id, outcome };
         if (start?.file) test.file = start.file;
         if (start?.line !== void 0) test.line = start.line;
-        const seconds2 = num(record2, "duration");
-        if (seconds2 !== void 0) test.durationMs = Math.round(seconds2 * 1e6) / 1e3;
+        const seconds3 = num(record2, "duration");
+        if (seconds3 !== void 0) test.durationMs = Math.round(seconds3 * 1e6) / 1e3;
         const message7 = str(record2, "message");
         if (message7) test.message = message7;
         const phase = str(record2, "phase");
@@ -88264,8 +89311,8 @@ function parseTestRecords(text3, options = {}) {
         const single = record2["single"];
         runParallel ??= { single: {}, parallel: 0 };
         if (typeof single === "object" && single !== null && !Array.isArray(single)) {
-          for (const [test, reason] of Object.entries(single)) {
-            if (typeof reason === "string") runParallel.single[test] = reason;
+          for (const [test, reason2] of Object.entries(single)) {
+            if (typeof reason2 === "string") runParallel.single[test] = reason2;
           }
         }
         runParallel.parallel += num(record2, "parallel") ?? 0;
@@ -88328,190 +89375,35 @@ function countsFromSummaryLine(output) {
     (l) => /\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed)\b.* in [\d.]+s/.test(l)
   );
   if (pytest !== void 0) {
-    const count4 = (word) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(pytest)?.[1] ?? 0);
+    const count5 = (word) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(pytest)?.[1] ?? 0);
     return {
-      passed: count4("passed") + count4("xpassed"),
-      failed: count4("failed"),
-      errors: count4("errors?"),
-      skipped: count4("skipped") + count4("xfailed")
+      passed: count5("passed") + count5("xpassed"),
+      failed: count5("failed"),
+      errors: count5("errors?"),
+      skipped: count5("skipped") + count5("xfailed")
     };
   }
   const ranIndex = lines.findIndex((l) => /^Ran \d+ tests? in /.test(l));
   if (ranIndex < 0) return null;
   const ran = Number(/^Ran (\d+)/.exec(lines[ranIndex] ?? "")?.[1] ?? 0);
   const verdict2 = lines.slice(0, ranIndex).find((l) => /^(?:OK|FAILED)\b/.test(l)) ?? "";
-  const count3 = (word) => Number(new RegExp(`${word}=(\\d+)`).exec(verdict2)?.[1] ?? 0);
-  const failed = count3("failures") + count3("unexpected successes");
-  const errors = count3("errors");
-  const skipped = count3("skipped") + count3("expected failures");
+  const count4 = (word) => Number(new RegExp(`${word}=(\\d+)`).exec(verdict2)?.[1] ?? 0);
+  const failed = count4("failures") + count4("unexpected successes");
+  const errors = count4("errors");
+  const skipped = count4("skipped") + count4("expected failures");
   return { passed: Math.max(0, ran - failed - errors - skipped), failed, errors, skipped };
 }
 
-// src/domain/faulthandler.ts
-var HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!))$/;
-var THREAD = /^(Current thread|Thread) (0x[0-9a-fA-F]+).*\(most recent call first\):$/;
-var STACK = /^Stack \(most recent call first\):$/;
-var FRAME = /^ {2}File "(.*)", line (\d+) in (.*)$/;
-var EXTENSIONS = /^Extension modules: (.*?)(?: \(total: \d+\))?$/;
-var FILLER = /^(?: {2}(?:<no Python frame>|\.\.\.|<.*>)|Python runtime state: .*|)$/;
-function closeThread(dump) {
-  if (dump.thread) dump.threads.push(dump.thread);
-  delete dump.thread;
-}
-function parseFaulthandlerDumps(output) {
-  const lines = output.split(/\r?\n/);
-  const dumps = [];
-  let current;
-  const finish = () => {
-    if (!current) return;
-    closeThread(current);
-    dumps.push({
-      error: current.error,
-      threads: current.threads,
-      extensionModules: current.extensionModules,
-      text: lines.slice(current.start, current.end + 1).join("\n")
-    });
-    current = void 0;
-  };
-  lines.forEach((line, index) => {
-    const header = HEADER.exec(line);
-    if (header) {
-      finish();
-      current = {
-        error: header[1] ?? header[2] ?? "",
-        threads: [],
-        extensionModules: [],
-        start: index,
-        end: index
-      };
-      return;
-    }
-    if (!current) return;
-    const thread = THREAD.exec(line);
-    const frame = FRAME.exec(line);
-    const extensions = EXTENSIONS.exec(line);
-    if (thread || STACK.test(line)) {
-      closeThread(current);
-      current.thread = {
-        id: thread?.[2] ?? "",
-        current: thread ? thread[1] === "Current thread" : true,
-        frames: []
-      };
-    } else if (frame && current.thread) {
-      current.thread.frames.push({ file: frame[1] ?? "", line: Number(frame[2]), function: frame[3] ?? "" });
-    } else if (extensions) {
-      current.extensionModules = (extensions[1] ?? "").split(",").map((name2) => name2.trim()).filter((name2) => name2 !== "");
-    } else if (!FILLER.test(line)) {
-      if (current.threads.length > 0 || current.thread) finish();
-      return;
-    }
-    if (current) current.end = line === "" ? current.end : index;
-  });
-  finish();
-  return dumps;
-}
-var RUNNER_FRAME = /[\\/](?:_pytest|pluggy|pytest|unittest|xdist|execnet)[\\/]|^<frozen runpy>$/;
-function isRunnerFrame(frame) {
-  return RUNNER_FRAME.test(frame.file);
-}
-function testFrame(dump, options = {}) {
-  const threads = [...dump.threads].sort((a, b) => Number(b.current) - Number(a.current));
-  const wanted = options.testFile?.replace(/\\/g, "/");
-  const matches2 = (frame) => {
-    const file = frame.file.replace(/\\/g, "/");
-    if (wanted) return file === wanted || file.endsWith(`/${wanted}`);
-    const base = file.slice(file.lastIndexOf("/") + 1);
-    return /^test_.*\.py$|_test\.py$/.test(base) && frame.function.startsWith("test");
-  };
-  for (const thread of threads) {
-    const frame = thread.frames.find(matches2);
-    if (frame) return frame;
-  }
-  return null;
-}
-function dumpExcerpt(dump, options = {}) {
-  const maxChars = options.maxChars ?? 3e3;
-  const framesPerThread = options.framesPerThread ?? 12;
-  const base = options.relativeTo?.replace(/\/$/, "");
-  const show = (file) => base && file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
-  const parts = [dump.error.startsWith("Timeout") ? dump.error : `Fatal Python error: ${dump.error}`];
-  for (const thread of dump.threads) {
-    const own = thread.frames.filter((frame) => !isRunnerFrame(frame));
-    const shown = own.slice(0, framesPerThread);
-    const label = thread.id === "" ? "Stack" : `${thread.current ? "Current thread" : "Thread"} ${thread.id}`;
-    const runner = thread.frames.length - own.length;
-    const older = own.length - shown.length;
-    parts.push(
-      [
-        `${label} (most recent call first):`,
-        ...shown.map((f) => `  File "${show(f.file)}", line ${f.line} in ${f.function}`),
-        ...older > 0 ? [`  ... ${older} older frames`] : [],
-        ...runner > 0 ? [`  (${runner} frames of the test runner left out)`] : []
-      ].join("\n")
-    );
-  }
-  if (dump.extensionModules.length > 0) parts.push(`Extension modules: ${dump.extensionModules.join(", ")}`);
-  const text3 = parts.join("\n\n");
-  return text3.length <= maxChars ? text3 : `${text3.slice(0, maxChars - 20)}
-[... cut ...]`;
-}
-
-// src/domain/record-evidence.ts
-var SIGNAL_OF_FATAL_ERROR = {
-  "Segmentation fault": "SIGSEGV",
-  Aborted: "SIGABRT",
-  "Bus error": "SIGBUS",
-  "Floating-point exception": "SIGFPE",
-  "Floating point exception": "SIGFPE",
-  "Illegal instruction": "SIGILL"
-};
-var XDIST_LOST_WORKER = /\bnode down: Not properly terminated\b|\b[Rr]eplacing crashed worker\b|\bworker '?\w+'? crashed while running\b/;
-var PYTEST_TIMEOUT = /^\+{5,} Timeout \+{5,}$/m;
-function signalOfFatalError(error2) {
-  return SIGNAL_OF_FATAL_ERROR[error2] ?? "SIGABRT";
-}
-function xdistLostWorker(output) {
-  return XDIST_LOST_WORKER.test(output);
-}
-function endWithRecords(end, evidence) {
-  if (end.kind !== "passed" && end.kind !== "failed") return end;
-  const { lost } = evidence.records;
-  const last = lost.at(-1);
-  if (last === void 0) return end;
-  if (PYTEST_TIMEOUT.test(evidence.output)) return { kind: "timedOut" };
-  const signal = lostTestSignal(last, { ...evidence, others: lost.length > 1 });
-  return { kind: "crashed", signal, fatalError: fatalErrorIn(evidence.output) };
-}
-function lostTestSignal(test, evidence) {
-  const fatal = evidence.dumps.filter((d) => !d.error.startsWith("Timeout"));
-  const alone = evidence.others !== true;
-  const name2 = testFunction(test.id);
-  const own = (test.file ? fatal.find((d) => testFrame(d, { testFile: test.file })?.function === name2) : void 0) ?? (alone && fatal.length === 1 ? fatal[0] : void 0);
-  if (own) return signalOfFatalError(own.error);
-  const text3 = fatalErrorIn(evidence.output);
-  if (alone && text3 !== null && fatal.length === 0) return signalOfFatalError(text3);
-  return xdistLostWorker(evidence.output) ? "SIGKILL" : null;
-}
-function testFunction(id) {
-  return (id.split("::").at(-1) ?? id).replace(/\[.*$/, "");
-}
-function blamedOn(test) {
-  const fixture = test.fixture;
-  return fixture && fixture.scope !== "function" ? `fixture ${fixture.name} (${fixture.scope} scope), teardown` : test.id;
-}
-
 // src/suite/test-attempt.ts
-import { copyFileSync, existsSync as existsSync21, mkdirSync as mkdirSync9, readFileSync as readFileSync11, writeFileSync as writeFileSync6 } from "node:fs";
-import { delimiter as delimiter5, join as join25 } from "node:path";
 var PLUGIN_MODULE = "cpv_pytest_plugin";
 var LOG_LIMIT_BYTES = 256 * 1024;
 var KILL_GRACE_MS = 5e3;
 var attemptCounter = 0;
 function installPlugin(workDir) {
-  const dir = join25(workDir, "pytest-plugin");
+  const dir = join26(workDir, "pytest-plugin");
   mkdirSync9(dir, { recursive: true });
   try {
-    copyFileSync(assetPath(`${PLUGIN_MODULE}.py`), join25(dir, `${PLUGIN_MODULE}.py`));
+    copyFileSync(assetPath(`${PLUGIN_MODULE}.py`), join26(dir, `${PLUGIN_MODULE}.py`));
     return dir;
   } catch {
     return null;
@@ -88555,16 +89447,16 @@ function lineForwarder(log2, label) {
 }
 async function runAttempt(context5, options) {
   attemptCounter += 1;
-  const stem = join25(context5.workDir, `attempt-${process.pid}-${attemptCounter}`);
+  const stem = join26(context5.workDir, `attempt-${process.pid}-${attemptCounter}`);
   const files = { records: `${stem}.records.jsonl` };
   if (options.deselect && options.deselect.length > 0) {
     files.deselect = `${stem}.deselect.txt`;
-    writeFileSync6(files.deselect, `${options.deselect.join("\n")}
+    writeFileSync5(files.deselect, `${options.deselect.join("\n")}
 `);
   }
   if (options.only) {
     files.only = `${stem}.only.txt`;
-    writeFileSync6(files.only, `${options.only.join("\n")}
+    writeFileSync5(files.only, `${options.only.join("\n")}
 `);
   }
   context5.log(`${options.label}: ${context5.command}`);
@@ -88580,7 +89472,7 @@ async function runAttempt(context5, options) {
     onOutput: (chunk, stream2) => forward.onOutput(chunk, stream2)
   });
   forward.flush();
-  const records2 = parseTestRecords(existsSync21(files.records) ? readFileSync11(files.records, "utf8") : "", {
+  const records2 = parseTestRecords(existsSync23(files.records) ? readFileSync12(files.records, "utf8") : "", {
     relativeTo: context5.cwd
   });
   const output = `${result.stderr}
@@ -88608,6 +89500,201 @@ ${result.stdout}`;
 }
 function pluginFailedToLoad(attempt2) {
   return attempt2.records.sessions === 0 && (attempt2.output.includes(`Error importing plugin "${PLUGIN_MODULE}"`) || attempt2.output.includes(`No module named '${PLUGIN_MODULE}'`));
+}
+
+// src/suite/slow-tests.ts
+var RERUN_TIMEOUT_FACTOR = 4;
+var MIN_RERUN_TIMEOUT_MS = 6e4;
+function fileName(name2) {
+  return name2.replace(/[^A-Za-z0-9.]+/g, "_");
+}
+async function confirmSlowTests(options) {
+  const { toolkit } = options;
+  const reference = options.subjects.find((s) => s.name === options.reference);
+  const confirmed = /* @__PURE__ */ new Map();
+  if (!reference) return confirmed;
+  const others = options.subjects.filter((s) => s !== reference);
+  const candidates2 = durationCandidates({ reference: reference.cases, variants: others });
+  if (candidates2.length === 0) return confirmed;
+  const budgetMs = options.measureMinutes * 6e4 * SLOW_TEST_RULES.budgetShare;
+  const { chosen, skipped } = planReruns({ candidates: candidates2, budgetMs });
+  for (const c of skipped)
+    toolkit.info(
+      `${c.id} under ${c.variant}: not rerun (at most ${SLOW_TEST_RULES.maxTests} tests, ${Math.round(budgetMs / 1e3)} s)`
+    );
+  if (chosen.length === 0) return confirmed;
+  const contexts = /* @__PURE__ */ new Map();
+  const contextOf = (subject) => {
+    const known = contexts.get(subject.name);
+    if (known) return known;
+    const workDir = join27(options.workRoot, "durations", fileName(subject.name));
+    const context5 = {
+      runner: options.runner,
+      command: options.command,
+      cwd: subject.cwd,
+      env: subject.env,
+      workDir,
+      log: (line) => toolkit.info(line),
+      pluginDir: installPlugin(workDir)
+    };
+    contexts.set(subject.name, context5);
+    return context5;
+  };
+  const lone = async (subject, c, round) => {
+    const context5 = contextOf(subject);
+    if (context5.pluginDir === null) return null;
+    const slower = Math.max(c.referenceMs, c.variantMs);
+    const timeoutMs = Math.min(
+      options.timeoutMs,
+      Math.max(MIN_RERUN_TIMEOUT_MS, slower * RERUN_TIMEOUT_FACTOR)
+    );
+    const label = `duration rerun ${round}/${SLOW_TEST_RULES.reruns} of ${c.id} alone under ${subject.name}`;
+    const attempt2 = await runAttempt(context5, { label, timeoutMs, only: [c.id] });
+    const record2 = attempt2.records.cases.find((x) => x.id === c.id);
+    return record2?.outcome === "passed" && record2.durationMs !== void 0 ? record2.durationMs : null;
+  };
+  return toolkit.group(`tests whose duration differs between builds: ${chosen.length} rerun`, async () => {
+    const pairs = new Map(
+      chosen.map((c) => [c, []])
+    );
+    for (let round = 1; round <= SLOW_TEST_RULES.reruns; round += 1) {
+      for (const c of chosen) {
+        const subject = others.find((s) => s.name === c.variant);
+        const referenceMs = await lone(reference, c, round);
+        const variantMs = await lone(subject, c, round);
+        pairs.get(c).push({ referenceMs, variantMs });
+      }
+    }
+    for (const c of chosen) {
+      const slow = confirmCandidate({ candidate: c, reruns: pairs.get(c) });
+      toolkit.info(
+        `${c.id} under ${c.variant}: ${slow ? `confirmed, ${slow.agreed} reruns agree` : "not confirmed by its reruns"}`
+      );
+      if (slow) confirmed.set(c.variant, [...confirmed.get(c.variant) ?? [], slow]);
+    }
+    return confirmed;
+  });
+}
+
+// src/suite/tests.ts
+import { existsSync as existsSync24, mkdirSync as mkdirSync10, readFileSync as readFileSync13, statSync as statSync6 } from "node:fs";
+import { isAbsolute as isAbsolute5, join as join28 } from "node:path";
+
+// src/domain/gil.ts
+var GIL_WARNING = /The global interpreter lock \(GIL\) has been enabled to load module '([^'\s]+)'/g;
+function gilReenabledModules(text3) {
+  return uniqueNames([...text3.matchAll(GIL_WARNING)].map((match3) => match3[1] ?? ""));
+}
+function gilModulesFromWarnings(warnings) {
+  return uniqueNames(
+    warnings.filter((w) => w.category === "RuntimeWarning").flatMap((w) => gilReenabledModules(w.message))
+  );
+}
+function uniqueNames(names) {
+  return [...new Set([...names].filter((name2) => name2 !== ""))];
+}
+
+// src/domain/junit.ts
+var parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@_",
+  parseAttributeValue: false,
+  parseTagValue: false,
+  textNodeName: "#text",
+  // pytest escapes newlines in attributes as `&#10;`; only this option decodes character references.
+  htmlEntities: true,
+  isArray: (name2) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name2)
+});
+var JunitError = class extends Error {
+};
+function isNode(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function nodes(value) {
+  const all = Array.isArray(value) ? value : value === void 0 ? [] : [value];
+  return all.flatMap((v) => isNode(v) ? [v] : typeof v === "string" ? [{ "#text": v }] : []);
+}
+function attribute(node, name2) {
+  const value = node[`@_${name2}`];
+  return typeof value === "string" ? value : void 0;
+}
+function text2(node) {
+  const value = node["#text"];
+  return typeof value === "string" ? value : "";
+}
+function shortMessage(node) {
+  if (!node) return void 0;
+  const message7 = attribute(node, "message") ?? text2(node).trim().split("\n")[0] ?? "";
+  return message7 === "" ? void 0 : message7.slice(0, 500);
+}
+function outcomeOf(testcase) {
+  const [failure] = nodes(testcase["failure"]);
+  if (failure) return { outcome: "failed", detail: failure };
+  const [error2] = nodes(testcase["error"]);
+  if (error2) return { outcome: "error", detail: error2 };
+  const [skipped] = nodes(testcase["skipped"]);
+  if (skipped)
+    return {
+      outcome: attribute(skipped, "type") === "pytest.xfail" ? "xfailed" : "skipped",
+      detail: skipped
+    };
+  return { outcome: "passed" };
+}
+function testId(testcase) {
+  const name2 = attribute(testcase, "name") ?? "";
+  const classname = attribute(testcase, "classname") ?? "";
+  const file = attribute(testcase, "file");
+  if (file) {
+    const module2 = file.replace(/\.py$/, "").replace(/[\\/]/g, ".");
+    const inner = classname.startsWith(`${module2}.`) ? classname.slice(module2.length + 1).split(".") : [];
+    return [file, ...inner, name2].join("::");
+  }
+  return classname === "" ? name2 : `${classname}::${name2}`;
+}
+function collect(suite, into) {
+  for (const testcase of nodes(suite["testcase"])) {
+    const { outcome, detail } = outcomeOf(testcase);
+    const seconds3 = Number(attribute(testcase, "time"));
+    const file = attribute(testcase, "file");
+    const message7 = shortMessage(detail);
+    into.push({
+      id: testId(testcase),
+      outcome,
+      ...file ? { file } : {},
+      ...Number.isFinite(seconds3) ? { durationMs: Math.round(seconds3 * 1e6) / 1e3 } : {},
+      ...message7 ? { message: message7 } : {}
+    });
+  }
+  for (const inner of nodes(suite["testsuite"])) collect(inner, into);
+}
+function parseJunit(xml) {
+  let document2;
+  try {
+    document2 = parser.parse(xml);
+  } catch (error2) {
+    throw new JunitError(`not a JUnit XML file: ${error2 instanceof Error ? error2.message : String(error2)}`, {
+      cause: error2
+    });
+  }
+  if (!isNode(document2)) throw new JunitError("not a JUnit XML file: empty document");
+  const roots = [
+    ...nodes(document2["testsuites"]),
+    ...nodes(document2["testsuite"]).map((s) => ({ testsuite: s }))
+  ];
+  if (roots.length === 0)
+    throw new JunitError("not a JUnit XML file: no <testsuites> or <testsuite> element");
+  const cases = [];
+  for (const root of roots) collect(root, cases);
+  return cases;
+}
+function junitPathsIn(options) {
+  const paths = [
+    ...[...options.command.matchAll(/--junit-?xml(?:=|\s+)(?:"([^"]+)"|'([^']+)'|([^\s;&|<>()]+))/g)].map(
+      (m) => m[1] ?? m[2] ?? m[3] ?? ""
+    ),
+    ...[...options.output.matchAll(/generated xml file: (.+?) -*\s*$/gm)].map((m) => m[1] ?? "")
+  ];
+  return [...new Set(paths.filter((p) => p !== "" && !p.includes("{")))];
 }
 
 // src/suite/crashes.ts
@@ -88684,7 +89771,7 @@ function crashRecord(crash, options) {
   const place = crash.test ? where3(crash.test) : {};
   const frame = dump ? testFrame(dump, place.file ? { testFile: place.file } : {}) : null;
   const tail3 = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
-  const file = frame ? relative5(frame.file, cwd) : place.file;
+  const file = frame ? relative6(frame.file, cwd) : place.file;
   const line = frame ? frame.line : place.line;
   const afterSession = crash.test === null && crash.attempt.records.finished;
   const blamed = crash.test ? blamedOn(crash.test) : null;
@@ -88715,7 +89802,7 @@ function placeOf(test) {
     ...test.fixture ? { fixture: test.fixture } : {}
   };
 }
-function relative5(file, cwd) {
+function relative6(file, cwd) {
   const base = cwd.replace(/\/$/, "");
   return file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
 }
@@ -88826,10 +89913,10 @@ async function runSuite(context5, options) {
 }
 function junitCases(attempt2, options) {
   for (const path12 of junitPathsIn({ command: options.command, output: attempt2.output })) {
-    const full = isAbsolute4(path12) ? path12 : join26(options.cwd, path12);
-    if (!existsSync22(full) || statSync4(full).mtimeMs < attempt2.startedAt - 1e3) continue;
+    const full = isAbsolute5(path12) ? path12 : join28(options.cwd, path12);
+    if (!existsSync24(full) || statSync6(full).mtimeMs < attempt2.startedAt - 1e3) continue;
     try {
-      return parseJunit(readFileSync12(full, "utf8"));
+      return parseJunit(readFileSync13(full, "utf8"));
     } catch (error2) {
       options.warnings.push(
         `Could not read the JUnit file ${path12}: ${error2 instanceof Error ? error2.message : String(error2)}`
@@ -88854,26 +89941,26 @@ ${text3.slice(-share)}` : text3;
 ${body2}` : body2;
   }).join("\n");
 }
-function count2(cases, ...outcomes) {
+function count3(cases, ...outcomes) {
   return cases.filter((c) => outcomes.includes(c.outcome)).length;
 }
 function countsOf(options) {
   const { cases, crashes, attempts, main } = options;
   const fallback = cases.length === 0 ? countsFromSummaryLine(main.output) : null;
   const unnamed = (...kinds) => crashes.filter((c) => c.test === null && kinds.includes(c.kind)).length;
-  const crashed = count2(cases, "crashed") + unnamed("signal", "fatal-error");
-  const timedOut = count2(cases, "timedOut") + unnamed("timeout");
-  const failed = fallback?.failed ?? count2(cases, "failed");
-  const errors = fallback?.errors ?? count2(cases, "error");
+  const crashed = count3(cases, "crashed") + unnamed("signal", "fatal-error");
+  const timedOut = count3(cases, "timedOut") + unnamed("timeout");
+  const failed = fallback?.failed ?? count3(cases, "failed");
+  const errors = fallback?.errors ?? count3(cases, "error");
   const last = attempts.at(-1) ?? main;
   const lastFailed = last.end.kind === "failed" && !(last !== main && last.end.exitCode === 5);
   const status = crashed > 0 ? "crashed" : timedOut > 0 ? "timedOut" : main.end.kind === "not-started" ? "not-run" : failed + errors > 0 || lastFailed ? "failed" : "passed";
   return {
     status,
-    passed: fallback?.passed ?? count2(cases, "passed", "xpassed"),
+    passed: fallback?.passed ?? count3(cases, "passed", "xpassed"),
     failed,
     errors,
-    skipped: fallback?.skipped ?? count2(cases, "skipped", "xfailed"),
+    skipped: fallback?.skipped ?? count3(cases, "skipped", "xfailed"),
     crashed,
     timedOut
   };
@@ -88971,11 +90058,116 @@ function runParallelOf(attempts) {
   };
 }
 
+// src/adapters/command-fence.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+function fenceCommands(inner, options = {}) {
+  const token = options.token ?? (() => randomBytes2(16).toString("hex"));
+  const defer = options.defer ?? ((fn) => void setImmediate(fn));
+  let open2 = null;
+  const close = () => {
+    if (open2 === null) return;
+    inner.info(`::${open2}::`);
+    open2 = null;
+  };
+  const quote = (write) => {
+    if (open2 === null) {
+      open2 = token();
+      inner.info(`::stop-commands::${open2}`);
+      defer(close);
+    }
+    write();
+  };
+  return {
+    info: (message7) => quote(() => inner.info(message7)),
+    warning(message7, annotation) {
+      close();
+      inner.warning(message7, annotation);
+    },
+    error(message7, annotation) {
+      close();
+      inner.error(message7, annotation);
+    },
+    notice(message7, annotation) {
+      close();
+      inner.notice(message7, annotation);
+    },
+    group(name2, fn) {
+      close();
+      return inner.group(name2, async () => {
+        try {
+          return await fn();
+        } finally {
+          close();
+        }
+      });
+    },
+    setOutput(name2, value) {
+      close();
+      inner.setOutput(name2, value);
+    },
+    appendSummary(markdown) {
+      close();
+      return inner.appendSummary(markdown);
+    },
+    setFailed(message7) {
+      close();
+      inner.setFailed(message7);
+    },
+    quote,
+    close
+  };
+}
+
+// src/tested-environment.ts
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join29 } from "node:path";
+
+// src/domain/environment.ts
+var EXACT = /* @__PURE__ */ new Set([
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_CACHE_SERVICE_V2",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL",
+  "GITHUB_ENV",
+  "GITHUB_OUTPUT",
+  "GITHUB_PATH",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY",
+  // Where the action writes report.json and its work: the tested code is not told.
+  "CPV_OUTPUT_DIR"
+]);
+var PREFIXES = ["INPUT_", "ACTIONS_ID_TOKEN_REQUEST_", "ACTIONS_CACHE_", "ACTIONS_RESULTS_"];
+function isCredential(name2) {
+  const upper = name2.toUpperCase();
+  return EXACT.has(upper) || PREFIXES.some((p) => upper.startsWith(p));
+}
+var FILE_COMMANDS = "_runner_file_commands";
+function scrubEnvironment(env) {
+  const clean2 = {};
+  for (const [name2, value] of Object.entries(env)) {
+    if (value !== void 0 && !isCredential(name2) && !value.includes(FILE_COMMANDS)) clean2[name2] = value;
+  }
+  return clean2;
+}
+
+// src/tested-environment.ts
+function testedEnvironment(env) {
+  const clean2 = scrubEnvironment(env);
+  clean2["RUNNER_TEMP"] = mkdtempSync(join29(env["RUNNER_TEMP"] || tmpdir(), "cpv-tested-"));
+  return clean2;
+}
+
 // src/suite/stress-variants.ts
-import { join as join28 } from "node:path";
+import { join as join31 } from "node:path";
 
 // src/suite/thread-stress.ts
-import { join as join27 } from "node:path";
+import { join as join30 } from "node:path";
 var REPEAT_TIMEOUT_MS = 5 * 6e4;
 var BROKEN2 = /* @__PURE__ */ new Set(["failed", "error", "crashed", "timedOut"]);
 var MAX_REPEATED = 20;
@@ -89071,9 +90263,9 @@ async function stressContext(options) {
 async function stressVariant(options) {
   const { settings: settings2, place, normal } = options;
   const started = Date.now();
-  const skip = (reason) => {
-    options.notice(`thread stress not run: ${reason}`);
-    return notRun({ settings: settings2, reason, started });
+  const skip = (reason2) => {
+    options.notice(`thread stress not run: ${reason2}`);
+    return notRun({ settings: settings2, reason: reason2, started });
   };
   if (!normal.pytest) {
     return skip(
@@ -89092,7 +90284,7 @@ async function stressVariant(options) {
     cwd: place.cwd,
     env: stressEnvironment(place.env, settings2),
     timeoutMs: settings2.timeoutMs,
-    workDir: join27(options.workDir, "run"),
+    workDir: join30(options.workDir, "run"),
     reruns: STRESS_REPEATS,
     freeThreaded: true,
     rerunFailures: false,
@@ -89112,7 +90304,7 @@ async function stressVariant(options) {
   const crashes = new Map(run2.summary.crashes.flatMap((c) => c.test === null ? [] : [[c.test, c]]));
   const toRepeat = unsafe.filter((t) => !crashes.get(t.id)?.reproduced).slice(0, MAX_REPEATED).map((t) => t.id);
   const head = toRepeat.length > 0 ? await repeatUnderStress(
-    await stressContext({ settings: settings2, place, workDir: join27(options.workDir, "repeat") }),
+    await stressContext({ settings: settings2, place, workDir: join30(options.workDir, "repeat") }),
     {
       ids: toRepeat,
       runs: STRESS_REPEATS,
@@ -89121,7 +90313,7 @@ async function stressVariant(options) {
     }
   ) : /* @__PURE__ */ new Map();
   const withGil = await onGilBuild({ ...options, ids: unsafe.slice(0, MAX_REPEATED).map((t) => t.id) });
-  const tests = classified.tests.map((t) => {
+  const tests2 = classified.tests.map((t) => {
     if (t.kind !== "thread-unsafe") return t;
     const reproduced = crashes.get(t.id)?.reproduced ?? head.get(t.id);
     return {
@@ -89138,29 +90330,29 @@ async function stressVariant(options) {
     runDurationMs: run2.summary.durationMs,
     durationMs: Date.now() - started,
     ...classified.counts,
-    tests
+    tests: tests2
   };
 }
 async function onGilBuild(options) {
-  const { gil, settings: settings2 } = options;
-  if (gil === null || options.ids.length === 0) return null;
+  const { gil: gil2, settings: settings2 } = options;
+  if (gil2 === null || options.ids.length === 0) return null;
   const installError = await installRunParallel({
     runner: settings2.runner,
-    place: gil,
+    place: gil2,
     timeoutMs: settings2.timeoutMs
   });
   if (installError !== null) {
     options.notice(
-      `thread stress: cannot tell whether the thread-unsafe tests also fail with the GIL (${gil.name}): ${installError}`
+      `thread stress: cannot tell whether the thread-unsafe tests also fail with the GIL (${gil2.name}): ${installError}`
     );
     return null;
   }
-  const context5 = await stressContext({ settings: settings2, place: gil, workDir: join27(options.workDir, "gil") });
+  const context5 = await stressContext({ settings: settings2, place: gil2, workDir: join30(options.workDir, "gil") });
   return repeatUnderStress(context5, {
     ids: options.ids,
     runs: STRESS_REPEATS,
     timeoutMs: settings2.timeoutMs,
-    label: `thread-unsafe tests under stress on ${gil.name}, run`
+    label: `thread-unsafe tests under stress on ${gil2.name}, run`
   });
 }
 async function stressOnBase(options) {
@@ -89212,14 +90404,14 @@ function stressSettings(options) {
     log: (line) => options.toolkit.info(line)
   };
 }
-function fileName(name2) {
+function fileName2(name2) {
   return name2.replace(/[^A-Za-z0-9.]+/g, "_");
 }
 async function stressVariants(options) {
   const { toolkit } = options;
   const gilBuilds = options.candidates.filter((c) => c.place !== null && !c.freeThreaded);
   const gilBuild = gilBuilds.find((c) => c.name === options.reference) ?? gilBuilds[0];
-  const gil = gilBuild?.place ? { ...gilBuild.place, name: gilBuild.name } : null;
+  const gil2 = gilBuild?.place ? { ...gilBuild.place, name: gilBuild.name } : null;
   const results = /* @__PURE__ */ new Map();
   for (const candidate of options.candidates) {
     const { name: name2, place, normal } = candidate;
@@ -89230,8 +90422,8 @@ async function stressVariants(options) {
         settings: options.settings,
         place,
         normal,
-        gil,
-        workDir: join28(options.workRoot, "stress", fileName(name2)),
+        gil: gil2,
+        workDir: join31(options.workRoot, "stress", fileName2(name2)),
         notice: (m) => toolkit.notice(`${name2}: ${m}`)
       })
     );
@@ -89253,7 +90445,7 @@ async function stressVariantsOnBase(options) {
         settings: options.settings,
         stress,
         place,
-        workDir: join28(options.workRoot, "stress-base", fileName(name2)),
+        workDir: join31(options.workRoot, "stress-base", fileName2(name2)),
         notice: (m) => options.toolkit.notice(`${name2}: ${m}`)
       })
     );
@@ -89313,6 +90505,7 @@ function variantReport(state3, options) {
     ...state3.threadScaling ? { threadScaling: state3.threadScaling } : {},
     ...state3.benchmarkCrashes ? { benchmarkCrashes: state3.benchmarkCrashes } : {},
     ...state3.threadStress ? { threadStress: state3.threadStress } : {},
+    ...state3.slowTests ? { slowTests: state3.slowTests } : {},
     ...(state3.base || state3.baseTests) && options.baseSha ? {
       base: {
         sha: options.baseSha,
@@ -89328,16 +90521,25 @@ function variantReport(state3, options) {
 function buildReport(options) {
   const { context: context5, baseline } = options;
   const baseSha = baseline?.sha ?? null;
-  const variants = options.states.map((s) => variantReport(s, { baseSha }));
-  const findings = [...variants.flatMap(variantFindings), ...options.timingFindings];
+  const variants = withAdoption({
+    variants: options.states.map((s) => variantReport(s, { baseSha })),
+    reference: options.inputs.reference,
+    threshold: options.inputs.threshold
+  });
+  const reached = variants.filter((_, i) => {
+    const s = options.states[i];
+    const failedBefore = s?.install?.ok === false || s?.prepareError !== void 0;
+    return !options.cancelled || s?.tests !== void 0 || failedBefore;
+  });
+  const findings = [...reached.flatMap(variantFindings), ...options.timingFindings];
   const decided = verdict({
     findings,
     failOn: options.inputs.failOn,
     optionalVariants: new Set(options.inputs.variants.filter((v) => v.optional).map((v) => v.name))
   });
-  const errorReasons = options.errors.length > 0 ? ["the run stopped with an error"] : [];
+  const errorReasons = options.cancelled ? [`the run was cancelled by ${options.cancelled.signal}`] : options.errors.length > 0 ? ["the run stopped with an error"] : [];
   const reasons = [...decided.reasons, ...errorReasons];
-  return {
+  return wellFormedReport({
     schema: REPORT_SCHEMA,
     generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
     reference: options.inputs.reference,
@@ -89357,17 +90559,24 @@ function buildReport(options) {
     findings,
     verdict: reasons.length > 0 ? "fail" : "pass",
     verdictReasons: reasons,
-    errors: options.errors,
-    ...options.notes.length > 0 ? { notes: options.notes } : {},
-    ...options.statistics ? { statistics: options.statistics } : {}
-  };
+    // Copies: after a cancel the abandoned work may still add to the lists while this is published.
+    errors: [...options.errors],
+    ...options.notes.length > 0 ? { notes: [...options.notes] } : {},
+    ...options.statistics ? { statistics: options.statistics } : {},
+    ...options.cancelled ? { cancelled: options.cancelled } : {}
+  });
 }
 async function measure(world, inputs, states, sink) {
-  const { errors, timingFindings, notes } = sink;
-  const { runner, toolkit } = world;
-  const cleanEnv = scrubEnvironment(world.env);
-  const workRoot = join29(inputs.outputDirectory, "work");
-  mkdirSync11(workRoot, { recursive: true });
+  const { errors, timingFindings: timingFindings2, notes } = sink;
+  const { runner: runner2, toolkit } = world;
+  const cleanEnv = testedEnvironment(world.env);
+  const workRoot = join32(inputs.outputDirectory, "work");
+  try {
+    mkdirSync11(workRoot, { recursive: true });
+  } catch (error2) {
+    const where4 = `${inputs.outputDirectory} (the folder chosen by ${inputs.outputChosenBy})`;
+    throw new Error(`could not make the work folder in ${where4}`, { cause: error2 });
+  }
   const timeoutMs = inputs.commandTimeoutMinutes * 6e4;
   const outcomes = await toolkit.group(
     "Interpreters",
@@ -89382,11 +90591,11 @@ async function measure(world, inputs, states, sink) {
           cache: inputs.cache,
           workingDirectory: inputs.workingDirectory
         },
-        runner,
+        runner: runner2,
         cache: world.cache,
         toolkit,
         env: cleanEnv,
-        installRoot: join29(workRoot, "python"),
+        installRoot: join32(workRoot, "python"),
         catalogApi: { apiUrl: readRunContext(world.env).apiUrl, token: inputs.githubToken }
       },
       inputs.variants
@@ -89413,11 +90622,11 @@ async function measure(world, inputs, states, sink) {
     const name2 = state3.variant.name;
     await toolkit.group(`${name2}: venv and install-command`, async () => {
       const prepared = await prepareVariant({
-        runner,
+        runner: runner2,
         python: install2.executable,
         // The same length as the base commit's `base/venvs/NAME`: a path that differs in length
         // between the two sides shifts every process of one side alike (see benchmarks.ts).
-        venvDir: join29(workRoot, "head", "venvs", safeName(name2)),
+        venvDir: join32(workRoot, "head", "venvs", safeName(name2)),
         projectDir: inputs.workingDirectory,
         installCommand: inputs.installCommand,
         envFor: (venv) => envFor(state3, venv),
@@ -89440,12 +90649,12 @@ async function measure(world, inputs, states, sink) {
     state3.tests = await toolkit.group(
       `${name2}: tests`,
       () => runTestSuite({
-        runner,
+        runner: runner2,
         command: inputs.testCommand,
         cwd: inputs.workingDirectory,
         env: envFor(state3, venv),
         timeoutMs,
-        workDir: join29(workRoot, "tests", safeName(name2)),
+        workDir: join32(workRoot, "tests", safeName(name2)),
         reruns: 3,
         freeThreaded: state3.variant.freeThreaded,
         jit: state3.variant.jit,
@@ -89467,7 +90676,7 @@ async function measure(world, inputs, states, sink) {
       delete state3.venv;
     }
   }
-  const stress = stressSettings({ runner, toolkit, inputs, timeoutMs });
+  const stress = stressSettings({ runner: runner2, toolkit, inputs, timeoutMs });
   if (stress !== null) {
     const stresses = await stressVariants({
       settings: stress,
@@ -89485,8 +90694,36 @@ async function measure(world, inputs, states, sink) {
   }
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
+  const slowStarted = Date.now();
+  const slow = await confirmSlowTests({
+    runner: runner2,
+    toolkit,
+    command: inputs.testCommand,
+    reference: inputs.reference,
+    subjects: ready.flatMap(
+      (s) => s.tests && s.venv ? [
+        {
+          name: s.variant.name,
+          env: envFor(s, s.venv),
+          cwd: inputs.workingDirectory,
+          cases: s.tests.summary.cases
+        }
+      ] : []
+    ),
+    measureMinutes: inputs.measureMinutes,
+    timeoutMs,
+    workRoot
+  });
+  for (const state3 of ready) {
+    const found = slow.get(state3.variant.name);
+    if (found) state3.slowTests = found;
+  }
+  const measureMinutes = Math.max(
+    inputs.measureMinutes * (1 - SLOW_TEST_RULES.budgetShare),
+    inputs.measureMinutes - (Date.now() - slowStarted) / 6e4
+  );
   const chosen = await chooseBaseline({
-    runner,
+    runner: runner2,
     toolkit,
     projectDir: inputs.workingDirectory,
     setting: inputs.compareBase,
@@ -89502,11 +90739,11 @@ async function measure(world, inputs, states, sink) {
   const base = baseSha ? await toolkit.group(
     `base commit ${baseSha.slice(0, 12)}: worktree, venvs and install-command`,
     () => prepareBase({
-      runner,
+      runner: runner2,
       toolkit,
       sha: baseSha,
       projectDir: inputs.workingDirectory,
-      workDir: join29(workRoot, "base"),
+      workDir: join32(workRoot, "base"),
       variants: ready.flatMap(
         (s) => s.install?.ok ? [
           {
@@ -89533,7 +90770,7 @@ async function measure(world, inputs, states, sink) {
   try {
     if (base?.ok) {
       await testOnBase({
-        runner,
+        runner: runner2,
         toolkit,
         inputs,
         states: ready,
@@ -89542,8 +90779,8 @@ async function measure(world, inputs, states, sink) {
         timeoutMs
       });
     }
-    const performance2 = await measurePerformance({
-      runner,
+    const performance3 = await measurePerformance({
+      runner: runner2,
       toolkit,
       head: ready.map((s) => ({
         variant: s.variant,
@@ -89558,12 +90795,12 @@ async function measure(world, inputs, states, sink) {
       startupImports: inputs.startupImports,
       startupCommand: inputs.startupCommand,
       benchmarkCommand: inputs.benchmarkCommand,
-      measureMinutes: inputs.measureMinutes,
-      workDir: join29(workRoot, "performance"),
+      measureMinutes,
+      workDir: join32(workRoot, "performance"),
       timeoutMs
     });
     for (const state3 of ready) {
-      const measured = performance2.variants.get(state3.variant.name);
+      const measured = performance3.variants.get(state3.variant.name);
       if (!measured) continue;
       state3.startup.push(...measured.startup);
       state3.benchmarks.push(...measured.benchmarks);
@@ -89575,9 +90812,9 @@ async function measure(world, inputs, states, sink) {
       if (measured.baseBenchmarkCrashes)
         state3.baseBenchmarkCrashes = crashReport({ command: command2, crashes: measured.baseBenchmarkCrashes });
     }
-    timingFindings.push(...performance2.findings);
-    notes.push(...performance2.notes);
-    sink.statistics = performance2.statistics;
+    timingFindings2.push(...performance3.findings);
+    notes.push(...performance3.notes);
+    sink.statistics = performance3.statistics;
   } finally {
     if (base?.ok) await base.base.checkout.remove();
   }
@@ -89607,7 +90844,7 @@ async function testOnBase(options) {
         cwd: subject.cwd,
         env: subject.env,
         timeoutMs: options.timeoutMs,
-        workDir: join29(options.workRoot, "tests-base", safeName(state3.variant.name)),
+        workDir: join32(options.workRoot, "tests-base", safeName(state3.variant.name)),
         reruns: 1,
         freeThreaded: state3.variant.freeThreaded,
         log: (line) => options.toolkit.info(line)
@@ -89635,14 +90872,23 @@ async function testOnBase(options) {
     state3.threadStress = checked.get(state3.variant.name) ?? state3.threadStress;
 }
 async function run(world) {
+  const toolkit = fenceCommands(world.toolkit);
+  try {
+    return await runUnfenced({ ...world, toolkit, print: (text3) => toolkit.quote(() => world.print(text3)) });
+  } finally {
+    toolkit.close();
+  }
+}
+async function runUnfenced(world) {
   let inputs;
   try {
     inputs = parseInputs(world.read, { env: world.env, cwd: world.cwd });
+    checkWorkingDirectory(inputs, { ...world, written: world.read("working-directory").trim() });
   } catch (error2) {
-    world.toolkit.setFailed(
-      error2 instanceof InputError ? error2.message : `cpython-variants: ${message6(error2)}`
-    );
-    return { report: null, reportPath: null, failed: true };
+    const text3 = error2 instanceof InputError ? error2.message : `cpython-variants: ${message6(error2)}`;
+    const refused2 = await reportRefusal({ world, error: error2, message: text3 });
+    world.toolkit.setFailed(text3);
+    return { ...refused2, failed: true };
   }
   if (inputs.ignoredInterpreters.length > 0) {
     world.toolkit.notice(
@@ -89660,12 +90906,17 @@ async function run(world) {
       `merge queue${pr === null ? "" : ` for pull request #${pr}`}: ${context5.mergeGroup.headRef ?? ""}`
     );
   }
-  try {
-    await measure(world, inputs, states, sink);
-  } catch (error2) {
-    errors.push(`the run stopped: ${message6(error2)}`);
-  }
+  const stage = stageTracking(world.toolkit);
+  const measured = measure({ ...world, toolkit: stage.toolkit }, inputs, states, sink).catch(
+    (error2) => {
+      errors.push(`the run stopped: ${message6(error2)}`);
+    }
+  );
+  const signal = await untilCancelled(measured, world.cancel);
+  const cancelled = signal === null ? void 0 : { signal, during: stage.current() };
+  if (cancelled) errors.push(cancelledMessage(cancelled));
   const report = buildReport({
+    cancelled,
     inputs,
     states,
     context: context5,
@@ -89691,21 +90942,33 @@ async function run(world) {
 }
 
 // src/index.ts
+var cancel3 = cancelOnSignals({
+  // Within the runner's 7.5 s between SIGINT and SIGTERM.
+  forceAfterMs: 7e3,
+  force: (signal) => {
+    runner.killAll();
+    process.exit(exitCodeFor(signal));
+  }
+});
+var runner = new SpawnRunner({ cancel: cancel3 });
+process.on("unhandledRejection", (reason2) => {
+  if (!cancel3.aborted) throw reason2;
+});
 try {
   const env = process.env;
-  const runner = new SpawnRunner();
   await run({
     runner,
+    cancel: cancel3,
     toolkit: new ActionsToolkit(env),
     cache: createCacheStore({
       env,
       runner,
       // Where there is no cache service (a local run), this folder plays the cache's part.
-      localDirectory: join30(
-        env["CPV_CACHE"] ?? join30(env["XDG_CACHE_HOME"] ?? join30(homedir2(), ".cache"), "cpython-variants"),
+      localDirectory: join33(
+        env["CPV_CACHE"] ?? join33(env["XDG_CACHE_HOME"] ?? join33(homedir2(), ".cache"), "cpython-variants"),
         "actions-cache"
       ),
-      tempDirectory: env["RUNNER_TEMP"] ?? tmpdir()
+      tempDirectory: env["RUNNER_TEMP"] ?? tmpdir2()
     }),
     comments: ({ token, apiUrl }) => new GitHubCommentClient({ token, baseUrl: apiUrl }),
     env,
@@ -89718,4 +90981,8 @@ try {
   setFailed(
     `cpython-variants failed unexpectedly: ${error2 instanceof Error ? error2.stack ?? error2.message : String(error2)}`
   );
+}
+if (cancel3.aborted) {
+  await runner.stopped();
+  process.exit(exitCodeFor(cancel3.reason instanceof CancelledError ? cancel3.reason.signal : "SIGTERM"));
 }
