@@ -90159,7 +90159,15 @@ function scrubEnvironment(env) {
 // src/tested-environment.ts
 function testedEnvironment(env) {
   const clean2 = scrubEnvironment(env);
-  clean2["RUNNER_TEMP"] = mkdtempSync(join29(env["RUNNER_TEMP"] || tmpdir(), "cpv-tested-"));
+  const parent = env["RUNNER_TEMP"] || tmpdir();
+  try {
+    clean2["RUNNER_TEMP"] = mkdtempSync(join29(parent, "cpv-tested-"));
+  } catch (error2) {
+    const chosenBy = env["RUNNER_TEMP"] ? "the environment variable RUNNER_TEMP" : "the system's temporary folder";
+    throw new Error(`could not make the tested code's own RUNNER_TEMP in ${parent} (${chosenBy})`, {
+      cause: error2
+    });
+  }
   return clean2;
 }
 
@@ -90569,7 +90577,6 @@ function buildReport(options) {
 async function measure(world, inputs, states, sink) {
   const { errors, timingFindings: timingFindings2, notes } = sink;
   const { runner: runner2, toolkit } = world;
-  const cleanEnv = testedEnvironment(world.env);
   const workRoot = join32(inputs.outputDirectory, "work");
   try {
     mkdirSync11(workRoot, { recursive: true });
@@ -90577,6 +90584,7 @@ async function measure(world, inputs, states, sink) {
     const where4 = `${inputs.outputDirectory} (the folder chosen by ${inputs.outputChosenBy})`;
     throw new Error(`could not make the work folder in ${where4}`, { cause: error2 });
   }
+  const cleanEnv = testedEnvironment(world.env);
   const timeoutMs = inputs.commandTimeoutMinutes * 6e4;
   const outcomes = await toolkit.group(
     "Interpreters",

@@ -211,7 +211,6 @@ function buildReport(options: {
 async function measure(world: World, inputs: Inputs, states: VariantState[], sink: Sink): Promise<void> {
   const { errors, timingFindings, notes } = sink;
   const { runner, toolkit } = world;
-  const cleanEnv = testedEnvironment(world.env);
   const workRoot = join(inputs.outputDirectory, 'work');
   try {
     mkdirSync(workRoot, { recursive: true });
@@ -219,6 +218,8 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
     const where = `${inputs.outputDirectory} (the folder chosen by ${inputs.outputChosenBy})`;
     throw new Error(`could not make the work folder in ${where}`, { cause: error });
   }
+  // After the work folder: where both live under RUNNER_TEMP, its error is the one that says where.
+  const cleanEnv = testedEnvironment(world.env);
   const timeoutMs = inputs.commandTimeoutMinutes * 60_000;
 
   const outcomes = await toolkit.group('Interpreters', () =>

@@ -11,6 +11,16 @@ import { scrubEnvironment } from './domain/environment.js';
  */
 export function testedEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const clean = scrubEnvironment(env);
-  clean['RUNNER_TEMP'] = mkdtempSync(join(env['RUNNER_TEMP'] || tmpdir(), 'cpv-tested-'));
+  const parent = env['RUNNER_TEMP'] || tmpdir();
+  try {
+    clean['RUNNER_TEMP'] = mkdtempSync(join(parent, 'cpv-tested-'));
+  } catch (error) {
+    const chosenBy = env['RUNNER_TEMP']
+      ? 'the environment variable RUNNER_TEMP'
+      : "the system's temporary folder";
+    throw new Error(`could not make the tested code's own RUNNER_TEMP in ${parent} (${chosenBy})`, {
+      cause: error,
+    });
+  }
   return clean;
 }
