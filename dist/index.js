@@ -86022,14 +86022,30 @@ function shapeOf(report) {
 function failureSection(report, shape) {
   const findings = report.findings.filter((f) => FAILING_KINDS.has(f.kind) && !f.kind.includes("crash"));
   if (findings.length === 0) return null;
+  const failing2 = /* @__PURE__ */ new Map();
+  const failingIn = (v) => {
+    const known = failing2.get(v) ?? failingIds2(v);
+    failing2.set(v, known);
+    return known;
+  };
+  const messages = /* @__PURE__ */ new Map();
+  const messageOf = (v, id) => {
+    let byId = messages.get(v);
+    if (!byId) {
+      byId = /* @__PURE__ */ new Map();
+      for (const c of v.tests.cases) if (!byId.has(c.id)) byId.set(c.id, c.message);
+      messages.set(v, byId);
+    }
+    return id === null ? void 0 : byId.get(id);
+  };
   const items = findings.map((f) => {
     const variant2 = report.variants.find((v) => v.name === f.variant);
     const baseline = variant2 ? shape.baselineOf(variant2) : void 0;
-    const message7 = variant2?.tests.cases.find((c) => c.id === f.name)?.message;
+    const message7 = variant2 ? messageOf(variant2, f.name) : void 0;
     const notes = [
       f.kind === "new-failure" && f.against === "base" ? "new: passes on the base commit" : "",
       f.kind === "failure" ? "fails on the base commit too" : "",
-      baseline && baseline.tests.status !== "not-run" && f.name !== null && !failingIds2(baseline).has(f.name) ? `passes under ${codeSpan(baseline.name, { where: "prose", maxLength: 60 })}` : ""
+      baseline && baseline.tests.status !== "not-run" && f.name !== null && !failingIn(baseline).has(f.name) ? `passes under ${codeSpan(baseline.name, { where: "prose", maxLength: 60 })}` : ""
     ].filter(Boolean);
     const said = message7 ? `: ${escapeInline(message7, { maxLength: 200 })}` : "";
     return `- ${describeFinding(f)}${notes.length ? ` \u2014 ${notes.join(", ")}` : ""}${said}`;
