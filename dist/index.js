@@ -11240,11 +11240,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count4) {
-        const one = count4 === 1;
+      pluralize(count3) {
+        const one = count3 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count4, noun };
+        return { ...keys, count: count3, noun };
       }
     };
   }
@@ -18663,15 +18663,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count4) {
-        while (count4 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count3) {
+        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count4 < remaining) {
-            this.linePos += count4;
-            count4 = 0;
+          if (count3 < remaining) {
+            this.linePos += count3;
+            count3 = 0;
           } else {
-            count4 -= remaining;
+            count3 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -39116,9 +39116,9 @@ function validateAmpersand(xmlData, i) {
     i++;
     return validateNumberAmpersand(xmlData, i);
   }
-  let count4 = 0;
-  for (; i < xmlData.length; i++, count4++) {
-    if (xmlData[i].match(/\w/) && count4 < 20)
+  let count3 = 0;
+  for (; i < xmlData.length; i++, count3++) {
+    if (xmlData[i].match(/\w/) && count3 < 20)
       continue;
     if (xmlData[i] === ";")
       break;
@@ -63554,13 +63554,13 @@ var RetriableReadableStream = class extends Readable3 {
    * @param count - How much data in original data source to read
    * @param options -
    */
-  constructor(source, getter, offset, count4, options = {}) {
+  constructor(source, getter, offset, count3, options = {}) {
     super({ highWaterMark: options.highWaterMark });
     this.getter = getter;
     this.source = source;
     this.start = offset;
     this.offset = offset;
-    this.end = offset + count4 - 1;
+    this.end = offset + count3 - 1;
     this.maxRetryRequests = options.maxRetryRequests && options.maxRetryRequests >= 0 ? options.maxRetryRequests : 0;
     this.onProgress = options.onProgress;
     this.options = options;
@@ -64079,9 +64079,9 @@ var BlobDownloadResponse = class {
    * @param count -
    * @param options -
    */
-  constructor(originalResponse2, getter, offset, count4, options = {}) {
+  constructor(originalResponse2, getter, offset, count3, options = {}) {
     this.originalResponse = originalResponse2;
-    this.blobDownloadStream = new RetriableReadableStream(this.originalResponse.readableStreamBody, getter, offset, count4, options);
+    this.blobDownloadStream = new RetriableReadableStream(this.originalResponse.readableStreamBody, getter, offset, count3, options);
   }
 };
 
@@ -64208,12 +64208,12 @@ var AvroParser = class _AvroParser {
   }
   static async readArray(stream2, readItemMethod, options = {}) {
     const items = [];
-    for (let count4 = await _AvroParser.readLong(stream2, options); count4 !== 0; count4 = await _AvroParser.readLong(stream2, options)) {
-      if (count4 < 0) {
+    for (let count3 = await _AvroParser.readLong(stream2, options); count3 !== 0; count3 = await _AvroParser.readLong(stream2, options)) {
+      if (count3 < 0) {
         await _AvroParser.readLong(stream2, options);
-        count4 = -count4;
+        count3 = -count3;
       }
-      while (count4--) {
+      while (count3--) {
         const item3 = await readItemMethod(stream2, options);
         items.push(item3);
       }
@@ -65677,11 +65677,11 @@ import fs5 from "node:fs";
 import util3 from "node:util";
 async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   let pos = 0;
-  const count4 = end - offset;
+  const count3 = end - offset;
   return new Promise((resolve10, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream2.on("readable", () => {
-      if (pos >= count4) {
+      if (pos >= count3) {
         clearTimeout(timeout);
         resolve10();
         return;
@@ -65693,14 +65693,14 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
       if (typeof chunk === "string") {
         chunk = Buffer.from(chunk, encoding);
       }
-      const chunkLength = pos + chunk.length > count4 ? count4 - pos : chunk.length;
+      const chunkLength = pos + chunk.length > count3 ? count3 - pos : chunk.length;
       buffer3.fill(chunk.slice(0, chunkLength), offset + pos, offset + pos + chunkLength);
       pos += chunkLength;
     });
     stream2.on("end", () => {
       clearTimeout(timeout);
-      if (pos < count4) {
-        reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count4}`));
+      if (pos < count3) {
+        reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count3}`));
       }
       resolve10();
     });
@@ -65917,7 +65917,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * }
    * ```
    */
-  async download(offset = 0, count4, options = {}) {
+  async download(offset = 0, count3, options = {}) {
     options.conditions = options.conditions || {};
     options.conditions = options.conditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
@@ -65933,7 +65933,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           onDownloadProgress: isNodeLike2 ? void 0 : options.onProgress
           // for Node.js, progress is reported by RetriableReadableStream
         },
-        range: offset === 0 && !count4 ? void 0 : rangeToString({ offset, count: count4 }),
+        range: offset === 0 && !count3 ? void 0 : rangeToString({ offset, count: count3 }),
         rangeGetContentMD5: options.rangeGetContentMD5,
         rangeGetContentCRC64: options.rangeGetContentCrc64,
         snapshot: options.snapshot,
@@ -66443,15 +66443,15 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   async downloadToBuffer(param1, param2, param3, param4 = {}) {
     let buffer3;
     let offset = 0;
-    let count4 = 0;
+    let count3 = 0;
     let options = param4;
     if (param1 instanceof Buffer) {
       buffer3 = param1;
       offset = param2 || 0;
-      count4 = typeof param3 === "number" ? param3 : 0;
+      count3 = typeof param3 === "number" ? param3 : 0;
     } else {
       offset = typeof param1 === "number" ? param1 : 0;
-      count4 = typeof param2 === "number" ? param2 : 0;
+      count3 = typeof param2 === "number" ? param2 : 0;
       options = param3 || {};
     }
     let blockSize = options.blockSize ?? 0;
@@ -66464,38 +66464,38 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     if (offset < 0) {
       throw new RangeError("offset option must be >= 0");
     }
-    if (count4 && count4 <= 0) {
+    if (count3 && count3 <= 0) {
       throw new RangeError("count option must be greater than 0");
     }
     if (!options.conditions) {
       options.conditions = {};
     }
     return tracingClient.withSpan("BlobClient-downloadToBuffer", options, async (updatedOptions) => {
-      if (!count4) {
+      if (!count3) {
         const response = await this.getProperties({
           ...options,
           tracingOptions: updatedOptions.tracingOptions
         });
-        count4 = response.contentLength - offset;
-        if (count4 < 0) {
+        count3 = response.contentLength - offset;
+        if (count3 < 0) {
           throw new RangeError(`offset ${offset} shouldn't be larger than blob size ${response.contentLength}`);
         }
       }
       if (!buffer3) {
         try {
-          buffer3 = Buffer.alloc(count4);
+          buffer3 = Buffer.alloc(count3);
         } catch (error2) {
-          throw new Error(`Unable to allocate the buffer of size: ${count4}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error2.message}`);
+          throw new Error(`Unable to allocate the buffer of size: ${count3}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error2.message}`);
         }
       }
-      if (buffer3.length < count4) {
-        throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count4}`);
+      if (buffer3.length < count3) {
+        throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count3}`);
       }
       let transferProgress = 0;
       const batch = new Batch(options.concurrency);
-      for (let off = offset; off < offset + count4; off = off + blockSize) {
+      for (let off = offset; off < offset + count3; off = off + blockSize) {
         batch.addOperation(async () => {
-          let chunkEnd = offset + count4;
+          let chunkEnd = offset + count3;
           if (off + blockSize < chunkEnd) {
             chunkEnd = off + blockSize;
           }
@@ -66534,9 +66534,9 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *                                                 content is already read and written into a local file
    *                                                 at the specified path.
    */
-  async downloadToFile(filePath, offset = 0, count4, options = {}) {
+  async downloadToFile(filePath, offset = 0, count3, options = {}) {
     return tracingClient.withSpan("BlobClient-downloadToFile", options, async (updatedOptions) => {
-      const response = await this.download(offset, count4, {
+      const response = await this.download(offset, count3, {
         ...options,
         tracingOptions: updatedOptions.tracingOptions
       });
@@ -67004,14 +67004,14 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    * @param count - Number of bytes to be appended as a block
    * @param options -
    */
-  async appendBlockFromURL(sourceURL, sourceOffset, count4, options = {}) {
+  async appendBlockFromURL(sourceURL, sourceOffset, count3, options = {}) {
     options.conditions = options.conditions || {};
     options.sourceConditions = options.sourceConditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("AppendBlobClient-appendBlockFromURL", options, async (updatedOptions) => {
       return assertResponse(await this.appendBlobContext.appendBlockFromUrl(sourceURL, 0, {
         abortSignal: options.abortSignal,
-        sourceRange: rangeToString({ offset: sourceOffset, count: count4 }),
+        sourceRange: rangeToString({ offset: sourceOffset, count: count3 }),
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
         leaseAccessConditions: options.conditions,
@@ -67343,7 +67343,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Stage Block From URL operation.
    * @returns Response data for the Block Blob Stage Block From URL operation.
    */
-  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count4, options = {}) {
+  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count3, options = {}) {
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("BlockBlobClient-stageBlockFromURL", options, async (updatedOptions) => {
       return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId2, 0, sourceURL, {
@@ -67351,7 +67351,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
         leaseAccessConditions: options.conditions,
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
-        sourceRange: offset === 0 && !count4 ? void 0 : rangeToString({ offset, count: count4 }),
+        sourceRange: offset === 0 && !count3 ? void 0 : rangeToString({ offset, count: count3 }),
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
         copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
@@ -67580,10 +67580,10 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
   async uploadFile(filePath, options = {}) {
     return tracingClient.withSpan("BlockBlobClient-uploadFile", options, async (updatedOptions) => {
       const size = (await fsStat(filePath)).size;
-      return this.uploadSeekableInternal((offset, count4) => {
+      return this.uploadSeekableInternal((offset, count3) => {
         return () => fsCreateReadStream(filePath, {
           autoClose: true,
-          end: count4 ? offset + count4 - 1 : Infinity,
+          end: count3 ? offset + count3 - 1 : Infinity,
           start: offset
         });
       }, size, {
@@ -67790,11 +67790,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Upload Pages operation.
    * @returns Response data for the Page Blob Upload Pages operation.
    */
-  async uploadPages(body2, offset, count4, options = {}) {
+  async uploadPages(body2, offset, count3, options = {}) {
     options.conditions = options.conditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("PageBlobClient-uploadPages", options, async (updatedOptions) => {
-      return assertResponse(await this.pageBlobContext.uploadPages(count4, body2, {
+      return assertResponse(await this.pageBlobContext.uploadPages(count3, body2, {
         abortSignal: options.abortSignal,
         leaseAccessConditions: options.conditions,
         modifiedAccessConditions: {
@@ -67804,7 +67804,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         requestOptions: {
           onUploadProgress: options.onProgress
         },
-        range: rangeToString({ offset, count: count4 }),
+        range: rangeToString({ offset, count: count3 }),
         sequenceNumberAccessConditions: options.conditions,
         transactionalContentMD5: options.transactionalContentMD5,
         transactionalContentCrc64: options.transactionalContentCrc64,
@@ -67825,12 +67825,12 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to be uploaded from source page blob
    * @param options -
    */
-  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count4, options = {}) {
+  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count3, options = {}) {
     options.conditions = options.conditions || {};
     options.sourceConditions = options.sourceConditions || {};
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("PageBlobClient-uploadPagesFromURL", options, async (updatedOptions) => {
-      return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count: count4 }), 0, rangeToString({ offset: destOffset, count: count4 }), {
+      return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count: count3 }), 0, rangeToString({ offset: destOffset, count: count3 }), {
         abortSignal: options.abortSignal,
         sourceContentMD5: options.sourceContentMD5,
         sourceContentCrc64: options.sourceContentCrc64,
@@ -67863,7 +67863,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Clear Pages operation.
    * @returns Response data for the Page Blob Clear Pages operation.
    */
-  async clearPages(offset = 0, count4, options = {}) {
+  async clearPages(offset = 0, count3, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-clearPages", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.clearPages(0, {
@@ -67873,7 +67873,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count4 }),
+        range: rangeToString({ offset, count: count3 }),
         sequenceNumberAccessConditions: options.conditions,
         cpkInfo: options.customerProvidedKey,
         encryptionScope: options.encryptionScope,
@@ -67890,7 +67890,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns Response data for the Page Blob Get Ranges operation.
    */
-  async getPageRanges(offset = 0, count4, options = {}) {
+  async getPageRanges(offset = 0, count3, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-getPageRanges", options, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRanges({
@@ -67900,7 +67900,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count4 }),
+        range: rangeToString({ offset, count: count3 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(response);
@@ -67918,7 +67918,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the list to be returned with the next list operation.
    * @param options - Options to PageBlob Get Page Ranges Segment operation.
    */
-  async listPageRangesSegment(offset = 0, count4, marker2, options = {}) {
+  async listPageRangesSegment(offset = 0, count3, marker2, options = {}) {
     return tracingClient.withSpan("PageBlobClient-getPageRangesSegment", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRanges({
         abortSignal: options.abortSignal,
@@ -67927,7 +67927,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ...options.conditions,
           ifTags: options.conditions?.tagConditions
         },
-        range: rangeToString({ offset, count: count4 }),
+        range: rangeToString({ offset, count: count3 }),
         marker: marker2,
         maxPageSize: options.maxPageSize,
         tracingOptions: updatedOptions.tracingOptions
@@ -67948,11 +67948,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItemSegments(offset = 0, count4, marker2, options = {}) {
+  async *listPageRangeItemSegments(offset = 0, count3, marker2, options = {}) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count4, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count3, marker2, options);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -67965,9 +67965,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to get.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItems(offset = 0, count4, options = {}) {
+  async *listPageRangeItems(offset = 0, count3, options = {}) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count4, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count3, marker2, options)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -68043,9 +68043,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRanges(offset = 0, count4, options = {}) {
+  listPageRanges(offset = 0, count3, options = {}) {
     options.conditions = options.conditions || {};
-    const iter = this.listPageRangeItems(offset, count4, options);
+    const iter = this.listPageRangeItems(offset, count3, options);
     return {
       /**
        * The next method, part of the iteration protocol
@@ -68063,7 +68063,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
        * Return an AsyncIterableIterator that works a page at a time
        */
       byPage: (settings2 = {}) => {
-        return this.listPageRangeItemSegments(offset, count4, settings2.continuationToken, {
+        return this.listPageRangeItemSegments(offset, count3, settings2.continuationToken, {
           maxPageSize: settings2.maxPageSize,
           ...options
         });
@@ -68080,7 +68080,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiff(offset, count4, prevSnapshot, options = {}) {
+  async getPageRangesDiff(offset, count3, prevSnapshot, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-getPageRangesDiff", options, async (updatedOptions) => {
       const result = assertResponse(await this.pageBlobContext.getPageRangesDiff({
@@ -68091,7 +68091,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ifTags: options.conditions?.tagConditions
         },
         prevsnapshot: prevSnapshot,
-        range: rangeToString({ offset, count: count4 }),
+        range: rangeToString({ offset, count: count3 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(result);
@@ -68111,7 +68111,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the get to be returned with the next get operation.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async listPageRangesDiffSegment(offset, count4, prevSnapshotOrUrl, marker2, options = {}) {
+  async listPageRangesDiffSegment(offset, count3, prevSnapshotOrUrl, marker2, options = {}) {
     return tracingClient.withSpan("PageBlobClient-getPageRangesDiffSegment", options, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRangesDiff({
         abortSignal: options?.abortSignal,
@@ -68123,7 +68123,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         prevsnapshot: prevSnapshotOrUrl,
         range: rangeToString({
           offset,
-          count: count4
+          count: count3
         }),
         marker: marker2,
         maxPageSize: options?.maxPageSize,
@@ -68147,11 +68147,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItemSegments(offset, count4, prevSnapshotOrUrl, marker2, options) {
+  async *listPageRangeDiffItemSegments(offset, count3, prevSnapshotOrUrl, marker2, options) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count4, prevSnapshotOrUrl, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count3, prevSnapshotOrUrl, marker2, options);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -68165,9 +68165,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param prevSnapshotOrUrl - Timestamp of snapshot to retrieve the difference or URL of snapshot to retrieve the difference.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItems(offset, count4, prevSnapshotOrUrl, options) {
+  async *listPageRangeDiffItems(offset, count3, prevSnapshotOrUrl, options) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count4, prevSnapshotOrUrl, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count3, prevSnapshotOrUrl, marker2, options)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -68253,9 +68253,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRangesDiff(offset, count4, prevSnapshot, options = {}) {
+  listPageRangesDiff(offset, count3, prevSnapshot, options = {}) {
     options.conditions = options.conditions || {};
-    const iter = this.listPageRangeDiffItems(offset, count4, prevSnapshot, {
+    const iter = this.listPageRangeDiffItems(offset, count3, prevSnapshot, {
       ...options
     });
     return {
@@ -68275,7 +68275,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
        * Return an AsyncIterableIterator that works a page at a time
        */
       byPage: (settings2 = {}) => {
-        return this.listPageRangeDiffItemSegments(offset, count4, prevSnapshot, settings2.continuationToken, {
+        return this.listPageRangeDiffItemSegments(offset, count3, prevSnapshot, settings2.continuationToken, {
           maxPageSize: settings2.maxPageSize,
           ...options
         });
@@ -68292,7 +68292,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiffForManagedDisks(offset, count4, prevSnapshotUrl2, options = {}) {
+  async getPageRangesDiffForManagedDisks(offset, count3, prevSnapshotUrl2, options = {}) {
     options.conditions = options.conditions || {};
     return tracingClient.withSpan("PageBlobClient-GetPageRangesDiffForManagedDisks", options, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRangesDiff({
@@ -68303,7 +68303,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           ifTags: options.conditions?.tagConditions
         },
         prevSnapshotUrl: prevSnapshotUrl2,
-        range: rangeToString({ offset, count: count4 }),
+        range: rangeToString({ offset, count: count3 }),
         tracingOptions: updatedOptions.tracingOptions
       }));
       return rangeResponseFromModel(response);
@@ -68888,11 +68888,11 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
       const downloads = [];
       const blockSize = 4 * 1024 * 1024;
       for (let offset = 0; offset < length; offset += blockSize) {
-        const count4 = Math.min(blockSize, length - offset);
+        const count3 = Math.min(blockSize, length - offset);
         downloads.push({
           offset,
           promiseGetter: () => __awaiter14(this, void 0, void 0, function* () {
-            return yield downloadSegmentRetry(httpClient2, archiveLocation, offset, count4);
+            return yield downloadSegmentRetry(httpClient2, archiveLocation, offset, count3);
           })
         });
       }
@@ -68928,14 +68928,14 @@ function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options
     }
   });
 }
-function downloadSegmentRetry(httpClient2, archiveLocation, offset, count4) {
+function downloadSegmentRetry(httpClient2, archiveLocation, offset, count3) {
   return __awaiter14(this, void 0, void 0, function* () {
     const retries = 5;
     let failures2 = 0;
     while (true) {
       try {
         const timeout = 3e4;
-        const result = yield promiseWithTimeout(timeout, downloadSegment(httpClient2, archiveLocation, offset, count4));
+        const result = yield promiseWithTimeout(timeout, downloadSegment(httpClient2, archiveLocation, offset, count3));
         if (typeof result === "string") {
           throw new Error("downloadSegmentRetry failed due to timeout");
         }
@@ -68949,11 +68949,11 @@ function downloadSegmentRetry(httpClient2, archiveLocation, offset, count4) {
     }
   });
 }
-function downloadSegment(httpClient2, archiveLocation, offset, count4) {
+function downloadSegment(httpClient2, archiveLocation, offset, count3) {
   return __awaiter14(this, void 0, void 0, function* () {
     const partRes = yield retryHttpClientResponse("downloadCachePart", () => __awaiter14(this, void 0, void 0, function* () {
       return yield httpClient2.get(archiveLocation, {
-        Range: `bytes=${offset}-${offset + count4 - 1}`
+        Range: `bytes=${offset}-${offset + count3 - 1}`
       });
     }));
     if (!partRes.readBodyBuffer) {
@@ -68961,7 +68961,7 @@ function downloadSegment(httpClient2, archiveLocation, offset, count4) {
     }
     return {
       offset,
-      count: count4,
+      count: count3,
       buffer: yield partRes.readBodyBuffer()
     };
   });
@@ -75467,8 +75467,8 @@ var GitHubCommentClient = class {
     });
     const log2 = this.log;
     const retries = this.retries;
-    const onLimit = (kind) => (retryAfter, request2, _, count4) => {
-      const again = count4 < retries && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+    const onLimit = (kind) => (retryAfter, request2, _, count3) => {
+      const again = count3 < retries && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
       log2(
         `GitHub ${kind} on ${request2.method} ${request2.url}: ${again ? `retrying after ${retryAfter} s` : "giving up"}`
       );
@@ -76827,7 +76827,7 @@ function singleThreadedReasons(tests2) {
     const label = singleThreadedLabel(t.reason);
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].map(([label, count4]) => ({ label, count: count4 })).sort((a, b) => b.count - a.count);
+  return [...counts].map(([label, count3]) => ({ label, count: count3 })).sort((a, b) => b.count - a.count);
 }
 function fraction(k, n) {
   return `${k}/${n}`;
@@ -86383,10 +86383,10 @@ function throughput(v, against, threshold) {
   if (summaries.length === 0) return "\u2014";
   const mean = geometricMean(summaries.map((s) => s.ratio));
   const undecided2 = summaries.filter((s) => s.verdict === "inconclusive").length;
-  const count4 = `${plural(summaries.length, "benchmark")}${undecided2 > 0 ? `, ${undecided2} undecided` : ""}`;
+  const count3 = `${plural(summaries.length, "benchmark")}${undecided2 > 0 ? `, ${undecided2} undecided` : ""}`;
   const beyond = Math.abs(Math.log(mean)) >= Math.log(1 + threshold) * (1 - 1e-9);
   const text3 = undecided2 > 0 ? `${formatRatio(mean)}?` : beyond ? `**${formatRatio(mean)}**` : `\u2248 ${formatRatio(mean)}`;
-  return `${text3} (${count4})`;
+  return `${text3} (${count3})`;
 }
 function startupCell(options) {
   const { v, against } = options;
@@ -87019,22 +87019,27 @@ function checkSlowTests(c, value, path12) {
   });
 }
 
-// src/domain/merge-derive.ts
+// src/domain/test-counts.ts
 function count2(cases, ...outcomes) {
   return cases.filter((c) => outcomes.includes(c.outcome)).length;
 }
+function caseCounts(cases, crashes) {
+  const unnamed = (...kinds) => crashes.filter((c) => c.test === null && kinds.includes(c.kind)).length;
+  return {
+    passed: count2(cases, "passed", "xpassed"),
+    failed: count2(cases, "failed"),
+    errors: count2(cases, "error"),
+    skipped: count2(cases, "skipped", "xfailed"),
+    crashed: count2(cases, "crashed") + unnamed("signal", "fatal-error"),
+    timedOut: count2(cases, "timedOut") + unnamed("timeout")
+  };
+}
+
+// src/domain/merge-derive.ts
 var COUNTED = ["passed", "failed", "errors", "skipped", "crashed", "timedOut"];
 function recount(tests2) {
   if (tests2.cases.length === 0) return { tests: tests2, changed: [] };
-  const unnamed = (...kinds) => tests2.crashes.filter((c) => c.test === null && kinds.includes(c.kind)).length;
-  const counts = {
-    passed: count2(tests2.cases, "passed", "xpassed"),
-    failed: count2(tests2.cases, "failed"),
-    errors: count2(tests2.cases, "error"),
-    skipped: count2(tests2.cases, "skipped", "xfailed"),
-    crashed: count2(tests2.cases, "crashed") + unnamed("signal", "fatal-error"),
-    timedOut: count2(tests2.cases, "timedOut") + unnamed("timeout")
-  };
+  const counts = caseCounts(tests2.cases, tests2.crashes);
   const changed = COUNTED.filter((k) => counts[k] !== tests2[k]).map(
     (k) => `${k} ${tests2[k]} -> ${counts[k]}`
   );
@@ -88769,9 +88774,9 @@ async function measurePerformance(options) {
       workDir: join25(options.workDir, "benchmarks"),
       log: (line) => toolkit.info(line),
       warn: (line) => toolkit.warning(line),
-      runsWanted: (count4) => {
-        benchmarkCount = count4;
-        return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count4) }));
+      runsWanted: (count3) => {
+        benchmarkCount = count3;
+        return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count3) }));
       }
     });
     toolkit.info(`${outcome.runs} run(s) per subject, ${outcome.format ?? "no"} results`);
@@ -89391,22 +89396,22 @@ function countsFromSummaryLine(output) {
     (l) => /\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed)\b.* in [\d.]+s/.test(l)
   );
   if (pytest !== void 0) {
-    const count5 = (word) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(pytest)?.[1] ?? 0);
+    const count4 = (word) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(pytest)?.[1] ?? 0);
     return {
-      passed: count5("passed") + count5("xpassed"),
-      failed: count5("failed"),
-      errors: count5("errors?"),
-      skipped: count5("skipped") + count5("xfailed")
+      passed: count4("passed") + count4("xpassed"),
+      failed: count4("failed"),
+      errors: count4("errors?"),
+      skipped: count4("skipped") + count4("xfailed")
     };
   }
   const ranIndex = lines.findIndex((l) => /^Ran \d+ tests? in /.test(l));
   if (ranIndex < 0) return null;
   const ran = Number(/^Ran (\d+)/.exec(lines[ranIndex] ?? "")?.[1] ?? 0);
   const verdict2 = lines.slice(0, ranIndex).find((l) => /^(?:OK|FAILED)\b/.test(l)) ?? "";
-  const count4 = (word) => Number(new RegExp(`${word}=(\\d+)`).exec(verdict2)?.[1] ?? 0);
-  const failed = count4("failures") + count4("unexpected successes");
-  const errors = count4("errors");
-  const skipped = count4("skipped") + count4("expected failures");
+  const count3 = (word) => Number(new RegExp(`${word}=(\\d+)`).exec(verdict2)?.[1] ?? 0);
+  const failed = count3("failures") + count3("unexpected successes");
+  const errors = count3("errors");
+  const skipped = count3("skipped") + count3("expected failures");
   return { passed: Math.max(0, ran - failed - errors - skipped), failed, errors, skipped };
 }
 
@@ -89957,26 +89962,22 @@ ${text3.slice(-share)}` : text3;
 ${body2}` : body2;
   }).join("\n");
 }
-function count3(cases, ...outcomes) {
-  return cases.filter((c) => outcomes.includes(c.outcome)).length;
-}
 function countsOf(options) {
   const { cases, crashes, attempts, main } = options;
   const fallback = cases.length === 0 ? countsFromSummaryLine(main.output) : null;
-  const unnamed = (...kinds) => crashes.filter((c) => c.test === null && kinds.includes(c.kind)).length;
-  const crashed = count3(cases, "crashed") + unnamed("signal", "fatal-error");
-  const timedOut = count3(cases, "timedOut") + unnamed("timeout");
-  const failed = fallback?.failed ?? count3(cases, "failed");
-  const errors = fallback?.errors ?? count3(cases, "error");
+  const counted = caseCounts(cases, crashes);
+  const { crashed, timedOut } = counted;
+  const failed = fallback?.failed ?? counted.failed;
+  const errors = fallback?.errors ?? counted.errors;
   const last = attempts.at(-1) ?? main;
   const lastFailed = last.end.kind === "failed" && !(last !== main && last.end.exitCode === 5);
   const status = crashed > 0 ? "crashed" : timedOut > 0 ? "timedOut" : main.end.kind === "not-started" ? "not-run" : failed + errors > 0 || lastFailed ? "failed" : "passed";
   return {
     status,
-    passed: fallback?.passed ?? count3(cases, "passed", "xpassed"),
+    passed: fallback?.passed ?? counted.passed,
     failed,
     errors,
-    skipped: fallback?.skipped ?? count3(cases, "skipped", "xfailed"),
+    skipped: fallback?.skipped ?? counted.skipped,
     crashed,
     timedOut
   };

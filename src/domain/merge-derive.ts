@@ -5,11 +5,8 @@
 // them), and the timing findings from each comparison's own verdict. Findings nothing here can
 // derive (missing benchmarks) are kept as written.
 import { variantFindings } from './findings.js';
-import type { Finding, Note, RatioSummary, TestCase, TestSummary, VariantReport } from './report.js';
-
-function count(cases: readonly TestCase[], ...outcomes: TestCase['outcome'][]): number {
-  return cases.filter((c) => outcomes.includes(c.outcome)).length;
-}
+import { caseCounts } from './test-counts.js';
+import type { Finding, Note, RatioSummary, TestSummary, VariantReport } from './report.js';
 
 const COUNTED = ['passed', 'failed', 'errors', 'skipped', 'crashed', 'timedOut'] as const;
 
@@ -19,16 +16,7 @@ const COUNTED = ['passed', 'failed', 'errors', 'skipped', 'crashed', 'timedOut']
  */
 export function recount(tests: TestSummary): { tests: TestSummary; changed: string[] } {
   if (tests.cases.length === 0) return { tests, changed: [] };
-  const unnamed = (...kinds: string[]): number =>
-    tests.crashes.filter((c) => c.test === null && kinds.includes(c.kind)).length;
-  const counts = {
-    passed: count(tests.cases, 'passed', 'xpassed'),
-    failed: count(tests.cases, 'failed'),
-    errors: count(tests.cases, 'error'),
-    skipped: count(tests.cases, 'skipped', 'xfailed'),
-    crashed: count(tests.cases, 'crashed') + unnamed('signal', 'fatal-error'),
-    timedOut: count(tests.cases, 'timedOut') + unnamed('timeout'),
-  };
+  const counts = caseCounts(tests.cases, tests.crashes);
   const changed = COUNTED.filter((k) => counts[k] !== tests[k]).map(
     (k) => `${k} ${tests[k]} -> ${counts[k]}`,
   );

@@ -6,6 +6,7 @@ import { gilModulesFromWarnings, gilReenabledModules, uniqueNames } from '../dom
 import { junitPathsIn, parseJunit } from '../domain/junit.js';
 import type { CrashRecord, TestCase, TestSummary } from '../domain/report.js';
 import type { FailureKind } from '../domain/failure-kinds.js';
+import { caseCounts } from '../domain/test-counts.js';
 import {
   countsFromSummaryLine,
   type LoadedInterpreter,
@@ -143,10 +144,6 @@ function outputTail(attempts: readonly Attempt[]): string {
     .join('\n');
 }
 
-function count(cases: readonly TestCase[], ...outcomes: TestCase['outcome'][]): number {
-  return cases.filter((c) => outcomes.includes(c.outcome)).length;
-}
-
 type Counts = Pick<
   TestSummary,
   'status' | 'passed' | 'failed' | 'errors' | 'skipped' | 'crashed' | 'timedOut'
@@ -161,12 +158,10 @@ function countsOf(options: {
   const { cases, crashes, attempts, main } = options;
   // Without per-test records the runner's own last line is all there is.
   const fallback = cases.length === 0 ? countsFromSummaryLine(main.output) : null;
-  const unnamed = (...kinds: CrashRecord['kind'][]): number =>
-    crashes.filter((c) => c.test === null && kinds.includes(c.kind)).length;
-  const crashed = count(cases, 'crashed') + unnamed('signal', 'fatal-error');
-  const timedOut = count(cases, 'timedOut') + unnamed('timeout');
-  const failed = fallback?.failed ?? count(cases, 'failed');
-  const errors = fallback?.errors ?? count(cases, 'error');
+  const counted = caseCounts(cases, crashes);
+  const { crashed, timedOut } = counted;
+  const failed = fallback?.failed ?? counted.failed;
+  const errors = fallback?.errors ?? counted.errors;
   const last = attempts.at(-1) ?? main;
   // A continuation that finds nothing left to run exits 5 (no tests collected): not a failure.
   const lastFailed = last.end.kind === 'failed' && !(last !== main && last.end.exitCode === 5);
@@ -182,10 +177,10 @@ function countsOf(options: {
             : 'passed';
   return {
     status,
-    passed: fallback?.passed ?? count(cases, 'passed', 'xpassed'),
+    passed: fallback?.passed ?? counted.passed,
     failed,
     errors,
-    skipped: fallback?.skipped ?? count(cases, 'skipped', 'xfailed'),
+    skipped: fallback?.skipped ?? counted.skipped,
     crashed,
     timedOut,
   };
