@@ -59,6 +59,7 @@ interface VariantState {
   benchmarks: BenchmarkMetric[];
   base?: { startup: StartupMetric[]; benchmarks: BenchmarkMetric[] };
   threadScaling?: readonly ThreadScaling[];
+  benchmarkSuite?: VariantReport['benchmarkSuite'];
   benchmarkCrashes?: BenchmarkCrashReport;
   baseBenchmarkCrashes?: BenchmarkCrashReport;
   /** The tests on the PR's base commit, run only where head failed or crashed, or on free-threaded variants. */
@@ -124,6 +125,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     startup: state.startup,
     benchmarks: state.benchmarks,
     ...(state.threadScaling ? { threadScaling: state.threadScaling } : {}),
+    ...(state.benchmarkSuite ? { benchmarkSuite: state.benchmarkSuite } : {}),
     ...(state.benchmarkCrashes ? { benchmarkCrashes: state.benchmarkCrashes } : {}),
     ...(state.threadStress ? { threadStress: state.threadStress } : {}),
     ...(state.slowTests ? { slowTests: state.slowTests } : {}),
@@ -469,6 +471,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
       state.benchmarks.push(...measured.benchmarks);
       if (measured.base) state.base = measured.base;
       if (measured.threadScaling) state.threadScaling = measured.threadScaling;
+      if (measured.throughput?.suite) state.benchmarkSuite = measured.throughput.suite;
       const command = inputs.benchmarkCommand ?? '';
       if (measured.benchmarkCrashes)
         state.benchmarkCrashes = crashReport({ command, crashes: measured.benchmarkCrashes });

@@ -45,6 +45,14 @@ describe('pValueFloor and runsNeeded', () => {
     // With that many pairs, two wrong-signed small pairs still clear Holm's first step.
     expect((10 / 2 ** runs) * family).toBeLessThan(0.05);
   });
+
+  it.each([
+    { family: 1, runs: 10 },
+    { family: 600, runs: 17 },
+    { family: 1200, runs: 19 },
+  ])('a family of $family split by process speed needs $runs runs a side', ({ family, runs }) => {
+    expect(runsNeeded({ family, method: 'split' })).toBe(runs);
+  });
 });
 
 /** n per-round timings of one process each: a shared per-round drift and each process's own noise. */
@@ -96,7 +104,8 @@ describe('comparePerformance over a family', () => {
       if (result.findings.some((f) => f.kind === 'regression')) failed++;
       const raw = result.variants.get('3.13')!.benchmarks.map((b) => b.vsBase!);
       if (raw.some((s) => s.pValue < 0.05 && s.ratio > 1)) uncorrected++;
-      expect(result.statistics).toMatchObject({ method: 'holm', family: 200, alpha: 0.05 });
+      // 200 benchmarks beyond the suite, and the suite itself (process-speed.ts).
+      expect(result.statistics).toMatchObject({ method: 'holm', family: 201, alpha: 0.05 });
     }
     expect(failed).toBeLessThanOrEqual(3);
     expect(uncorrected).toBeGreaterThan(30);
@@ -112,15 +121,27 @@ describe('comparePerformance over a family', () => {
   });
 
   it('too few runs for the family: undecided, and said to be', () => {
-    const variants = [suite({ benchmarks: 200, n: 10, seed: 8, slower: new Set([1]) })];
+    const variants = [suite({ benchmarks: 200, n: 5, seed: 8, slower: new Set([1]) })];
     const result = comparePerformance({ variants, reference: '3.13', threshold: 0.1 });
-    // 10 pairs: p >= 2 / 1024, far above 0.05 / 200.
+    // 5 runs a side: Mann-Whitney's p >= 2 / C(10, 5) = 0.0079, far above 0.05 / 201.
     expect(result.findings.filter((f) => f.kind === 'regression')).toEqual([]);
     const b1 = result.variants.get('3.13')!.benchmarks[1]!.vsBase!;
     expect(b1).toMatchObject({ verdict: 'inconclusive', undecided: 'too-few-runs' });
     expect(result.statistics.groups).toEqual([
-      expect.objectContaining({ against: 'base', metric: 'throughput', compared: 200 }),
+      expect.objectContaining({ against: 'base', metric: 'throughput', compared: 201 }),
     ]);
     expect(result.statistics.groups[0]!.tooFewRuns).toBeGreaterThan(0);
+  });
+
+  it('10 runs a side: split by process speed, a 20% slowdown is caught where ten pairs could not reach the level', () => {
+    const variants = [suite({ benchmarks: 200, n: 10, seed: 8, slower: new Set([1]) })];
+    const result = comparePerformance({ variants, reference: '3.13', threshold: 0.1 });
+    expect(result.findings.filter((f) => f.kind === 'regression').map((f) => f.name)).toEqual(['b1']);
+    // Ten pairs' signed-rank test cannot go below 2 / 1024, far above 0.05 / 201.
+    expect(pValueFloor({ method: 'paired', n: 10 })).toBeGreaterThan(0.05 / 201);
+    expect(result.variants.get('3.13')!.benchmarks[1]!.vsBase).toMatchObject({
+      verdict: 'regression',
+      method: 'normalized',
+    });
   });
 });

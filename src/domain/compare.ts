@@ -10,6 +10,7 @@
 // bootstrap). Either way a change is reported only when it is at least the threshold AND the
 // evidence says so; anything else is "unchanged" or "inconclusive", never a finding.
 import { FAMILY_ALPHA, holmAdjust, pValueFloor } from './multiplicity.js';
+import { splitByProcessSpeed, type SplitFigures } from './process-speed.js';
 import type {
   BenchmarkMetric,
   DecisionGroup,
@@ -24,6 +25,7 @@ import {
   DEFAULT_CONFIDENCE,
   geometricMean,
   median,
+  upperNormalTail,
   type Verdict,
 } from './stats.js';
 
@@ -64,6 +66,11 @@ export interface ComparedVariant {
     readonly benchmarks: number;
     /** Benchmarks whose comparison stayed undecided: the geometric mean is no verdict then. */
     readonly undecided: { readonly vsReference: number; readonly vsBase: number };
+    /**
+     * Suites of at least MIN_BENCHMARKS_TO_SPLIT benchmarks: the processes' overall speeds
+     * compared, the one test of a change to everything (process-speed.ts).
+     */
+    readonly suite?: { readonly vsReference?: RatioSummary; readonly vsBase?: RatioSummary };
   };
 }
 
@@ -95,18 +102,47 @@ export function comparePerformance(options: ComparePerformanceOptions): Performa
         const other = baseline?.startup.find((m) => m.kind === metric.kind && m.name === metric.name);
         if (other) measure(metric, other, { v, index, against, metric: 'startup', other });
       });
+      if (!baseline) continue;
+      // A suite large enough to tell each process's speed: the suite's change, then each
+      // benchmark's beyond it (process-speed.ts); else each benchmark on its own figures.
+      const split = splitByProcessSpeed({
+        candidate: measured.head.benchmarks.filter((b) => !b.error),
+        baseline: baseline.benchmarks.filter((b) => !b.error),
+      });
+      const suiteIndex = pending.length;
+      if (split) {
+        pending.push({
+          v,
+          index: -1,
+          against,
+          metric: 'throughput',
+          other: null,
+          change: splitChange(split.suite),
+          suite: { benchmarks: split.benchmarks.size },
+        });
+      }
       measured.head.benchmarks.forEach((metric, index) => {
-        const other = baseline?.benchmarks.find((m) => m.name === metric.name);
-        if (other && !metric.error && !other.error)
-          measure(metric, other, { v, index, against, metric: 'throughput', other });
+        const other = baseline.benchmarks.find((m) => m.name === metric.name);
+        if (!other || metric.error || other.error) return;
+        const place = { v, index, against, metric: 'throughput', other } as const;
+        const beyond = split?.benchmarks.get(metric.name);
+        if (beyond) pending.push({ ...place, change: splitChange(beyond), suiteIndex });
+        else measure(metric, other, place);
       });
     }
   }
-  const summaries = decideFamily({
+  const own = decideFamily({
     changes: pending.map((p) => p.change),
     threshold: options.threshold,
     alpha,
   });
+  // A benchmark of a split comparison was decided beyond its suite: its figures and verdict are
+  // the whole change, the suite's and its own together.
+  const summaries = pending.map((p, i) =>
+    p.suiteIndex === undefined
+      ? own[i]!
+      : withSuite({ own: own[i]!, suite: own[p.suiteIndex]!, threshold: options.threshold, alpha }),
+  );
 
   const findings: Finding[] = [];
   const variants = new Map<string, ComparedVariant>();
@@ -115,10 +151,25 @@ export function comparePerformance(options: ComparePerformanceOptions): Performa
     const benchmarks: BenchmarkMetric[] = [...measured.head.benchmarks];
     const ratios: Record<Against, number[]> = { reference: [], base: [] };
     const undecided: Record<Against, number> = { reference: 0, base: 0 };
+    const suites: Partial<Record<Against, RatioSummary>> = {};
     pending.forEach((p, i) => {
       if (p.v !== v) return;
       const summary = summaries[i]!;
       const key = p.against === 'reference' ? 'vsReference' : 'vsBase';
+      if (p.suite) {
+        suites[p.against] = summary;
+        const finding = timingFinding({
+          variant: measured.variant,
+          against: p.against,
+          metric: 'throughput',
+          name: `the whole suite (${p.suite.benchmarks} benchmarks)`,
+          summary,
+          unit: 'processes',
+          hint: '',
+        });
+        if (finding) findings.push(finding);
+        return;
+      }
       if (p.metric === 'startup') {
         startup[p.index] = { ...startup[p.index]!, [key]: summary };
       } else {
@@ -156,6 +207,14 @@ export function comparePerformance(options: ComparePerformanceOptions): Performa
         vsBase: mean('base')?.ratio ?? null,
         benchmarks: measured.head.benchmarks.filter((b) => !b.error && b.samples.length > 0).length,
         undecided: { vsReference: undecided.reference, vsBase: undecided.base },
+        ...(suites.reference || suites.base
+          ? {
+              suite: {
+                ...(suites.reference ? { vsReference: suites.reference } : {}),
+                ...(suites.base ? { vsBase: suites.base } : {}),
+              },
+            }
+          : {}),
       },
     });
   }
@@ -164,11 +223,16 @@ export function comparePerformance(options: ComparePerformanceOptions): Performa
 
 interface Pending {
   readonly v: number;
+  /** Into the head side's startup or benchmarks; -1 for a suite. */
   readonly index: number;
   readonly against: Against;
   readonly metric: 'startup' | 'throughput';
-  readonly other: StartupMetric | BenchmarkMetric;
+  readonly other: StartupMetric | BenchmarkMetric | null;
   readonly change: MeasuredChange;
+  /** The suite of a split comparison: its processes' speeds. */
+  readonly suite?: { readonly benchmarks: number };
+  /** A benchmark of a split comparison: its suite's entry. */
+  readonly suiteIndex?: number;
 }
 
 interface SuiteChange {
@@ -199,11 +263,13 @@ function familyStatistics(options: {
       tooFewRuns: group.tooFewRuns + (summary.undecided === 'too-few-runs' ? 1 : 0),
     });
   });
+  const splitSuites = options.pending.filter((p) => p.suite).length;
   return {
     method: 'holm',
     alpha: options.alpha,
     family: options.pending.length,
     groups: [...groups.values()],
+    ...(splitSuites > 0 ? { splitSuites } : {}),
   };
 }
 
@@ -224,7 +290,7 @@ export interface MeasuredChange {
   readonly high: number;
   /** Two-sided p of this comparison alone. */
   readonly pValue: number;
-  readonly method: 'paired' | 'independent';
+  readonly method: 'paired' | 'independent' | 'normalized';
   /** Pairs, or the smaller side's samples. */
   readonly n: number;
   /** The smallest p this test could give with these sample sizes. */
@@ -264,6 +330,73 @@ export function measureChange(options: { candidate: Timed; baseline: Timed }): M
     // A zero or non-finite timing (a command faster than the clock can tell) has no ratio.
     return undefined;
   }
+}
+
+/** A split comparison's figures (process-speed.ts) as a change for the family. */
+function splitChange(figures: SplitFigures): MeasuredChange {
+  return {
+    ratio: figures.ratio,
+    low: figures.low,
+    high: figures.high,
+    pValue: figures.pValue,
+    method: 'normalized',
+    n: figures.n,
+    floor: figures.n < MIN_SAMPLES ? 1 : pValueFloor({ method: 'independent', n: figures.n, m: figures.m }),
+  };
+}
+
+/**
+ * A benchmark's whole change from its change beyond the suite (`own`) and the suite's: the ratios
+ * multiply, and so do the interval's ends (wider than either: the suite's interval carries the
+ * processes' luck). A regression needs the whole change at least 1 + threshold, and one of:
+ *  - its own corrected test points up, and so does its own interval, and its own change (times the
+ *    suite's where the suite's test decided it moved) is at least 1 + threshold: one benchmark
+ *    made slower, caught on its own precise figures; a suite that merely may have moved neither
+ *    makes nor breaks it;
+ *  - the suite's corrected test points up and the whole interval is above 1: everything slower.
+ * An improvement mirrors it; "unchanged" needs the whole interval inside the threshold band.
+ */
+function withSuite(options: {
+  own: RatioSummary;
+  suite: RatioSummary;
+  threshold: number;
+  alpha: number;
+}): RatioSummary {
+  const { own, suite, threshold, alpha } = options;
+  const ratio = own.ratio * suite.ratio;
+  const low = own.low * suite.low;
+  const high = own.high * suite.high;
+  const decided = (s: RatioSummary) => (s.adjustedP ?? 1) < alpha;
+  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE);
+  const lower = (1 / (1 + threshold)) * (1 + RATIO_TOLERANCE);
+  const ownSize = own.ratio * (decided(suite) ? suite.ratio : 1);
+  const slower = ratio >= upper && ownSize >= upper;
+  const faster = ratio <= lower && ownSize <= lower;
+  let verdict: Verdict = 'inconclusive';
+  let decidedBy = own;
+  if (own.n < MIN_SAMPLES) verdict = 'inconclusive';
+  else if (decided(own) && own.low > 1 && slower) verdict = 'regression';
+  else if (decided(own) && own.high < 1 && faster) verdict = 'improvement';
+  else if (decided(suite) && suite.low > 1 && ratio >= upper && low > 1) {
+    verdict = 'regression';
+    decidedBy = suite;
+  } else if (decided(suite) && suite.high < 1 && ratio <= lower && high < 1) {
+    verdict = 'improvement';
+    decidedBy = suite;
+  } else if (low >= 1 / (1 + threshold) && high <= 1 + threshold) verdict = 'unchanged';
+  // Whether more runs would help is its own test's matter: the suite's decides only a change to all.
+  const tooFew = own.undecided === 'too-few-runs';
+  return {
+    ratio,
+    low,
+    high,
+    pValue: decidedBy.pValue,
+    ...(decidedBy.adjustedP !== undefined ? { adjustedP: decidedBy.adjustedP } : {}),
+    verdict,
+    method: 'normalized',
+    n: own.n,
+    ...(verdict === 'inconclusive' ? { undecided: tooFew ? 'too-few-runs' : 'noisy' } : {}),
+  } satisfies RatioSummary;
 }
 
 /**
@@ -470,22 +603,13 @@ export function signedRankTest(differences: readonly number[]): number {
   return Math.min(1, 2 * upperNormalTail(z));
 }
 
-/** P(Z > z) for a standard normal Z: Abramowitz & Stegun 26.2.17, absolute error below 7.5e-8. */
-function upperNormalTail(z: number): number {
-  if (z < 0) return 1 - upperNormalTail(-z);
-  const t = 1 / (1 + 0.2316419 * z);
-  const poly =
-    t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  return (Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI)) * poly;
-}
-
 function timingFinding(options: {
   variant: string;
   against: Against;
   metric: 'startup' | 'throughput';
   name: string;
   summary: RatioSummary;
-  unit: 'samples' | 'runs';
+  unit: 'samples' | 'runs' | 'processes';
   hint: string;
 }): Finding | null {
   const { summary } = options;
@@ -497,7 +621,9 @@ function timingFinding(options: {
     `95% interval ${summary.low.toFixed(3)}x to ${summary.high.toFixed(3)}x`,
     summary.method === 'paired'
       ? `${summary.n} ${options.unit} a side, paired by round`
-      : `at least ${summary.n} ${options.unit} a side`,
+      : summary.method === 'normalized'
+        ? `at least ${summary.n} ${options.unit} a side, each process's overall speed taken out`
+        : `at least ${summary.n} ${options.unit} a side`,
     ...(options.hint ? [options.hint] : []),
   ].join(', ');
   return {

@@ -163,7 +163,8 @@ function checkRatio(c: Checker, v: unknown, path: string): void {
   if (r['verdict'] === 'improvement' && !((r['ratio'] as number) < 1))
     c.fail(`${path}.ratio`, 'below 1 for an improvement', r['ratio']);
   // Reports written before these fields existed are still read: the markdown does not need them.
-  if (r['method'] !== undefined) c.oneOf(r['method'], `${path}.method`, ['paired', 'independent']);
+  if (r['method'] !== undefined)
+    c.oneOf(r['method'], `${path}.method`, ['paired', 'independent', 'normalized']);
   if (r['n'] !== undefined) c.count(r['n'], `${path}.n`);
 }
 
@@ -368,6 +369,7 @@ export function parseReport(value: unknown, source: string): Report {
     c.oneOf(s['method'], '$.statistics.method', ['holm']);
     c.within(s['alpha'], '$.statistics.alpha', { min: 0, max: 1, above: true });
     c.number(s['family'], '$.statistics.family');
+    if (s['splitSuites'] !== undefined) c.number(s['splitSuites'], '$.statistics.splitSuites');
     c.array(s['groups'], '$.statistics.groups').forEach((x, i) => {
       const g = c.object(x, `$.statistics.groups[${i}]`);
       c.oneOf(g['against'], `$.statistics.groups[${i}].against`, ['reference', 'base']);
@@ -545,11 +547,13 @@ function mergedStatistics(all: readonly (DecisionStatistics | undefined)[]): Dec
         : g,
     );
   }
+  const splitSuites = present.reduce((sum, s) => sum + (s.splitSuites ?? 0), 0);
   return {
     method: 'holm',
     alpha: present[0]!.alpha,
     family: present.reduce((sum, s) => sum + s.family, 0),
     groups: [...groups.values()],
+    ...(splitSuites > 0 ? { splitSuites } : {}),
   };
 }
 

@@ -122,8 +122,12 @@ export interface RatioSummary {
    * could reach the corrected significance, 'noisy' where it could and did not.
    */
   readonly undecided?: 'too-few-runs' | 'noisy';
-  /** 'paired': samples of the same round side by side (Wilcoxon signed-rank); else Mann-Whitney U. */
-  readonly method: 'paired' | 'independent';
+  /**
+   * 'paired': samples of the same round side by side (Wilcoxon signed-rank); 'independent':
+   * Mann-Whitney U; 'normalized': Mann-Whitney U on figures with each benchmark process's overall
+   * speed taken out (suites of at least 8 benchmarks, domain/process-speed.ts).
+   */
+  readonly method: 'paired' | 'independent' | 'normalized';
   /** Pairs, or the smaller side's samples. */
   readonly n: number;
 }
@@ -191,6 +195,11 @@ export interface VariantReport {
   /** In a merged report (mode `report`): the report file (matrix leg) this variant came from. */
   readonly leg?: string;
   readonly threadScaling?: readonly ThreadScaling[];
+  /**
+   * Benchmark suites of 8 or more, split by process speed (domain/process-speed.ts): the two
+   * sides' processes' overall speeds compared, the one test of a change to everything.
+   */
+  readonly benchmarkSuite?: { readonly vsReference?: RatioSummary; readonly vsBase?: RatioSummary };
   /** The pytest suite rerun under pytest-run-parallel (free-threaded variants, `thread-stress`). */
   readonly threadStress?: ThreadStress;
   /** Tests this build makes much slower or faster than the reference, confirmed by lone reruns (slow-tests.ts). */
@@ -376,6 +385,11 @@ export interface DecisionStatistics {
   /** How many comparisons were corrected together. */
   readonly family: number;
   readonly groups: readonly DecisionGroup[];
+  /**
+   * Comparisons of two sides whose suite was split by process speed (domain/process-speed.ts):
+   * one test of the processes' overall speed, and each benchmark's change beyond it. Absent: none.
+   */
+  readonly splitSuites?: number;
 }
 
 export interface DecisionGroup {

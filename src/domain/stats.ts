@@ -274,3 +274,37 @@ export function compareSamples(options: CompareOptions): Comparison {
             : 'inconclusive';
   return { ratio, low, high, pValue, verdict, n: { candidate: candidate.length, baseline: baseline.length } };
 }
+
+/**
+ * The Hodges-Lehmann shift of `candidate` over `baseline` (the median of all their pairwise
+ * differences) and its 95% Moses interval: the differences of ranks k and nm + 1 - k, with k
+ * from Mann-Whitney's null distribution (normal approximation, continuity-corrected). Rank-based
+ * like the test it goes with, so one slow outlier moves neither; and 2,000 times cheaper than a
+ * bootstrap, which matters where a run compares hundreds of benchmarks.
+ */
+export function shiftInterval(
+  candidate: readonly number[],
+  baseline: readonly number[],
+): { shift: number; low: number; high: number } {
+  const n = candidate.length;
+  const m = baseline.length;
+  if (n === 0 || m === 0) throw new RangeError('a shift needs two non-empty samples');
+  const differences = new Float64Array(n * m);
+  let at = 0;
+  for (const c of candidate) for (const b of baseline) differences[at++] = c - b;
+  differences.sort();
+  const shift = sortedMedian(differences);
+  // 1.959964: the standard normal's 97.5% point.
+  const k = Math.floor((n * m) / 2 - 1.959964 * Math.sqrt((n * m * (n + m + 1)) / 12) - 0.5);
+  if (k < 1) return { shift, low: differences[0]!, high: differences[n * m - 1]! };
+  return { shift, low: differences[k - 1]!, high: differences[n * m - k]! };
+}
+
+/** P(Z > z) for a standard normal Z: Abramowitz & Stegun 26.2.17, absolute error below 7.5e-8. */
+export function upperNormalTail(z: number): number {
+  if (z < 0) return 1 - upperNormalTail(-z);
+  const t = 1 / (1 + 0.2316419 * z);
+  const poly =
+    t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return (Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI)) * poly;
+}

@@ -3,12 +3,14 @@
 import { join } from 'node:path';
 import { comparePerformance, MIN_PAIRS } from '../domain/compare.js';
 import { runsNeeded } from '../domain/multiplicity.js';
+import { MIN_BENCHMARKS_TO_SPLIT } from '../domain/process-speed.js';
 import { projectPackages } from '../domain/project.js';
 import type {
   BenchmarkMetric,
   DecisionStatistics,
   Finding,
   Note,
+  RatioSummary,
   StartupMetric,
   ThreadScaling,
 } from '../domain/report.js';
@@ -86,6 +88,8 @@ export interface VariantPerformance {
     readonly vsReference: number | null;
     readonly vsBase: number | null;
     readonly benchmarks: number;
+    /** Suites split by process speed: the processes' overall speeds compared (process-speed.ts). */
+    readonly suite?: { readonly vsReference?: RatioSummary; readonly vsBase?: RatioSummary };
   };
   /** Its benchmarks that take a thread count, as curves (thread-scaling.ts). */
   readonly threadScaling?: readonly ThreadScaling[];
@@ -162,7 +166,9 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
           warn: (line) => toolkit.warning(line),
           runsWanted: (count) => {
             benchmarkCount = count;
-            return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count) }));
+            // A suite that is split by process speed is decided by Mann-Whitney, a smaller one paired.
+            const method = count >= MIN_BENCHMARKS_TO_SPLIT ? 'split' : 'paired';
+            return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count), method }));
           },
         });
         toolkit.info(`${outcome.runs} run(s) per subject, ${outcome.format ?? 'no'} results`);

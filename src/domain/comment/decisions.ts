@@ -2,6 +2,7 @@
 // ones stayed undecided. The headline must never say more than was decided.
 import type { FailOnRule } from '../findings.js';
 import type { DecisionGroup, Report } from '../report.js';
+import { MIN_BENCHMARKS_TO_SPLIT } from '../process-speed.js';
 import { plural } from './format.js';
 
 /** Without the rules (a report rendered on its own), the default gate: head vs base. */
@@ -47,5 +48,9 @@ export function undecidedFix(open: Undecided): string {
 export function statisticsFootnote(report: Report): string {
   const s = report.statistics;
   if (!s) return '';
-  return ` Significance is corrected over all ${plural(s.family, 'comparison')} of the run (Holm, family-wise error rate ${Math.round(s.alpha * 1000) / 10}%), so a same-code pull request fails by chance at most that often.`;
+  const split =
+    s.splitSuites !== undefined && s.splitSuites > 0
+      ? ` Where a suite has ${MIN_BENCHMARKS_TO_SPLIT} or more benchmarks, one process runs them all, so its luck (a slow core, a busy moment) is measured from all of them and taken out: the suite's overall change is one test, each benchmark's change beyond it another.`
+      : '';
+  return ` Significance is corrected over all ${plural(s.family, 'comparison')} of the run (Holm, family-wise error rate ${Math.round(s.alpha * 1000) / 10}%), so a same-code pull request fails by chance at most that often.${split}`;
 }
