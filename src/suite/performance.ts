@@ -18,6 +18,7 @@ import type { ProcessRunner, Toolkit } from '../ports.js';
 import { measureBenchmarks, type BenchmarkCrashes, type BenchmarkOutcome } from './benchmarks.js';
 import { readProjectFiles } from './prepare.js';
 import { measureStartup } from './startup.js';
+import type { PlatformFacts } from '../domain/platform.js';
 
 /** One interpreter + venv + project tree to measure: a variant on the head commit (or on base). */
 export interface PerformanceSubject {
@@ -75,6 +76,8 @@ export interface PerformanceOptions {
   /** Per command (command-timeout-minutes); 30 minutes when absent. */
   readonly timeoutMs?: number;
   readonly sampling?: Partial<SamplingPlan>;
+  /** How the startup driver spawns and joins PYTHONPATH; the host's when absent. */
+  readonly platform?: PlatformFacts;
 }
 
 export interface VariantPerformance {
@@ -199,6 +202,7 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
       deadline: started + budgetMs,
       timeoutMs,
       driverPython: first.python,
+      ...(options.platform ? { platform: options.platform } : {}),
       workDir: join(options.workDir, 'startup'),
       log: (line) => toolkit.info(line),
     });
