@@ -308,6 +308,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
         freeThreaded: state.variant.freeThreaded,
         jit: state.variant.jit,
         log: (line) => toolkit.info(line),
+        platform,
       }),
     );
     const s = state.tests.summary;

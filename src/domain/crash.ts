@@ -43,9 +43,9 @@ export function crashStatusName(exitCode: number | null): string | null {
 }
 
 /** 'exited with 0xC0000005 (STATUS_ACCESS_VIOLATION)' on Windows; 'exited with 1' everywhere. */
-export function describeExitCode(exitCode: number, platform: string): string {
+export function describeExitCode(exitCode: number | null, platform: string): string {
   const name = isWindows(platform) ? crashStatusName(exitCode) : null;
-  if (name === null) return `exited with ${exitCode}`;
+  if (name === null || exitCode === null) return `exited with ${exitCode}`;
   return `exited with 0x${(exitCode >>> 0).toString(16).toUpperCase().padStart(8, '0')} (${name})`;
 }
 

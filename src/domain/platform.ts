@@ -1,5 +1,5 @@
 // What differs between the runners' operating systems, in one place. Built once at the edge from
-// process.platform and process.arch (hostFacts in src/python/host.ts) and handed down as data, so
+// process.platform and process.arch (src/host-facts.ts) and handed down as data, so
 // that the Windows and macOS paths run in the unit tests on a Linux machine, which is the only
 // place they run before a user's runner does (issue 18).
 export interface PlatformFacts {

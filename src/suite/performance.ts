@@ -163,6 +163,7 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
           workDir: join(options.workDir, 'benchmarks'),
           log: (line) => toolkit.info(line),
           warn: (line) => toolkit.warning(line),
+          ...(options.platform ? { platform: options.platform } : {}),
           runsWanted: (count) => {
             benchmarkCount = count;
             return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count) }));

@@ -213,7 +213,7 @@ function record(options: {
       : (result.error ??
         (result.exitCode !== null && result.exitCode < 0
           ? `killed by signal ${-result.exitCode}`
-          : describeExitCode(result.exitCode ?? 0, options.os)));
+          : describeExitCode(result.exitCode, options.os)));
     series.error = `${series.probe.name} failed: ${why}${result?.stderr ? `: ${tail(result.stderr)}` : ''}`;
     return;
   }
