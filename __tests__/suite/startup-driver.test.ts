@@ -2,7 +2,7 @@
 // (Linux, macOS) and subprocess.Popen + wait(timeout), the one Windows takes because it has
 // neither. The Popen branch is run here with Windows' facts, taskkill and all (there is no
 // taskkill here, so its fallback ends the command).
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,22 @@ describe.each([
     const grandchild = Number(results[0]!.stderr?.trim());
     expect(grandchild).toBeGreaterThan(0);
     expect(running(grandchild)).toBe(false);
+  });
+
+  it("finds a bare command name on the command's own PATH", async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'cpv-driver-bin-'));
+    writeFileSync(join(bin, 'cpv-only-here'), '#!/bin/sh\necho found >&2\n');
+    chmodSync(join(bin, 'cpv-only-here'), 0o755);
+    const [result] = await runTimed({
+      runner,
+      python: 'python3',
+      platform,
+      // posix_spawnp looks on the driver's own PATH (the action's), which lacks it: as before on
+      // Linux and macOS. Popen's lookup is on the command's PATH, where Windows needs it.
+      commands: [cmd(['cpv-only-here'], { env: { PATH: `${bin}:${env.PATH}` }, returnStderr: true })],
+    });
+    expect(result).toMatchObject({ exitCode: platform.startupSpawn === 'popen' ? 0 : null });
+    if (platform.startupSpawn === 'popen') expect(result!.stderr).toBe('found\n');
   });
 
   it('says which command could not start', async () => {

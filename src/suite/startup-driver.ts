@@ -78,7 +78,15 @@ if plan["spawn"] == "posix_spawn":
         except OSError as e:
             return failed(cmd, e)
 else:
-    import subprocess
+    import shutil, subprocess
+    # CreateProcess looks in System32 before PATH, where bash.exe is WSL's launcher, not the Git
+    # Bash the runner means: a bare name is looked up on the command's own PATH first.
+    def executable(cmd):
+        exe = cmd["argv"][0]
+        if os.path.dirname(exe):
+            return exe
+        path = next((v for k, v in cmd["env"].items() if k.upper() == "PATH"), None)
+        return shutil.which(exe, path=path) or exe
     # Where there is no taskkill (this branch run on POSIX by the tests), a session of its own
     # lets the whole group be killed.
     group = {} if os.name == "nt" else {"start_new_session": True}
@@ -99,10 +107,11 @@ else:
                 pass
     def run(cmd):
         try:
+            exe = executable(cmd)
             with open(cmd["stderr"], "wb") as err:
                 start = time.perf_counter_ns()
-                child = subprocess.Popen(cmd["argv"], cwd=cmd["cwd"], env=cmd["env"], stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=err, **group)
+                child = subprocess.Popen(cmd["argv"], executable=exe, cwd=cmd["cwd"], env=cmd["env"],
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, **group)
                 try:
                     code = child.wait(timeout=cmd["timeout"])
                     end = time.perf_counter_ns()
