@@ -8,6 +8,7 @@ import { SpawnRunner } from './adapters/process.js';
 import { cancelOnSignals, exitCodeFor } from './adapters/signals.js';
 import { ActionsToolkit } from './adapters/toolkit.js';
 import { CancelledError } from './cancellation.js';
+import { hostFacts } from './host-facts.js';
 import { run } from './run.js';
 
 const cancel = cancelOnSignals({
@@ -18,7 +19,9 @@ const cancel = cancelOnSignals({
     process.exit(exitCodeFor(signal));
   },
 });
-const runner = new SpawnRunner({ cancel });
+// The machine's facts (PATH, venv layout, how a process tree ends), read once, handed down.
+const platform = hostFacts();
+const runner = new SpawnRunner({ cancel, platform });
 // After a cancel the abandoned work unwinds with the runner's rejections while the report is
 // written; one that nothing awaits any more must not end the process before that is done.
 process.on('unhandledRejection', (reason) => {
@@ -42,6 +45,7 @@ try {
     }),
     comments: ({ token, apiUrl }) => new GitHubCommentClient({ token, baseUrl: apiUrl }),
     env,
+    platform,
     cwd: process.cwd(),
     read: (name) => core.getInput(name),
     print: (text) => process.stdout.write(`${text}\n`),

@@ -24,6 +24,7 @@ import {
   type VariantReport,
 } from './domain/report.js';
 import { variantEnvironment } from './domain/runtime-env.js';
+import { hostFacts } from './host-facts.js';
 import { wellFormedReport } from './domain/well-formed.js';
 import type { Variant } from './domain/variants.js';
 import { cancelledMessage, stageTracking, untilCancelled } from './cancellation.js';
@@ -222,6 +223,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
   }
   // After the work folder: where both live under RUNNER_TEMP, its error is the one that says where.
   const cleanEnv = testedEnvironment(world.env);
+  const platform = world.platform ?? hostFacts();
   const timeoutMs = inputs.commandTimeoutMinutes * 60_000;
 
   const outcomes = await toolkit.group('Interpreters', () =>
@@ -262,7 +264,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
   if (errors.length > 0) return;
 
   const envFor = (state: VariantState, venv: Venv | null): Record<string, string> =>
-    variantEnvironment({ base: cleanEnv, variant: state.variant, ...(venv ? { venv } : {}) });
+    variantEnvironment({ base: cleanEnv, variant: state.variant, ...(venv ? { venv } : {}), platform });
 
   for (const state of states) {
     const install = state.install;
@@ -279,6 +281,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
         installCommand: inputs.installCommand,
         envFor: (venv) => envFor(state, venv),
         timeoutMs,
+        platform,
       });
       if (prepared.ok) {
         state.venv = prepared.venv;
@@ -307,6 +310,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
         freeThreaded: state.variant.freeThreaded,
         jit: state.variant.jit,
         log: (line) => toolkit.info(line),
+        platform,
       }),
     );
     const s = state.tests.summary;
@@ -463,6 +467,7 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
       measureMinutes,
       workDir: join(workRoot, 'performance'),
       timeoutMs,
+      platform,
     });
     for (const state of ready) {
       const measured = performance.variants.get(state.variant.name);

@@ -1,5 +1,6 @@
 // What run() is given and what it gives back, in a module of their own: run.ts, publish.ts and
 // report-mode.ts all speak of them, and run.ts imports the other two.
+import type { PlatformFacts } from './domain/platform.js';
 import type { Report } from './domain/report.js';
 import type { InputReader } from './inputs.js';
 import type { CacheStore, CommentClient, ProcessRunner, Toolkit } from './ports.js';
@@ -17,6 +18,8 @@ export interface World {
   readonly print: (text: string) => void;
   /** Fires on SIGTERM or SIGINT: the report is written from what had finished (cancellation.ts). */
   readonly cancel?: AbortSignal;
+  /** PATH, venv and process facts of the machine (index.ts passes the host's; the host's when absent). */
+  readonly platform?: PlatformFacts;
 }
 
 export interface RunResult {

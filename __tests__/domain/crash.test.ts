@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classifyProcessEnd, fatalErrorIn, signalFromExitCode } from '../../src/domain/crash.js';
+import {
+  classifyProcessEnd,
+  crashStatusName,
+  describeExitCode,
+  fatalErrorIn,
+  signalFromExitCode,
+} from '../../src/domain/crash.js';
 
 describe('signalFromExitCode', () => {
   it.each([
@@ -18,6 +24,21 @@ describe('signalFromExitCode', () => {
     [null, 'linux', null],
     [128, 'linux', null],
     [255, 'linux', null],
+    // Windows: the NTSTATUS of the exception that killed the process, as Node (unsigned) or a
+    // signed 32-bit reader gives it; Node's platform name and the catalog's alike.
+    [0xc0000005, 'win32', 'STATUS_ACCESS_VIOLATION'],
+    [-1073741819, 'windows', 'STATUS_ACCESS_VIOLATION'],
+    [0xc00000fd, 'win32', 'STATUS_STACK_OVERFLOW'],
+    [0xc0000409, 'win32', 'STATUS_STACK_BUFFER_OVERRUN'],
+    [0x80000003, 'win32', 'STATUS_BREAKPOINT'],
+    [0xc000001d, 'win32', 'STATUS_ILLEGAL_INSTRUCTION'],
+    [0xc0000094, 'win32', 'STATUS_INTEGER_DIVIDE_BY_ZERO'],
+    [0xc0000374, 'win32', 'STATUS_HEAP_CORRUPTION'],
+    [0xc0000602, 'win32', 'STATUS_FAIL_FAST_EXCEPTION'],
+    [0xc000013a, 'win32', null], // STATUS_CONTROL_C_EXIT: stopped, not broken
+    [139, 'win32', null], // no shell 128+N convention there
+    [1, 'win32', null],
+    [0xc0000005, 'linux', null],
   ])('exit %s on %s is %s', (code, platform, signal) => {
     expect(signalFromExitCode(code, platform)).toBe(signal);
   });
@@ -75,8 +96,53 @@ describe('classifyProcessEnd', () => {
       { ...base, exitCode: 1, output: 'Fatal Python error: Segmentation fault\n', sessionFinished: true },
       { kind: 'failed', exitCode: 1 },
     ],
+    [
+      'Windows: an access violation',
+      {
+        ...base,
+        exitCode: 0xc0000005,
+        platform: 'win32',
+        output:
+          'Windows fatal exception: access violation\n\nCurrent thread 0x00001b2c (most recent call first):\n',
+      },
+      { kind: 'crashed', signal: 'STATUS_ACCESS_VIOLATION', fatalError: null },
+    ],
+    [
+      // The MSVC runtime's abort() exits 3, after CPython printed why.
+      'Windows: abort() after a fatal error, exit 3',
+      { ...base, exitCode: 3, platform: 'win32', output: 'Fatal Python error: _PyObject_AssertFailed\n' },
+      { kind: 'crashed', signal: 'SIGABRT', fatalError: '_PyObject_AssertFailed' },
+    ],
+    [
+      // pytest's own exit 3 (an internal error) without a fatal error is a failed run.
+      'Windows: exit 3 without a fatal error',
+      { ...base, exitCode: 3, platform: 'win32' },
+      { kind: 'failed', exitCode: 3 },
+    ],
+    [
+      'Linux: exit 3 after a fatal error is not an abort',
+      { ...base, exitCode: 3, platform: 'linux', output: 'Fatal Python error: x\n' },
+      { kind: 'failed', exitCode: 3 },
+    ],
   ] as const)('%s', (_name, input, expected) => {
     expect(classifyProcessEnd(input)).toEqual(expected);
+  });
+});
+
+describe('describeExitCode', () => {
+  it.each([
+    [0xc0000005, 'windows', 'exited with 0xC0000005 (STATUS_ACCESS_VIOLATION)'],
+    [-1073741571, 'windows', 'exited with 0xC00000FD (STATUS_STACK_OVERFLOW)'],
+    [2, 'windows', 'exited with 2'],
+    [1, 'linux', 'exited with 1'],
+    [0xc0000005, 'darwin', 'exited with 3221225477'],
+  ])('%s on %s', (code, platform, text) => {
+    expect(describeExitCode(code, platform)).toBe(text);
+  });
+
+  it('crashStatusName ignores what is not an exit code', () => {
+    expect(crashStatusName(null)).toBeNull();
+    expect(crashStatusName(1.5)).toBeNull();
   });
 });
 

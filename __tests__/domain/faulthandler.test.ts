@@ -127,3 +127,26 @@ describe('parseFaulthandlerDumps on other shapes', () => {
     expect(dump?.threads[0]?.frames.length).toBeGreaterThan(0);
   });
 });
+
+describe('a Windows dump (an exception, not a signal)', () => {
+  // As CPython's faulthandler writes it from its vectored exception handler.
+  const output = [
+    'Windows fatal exception: access violation',
+    '',
+    'Current thread 0x000019ac (most recent call first):',
+    '  File "C:\\a\\proj\\tests\\test_crash.py", line 5 in test_crash',
+    '  File "C:\\a\\proj\\.venv\\Lib\\site-packages\\_pytest\\python.py", line 159 in pytest_pyfunc_call',
+    '',
+    'Extension modules: _cffi_backend (total: 1)',
+  ].join('\r\n');
+
+  it('is parsed, headed by its own line, its frames relative to a Windows working directory', () => {
+    const [dump] = parseFaulthandlerDumps(output);
+    expect(dump?.error).toBe('Windows fatal exception: access violation');
+    expect(dump?.threads[0]?.frames[0]).toMatchObject({ file: 'C:\\a\\proj\\tests\\test_crash.py', line: 5 });
+    const excerpt = dumpExcerpt(dump!, { relativeTo: 'C:\\a\\proj' });
+    expect(excerpt.split('\n')[0]).toBe('Windows fatal exception: access violation');
+    expect(excerpt).toContain('File "tests/test_crash.py", line 5 in test_crash');
+    expect(excerpt).not.toContain('Fatal Python error');
+  });
+});

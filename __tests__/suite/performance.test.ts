@@ -14,6 +14,7 @@ import { measureBenchmarks, warnAboutPyperf, type BenchmarkOptions } from '../..
 import { coarseRounds, measurePerformance, type PerformanceSubject } from '../../src/suite/performance.js';
 import { measureStartup } from '../../src/suite/startup.js';
 import { GIT_IDENTITY, gitWith } from '../helpers/git.js';
+import { platformFacts } from '../../src/domain/platform.js';
 import { interpretersSkipReason, makeVenv, realInterpreters } from '../helpers/interpreters.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cpv-perf-'));
@@ -228,45 +229,53 @@ const interpreters = realInterpreters() ?? {};
 const defaultPython = interpreters['3.13'];
 
 describe.skipIf(defaultPython === undefined)('measureStartup on a real interpreter', () => {
-  it('times python -c pass, an import of an uninstalled src/ package, a command; a broken import is reported, not timed', async () => {
-    const project = join(root, 'startup-project');
-    mkdirSync(join(project, 'src', 'demo'), { recursive: true });
-    writeFileSync(join(project, 'src', 'demo', '__init__.py'), 'from . import heavy\n');
-    writeFileSync(join(project, 'src', 'demo', 'heavy.py'), 'import time\ntime.sleep(0.02)\n');
-    const env = { ...cleanEnv, PYTHON_JIT: '0' };
-    const started = Date.now();
-    const metrics = await measureStartup({
-      runner,
-      subjects: [{ key: '3.13@head', python: defaultPython!, env, cwd: project }],
-      imports: ['demo', 'no_such_module', 'os; print(1)'],
-      command: 'sleep 0.05',
-      precision: 0.02,
-      minSamples: 10,
-      maxSamples: 10,
-      warmups: 1,
-      deadline: Date.now() + 60_000,
-      timeoutMs: 30_000,
-      driverPython: defaultPython!,
-      workDir: join(root, 'startup-work'),
-      log: () => undefined,
-    });
-    const [pass, demo, missing, notAModule, command] = metrics.get('3.13@head') ?? [];
-    expect(pass).toMatchObject({ name: 'python -c pass', kind: 'interpreter' });
-    expect(pass!.samples).toHaveLength(10);
-    expect(pass!.median).toBeGreaterThan(1);
-    expect(demo).toMatchObject({ name: 'import demo', kind: 'import' });
-    // The import's own time, from -X importtime: the 20 ms sleep and a little more.
-    expect(demo!.median).toBeGreaterThan(20);
-    expect(demo!.median).toBeLessThan(20 + 40);
-    expect(demo!.heaviest?.[0]?.module).toBe('demo.heavy');
-    expect(missing).toMatchObject({ name: 'import no_such_module', samples: [], median: null });
-    expect(missing!.error).toMatch(/ModuleNotFoundError: No module named 'no_such_module'/);
-    expect(notAModule).toMatchObject({ samples: [], error: '"os; print(1)" is not a module name' });
-    // The empty shell's time is taken off, so what is left is the sleep's.
-    expect(command!.median).toBeGreaterThan(49);
-    expect(command!.median).toBeLessThan(50 + 30);
-    expect(Date.now() - started).toBeLessThan(60_000);
-  });
+  it.each([
+    ['posix_spawn, as on Linux and macOS', undefined],
+    // The driver Windows gets (Popen and its wait), on this machine's interpreter.
+    ['Windows facts: Popen', platformFacts({ platform: 'win32', arch: 'x64' })],
+  ])(
+    '%s: times python -c pass, an import of an uninstalled src/ package, a command; a broken import is reported, not timed',
+    async (_, platform) => {
+      const project = join(root, `startup-project-${platform?.os ?? 'host'}`);
+      mkdirSync(join(project, 'src', 'demo'), { recursive: true });
+      writeFileSync(join(project, 'src', 'demo', '__init__.py'), 'from . import heavy\n');
+      writeFileSync(join(project, 'src', 'demo', 'heavy.py'), 'import time\ntime.sleep(0.02)\n');
+      const env = { ...cleanEnv, PYTHON_JIT: '0' };
+      const started = Date.now();
+      const metrics = await measureStartup({
+        runner,
+        subjects: [{ key: '3.13@head', python: defaultPython!, env, cwd: project }],
+        imports: ['demo', 'no_such_module', 'os; print(1)'],
+        command: 'sleep 0.05',
+        precision: 0.02,
+        minSamples: 10,
+        maxSamples: 10,
+        warmups: 1,
+        deadline: Date.now() + 60_000,
+        timeoutMs: 30_000,
+        driverPython: defaultPython!,
+        workDir: join(root, `startup-work-${platform?.os ?? 'host'}`),
+        log: () => undefined,
+        ...(platform ? { platform } : {}),
+      });
+      const [pass, demo, missing, notAModule, command] = metrics.get('3.13@head') ?? [];
+      expect(pass).toMatchObject({ name: 'python -c pass', kind: 'interpreter' });
+      expect(pass!.samples).toHaveLength(10);
+      expect(pass!.median).toBeGreaterThan(1);
+      expect(demo).toMatchObject({ name: 'import demo', kind: 'import' });
+      // The import's own time, from -X importtime: the 20 ms sleep and a little more.
+      expect(demo!.median).toBeGreaterThan(20);
+      expect(demo!.median).toBeLessThan(20 + 40);
+      expect(demo!.heaviest?.[0]?.module).toBe('demo.heavy');
+      expect(missing).toMatchObject({ name: 'import no_such_module', samples: [], median: null });
+      expect(missing!.error).toMatch(/ModuleNotFoundError: No module named 'no_such_module'/);
+      expect(notAModule).toMatchObject({ samples: [], error: '"os; print(1)" is not a module name' });
+      // The empty shell's time is taken off, so what is left is the sleep's.
+      expect(command!.median).toBeGreaterThan(49);
+      expect(command!.median).toBeLessThan(50 + 30);
+      expect(Date.now() - started).toBeLessThan(60_000);
+    },
+  );
 });
 
 // ---- End to end: a repository whose head commit is slower than its base commit ----

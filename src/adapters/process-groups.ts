@@ -2,7 +2,11 @@
 // its own) and their ending. A test that starts a child without waiting for it leaves that child
 // in its group: it would run on into the next measurement, so a group is ended when its command
 // exits, and every group is ended when the action is cancelled.
+//
+// Windows has neither groups nor signals (process.kill(-pid) does nothing there): a tree is ended
+// with `taskkill /T /F`, which follows the parent links from a process that is still running.
 
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const POLL_MS = 25;
@@ -66,9 +70,58 @@ export async function endGroup(pgid: number, options: { graceMs: number }): Prom
   for (let i = 0; i < 40 && groupAlive(pgid); i++) await sleep(POLL_MS);
 }
 
+/** How the processes a command started are ended: by process group, or by taskkill's tree. */
+export interface TreeEnding {
+  /** What a finished command left running is ended, where it can be found. */
+  leftovers(pid: number, options: { graceMs: number }): Promise<void>;
+  /** A timeout's signal (Windows: the tree ends at once, whatever the signal). */
+  signal(pid: number, signal: NodeJS.Signals): void;
+  /** Ends the tree and resolves once it is gone or `graceMs` has passed (a cancel). */
+  end(pid: number, options: { graceMs: number }): Promise<void>;
+  /** The last resort before exiting: no waiting on anything that could hang. */
+  kill(pid: number): void;
+}
+
+export const groupEnding: TreeEnding = {
+  leftovers: endGroup,
+  signal: signalGroup,
+  end: endGroup,
+  kill: (pgid) => signalGroup(pgid, 'SIGKILL'),
+};
+
+/** Ending by a command such as `taskkill /T /F /PID N` (argvOf gives it for a pid). */
+export function commandEnding(argvOf: (pid: number) => readonly string[]): TreeEnding {
+  const run = (pid: number, graceMs: number): Promise<void> =>
+    new Promise((done) => {
+      const [file, ...args] = argvOf(pid);
+      const child = spawn(file as string, args, { stdio: 'ignore', windowsHide: true });
+      const timer = setTimeout(done, graceMs);
+      const finish = (): void => {
+        clearTimeout(timer);
+        done();
+      };
+      // taskkill exits 128 when the process is already gone: nothing to do either way.
+      child.on('error', finish);
+      child.on('exit', finish);
+    });
+  return {
+    // Once the command's own process has exited, taskkill /T cannot find its tree any more:
+    // what it left running on Windows is only reached while the command runs (timeout, cancel).
+    leftovers: () => Promise.resolve(),
+    signal: (pid) => void run(pid, 10_000),
+    end: (pid, options) => run(pid, options.graceMs),
+    kill: (pid) => {
+      const [file, ...args] = argvOf(pid);
+      spawnSync(file as string, args, { stdio: 'ignore', windowsHide: true, timeout: 2_000 });
+    },
+  };
+}
+
 /** The groups of the commands that are running now. */
 export class ProcessGroups {
   private readonly live = new Set<number>();
+
+  constructor(private readonly ending: TreeEnding = groupEnding) {}
 
   add(pgid: number): void {
     this.live.add(pgid);
@@ -80,11 +133,11 @@ export class ProcessGroups {
 
   /** Ends every running group at once (a cancel has seconds, not a grace per group). */
   async endAll(options: { graceMs: number }): Promise<void> {
-    await Promise.all([...this.live].map((pgid) => endGroup(pgid, options)));
+    await Promise.all([...this.live].map((pgid) => this.ending.end(pgid, options)));
   }
 
   /** The last resort before exiting: SIGKILL, no waiting. */
   killAll(): void {
-    for (const pgid of this.live) signalGroup(pgid, 'SIGKILL');
+    for (const pgid of this.live) this.ending.kill(pgid);
   }
 }

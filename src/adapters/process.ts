@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { treeKillArgv, type PlatformFacts } from '../domain/platform.js';
+import { hostFacts } from '../host-facts.js';
 import type { Command, ProcessResult, ProcessRunner } from '../ports.js';
-import { endGroup, ProcessGroups, signalGroup } from './process-groups.js';
+import { commandEnding, groupEnding, ProcessGroups, type TreeEnding } from './process-groups.js';
 
 const DEFAULT_OUTPUT_LIMIT = 1024 * 1024;
 const DEFAULT_KILL_GRACE_MS = 5_000;
@@ -60,16 +62,31 @@ function cancelError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('cancelled', { cause: signal.reason });
 }
 
+/** How the platform ends a command's processes. */
+export function treeEnding(platform: PlatformFacts): TreeEnding {
+  return platform.processTree === 'taskkill'
+    ? commandEnding((pid) => treeKillArgv(pid, platform) ?? [])
+    : groupEnding;
+}
+
 export class SpawnRunner implements ProcessRunner {
-  private readonly groups = new ProcessGroups();
+  private readonly groups: ProcessGroups;
+  private readonly ending: TreeEnding;
+  private readonly detached: boolean;
   private stopping: Promise<void> = Promise.resolve();
   private readonly cancel: AbortSignal | undefined;
 
   /**
    * `cancel`: the action's SIGTERM/SIGINT. Once it fires, every running group is ended, the runs
    * in flight reject with its reason, and nothing new is started (run() rejects at once).
+   * `platform`: how process trees end there (the host's by default).
    */
-  constructor(options: { cancel?: AbortSignal } = {}) {
+  constructor(options: { cancel?: AbortSignal; platform?: PlatformFacts } = {}) {
+    const platform = options.platform ?? hostFacts();
+    this.ending = treeEnding(platform);
+    this.groups = new ProcessGroups(this.ending);
+    // A detached child leads a process group on POSIX; on Windows it would get a console of its own.
+    this.detached = platform.processTree === 'group';
     this.cancel = options.cancel;
     this.cancel?.addEventListener('abort', () => {
       this.stopping = this.groups.endAll({ graceMs: CANCEL_GRACE_MS });
@@ -92,6 +109,7 @@ export class SpawnRunner implements ProcessRunner {
     if (this.cancel?.aborted) return Promise.reject(cancelError(this.cancel));
     const cancel = this.cancel;
     const groups = this.groups;
+    const ending = this.ending;
     const limit = command.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
     const stdout = new BoundedBuffer(limit);
     const stderr = new BoundedBuffer(limit);
@@ -101,7 +119,8 @@ export class SpawnRunner implements ProcessRunner {
       const child = spawn(file, args, {
         cwd: command.cwd,
         env: command.env ?? process.env,
-        detached: true,
+        detached: this.detached,
+        windowsHide: true,
         // A piped stdin is a socket, and bash then takes itself for a remote shell and sources
         // ~/.bashrc (which may put pyenv ahead of the venv): no stdin unless there is input.
         stdio: [command.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -160,7 +179,7 @@ export class SpawnRunner implements ProcessRunner {
       });
       child.on('exit', (code, signal) => {
         exited = { code, signal, at: process.hrtime.bigint() };
-        if (pid !== undefined) groupEnded = endGroup(pid, { graceMs: LEFTOVER_GRACE_MS });
+        if (pid !== undefined) groupEnded = ending.leftovers(pid, { graceMs: LEFTOVER_GRACE_MS });
         timers.push(setTimeout(finish, STREAM_DRAIN_MS));
       });
       child.on('close', finish);
@@ -170,10 +189,10 @@ export class SpawnRunner implements ProcessRunner {
           setTimeout(() => {
             if (exited) return;
             timedOut = true;
-            if (pid !== undefined) signalGroup(pid, command.timeoutSignal ?? 'SIGTERM');
+            if (pid !== undefined) ending.signal(pid, command.timeoutSignal ?? 'SIGTERM');
             timers.push(
               setTimeout(
-                () => pid !== undefined && signalGroup(pid, 'SIGKILL'),
+                () => pid !== undefined && ending.signal(pid, 'SIGKILL'),
                 command.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
               ),
             );

@@ -2,6 +2,7 @@
 // or `Timeout (0:00:05)!` from dump_traceback_later), then one block per thread, most recent
 // call first, and since 3.10 the `Extension modules: a, b (total: 2)` line naming the
 // non-stdlib extensions that were loaded.
+import { relativeInside } from './platform.js';
 
 export interface StackFrame {
   readonly file: string;
@@ -27,7 +28,9 @@ export interface FaulthandlerDump {
   readonly text: string;
 }
 
-const HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!))$/;
+// On Windows an access violation or a stack overflow is an exception, not a signal, and
+// faulthandler heads its dump `Windows fatal exception: access violation`.
+const HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!)|(Windows fatal exception: .*))$/;
 const THREAD = /^(Current thread|Thread) (0x[0-9a-fA-F]+).*\(most recent call first\):$/;
 const STACK = /^Stack \(most recent call first\):$/;
 const FRAME = /^ {2}File "(.*)", line (\d+) in (.*)$/;
@@ -71,7 +74,7 @@ export function parseFaulthandlerDumps(output: string): FaulthandlerDump[] {
     if (header) {
       finish();
       current = {
-        error: header[1] ?? header[2] ?? '',
+        error: header[1] ?? header[2] ?? header[3] ?? '',
         threads: [],
         extensionModules: [],
         start: index,
@@ -137,6 +140,13 @@ export function testFrame(dump: FaulthandlerDump, options: { testFile?: string }
   return null;
 }
 
+/** The dump's first line as faulthandler wrote it. */
+export function dumpHeadline(dump: Pick<FaulthandlerDump, 'error'>): string {
+  return /^(?:Timeout|Windows fatal exception)/.test(dump.error)
+    ? dump.error
+    : `Fatal Python error: ${dump.error}`;
+}
+
 /**
  * A short excerpt a reader grasps at once: the error, each thread's frames without the test
  * runner's (the project's own files relative to `relativeTo`), and the extension modules,
@@ -148,10 +158,9 @@ export function dumpExcerpt(
 ): string {
   const maxChars = options.maxChars ?? 3_000;
   const framesPerThread = options.framesPerThread ?? 12;
-  const base = options.relativeTo?.replace(/\/$/, '');
-  const show = (file: string): string =>
-    base && file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
-  const parts = [dump.error.startsWith('Timeout') ? dump.error : `Fatal Python error: ${dump.error}`];
+  const base = options.relativeTo;
+  const show = (file: string): string => (base ? relativeInside(file, base) : null) ?? file;
+  const parts = [dumpHeadline(dump)];
   for (const thread of dump.threads) {
     const own = thread.frames.filter((frame) => !isRunnerFrame(frame));
     const shown = own.slice(0, framesPerThread);

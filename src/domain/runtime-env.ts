@@ -1,4 +1,7 @@
+import { platformFacts, prependPath, type PlatformFacts } from './platform.js';
 import type { Variant } from './variants.js';
+
+const POSIX = platformFacts({ platform: 'linux', arch: 'x64' });
 
 /**
  * The environment of every process run for a variant: its venv first on PATH, the JIT switched
@@ -9,9 +12,10 @@ export function variantEnvironment(options: {
   base: Readonly<Record<string, string>>;
   variant: Variant;
   venv?: { dir: string; bin: string };
-  pathSeparator?: string;
+  /** PATH's delimiter and name (`Path` in a Windows environment); POSIX's when not given. */
+  platform?: PlatformFacts;
 }): Record<string, string> {
-  const env: Record<string, string> = { ...options.base };
+  let env: Record<string, string> = { ...options.base };
   // A PYTHONHOME or PYTHONPATH meant for another interpreter would mix stdlibs.
   delete env['PYTHONHOME'];
   delete env['__PYVENV_LAUNCHER__'];
@@ -20,9 +24,8 @@ export function variantEnvironment(options: {
   env['PIP_DISABLE_PIP_VERSION_CHECK'] = '1';
   env['PYTHONUNBUFFERED'] = '1';
   if (options.venv) {
-    const sep = options.pathSeparator ?? ':';
     env['VIRTUAL_ENV'] = options.venv.dir;
-    env['PATH'] = [options.venv.bin, env['PATH']].filter(Boolean).join(sep);
+    env = prependPath(env, { dir: options.venv.bin, facts: options.platform ?? POSIX });
   }
   return env;
 }

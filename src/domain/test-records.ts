@@ -1,5 +1,6 @@
 // The records cpv_pytest_plugin.py appends as a session goes (one JSON object a line), and the
 // counts a runner prints at the end, for runs without records.
+import { isAbsolutePath, relativeInside } from './platform.js';
 import type { FixtureRef, TestCase, TestOutcome, TestPhase } from './report.js';
 
 export interface StartedTest {
@@ -98,13 +99,19 @@ function parseLine(line: string): Json | null {
   }
 }
 
-/** `base` joined with a '/'-separated relative `file`, then made relative to `relativeTo` when inside it. */
+/**
+ * `base` joined with a '/'-separated relative `file`, then made relative to `relativeTo` when
+ * inside it. On Windows the rootdir and the working directory come with backslashes and the
+ * plugin's absolute files (a fixture's) as `C:/...`: both count as absolute and compare alike.
+ */
 function locate(file: string, options: { rootdir?: string; relativeTo?: string }): string {
   const root = options.rootdir;
   const absolute =
-    root && !file.startsWith('/') ? `${root.endsWith('/') ? root.slice(0, -1) : root}/${file}` : file;
-  const base = options.relativeTo?.endsWith('/') ? options.relativeTo.slice(0, -1) : options.relativeTo;
-  return base && absolute.startsWith(`${base}/`) ? absolute.slice(base.length + 1) : absolute;
+    root && !isAbsolutePath(file)
+      ? `${root.endsWith('/') || root.endsWith('\\') ? root.slice(0, -1) : root}/${file}`
+      : file;
+  const base = options.relativeTo;
+  return (base ? relativeInside(absolute, base) : null) ?? absolute;
 }
 
 /**

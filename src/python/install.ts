@@ -8,6 +8,7 @@ import { planInstalls } from '../domain/install-plan.js';
 import { describeFacts, mismatches, type ProbeFacts } from '../domain/probe-check.js';
 import type { Variant } from '../domain/variants.js';
 import { InputError } from '../domain/input-error.js';
+import { refusedJit } from '../domain/jit-platforms.js';
 import { refusedVersions } from '../domain/version-check.js';
 import type { CacheStore, ProcessRunner, Toolkit } from '../ports.js';
 import { loadCatalog } from './catalog-source.js';
@@ -202,13 +203,22 @@ export async function installVariants(
   }
 
   let installable = rest;
-  if (catalog !== null) {
-    const refused = refusedVersions({
-      variants: rest,
-      catalog,
-      pythonSource: ctx.settings.pythonSource,
-      cpythonSource: ctx.settings.cpythonSource,
-    });
+  const jitRefused = refusedJit({ variants: rest, platform, pythonSource: ctx.settings.pythonSource });
+  if (catalog !== null || jitRefused.length > 0) {
+    const versionRefused =
+      catalog === null
+        ? []
+        : refusedVersions({
+            variants: rest,
+            catalog,
+            pythonSource: ctx.settings.pythonSource,
+            cpythonSource: ctx.settings.cpythonSource,
+          });
+    // One reason per variant: the platform's comes first, as it holds whatever the version.
+    const refused = [
+      ...jitRefused,
+      ...versionRefused.filter((r) => !jitRefused.some((j) => j.variant === r.variant)),
+    ];
     const required = refused.filter((r) => !r.variant.optional);
     // Bad input, refused before any download or build; the other variants wait for a fixed list.
     if (required.length > 0) {

@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { venvLayout, type PlatformFacts } from '../domain/platform.js';
+import { hostFacts } from '../host-facts.js';
 import type { ProcessRunner } from '../ports.js';
 
 export interface Venv {
@@ -8,9 +9,8 @@ export interface Venv {
   readonly bin: string;
 }
 
-export function venvPaths(dir: string, platform: NodeJS.Platform = process.platform): Venv {
-  const bin = join(dir, platform === 'win32' ? 'Scripts' : 'bin');
-  return { dir, bin, python: join(bin, platform === 'win32' ? 'python.exe' : 'python') };
+export function venvPaths(dir: string, platform: PlatformFacts = hostFacts()): Venv {
+  return { dir, ...venvLayout(dir, platform) };
 }
 
 export class VenvError extends Error {}
@@ -18,7 +18,7 @@ export class VenvError extends Error {}
 /** A fresh venv for one variant: the tests never see another variant's packages. */
 export async function createVenv(
   runner: ProcessRunner,
-  options: { python: string; dir: string; env: Readonly<Record<string, string>> },
+  options: { python: string; dir: string; env: Readonly<Record<string, string>>; platform?: PlatformFacts },
 ): Promise<Venv> {
   rmSync(options.dir, { recursive: true, force: true });
   const result = await runner.run({
@@ -26,7 +26,7 @@ export async function createVenv(
     env: options.env,
     timeoutMs: 5 * 60_000,
   });
-  const venv = venvPaths(options.dir);
+  const venv = venvPaths(options.dir, options.platform);
   if (result.exitCode !== 0 || !existsSync(venv.python)) {
     const why = result.spawnError ?? result.stderr.trim().slice(-800);
     throw new VenvError(

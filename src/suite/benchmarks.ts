@@ -14,7 +14,9 @@ import {
 import { medianHalfWidth } from '../domain/compare.js';
 import { wrongBenchmarkInterpreter } from '../domain/interpreter-check.js';
 import type { BenchmarkMetric } from '../domain/report.js';
-import { classifyProcessEnd } from '../domain/crash.js';
+import { classifyProcessEnd, describeExitCode } from '../domain/crash.js';
+import type { PlatformFacts } from '../domain/platform.js';
+import { hostFacts } from '../host-facts.js';
 import { median, mulberry32 } from '../domain/stats.js';
 import type { ProcessRunner } from '../ports.js';
 
@@ -51,6 +53,8 @@ export interface BenchmarkOptions {
   readonly runsWanted?: (benchmarks: number) => number;
   /** Seeds the per-run randomisation; fixed in tests, the clock otherwise. */
   readonly seed?: number;
+  /** How a crash shows in an exit code (Windows: an NTSTATUS); the host's when absent. */
+  readonly platform?: PlatformFacts;
 }
 
 export interface BenchmarkOutcome {
@@ -246,6 +250,7 @@ async function runOnce(context: {
   random: () => number;
 }): Promise<RunOutcome> {
   const { options, subject } = context;
+  const os = (options.platform ?? hostFacts()).os;
   // A random-length name too: the {json} path is in argv, which sits on the stack.
   const salt = 'x'.repeat(Math.floor(context.random() * 64));
   const path = join(
@@ -267,13 +272,14 @@ async function runOnce(context: {
     ? 'timed out'
     : result.signal
       ? `was killed by ${result.signal}`
-      : `exited with ${result.exitCode}`;
+      : describeExitCode(result.exitCode, os);
   const output = `${result.stdout}\n${result.stderr}`;
   const end = classifyProcessEnd({
     exitCode: result.exitCode,
     signal: result.signal,
     timedOut: result.timedOut,
     output,
+    platform: os,
   });
   const crash =
     end.kind === 'crashed'

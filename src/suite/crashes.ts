@@ -1,6 +1,7 @@
 // A crash or a hang of the test command: the test it names, lone reruns that say whether it
 // reproduces, and the record the report shows.
-import { dumpExcerpt, testFrame, type FaulthandlerDump } from '../domain/faulthandler.js';
+import { dumpExcerpt, dumpHeadline, testFrame, type FaulthandlerDump } from '../domain/faulthandler.js';
+import { relativeInside } from '../domain/platform.js';
 import type { CrashRecord, TestCase } from '../domain/report.js';
 import { blamedOn, lostTestSignal } from '../domain/record-evidence.js';
 import type { StartedTest } from '../domain/test-records.js';
@@ -92,7 +93,7 @@ export function crashCase(crash: Crash): TestCase | null {
   if (crash.test === null) return null;
   const dump = crashDump(crash);
   const cause = crash.kind === 'timeout' ? 'hung past the timeout' : (crash.signal ?? 'fatal error');
-  const message = dump && crash.kind !== 'timeout' ? `${cause}: Fatal Python error: ${dump.error}` : cause;
+  const message = dump && crash.kind !== 'timeout' ? `${cause}: ${dumpHeadline(dump)}` : cause;
   return {
     id: blamedOn(crash.test),
     outcome: crash.kind === 'timeout' ? 'timedOut' : 'crashed',
@@ -146,6 +147,5 @@ function placeOf(test: StartedTest): Pick<TestCase, 'phase' | 'fixture'> {
 }
 
 function relative(file: string, cwd: string): string {
-  const base = cwd.replace(/\/$/, '');
-  return file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
+  return relativeInside(file, cwd) ?? file;
 }

@@ -20,6 +20,7 @@ import type { ProcessRunner, Toolkit } from '../ports.js';
 import { measureBenchmarks, type BenchmarkCrashes, type BenchmarkOutcome } from './benchmarks.js';
 import { readProjectFiles } from './prepare.js';
 import { measureStartup } from './startup.js';
+import type { PlatformFacts } from '../domain/platform.js';
 
 /** One interpreter + venv + project tree to measure: a variant on the head commit (or on base). */
 export interface PerformanceSubject {
@@ -77,6 +78,8 @@ export interface PerformanceOptions {
   /** Per command (command-timeout-minutes); 30 minutes when absent. */
   readonly timeoutMs?: number;
   readonly sampling?: Partial<SamplingPlan>;
+  /** How the startup driver spawns and joins PYTHONPATH; the host's when absent. */
+  readonly platform?: PlatformFacts;
 }
 
 export interface VariantPerformance {
@@ -164,6 +167,7 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
           workDir: join(options.workDir, 'benchmarks'),
           log: (line) => toolkit.info(line),
           warn: (line) => toolkit.warning(line),
+          ...(options.platform ? { platform: options.platform } : {}),
           runsWanted: (count) => {
             benchmarkCount = count;
             // A suite that is split by process speed is decided by Mann-Whitney, a smaller one paired.
@@ -205,6 +209,7 @@ export async function measurePerformance(options: PerformanceOptions): Promise<P
       deadline: started + budgetMs,
       timeoutMs,
       driverPython: first.python,
+      ...(options.platform ? { platform: options.platform } : {}),
       workDir: join(options.workDir, 'startup'),
       log: (line) => toolkit.info(line),
     });

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultInstallCommand, type ProjectFiles } from '../domain/project.js';
 import type { ProcessRunner } from '../ports.js';
+import type { PlatformFacts } from '../domain/platform.js';
 import { createVenv, type Venv } from '../python/venv.js';
 
 export function readProjectFiles(dir: string): ProjectFiles {
@@ -38,6 +39,8 @@ export async function prepareVariant(options: {
   /** Builds the variant's environment around a venv. */
   envFor: (venv: Venv | null) => Record<string, string>;
   timeoutMs: number;
+  /** Where the venv keeps its interpreter; the host's when absent. */
+  platform?: PlatformFacts;
 }): Promise<PrepareOutcome> {
   const started = Date.now();
   let venv: Venv;
@@ -46,6 +49,7 @@ export async function prepareVariant(options: {
       python: options.python,
       dir: options.venvDir,
       env: options.envFor(null),
+      ...(options.platform ? { platform: options.platform } : {}),
     });
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };

@@ -5,7 +5,7 @@
 //
 // Node is a poor stopwatch for a 15 ms process: forking a 100 MB Node costs milliseconds and the
 // exit reaches us through the event loop (Node's spawn said 32-41 ms where hyperfine said 27). So
-// each round goes to a small Python driver that starts the commands with posix_spawn and times
+// each round goes to a small Python driver (startup-driver.ts) that starts the commands and times
 // them with perf_counter, as `hyperfine -N` does (npm run bench compares the two).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,9 +13,13 @@ import { parseImportTime } from '../domain/importtime.js';
 import { pytestPythonpath } from '../domain/project.js';
 import type { StartupMetric } from '../domain/report.js';
 import { medianHalfWidth } from '../domain/compare.js';
+import { describeExitCode } from '../domain/crash.js';
+import { joinSearchPath, type PlatformFacts } from '../domain/platform.js';
 import { median, mulberry32 } from '../domain/stats.js';
 import type { ProcessRunner } from '../ports.js';
+import { hostFacts } from '../host-facts.js';
 import { readProjectFiles } from './prepare.js';
+import { runTimed, type TimedCommand, type TimedResult } from './startup-driver.js';
 
 export interface StartupSubject {
   /** Unique among the subjects, e.g. '3.13t@base'. */
@@ -53,6 +57,8 @@ export interface StartupOptions {
   readonly workDir: string;
   readonly log: (line: string) => void;
   readonly seed?: number;
+  /** How the driver spawns and how PYTHONPATH is joined; the host's when absent. */
+  readonly platform?: PlatformFacts;
 }
 
 type Probe =
@@ -127,6 +133,7 @@ async function sample(context: {
 }): Promise<void> {
   const { options, series, shell } = context;
   const random = mulberry32(options.seed ?? 0x57a27);
+  const platform = options.platform ?? hostFacts();
   const started = Date.now();
   let rounds = 0;
   for (let round = 0; round < options.warmups + options.maxSamples; round++) {
@@ -148,9 +155,16 @@ async function sample(context: {
         timeoutMs: options.timeoutMs,
       }),
     );
-    const results = await runTimed({ runner: options.runner, python: options.driverPython, commands });
+    const results = await runTimed({
+      runner: options.runner,
+      python: options.driverPython,
+      commands,
+      platform,
+    });
     rounds++;
-    ordered.forEach((s, i) => record({ series: s, result: results[i], round: round - options.warmups }));
+    ordered.forEach((s, i) =>
+      record({ series: s, result: results[i], round: round - options.warmups, os: platform.os }),
+    );
     if (
       round + 1 - options.warmups >= options.minSamples &&
       live.every((s) => s.error !== undefined || medianHalfWidth(s.values) <= options.precision)
@@ -186,7 +200,12 @@ function command(options: { series: Series; stderrPath: string; timeoutMs: numbe
 }
 
 /** Keeps a sample of round `round` (negative: a warmup, thrown away). */
-function record(options: { series: Series; result: TimedResult | undefined; round: number }): void {
+function record(options: {
+  series: Series;
+  result: TimedResult | undefined;
+  round: number;
+  os: PlatformFacts['os'];
+}): void {
   const { series, result } = options;
   if (!result || result.error !== undefined || result.exitCode !== 0) {
     const why = !result
@@ -194,7 +213,7 @@ function record(options: { series: Series; result: TimedResult | undefined; roun
       : (result.error ??
         (result.exitCode !== null && result.exitCode < 0
           ? `killed by signal ${-result.exitCode}`
-          : `exited with ${result.exitCode}`));
+          : describeExitCode(result.exitCode, options.os)));
     series.error = `${series.probe.name} failed: ${why}${result?.stderr ? `: ${tail(result.stderr)}` : ''}`;
     return;
   }
@@ -241,7 +260,10 @@ async function importEnvironment(options: {
   if (extra.length > 0) {
     const env = {
       ...subject.env,
-      PYTHONPATH: [...extra, subject.env['PYTHONPATH']].filter(Boolean).join(':'),
+      PYTHONPATH: joinSearchPath(
+        [...extra, subject.env['PYTHONPATH']],
+        options.options.platform ?? hostFacts(),
+      ),
     };
     const withPath = await attempt(env);
     if (withPath.exitCode === 0) return { env };
@@ -310,104 +332,4 @@ function shuffle<T>(items: T[], random: () => number): void {
 
 function tail(text: string): string {
   return text.trim().split('\n').slice(-3).join(' | ').slice(-400);
-}
-
-interface TimedCommand {
-  readonly argv: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly cwd: string;
-  readonly timeoutMs: number;
-  readonly stderrPath: string;
-  /** Send stderr back even on success (the -X importtime rows). */
-  readonly returnStderr: boolean;
-}
-
-interface TimedResult {
-  readonly ms: number;
-  /** Negative: killed by that signal (os.waitstatus_to_exitcode); null when it could not start. */
-  readonly exitCode: number | null;
-  readonly stderr?: string;
-  readonly error?: string;
-}
-
-// posix_spawn + waitpid between two perf_counter readings is what hyperfine -N does; stdin and
-// stdout are /dev/null as in hyperfine; stderr goes to a file (a pipe could fill and stall the child).
-// A command past its timeout is killed with its process group from a SIGALRM handler, which
-// interrupts waitpid portably (no pidfd on macOS).
-const DRIVER = String.raw`
-import json, os, signal, sys, time
-plan = json.load(sys.stdin)
-child = 0
-def on_alarm(signum, frame):
-    if child:
-        try:
-            os.killpg(child, signal.SIGKILL)
-        except OSError:
-            pass
-signal.signal(signal.SIGALRM, on_alarm)
-for cmd in plan:
-    actions = [
-        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 2, cmd["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
-    ]
-    try:
-        os.chdir(cmd["cwd"])
-        start = time.perf_counter_ns()
-        child = os.posix_spawnp(cmd["argv"][0], cmd["argv"], cmd["env"], file_actions=actions, setpgroup=0)
-        signal.setitimer(signal.ITIMER_REAL, cmd["timeout"])
-        _, status = os.waitpid(child, 0)
-        end = time.perf_counter_ns()
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        child = 0
-        code = os.waitstatus_to_exitcode(status)
-        result = {"ms": (end - start) / 1e6, "exit": code}
-        if cmd["returnStderr"] or code != 0:
-            with open(cmd["stderr"], encoding="utf-8", errors="replace") as f:
-                text = f.read()
-            result["stderr"] = text if code == 0 else text[-4000:]
-    except OSError as e:
-        result = {"ms": 0, "exit": None, "error": "%s: %s" % (cmd["argv"][0], e.strerror or e)}
-    print(json.dumps(result), flush=True)
-`;
-
-// Room for every command of a round to time out, and the driver's own start.
-const DRIVER_SLACK_MS = 60_000;
-
-/** One round of commands through the driver; results in the commands' order. */
-async function runTimed(options: {
-  runner: ProcessRunner;
-  python: string;
-  commands: readonly TimedCommand[];
-}): Promise<TimedResult[]> {
-  const plan = options.commands.map((c) => ({
-    argv: c.argv,
-    env: c.env,
-    cwd: c.cwd,
-    timeout: c.timeoutMs / 1000,
-    stderr: c.stderrPath,
-    returnStderr: c.returnStderr,
-  }));
-  const result = await options.runner.run({
-    // -I -S: the driver ignores the tested environment and imports nothing it does not need.
-    argv: [options.python, '-I', '-S', '-c', DRIVER],
-    stdin: JSON.stringify(plan),
-    timeoutMs: options.commands.reduce((sum, c) => sum + c.timeoutMs, DRIVER_SLACK_MS),
-    outputLimitBytes: 64 * 1024 * 1024,
-  });
-  const lines = result.stdout.split('\n').filter((l) => l.startsWith('{'));
-  const parsed = lines.map(
-    (l) => JSON.parse(l) as { ms: number; exit: number | null; stderr?: string; error?: string },
-  );
-  const failure = `the timing driver (${options.python}) failed: ${result.spawnError ?? tail(result.stderr) ?? result.exitCode}`;
-  return options.commands.map((_, i) => {
-    const r = parsed[i];
-    if (!r) return { ms: 0, exitCode: null, error: failure };
-    return {
-      ms: r.ms,
-      exitCode: r.exit,
-      ...(r.stderr !== undefined ? { stderr: r.stderr } : {}),
-      ...(r.error ? { error: r.error } : {}),
-    };
-  });
 }

@@ -1,12 +1,14 @@
 // One run of the user's test command, with cpv_pytest_plugin on the path, and what it left:
 // the process's end, the plugin's records, faulthandler's dumps.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { assetPath } from '../assets.js';
 import { classifyProcessEnd, type ProcessEnd } from '../domain/crash.js';
 import { parseFaulthandlerDumps, type FaulthandlerDump } from '../domain/faulthandler.js';
+import { joinSearchPath, type PlatformFacts } from '../domain/platform.js';
 import { endWithRecords } from '../domain/record-evidence.js';
 import { parseTestRecords, type TestRecords } from '../domain/test-records.js';
+import { hostFacts } from '../host-facts.js';
 import type { ProcessResult, ProcessRunner } from '../ports.js';
 
 export const PLUGIN_MODULE = 'cpv_pytest_plugin';
@@ -24,6 +26,8 @@ export interface AttemptContext {
   readonly log: (line: string) => void;
   /** Where the plugin was copied: its own folder, so nothing else of ours lands on sys.path. */
   readonly pluginDir: string | null;
+  /** PYTHONPATH's delimiter and how a crash shows in an exit code; the host's when absent. */
+  readonly platform?: PlatformFacts;
 }
 
 export interface Attempt {
@@ -62,8 +66,7 @@ function attemptEnv(
   // Left by an outer run of the plugin, it would make this session think it is nested.
   delete env['CPV_RECORD_OWNER'];
   if (context.pluginDir === null) return env;
-  const path = env['PYTHONPATH'];
-  env['PYTHONPATH'] = path ? `${context.pluginDir}${delimiter}${path}` : context.pluginDir;
+  env['PYTHONPATH'] = joinSearchPath([context.pluginDir, env['PYTHONPATH']], context.platform ?? hostFacts());
   const addopts = env['PYTEST_ADDOPTS'];
   env['PYTEST_ADDOPTS'] = `${addopts ? `${addopts} ` : ''}-p ${PLUGIN_MODULE}`;
   env['CPV_RECORD_FILE'] = files.records;
@@ -133,7 +136,7 @@ export async function runAttempt(
     signal: result.signal,
     timedOut: result.timedOut,
     output: result.stderr,
-    platform: process.platform,
+    platform: (context.platform ?? hostFacts()).os,
     sessionFinished: records.finished && records.unfinished.length === 0,
     ...(result.spawnError !== undefined ? { spawnError: result.spawnError } : {}),
   });

@@ -1,5 +1,6 @@
 // The test suite under one variant: per-test outcomes that survive a crash, each crash named and
 // rerun alone, the rest of the suite continued past it, and the modules that switched the GIL on.
+import type { PlatformFacts } from '../domain/platform.js';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { gilModulesFromWarnings, gilReenabledModules, uniqueNames } from '../domain/gil.js';
@@ -45,6 +46,8 @@ export interface TestRunOptions {
    * a failure that does not come back is what a race looks like, and it decides from repeats.
    */
   readonly rerunFailures?: boolean;
+  /** PYTHONPATH's delimiter and how a crash shows in an exit code; the host's when absent. */
+  readonly platform?: PlatformFacts;
 }
 
 export interface TestRunResult {
