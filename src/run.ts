@@ -565,12 +565,13 @@ async function testOnBase(options: {
     const subject = options.subjects.find((s) => s.variant.name === state.variant.name);
     if (!subject) continue;
     // Nothing else runs the base commit's tests under the reference: they run for their durations
-    // alone (slow-tests.ts), when the suite is short next to measure-minutes, and stop at it.
+    // alone (slow-tests.ts), when the suite is short next to measure-minutes and has a test long
+    // enough to be a candidate, and stop at measure-minutes.
     const needed = failed || state.variant.freeThreaded;
     const forDurations =
       !needed && state.variant.name === options.inputs.reference && state.tests
         ? baseSuiteForDurations({
-            headSuiteMs: state.tests.summary.durationMs,
+            head: state.tests.summary,
             measureMinutes: options.inputs.measureMinutes,
             commandTimeoutMs: options.timeoutMs,
           })

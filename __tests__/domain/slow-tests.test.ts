@@ -186,6 +186,11 @@ describe('confirmBaseCandidate', () => {
 });
 
 describe('baseSuiteForDurations', () => {
+  const suite = (durationMs: number, longestMs = 1200) => ({
+    durationMs,
+    cases: [passed('t::quick', 10), passed('t::long', longestMs)],
+  });
+
   it.each([
     // head's suite, measure-minutes, command timeout -> timeout of the base run, or not run
     [20_000, 10, 30 * 60_000, 10 * 60_000],
@@ -195,11 +200,25 @@ describe('baseSuiteForDurations', () => {
     [5_000, 0.2, 30 * 60_000, 12_000],
   ])(
     'a %s ms suite, %s measure-minutes, timeout %s: %s',
-    (headSuiteMs, measureMinutes, commandTimeoutMs, expected) => {
-      const plan = baseSuiteForDurations({ headSuiteMs, measureMinutes, commandTimeoutMs });
+    (durationMs, measureMinutes, commandTimeoutMs, expected) => {
+      const plan = baseSuiteForDurations({ head: suite(durationMs), measureMinutes, commandTimeoutMs });
       expect(plan?.timeoutMs ?? null).toBe(expected);
     },
   );
+
+  it('does not run where no test of head took over 0.5 s: none could be twice as long and 0.5 s longer', () => {
+    const plan = baseSuiteForDurations({
+      head: suite(20_000, 500),
+      measureMinutes: 10,
+      commandTimeoutMs: 60_000,
+    });
+    expect(plan).toBeNull();
+  });
+
+  it('does not run where head has no per-test records', () => {
+    const head = { durationMs: 20_000, cases: [] };
+    expect(baseSuiteForDurations({ head, measureMinutes: 10, commandTimeoutMs: 60_000 })).toBeNull();
+  });
 });
 
 describe('planReruns', () => {

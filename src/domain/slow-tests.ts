@@ -25,19 +25,26 @@ export const SLOW_TEST_RULES = {
   /**
    * The base commit's suite runs once more, under the reference, for its durations alone, where
    * nothing else runs it there: when head's suite under the reference took at most this share of
-   * measure-minutes. It is then stopped at measure-minutes (or the command timeout, the sooner).
+   * measure-minutes, and one of its tests took long enough to be a candidate. It is then stopped
+   * at measure-minutes (or the command timeout, the sooner).
    */
   baseSuiteShare: 0.5,
 } as const;
 
 /** The timeout of the base commit's suite run for durations alone, or null where it is not worth it. */
 export function baseSuiteForDurations(options: {
-  headSuiteMs: number;
+  /** Head's normal run under the reference. */
+  head: { readonly durationMs: number; readonly cases: readonly TestCase[] };
   measureMinutes: number;
   commandTimeoutMs: number;
 }): { timeoutMs: number } | null {
   const budgetMs = options.measureMinutes * 60_000;
-  if (options.headSuiteMs > budgetMs * SLOW_TEST_RULES.baseSuiteShare) return null;
+  if (options.head.durationMs > budgetMs * SLOW_TEST_RULES.baseSuiteShare) return null;
+  // Twice as long and 0.5 s longer than on base: a head test under 0.5 s cannot be one.
+  const long = [...passedDurations(options.head.cases).values()].some(
+    (ms) => ms > SLOW_TEST_RULES.minDeltaMs,
+  );
+  if (!long) return null;
   return { timeoutMs: Math.min(options.commandTimeoutMs, budgetMs) };
 }
 
