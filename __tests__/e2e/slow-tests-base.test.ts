@@ -13,6 +13,7 @@ import { interpretersSkipReason, pytoolsPath, realInterpreters } from '../helper
 const skip = interpretersSkipReason(['3.13']);
 const FIXTURE = join(ROOT, '__tests__', 'fixtures', 'durations-base');
 const PARSES = 'tests/test_work.py::test_parses';
+const A_A_RUNS = 3;
 // Startup sampling of head and base may take most of the two measure-minutes.
 const RUN_TIMEOUT_MS = 5 * 60_000;
 
@@ -84,7 +85,7 @@ describe.skipIf(skip !== null)(
         expect(parses.reruns.base).toHaveLength(3);
         expect(parses.reruns.head).toHaveLength(3);
         // Printed for the closing note: the figures behind the line.
-        console.log(`${PARSES}: ${JSON.stringify(parses)}`);
+        console.log(`${PARSES}: ${JSON.stringify(parses)}; base suite ${v!.base!.tests!.durationMs} ms`);
         expect(run.stdout).toContain('🐢 Tests this PR makes slower (1)');
         expect(run.stdout).toMatch(
           /- `tests\/test_work\.py::test_parses`: [\d.]+ s on base, [\d.]+ s on this PR under `3\.13` \([\d.]+x slower; [23] of 3 reruns agree: /,
@@ -98,17 +99,19 @@ describe.skipIf(skip !== null)(
     );
 
     it(
-      'A/A: a head with the same code as its base lists nothing',
+      `A/A: a head with the same code as its base lists nothing, ${A_A_RUNS} runs out of ${A_A_RUNS}`,
       async () => {
-        const run = await runOnPullRequest(repository('readme'));
-        expect(run.stderr).toBe('');
-        const [v] = run.report!.variants;
-        expect(v?.base?.tests).toMatchObject({ status: 'passed', passed: 3 });
-        expect(v?.slowTestsVsBase).toBeUndefined();
-        expect(run.stdout).not.toContain('🐢');
-        expect(run.exitCode).toBe(0);
+        for (let i = 0; i < A_A_RUNS; i += 1) {
+          const run = await runOnPullRequest(repository('readme'));
+          expect(run.stderr).toBe('');
+          const [v] = run.report!.variants;
+          expect(v?.base?.tests).toMatchObject({ status: 'passed', passed: 3 });
+          expect(v?.slowTestsVsBase).toBeUndefined();
+          expect(run.stdout).not.toContain('🐢');
+          expect(run.exitCode).toBe(0);
+        }
       },
-      RUN_TIMEOUT_MS,
+      A_A_RUNS * RUN_TIMEOUT_MS,
     );
   },
 );
