@@ -20,6 +20,7 @@ import {
   type TestSummary,
   type ThreadScaling,
   type SlowTest,
+  type SlowTestVsBase,
   type ThreadStress,
   type VariantReport,
 } from './domain/report.js';
@@ -42,7 +43,7 @@ import { chooseBaseline } from './suite/baseline.js';
 import { prepareVariant } from './suite/prepare.js';
 import type { BenchmarkCrashes } from './suite/benchmarks.js';
 import { measurePerformance, type PerformanceSubject } from './suite/performance.js';
-import { SLOW_TEST_RULES } from './domain/slow-tests.js';
+import { baseSuiteForDurations, SLOW_TEST_RULES } from './domain/slow-tests.js';
 import { confirmSlowTests } from './suite/slow-tests.js';
 import { runTestSuite, type TestRunResult } from './suite/tests.js';
 import type { RunResult, World } from './world.js';
@@ -63,12 +64,16 @@ interface VariantState {
   benchmarkSuite?: VariantReport['benchmarkSuite'];
   benchmarkCrashes?: BenchmarkCrashReport;
   baseBenchmarkCrashes?: BenchmarkCrashReport;
-  /** The tests on the PR's base commit, run only where head failed or crashed, or on free-threaded variants. */
+  /**
+   * The tests on the PR's base commit, run only where head failed or crashed, on free-threaded
+   * variants, and under the reference for their durations (slow-tests.ts).
+   */
   baseTests?: TestSummary;
   /** Modules that re-enabled the GIL in those tests on base. */
   baseGil?: readonly string[];
   threadStress?: ThreadStress;
   slowTests?: readonly SlowTest[];
+  slowTestsVsBase?: readonly SlowTestVsBase[];
 }
 
 const NOT_RUN: TestSummary = {
@@ -130,6 +135,7 @@ function variantReport(state: VariantState, options: { baseSha: string | null })
     ...(state.benchmarkCrashes ? { benchmarkCrashes: state.benchmarkCrashes } : {}),
     ...(state.threadStress ? { threadStress: state.threadStress } : {}),
     ...(state.slowTests ? { slowTests: state.slowTests } : {}),
+    ...(state.slowTestsVsBase ? { slowTestsVsBase: state.slowTestsVsBase } : {}),
     ...((state.base || state.baseTests) && options.baseSha
       ? {
           base: {
@@ -354,38 +360,6 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
 
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
-  // Informational, and bounded by a share of measure-minutes: tests one build makes much slower.
-  const slowStarted = Date.now();
-  const slow = await confirmSlowTests({
-    runner,
-    toolkit,
-    command: inputs.testCommand,
-    reference: inputs.reference,
-    subjects: ready.flatMap((s) =>
-      s.tests && s.venv
-        ? [
-            {
-              name: s.variant.name,
-              env: envFor(s, s.venv),
-              cwd: inputs.workingDirectory,
-              cases: s.tests.summary.cases,
-            },
-          ]
-        : [],
-    ),
-    measureMinutes: inputs.measureMinutes,
-    timeoutMs,
-    workRoot,
-  });
-  for (const state of ready) {
-    const found = slow.get(state.variant.name);
-    if (found) state.slowTests = found;
-  }
-  // Their reruns came out of measure-minutes: what is left goes to startup and benchmarks.
-  const measureMinutes = Math.max(
-    inputs.measureMinutes * (1 - SLOW_TEST_RULES.budgetShare),
-    inputs.measureMinutes - (Date.now() - slowStarted) / 60_000,
-  );
   // The base commit: a worktree and venvs made like head's, measured interleaved with head.
   const chosen = await chooseBaseline({
     runner,
@@ -448,6 +422,22 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
         timeoutMs,
       });
     }
+    // Before the base checkout goes: its reruns run there.
+    const slowStarted = Date.now();
+    await confirmDurations({
+      world,
+      inputs,
+      states: ready,
+      envFor,
+      baseSubjects: base?.ok ? base.base.subjects : [],
+      workRoot,
+      timeoutMs,
+    });
+    // Their reruns came out of measure-minutes: what is left goes to startup and benchmarks.
+    const measureMinutes = Math.max(
+      inputs.measureMinutes * (1 - SLOW_TEST_RULES.budgetShare),
+      inputs.measureMinutes - (Date.now() - slowStarted) / 60_000,
+    );
     const performance = await measurePerformance({
       runner,
       toolkit,
@@ -491,6 +481,56 @@ async function measure(world: World, inputs: Inputs, states: VariantState[], sin
   }
 }
 
+/**
+ * Informational, and bounded by a share of measure-minutes: tests one build makes much slower than
+ * the reference, and tests head makes much slower than the base commit under the same build, where
+ * the base commit's tests ran; one plan for both.
+ */
+async function confirmDurations(options: {
+  world: World;
+  inputs: Inputs;
+  states: readonly VariantState[];
+  envFor: (state: VariantState, venv: Venv) => Record<string, string>;
+  baseSubjects: readonly PerformanceSubject[];
+  workRoot: string;
+  timeoutMs: number;
+}): Promise<void> {
+  const { inputs, states } = options;
+  const slow = await confirmSlowTests({
+    runner: options.world.runner,
+    toolkit: options.world.toolkit,
+    command: inputs.testCommand,
+    reference: inputs.reference,
+    subjects: states.flatMap((s) =>
+      s.tests && s.venv
+        ? [
+            {
+              name: s.variant.name,
+              env: options.envFor(s, s.venv),
+              cwd: inputs.workingDirectory,
+              cases: s.tests.summary.cases,
+            },
+          ]
+        : [],
+    ),
+    base: states.flatMap((s) => {
+      const subject = options.baseSubjects.find((b) => b.variant.name === s.variant.name);
+      return subject && s.baseTests
+        ? [{ name: s.variant.name, env: subject.env, cwd: subject.cwd, cases: s.baseTests.cases }]
+        : [];
+    }),
+    budgetMs: inputs.measureMinutes * 60_000 * SLOW_TEST_RULES.budgetShare,
+    timeoutMs: options.timeoutMs,
+    workRoot: options.workRoot,
+  });
+  for (const state of states) {
+    const found = slow.vsReference.get(state.variant.name);
+    if (found) state.slowTests = found;
+    const vsBase = slow.vsBase.get(state.variant.name);
+    if (vsBase) state.slowTestsVsBase = vsBase;
+  }
+}
+
 interface Sink {
   readonly errors: string[];
   readonly timingFindings: Finding[];
@@ -515,7 +555,8 @@ function crashReport(options: { command: string; crashes: BenchmarkCrashes }): B
  * base commit, with the same interpreter, for the variants where head failed or crashed. Under a
  * free-threaded variant they always run: which modules re-enable the GIL on base tells a module
  * this change turns the GIL back on for from one it always did (and one it no longer does); and
- * head's thread-unsafe tests are repeated under stress there.
+ * head's thread-unsafe tests are repeated under stress there. Under the reference they run too,
+ * where the suite is short, so that a test this change makes much slower shows (slow-tests.ts).
  */
 async function testOnBase(options: {
   runner: ProcessRunner;
@@ -529,16 +570,29 @@ async function testOnBase(options: {
   for (const state of options.states) {
     const status = state.tests?.summary.status;
     const failed = status === 'failed' || status === 'crashed' || status === 'timedOut';
-    if (!failed && !state.variant.freeThreaded) continue;
     const subject = options.subjects.find((s) => s.variant.name === state.variant.name);
     if (!subject) continue;
-    const result = await options.toolkit.group(`${state.variant.name}: tests on the base commit`, () =>
+    // Nothing else runs the base commit's tests under the reference: they run for their durations
+    // alone (slow-tests.ts), when the suite is short next to measure-minutes and has a test long
+    // enough to be a candidate, and stop at measure-minutes.
+    const needed = failed || state.variant.freeThreaded;
+    const forDurations =
+      !needed && state.variant.name === options.inputs.reference && state.tests
+        ? baseSuiteForDurations({
+            head: state.tests.summary,
+            measureMinutes: options.inputs.measureMinutes,
+            commandTimeoutMs: options.timeoutMs,
+          })
+        : null;
+    if (!needed && forDurations === null) continue;
+    const title = forDurations ? 'tests on the base commit, for their durations' : 'tests on the base commit';
+    const result = await options.toolkit.group(`${state.variant.name}: ${title}`, () =>
       runTestSuite({
         runner: options.runner,
         command: options.inputs.testCommand,
         cwd: subject.cwd,
         env: subject.env,
-        timeoutMs: options.timeoutMs,
+        timeoutMs: forDurations?.timeoutMs ?? options.timeoutMs,
         workDir: join(options.workRoot, 'tests-base', safeName(state.variant.name)),
         reruns: 1,
         freeThreaded: state.variant.freeThreaded,

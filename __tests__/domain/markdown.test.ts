@@ -594,6 +594,31 @@ function reportWith(name: (kind: string) => string): Report {
           best: { threads: 4, referenceThreads: 1, vsReference: ratio(0.3, 'improvement') },
         },
       ],
+      ...(i === 1
+        ? {
+            slowTests: [
+              {
+                id: testIds[0] ?? '',
+                referenceSeconds: 0.8,
+                seconds: 2.4,
+                ratio: 3,
+                reruns: { reference: [0.8, 0.9, 0.8], variant: [2.4, null, 2.5] },
+                agreed: '2/3',
+              },
+            ],
+          }
+        : {
+            slowTestsVsBase: [
+              {
+                id: testIds[1] ?? '',
+                baseSeconds: 0.3,
+                seconds: 4.2,
+                ratio: 14,
+                reruns: { base: [0.3, 0.3, 0.3], head: [4.1, 4.2, 4.3] },
+                agreed: '3/3',
+              },
+            ],
+          }),
     });
   const built = report({
     variants: variants.map(made),

@@ -18,7 +18,7 @@ import { importsSection } from './comment/imports.js';
 import { installSection } from './comment/install.js';
 import { legsSection } from './comment/legs.js';
 import { shapeOf } from './comment/shape.js';
-import { slowTestsSection } from './comment/slow-tests.js';
+import { slowerThanBaseSection, slowTestsSection } from './comment/slow-tests.js';
 import { startupSection } from './comment/startup.js';
 import { summaryTable } from './comment/summary-table.js';
 import { scalingLines, scalingSection } from './comment/thread-scaling.js';
@@ -59,6 +59,7 @@ function sections(report: Report): Section[] {
     threadStressSection(report),
     installSection(report),
     timingFindingsSection(report),
+    slowerThanBaseSection(report),
     slowTestsSection(report),
     startupSection(report, shape),
     benchmarkSection(report, shape),

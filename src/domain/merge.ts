@@ -14,7 +14,7 @@
 // - the verdict is decided again, by the merging step's fail-on (the legs' own verdicts were
 //   decided by theirs), and any error of a leg or of reading the files fails it, since the
 //   report is then incomplete.
-import { checkAdoption, checkSlowTests } from './variant-schema.js';
+import { checkAdoption, checkSlowTests, checkSlowTestsVsBase } from './variant-schema.js';
 import { verdict, type FailOnRule } from './findings.js';
 import { deriveFindings, recountVariant } from './merge-derive.js';
 import {
@@ -283,6 +283,8 @@ function checkVariant(c: Checker, v: unknown, path: string): string {
     checkThreadStress(c, variant['threadStress'], `${path}.threadStress`);
   if (variant['adoption'] !== undefined) checkAdoption(c, variant['adoption'], `${path}.adoption`);
   if (variant['slowTests'] !== undefined) checkSlowTests(c, variant['slowTests'], `${path}.slowTests`);
+  if (variant['slowTestsVsBase'] !== undefined)
+    checkSlowTestsVsBase(c, variant['slowTestsVsBase'], `${path}.slowTestsVsBase`);
   return name;
 }
 

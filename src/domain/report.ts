@@ -204,6 +204,11 @@ export interface VariantReport {
   readonly threadStress?: ThreadStress;
   /** Tests this build makes much slower or faster than the reference, confirmed by lone reruns (slow-tests.ts). */
   readonly slowTests?: readonly SlowTest[];
+  /**
+   * Tests this pull request makes much slower under this build: head against the base commit, where
+   * the base commit's tests ran under it; confirmed by lone reruns (slow-tests.ts).
+   */
+  readonly slowTestsVsBase?: readonly SlowTestVsBase[];
   /** Should this code adopt this build? Decided from the figures above (adoption.ts); absent on the reference. */
   readonly adoption?: Adoption;
 }
@@ -221,6 +226,25 @@ export interface SlowTest {
   readonly reruns: {
     readonly reference: readonly (number | null)[];
     readonly variant: readonly (number | null)[];
+  };
+  /** 'k/N': reruns that differed the same way by the same rules. */
+  readonly agreed: string;
+}
+
+/** One test that took much longer on the pull request's head than on its base commit, under one build; informational. */
+export interface SlowTestVsBase {
+  /** pytest node id: from the tested code, escape before rendering. */
+  readonly id: string;
+  /** In the base commit's run of the suite, seconds. */
+  readonly baseSeconds: number;
+  /** In head's normal run, seconds. */
+  readonly seconds: number;
+  /** seconds / baseSeconds: 13 = 13 times as long on head. */
+  readonly ratio: number;
+  /** The lone reruns, seconds, one a round on each side; null where that run did not pass (it disagrees). */
+  readonly reruns: {
+    readonly base: readonly (number | null)[];
+    readonly head: readonly (number | null)[];
   };
   /** 'k/N': reruns that differed the same way by the same rules. */
   readonly agreed: string;

@@ -1,4 +1,4 @@
-// What the comment renders of `variants[].adoption` and `variants[].slowTests`, checked when mode
+// What the comment renders of `variants[].adoption`, `.slowTests` and `.slowTestsVsBase`, checked when mode
 // `report` reads a report file, since a fork's workflow may have written it.
 import type { Checker } from './merge.js';
 import type { AdoptionReading, AdoptionVerdict } from './report.js';
@@ -55,18 +55,31 @@ export function checkAdoption(c: Checker, value: unknown, path: string): void {
   if (threads) c.string(threads['workload'], `${p}.threads.workload`);
 }
 
-export function checkSlowTests(c: Checker, value: unknown, path: string): void {
+function checkSlowTestList(
+  c: Checker,
+  value: unknown,
+  options: { path: string; baselineSeconds: string; sides: readonly [string, string] },
+): void {
+  const { path } = options;
   c.array(value, path).forEach((x, i) => {
     const p = `${path}[${i}]`;
     const t = c.object(x, p);
     c.string(t['id'], `${p}.id`);
-    for (const k of ['referenceSeconds', 'seconds', 'ratio']) c.number(t[k], `${p}.${k}`);
+    for (const k of [options.baselineSeconds, 'seconds', 'ratio']) c.number(t[k], `${p}.${k}`);
     c.nullableString(t['agreed'], `${p}.agreed`, /^\d+\/\d+$/);
     if (t['agreed'] === null) c.fail(`${p}.agreed`, 'a string like k/N', null);
     const reruns = c.object(t['reruns'], `${p}.reruns`);
-    for (const side of ['reference', 'variant'])
+    for (const side of options.sides)
       c.array(reruns[side], `${p}.reruns.${side}`).forEach((v, j) =>
         c.nullableNumber(v, `${p}.reruns.${side}[${j}]`),
       );
   });
+}
+
+export function checkSlowTests(c: Checker, value: unknown, path: string): void {
+  checkSlowTestList(c, value, { path, baselineSeconds: 'referenceSeconds', sides: ['reference', 'variant'] });
+}
+
+export function checkSlowTestsVsBase(c: Checker, value: unknown, path: string): void {
+  checkSlowTestList(c, value, { path, baselineSeconds: 'baseSeconds', sides: ['base', 'head'] });
 }
