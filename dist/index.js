@@ -8168,10 +8168,10 @@ var require_fixed_queue = __commonJS({
         this.head.push(data);
       }
       shift() {
-        const tail3 = this.tail;
-        const next = tail3.shift();
-        if (tail3.isEmpty() && tail3.next !== null) {
-          this.tail = tail3.next;
+        const tail4 = this.tail;
+        const next = tail4.shift();
+        if (tail4.isEmpty() && tail4.next !== null) {
+          this.tail = tail4.next;
         }
         return next;
       }
@@ -12040,10 +12040,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter6 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter5 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter6}${value}`
+            value: `${exists2.value}${delimiter5}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name: name2, value });
@@ -17350,7 +17350,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors();
-    var tail3 = Buffer.from([0, 0, 255, 255]);
+    var tail4 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -17408,7 +17408,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail3);
+          this.#inflate.write(tail4);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -21575,8 +21575,8 @@ var require_common = __commonJS({
         }
         return debug2;
       }
-      function extend2(namespace, delimiter6) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter6 === "undefined" ? ":" : delimiter6) + namespace);
+      function extend2(namespace, delimiter5) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter5 === "undefined" ? ":" : delimiter5) + namespace);
         newDebug.log = this.log;
         return newDebug;
       }
@@ -26746,36 +26746,36 @@ var require_rpc_interceptor = __commonJS({
     function stackIntercept(kind, transport, method, options, input) {
       var _a2, _b, _c, _d;
       if (kind == "unary") {
-        let tail3 = (mtd, inp, opt) => transport.unary(mtd, inp, opt);
+        let tail4 = (mtd, inp, opt) => transport.unary(mtd, inp, opt);
         for (const curr of ((_a2 = options.interceptors) !== null && _a2 !== void 0 ? _a2 : []).filter((i) => i.interceptUnary).reverse()) {
-          const next = tail3;
-          tail3 = (mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt);
+          const next = tail4;
+          tail4 = (mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt);
         }
-        return tail3(method, input, options);
+        return tail4(method, input, options);
       }
       if (kind == "serverStreaming") {
-        let tail3 = (mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt);
+        let tail4 = (mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt);
         for (const curr of ((_b = options.interceptors) !== null && _b !== void 0 ? _b : []).filter((i) => i.interceptServerStreaming).reverse()) {
-          const next = tail3;
-          tail3 = (mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt);
+          const next = tail4;
+          tail4 = (mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt);
         }
-        return tail3(method, input, options);
+        return tail4(method, input, options);
       }
       if (kind == "clientStreaming") {
-        let tail3 = (mtd, opt) => transport.clientStreaming(mtd, opt);
+        let tail4 = (mtd, opt) => transport.clientStreaming(mtd, opt);
         for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i) => i.interceptClientStreaming).reverse()) {
-          const next = tail3;
-          tail3 = (mtd, opt) => curr.interceptClientStreaming(next, mtd, opt);
+          const next = tail4;
+          tail4 = (mtd, opt) => curr.interceptClientStreaming(next, mtd, opt);
         }
-        return tail3(method, options);
+        return tail4(method, options);
       }
       if (kind == "duplex") {
-        let tail3 = (mtd, opt) => transport.duplex(mtd, opt);
+        let tail4 = (mtd, opt) => transport.duplex(mtd, opt);
         for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i) => i.interceptDuplex).reverse()) {
-          const next = tail3;
-          tail3 = (mtd, opt) => curr.interceptDuplex(next, mtd, opt);
+          const next = tail4;
+          tail4 = (mtd, opt) => curr.interceptDuplex(next, mtd, opt);
         }
-        return tail3(method, options);
+        return tail4(method, options);
       }
       runtime_1.assertNever(kind);
     }
@@ -29128,15 +29128,15 @@ function issueFileCommand(command2, message7) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter6 = `ghadelimiter_${crypto2.randomUUID()}`;
+  const delimiter5 = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter6)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter6}"`);
+  if (key.includes(delimiter5)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter5}"`);
   }
-  if (convertedValue.includes(delimiter6)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter6}"`);
+  if (convertedValue.includes(delimiter5)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter5}"`);
   }
-  return `${key}<<${delimiter6}${os2.EOL}${convertedValue}${os2.EOL}${delimiter6}`;
+  return `${key}<<${delimiter5}${os2.EOL}${convertedValue}${os2.EOL}${delimiter5}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -31031,7 +31031,7 @@ function group(name2, fn) {
 
 // src/index.ts
 import { homedir as homedir2, tmpdir as tmpdir2 } from "node:os";
-import { join as join33 } from "node:path";
+import { join as join32 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31368,9 +31368,9 @@ function parseCommaParts(str2, budget) {
       return void 0;
     }
     if (!m) {
-      const tail3 = str2.split(",");
-      tail3[0] = carry + tail3[0];
-      pushAll(parts, tail3);
+      const tail4 = str2.split(",");
+      tail4[0] = carry + tail4[0];
+      pushAll(parts, tail4);
       return parts;
     }
     const { pre, body: body2, post } = m;
@@ -32910,7 +32910,7 @@ var Minimatch = class {
   #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
     const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
     const lastgs = pattern.lastIndexOf(GLOBSTAR);
-    const [head, body2, tail3] = partial ? [
+    const [head, body2, tail4] = partial ? [
       pattern.slice(patternIndex, firstgs),
       pattern.slice(firstgs + 1),
       []
@@ -32928,21 +32928,21 @@ var Minimatch = class {
       patternIndex += head.length;
     }
     let fileTailMatch = 0;
-    if (tail3.length) {
-      if (tail3.length + fileIndex > file.length)
+    if (tail4.length) {
+      if (tail4.length + fileIndex > file.length)
         return false;
-      let tailStart = file.length - tail3.length;
-      if (this.#matchOne(file, tail3, partial, tailStart, 0)) {
-        fileTailMatch = tail3.length;
+      let tailStart = file.length - tail4.length;
+      if (this.#matchOne(file, tail4, partial, tailStart, 0)) {
+        fileTailMatch = tail4.length;
       } else {
-        if (file[file.length - 1] !== "" || fileIndex + tail3.length === file.length) {
+        if (file[file.length - 1] !== "" || fileIndex + tail4.length === file.length) {
           return false;
         }
         tailStart--;
-        if (!this.#matchOne(file, tail3, partial, tailStart, 0)) {
+        if (!this.#matchOne(file, tail4, partial, tailStart, 0)) {
           return false;
         }
-        fileTailMatch = tail3.length + 1;
+        fileTailMatch = tail4.length + 1;
       }
     }
     if (!body2.length) {
@@ -37967,7 +37967,7 @@ var CollectionFormatToDelimiterMap = {
 };
 function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObject) {
   const urlReplacements = calculateUrlReplacements(operationSpec, operationArguments, fallbackObject);
-  let isAbsolutePath = false;
+  let isAbsolutePath2 = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
     let path12 = replaceAll(operationSpec.path, urlReplacements);
@@ -37976,13 +37976,13 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
     }
     if (isAbsoluteUrl(path12)) {
       requestUrl = path12;
-      isAbsolutePath = true;
+      isAbsolutePath2 = true;
     } else {
       requestUrl = appendPath(requestUrl, path12);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
-  requestUrl = appendQueryParams(requestUrl, queryParams, sequenceParams, isAbsolutePath);
+  requestUrl = appendQueryParams(requestUrl, queryParams, sequenceParams, isAbsolutePath2);
   return requestUrl;
 }
 function replaceAll(input, replacements) {
@@ -38047,7 +38047,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
       let queryParameterValue = getOperationArgumentValueFromParameter(operationArguments, queryParameter, fallbackObject);
       if (queryParameterValue !== void 0 && queryParameterValue !== null || queryParameter.mapper.required) {
         queryParameterValue = operationSpec.serializer.serialize(queryParameter.mapper, queryParameterValue, getPathStringFromParameter(queryParameter));
-        const delimiter6 = queryParameter.collectionFormat ? CollectionFormatToDelimiterMap[queryParameter.collectionFormat] : "";
+        const delimiter5 = queryParameter.collectionFormat ? CollectionFormatToDelimiterMap[queryParameter.collectionFormat] : "";
         if (Array.isArray(queryParameterValue)) {
           queryParameterValue = queryParameterValue.map((item3) => {
             if (item3 === null || item3 === void 0) {
@@ -38059,7 +38059,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
         if (queryParameter.collectionFormat === "Multi" && queryParameterValue.length === 0) {
           continue;
         } else if (Array.isArray(queryParameterValue) && (queryParameter.collectionFormat === "SSV" || queryParameter.collectionFormat === "TSV")) {
-          queryParameterValue = queryParameterValue.join(delimiter6);
+          queryParameterValue = queryParameterValue.join(delimiter5);
         }
         if (!queryParameter.skipEncoding) {
           if (Array.isArray(queryParameterValue)) {
@@ -38071,7 +38071,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
           }
         }
         if (Array.isArray(queryParameterValue) && (queryParameter.collectionFormat === "CSV" || queryParameter.collectionFormat === "Pipes")) {
-          queryParameterValue = queryParameterValue.join(delimiter6);
+          queryParameterValue = queryParameterValue.join(delimiter5);
         }
         result.set(queryParameter.mapper.serializedName || getPathStringFromParameter(queryParameter), queryParameterValue);
       }
@@ -59079,8 +59079,8 @@ var ContainerImpl = class {
    *                  character or a string.
    * @param options The options parameters.
    */
-  listBlobHierarchySegment(delimiter6, options) {
-    return this.client.sendOperationRequest({ delimiter: delimiter6, options }, listBlobHierarchySegmentOperationSpec);
+  listBlobHierarchySegment(delimiter5, options) {
+    return this.client.sendOperationRequest({ delimiter: delimiter5, options }, listBlobHierarchySegmentOperationSpec);
   }
   /**
    * Returns the sku name and account kind
@@ -75677,9 +75677,88 @@ function errorMessage(error2) {
 }
 
 // src/adapters/process.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
+
+// src/domain/platform.ts
+function platformFacts(options) {
+  if (options.platform === "win32") {
+    return {
+      os: "windows",
+      arch: options.arch,
+      pathDelimiter: ";",
+      venvBin: "Scripts",
+      venvPython: "python.exe",
+      processTree: "taskkill",
+      startupSpawn: "popen"
+    };
+  }
+  return {
+    os: options.platform === "darwin" ? "darwin" : "linux",
+    arch: options.arch,
+    pathDelimiter: ":",
+    venvBin: "bin",
+    venvPython: "python",
+    processTree: "group",
+    startupSpawn: "posix_spawn"
+  };
+}
+function venvLayout(dir, facts) {
+  const sep11 = facts.os === "windows" ? "\\" : "/";
+  const base = dir.length > 1 && (dir.endsWith(sep11) || dir.endsWith("/")) ? dir.slice(0, -1) : dir;
+  const bin = `${base}${sep11}${facts.venvBin}`;
+  return { bin, python: `${bin}${sep11}${facts.venvPython}` };
+}
+function pathKey(env, facts) {
+  if (facts.os !== "windows") return "PATH";
+  return Object.keys(env).find((k) => k.toUpperCase() === "PATH") ?? "Path";
+}
+function prependPath(env, options) {
+  const key = pathKey(env, options.facts);
+  const result = { ...env };
+  const rest = [];
+  for (const k of Object.keys(result)) {
+    if (k === key || options.facts.os === "windows" && k.toUpperCase() === "PATH") {
+      if (result[k]) rest.push(result[k]);
+      delete result[k];
+    }
+  }
+  result[key] = [options.dir, ...rest].join(options.facts.pathDelimiter);
+  return result;
+}
+function joinSearchPath(entries, facts) {
+  return entries.filter(Boolean).join(facts.pathDelimiter);
+}
+var WINDOWS_ABSOLUTE = /^(?:[A-Za-z]:[\\/]|\\\\)/;
+function isAbsolutePath(path12) {
+  return path12.startsWith("/") || WINDOWS_ABSOLUTE.test(path12);
+}
+function relativeInside(file, base) {
+  const windows = WINDOWS_ABSOLUTE.test(base);
+  const norm = (p) => {
+    if (!windows) return p.endsWith("/") ? p.slice(0, -1) : p;
+    const slashed = p.replace(/\\/g, "/");
+    const trimmed = slashed.endsWith("/") ? slashed.slice(0, -1) : slashed;
+    return /^[A-Za-z]:/.test(trimmed) ? trimmed[0].toUpperCase() + trimmed.slice(1) : trimmed;
+  };
+  const root = norm(base);
+  const path12 = windows ? norm(file) : file;
+  return path12.startsWith(`${root}/`) ? path12.slice(root.length + 1) : null;
+}
+function treeKillCommand(facts) {
+  return facts.processTree === "taskkill" ? ["taskkill", "/T", "/F", "/PID"] : null;
+}
+function treeKillArgv(pid, facts) {
+  const command2 = treeKillCommand(facts);
+  return command2 ? [...command2, String(pid)] : null;
+}
+
+// src/host-facts.ts
+function hostFacts() {
+  return platformFacts({ platform: process.platform, arch: process.arch });
+}
 
 // src/adapters/process-groups.ts
+import { spawn as spawn2, spawnSync } from "node:child_process";
 import { existsSync as existsSync6, readdirSync, readFileSync as readFileSync2 } from "node:fs";
 var POLL_MS = 25;
 function procStat(pid) {
@@ -75722,7 +75801,41 @@ async function endGroup2(pgid, options) {
   signalGroup(pgid, "SIGKILL");
   for (let i = 0; i < 40 && groupAlive(pgid); i++) await sleep3(POLL_MS);
 }
+var groupEnding = {
+  leftovers: endGroup2,
+  signal: signalGroup,
+  end: endGroup2,
+  kill: (pgid) => signalGroup(pgid, "SIGKILL")
+};
+function commandEnding(argvOf) {
+  const run2 = (pid, graceMs) => new Promise((done) => {
+    const [file, ...args] = argvOf(pid);
+    const child2 = spawn2(file, args, { stdio: "ignore", windowsHide: true });
+    const timer = setTimeout(done, graceMs);
+    const finish = () => {
+      clearTimeout(timer);
+      done();
+    };
+    child2.on("error", finish);
+    child2.on("exit", finish);
+  });
+  return {
+    // Once the command's own process has exited, taskkill /T cannot find its tree any more:
+    // what it left running on Windows is only reached while the command runs (timeout, cancel).
+    leftovers: () => Promise.resolve(),
+    signal: (pid) => void run2(pid, 1e4),
+    end: (pid, options) => run2(pid, options.graceMs),
+    kill: (pid) => {
+      const [file, ...args] = argvOf(pid);
+      spawnSync(file, args, { stdio: "ignore", windowsHide: true, timeout: 2e3 });
+    }
+  };
+}
 var ProcessGroups = class {
+  constructor(ending = groupEnding) {
+    this.ending = ending;
+  }
+  ending;
   live = /* @__PURE__ */ new Set();
   add(pgid) {
     this.live.add(pgid);
@@ -75732,11 +75845,11 @@ var ProcessGroups = class {
   }
   /** Ends every running group at once (a cancel has seconds, not a grace per group). */
   async endAll(options) {
-    await Promise.all([...this.live].map((pgid) => endGroup2(pgid, options)));
+    await Promise.all([...this.live].map((pgid) => this.ending.end(pgid, options)));
   }
   /** The last resort before exiting: SIGKILL, no waiting. */
   killAll() {
-    for (const pgid of this.live) signalGroup(pgid, "SIGKILL");
+    for (const pgid of this.live) this.ending.kill(pgid);
   }
 };
 
@@ -75783,24 +75896,34 @@ var BoundedBuffer = class {
   toString() {
     this.compact(this.limit - Math.floor(this.limit / 2));
     const head = Buffer.concat(this.head).toString("utf8");
-    const tail3 = Buffer.concat(this.tail).toString("utf8");
+    const tail4 = Buffer.concat(this.tail).toString("utf8");
     return this.dropped > 0 ? `${head}
 [... ${this.dropped} bytes cut ...]
-${tail3}` : head + tail3;
+${tail4}` : head + tail4;
   }
 };
 function cancelError(signal) {
   return signal.reason instanceof Error ? signal.reason : new Error("cancelled", { cause: signal.reason });
 }
+function treeEnding(platform3) {
+  return platform3.processTree === "taskkill" ? commandEnding((pid) => treeKillArgv(pid, platform3) ?? []) : groupEnding;
+}
 var SpawnRunner = class {
-  groups = new ProcessGroups();
+  groups;
+  ending;
+  detached;
   stopping = Promise.resolve();
   cancel;
   /**
    * `cancel`: the action's SIGTERM/SIGINT. Once it fires, every running group is ended, the runs
    * in flight reject with its reason, and nothing new is started (run() rejects at once).
+   * `platform`: how process trees end there (the host's by default).
    */
   constructor(options = {}) {
+    const platform3 = options.platform ?? hostFacts();
+    this.ending = treeEnding(platform3);
+    this.groups = new ProcessGroups(this.ending);
+    this.detached = platform3.processTree === "group";
     this.cancel = options.cancel;
     this.cancel?.addEventListener("abort", () => {
       this.stopping = this.groups.endAll({ graceMs: CANCEL_GRACE_MS });
@@ -75820,15 +75943,17 @@ var SpawnRunner = class {
     if (this.cancel?.aborted) return Promise.reject(cancelError(this.cancel));
     const cancel4 = this.cancel;
     const groups2 = this.groups;
+    const ending = this.ending;
     const limit = command2.outputLimitBytes ?? DEFAULT_OUTPUT_LIMIT;
     const stdout = new BoundedBuffer(limit);
     const stderr = new BoundedBuffer(limit);
     const started = process.hrtime.bigint();
     return new Promise((resolve10, reject) => {
-      const child2 = spawn2(file, args, {
+      const child2 = spawn3(file, args, {
         cwd: command2.cwd,
         env: command2.env ?? process.env,
-        detached: true,
+        detached: this.detached,
+        windowsHide: true,
         // A piped stdin is a socket, and bash then takes itself for a remote shell and sources
         // ~/.bashrc (which may put pyenv ahead of the venv): no stdin unless there is input.
         stdio: [command2.stdin === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
@@ -75881,7 +76006,7 @@ var SpawnRunner = class {
       });
       child2.on("exit", (code, signal) => {
         exited = { code, signal, at: process.hrtime.bigint() };
-        if (pid !== void 0) groupEnded = endGroup2(pid, { graceMs: LEFTOVER_GRACE_MS });
+        if (pid !== void 0) groupEnded = ending.leftovers(pid, { graceMs: LEFTOVER_GRACE_MS });
         timers.push(setTimeout(finish, STREAM_DRAIN_MS));
       });
       child2.on("close", finish);
@@ -75890,10 +76015,10 @@ var SpawnRunner = class {
           setTimeout(() => {
             if (exited) return;
             timedOut = true;
-            if (pid !== void 0) signalGroup(pid, command2.timeoutSignal ?? "SIGTERM");
+            if (pid !== void 0) ending.signal(pid, command2.timeoutSignal ?? "SIGTERM");
             timers.push(
               setTimeout(
-                () => pid !== void 0 && signalGroup(pid, "SIGKILL"),
+                () => pid !== void 0 && ending.signal(pid, "SIGKILL"),
                 command2.killGraceMs ?? DEFAULT_KILL_GRACE_MS
               )
             );
@@ -76006,7 +76131,7 @@ var ActionsToolkit = class {
 
 // src/run.ts
 import { mkdirSync as mkdirSync11 } from "node:fs";
-import { join as join32 } from "node:path";
+import { join as join31 } from "node:path";
 
 // src/domain/stats.ts
 function median(xs) {
@@ -76094,12 +76219,12 @@ function exactUpperTail(options) {
   }
   const counts = previous[n2];
   let total = 0;
-  let tail3 = 0;
+  let tail4 = 0;
   for (let u = 0; u < counts.length; u++) {
     total += counts[u];
-    if (u >= k) tail3 += counts[u];
+    if (u >= k) tail4 += counts[u];
   }
-  return tail3 / total;
+  return tail4 / total;
 }
 var ERFC_COEFFICIENTS = [
   -1.26551223,
@@ -76131,8 +76256,8 @@ function bootstrapRatioInterval(options) {
     ratios[r] = resampledMedian(candidate, candidateScratch, random) / resampledMedian(baseline, baselineScratch, random);
   }
   ratios.sort();
-  const tail3 = (1 - confidence) / 2;
-  return { low: sortedQuantile(ratios, tail3), high: sortedQuantile(ratios, 1 - tail3) };
+  const tail4 = (1 - confidence) / 2;
+  return { low: sortedQuantile(ratios, tail4), high: sortedQuantile(ratios, 1 - tail4) };
 }
 function resampledMedian(xs, scratch, random) {
   for (let i = 0; i < scratch.length; i++) scratch[i] = xs[Math.floor(random() * xs.length)];
@@ -76172,6 +76297,25 @@ function compareSamples(options) {
   const verdict2 = candidate.length < MIN_SAMPLES || baseline.length < MIN_SAMPLES ? "inconclusive" : ratio >= upper && significant && low > 1 ? "regression" : ratio <= lower && significant && high < 1 ? "improvement" : low >= 1 / (1 + threshold) && high <= 1 + threshold ? "unchanged" : "inconclusive";
   return { ratio, low, high, pValue, verdict: verdict2, n: { candidate: candidate.length, baseline: baseline.length } };
 }
+function shiftInterval(candidate, baseline) {
+  const n = candidate.length;
+  const m = baseline.length;
+  if (n === 0 || m === 0) throw new RangeError("a shift needs two non-empty samples");
+  const differences = new Float64Array(n * m);
+  let at = 0;
+  for (const c of candidate) for (const b of baseline) differences[at++] = c - b;
+  differences.sort();
+  const shift = sortedMedian(differences);
+  const k = Math.floor(n * m / 2 - 1.959964 * Math.sqrt(n * m * (n + m + 1) / 12) - 0.5);
+  if (k < 1) return { shift, low: differences[0], high: differences[n * m - 1] };
+  return { shift, low: differences[k - 1], high: differences[n * m - k] };
+}
+function upperNormalTail(z) {
+  if (z < 0) return 1 - upperNormalTail(-z);
+  const t = 1 / (1 + 0.2316419 * z);
+  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) * poly;
+}
 
 // src/domain/multiplicity.ts
 var FAMILY_ALPHA = 0.05;
@@ -76200,7 +76344,68 @@ function pValueFloor(options) {
 function runsNeeded(options) {
   const alpha = options.alpha ?? FAMILY_ALPHA;
   const family = Math.max(1, options.family);
+  if (options.method === "split") {
+    const level = alpha / family;
+    for (let n = 10; n < 200; n++) {
+      const z = (0.4 * n * n - 0.5) / Math.sqrt(n * n * (2 * n + 1) / 12);
+      if (2 * upperNormalTail(z) <= level) return n;
+    }
+    return 200;
+  }
   return Math.max(10, Math.ceil(Math.log2(10 * family / alpha)));
+}
+
+// src/domain/process-speed.ts
+var MIN_BENCHMARKS_TO_SPLIT = 8;
+function usable(b) {
+  return b.samples.length > 0 && b.rounds !== void 0 && b.rounds.length === b.samples.length && b.samples.every((x) => x > 0 && Number.isFinite(x));
+}
+function figures(candidate, baseline) {
+  const { shift, low, high } = shiftInterval(candidate, baseline);
+  return {
+    ratio: Math.exp(shift),
+    low: Math.exp(low),
+    high: Math.exp(high),
+    pValue: mannWhitneyU(candidate, baseline).pValue,
+    n: Math.min(candidate.length, baseline.length),
+    m: Math.max(candidate.length, baseline.length)
+  };
+}
+function splitByProcessSpeed(options) {
+  const baseline = new Map(options.baseline.filter(usable).map((b) => [b.name, b]));
+  const pairs = options.candidate.filter(usable).flatMap((c) => baseline.has(c.name) ? [{ candidate: c, baseline: baseline.get(c.name) }] : []);
+  if (pairs.length < MIN_BENCHMARKS_TO_SPLIT) return null;
+  const deviations = { candidate: /* @__PURE__ */ new Map(), baseline: /* @__PURE__ */ new Map() };
+  const logs = pairs.map(({ candidate, baseline: base }) => {
+    const c = candidate.samples.map(Math.log);
+    const b = base.samples.map(Math.log);
+    const centre = median([...c, ...b]);
+    const note = (into, rounds, values) => rounds.forEach((round, i) => {
+      const list2 = into.get(round) ?? [];
+      list2.push(values[i] - centre);
+      into.set(round, list2);
+    });
+    note(deviations.candidate, candidate.rounds, c);
+    note(deviations.baseline, base.rounds, b);
+    return { c, b };
+  });
+  const speedsOf = (from) => new Map(
+    [...from].filter(([, list2]) => list2.length >= MIN_BENCHMARKS_TO_SPLIT).map(([round, list2]) => [round, median(list2)])
+  );
+  const speeds = { candidate: speedsOf(deviations.candidate), baseline: speedsOf(deviations.baseline) };
+  if (speeds.candidate.size < 3 || speeds.baseline.size < 3) return null;
+  const suite = figures([...speeds.candidate.values()], [...speeds.baseline.values()]);
+  const benchmarks = /* @__PURE__ */ new Map();
+  pairs.forEach(({ candidate, baseline: base }, i) => {
+    const corrected = (values, rounds, from) => values.flatMap((log2, j) => {
+      const speed = from.get(rounds[j]);
+      return speed === void 0 ? [] : [log2 - speed];
+    });
+    const c = corrected(logs[i].c, candidate.rounds, speeds.candidate);
+    const b = corrected(logs[i].b, base.rounds, speeds.baseline);
+    if (c.length > 0 && b.length > 0) benchmarks.set(candidate.name, figures(c, b));
+  });
+  return { suite, benchmarks };
 }
 
 // src/domain/compare.ts
@@ -76223,18 +76428,41 @@ function comparePerformance(options) {
         const other = baseline?.startup.find((m) => m.kind === metric.kind && m.name === metric.name);
         if (other) measure2(metric, other, { v, index, against, metric: "startup", other });
       });
+      if (!baseline) continue;
+      const split = splitByProcessSpeed({
+        candidate: measured.head.benchmarks.filter((b) => !b.error),
+        baseline: baseline.benchmarks.filter((b) => !b.error)
+      });
+      const suiteIndex = pending.length;
+      if (split) {
+        pending.push({
+          v,
+          index: -1,
+          against,
+          metric: "throughput",
+          other: null,
+          change: splitChange(split.suite),
+          suite: { benchmarks: split.benchmarks.size }
+        });
+      }
       measured.head.benchmarks.forEach((metric, index) => {
-        const other = baseline?.benchmarks.find((m) => m.name === metric.name);
-        if (other && !metric.error && !other.error)
-          measure2(metric, other, { v, index, against, metric: "throughput", other });
+        const other = baseline.benchmarks.find((m) => m.name === metric.name);
+        if (!other || metric.error || other.error) return;
+        const place = { v, index, against, metric: "throughput", other };
+        const beyond = split?.benchmarks.get(metric.name);
+        if (beyond) pending.push({ ...place, change: splitChange(beyond), suiteIndex });
+        else measure2(metric, other, place);
       });
     }
   }
-  const summaries = decideFamily({
+  const own = decideFamily({
     changes: pending.map((p) => p.change),
     threshold: options.threshold,
     alpha
   });
+  const summaries = pending.map(
+    (p, i) => p.suiteIndex === void 0 ? own[i] : withSuite({ own: own[i], suite: own[p.suiteIndex], threshold: options.threshold, alpha })
+  );
   const findings = [];
   const variants = /* @__PURE__ */ new Map();
   for (const [v, measured] of options.variants.entries()) {
@@ -76242,10 +76470,25 @@ function comparePerformance(options) {
     const benchmarks = [...measured.head.benchmarks];
     const ratios = { reference: [], base: [] };
     const undecided2 = { reference: 0, base: 0 };
+    const suites = {};
     pending.forEach((p, i) => {
       if (p.v !== v) return;
       const summary2 = summaries[i];
       const key = p.against === "reference" ? "vsReference" : "vsBase";
+      if (p.suite) {
+        suites[p.against] = summary2;
+        const finding2 = timingFinding({
+          variant: measured.variant,
+          against: p.against,
+          metric: "throughput",
+          name: `the whole suite (${p.suite.benchmarks} benchmarks)`,
+          summary: summary2,
+          unit: "processes",
+          hint: ""
+        });
+        if (finding2) findings.push(finding2);
+        return;
+      }
       if (p.metric === "startup") {
         startup[p.index] = { ...startup[p.index], [key]: summary2 };
       } else {
@@ -76275,7 +76518,13 @@ function comparePerformance(options) {
         vsReference: mean("reference")?.ratio ?? null,
         vsBase: mean("base")?.ratio ?? null,
         benchmarks: measured.head.benchmarks.filter((b) => !b.error && b.samples.length > 0).length,
-        undecided: { vsReference: undecided2.reference, vsBase: undecided2.base }
+        undecided: { vsReference: undecided2.reference, vsBase: undecided2.base },
+        ...suites.reference || suites.base ? {
+          suite: {
+            ...suites.reference ? { vsReference: suites.reference } : {},
+            ...suites.base ? { vsBase: suites.base } : {}
+          }
+        } : {}
       }
     });
   }
@@ -76300,11 +76549,13 @@ function familyStatistics(options) {
       tooFewRuns: group2.tooFewRuns + (summary2.undecided === "too-few-runs" ? 1 : 0)
     });
   });
+  const splitSuites = options.pending.filter((p) => p.suite).length;
   return {
     method: "holm",
     alpha: options.alpha,
     family: options.pending.length,
-    groups: [...groups2.values()]
+    groups: [...groups2.values()],
+    ...splitSuites > 0 ? { splitSuites } : {}
   };
 }
 var MIN_PAIRS = 10;
@@ -76333,6 +76584,53 @@ function measureChange(options) {
   } catch {
     return void 0;
   }
+}
+function splitChange(figures2) {
+  return {
+    ratio: figures2.ratio,
+    low: figures2.low,
+    high: figures2.high,
+    pValue: figures2.pValue,
+    method: "normalized",
+    n: figures2.n,
+    floor: figures2.n < MIN_SAMPLES2 ? 1 : pValueFloor({ method: "independent", n: figures2.n, m: figures2.m })
+  };
+}
+function withSuite(options) {
+  const { own, suite, threshold, alpha } = options;
+  const ratio = own.ratio * suite.ratio;
+  const low = own.low * suite.low;
+  const high = own.high * suite.high;
+  const decided = (s) => (s.adjustedP ?? 1) < alpha;
+  const upper = (1 + threshold) * (1 - RATIO_TOLERANCE2);
+  const lower = 1 / (1 + threshold) * (1 + RATIO_TOLERANCE2);
+  const ownSize = own.ratio * (decided(suite) ? suite.ratio : 1);
+  const slower = ratio >= upper && ownSize >= upper;
+  const faster = ratio <= lower && ownSize <= lower;
+  let verdict2 = "inconclusive";
+  let decidedBy = own;
+  if (own.n < MIN_SAMPLES2) verdict2 = "inconclusive";
+  else if (decided(own) && own.low > 1 && slower) verdict2 = "regression";
+  else if (decided(own) && own.high < 1 && faster) verdict2 = "improvement";
+  else if (decided(suite) && suite.low > 1 && ratio >= upper && low > 1) {
+    verdict2 = "regression";
+    decidedBy = suite;
+  } else if (decided(suite) && suite.high < 1 && ratio <= lower && high < 1) {
+    verdict2 = "improvement";
+    decidedBy = suite;
+  } else if (low >= 1 / (1 + threshold) && high <= 1 + threshold) verdict2 = "unchanged";
+  const tooFew = own.undecided === "too-few-runs";
+  return {
+    ratio,
+    low,
+    high,
+    pValue: decidedBy.pValue,
+    ...decidedBy.adjustedP !== void 0 ? { adjustedP: decidedBy.adjustedP } : {},
+    verdict: verdict2,
+    method: "normalized",
+    n: own.n,
+    ...verdict2 === "inconclusive" ? { undecided: tooFew ? "too-few-runs" : "noisy" } : {}
+  };
 }
 function decideFamily(options) {
   const alpha = options.alpha ?? FAMILY_ALPHA;
@@ -76442,19 +76740,13 @@ function signedRankTest(differences) {
   const z = (extreme - total / 2 - 0.5) / Math.sqrt(variance);
   return Math.min(1, 2 * upperNormalTail(z));
 }
-function upperNormalTail(z) {
-  if (z < 0) return 1 - upperNormalTail(-z);
-  const t = 1 / (1 + 0.2316419 * z);
-  const poly = t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  return Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) * poly;
-}
 function timingFinding(options) {
   const { summary: summary2 } = options;
   if (summary2.verdict !== "regression" && summary2.verdict !== "improvement") return null;
   const detail = [
     summary2.adjustedP !== void 0 ? `p = ${formatP(summary2.pValue)} (${formatP(summary2.adjustedP)} corrected for the run's comparisons)` : `p = ${formatP(summary2.pValue)}`,
     `95% interval ${summary2.low.toFixed(3)}x to ${summary2.high.toFixed(3)}x`,
-    summary2.method === "paired" ? `${summary2.n} ${options.unit} a side, paired by round` : `at least ${summary2.n} ${options.unit} a side`,
+    summary2.method === "paired" ? `${summary2.n} ${options.unit} a side, paired by round` : summary2.method === "normalized" ? `at least ${summary2.n} ${options.unit} a side, each process's overall speed taken out` : `at least ${summary2.n} ${options.unit} a side`,
     ...options.hint ? [options.hint] : []
   ].join(", ");
   return {
@@ -76485,15 +76777,15 @@ function movedModules(head, base) {
   ];
   return parts.length > 0 ? `changed most: ${parts.join("; ")}` : "";
 }
-function usable(benchmarks) {
+function usable2(benchmarks) {
   return new Set((benchmarks ?? []).filter((b) => !b.error && b.samples.length > 0).map((b) => b.name));
 }
 function missingBenchmarks(options) {
   const { measured } = options;
-  const here2 = usable(measured.head.benchmarks);
-  const onBase = usable(measured.base?.benchmarks);
-  const onReference = usable(options.reference?.benchmarks);
-  const elsewhere = new Set(options.all.flatMap((v) => [...usable(v.head.benchmarks)]));
+  const here2 = usable2(measured.head.benchmarks);
+  const onBase = usable2(measured.base?.benchmarks);
+  const onReference = usable2(options.reference?.benchmarks);
+  const elsewhere = new Set(options.all.flatMap((v) => [...usable2(v.head.benchmarks)]));
   const names = [.../* @__PURE__ */ new Set([...onBase, ...onReference, ...elsewhere])].filter((n) => !here2.has(n)).sort();
   return names.map((name2) => {
     const error2 = measured.head.benchmarks.find((b) => b.name === name2)?.error;
@@ -77136,8 +77428,9 @@ function wrongBenchmarkInterpreter(options) {
 var REPORT_SCHEMA = "cpython-variants/report@1";
 
 // src/domain/runtime-env.ts
+var POSIX = platformFacts({ platform: "linux", arch: "x64" });
 function variantEnvironment(options) {
-  const env = { ...options.base };
+  let env = { ...options.base };
   delete env["PYTHONHOME"];
   delete env["__PYVENV_LAUNCHER__"];
   env["PYTHON_JIT"] = options.variant.jit ? "1" : "0";
@@ -77145,9 +77438,8 @@ function variantEnvironment(options) {
   env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1";
   env["PYTHONUNBUFFERED"] = "1";
   if (options.venv) {
-    const sep11 = options.pathSeparator ?? ":";
     env["VIRTUAL_ENV"] = options.venv.dir;
-    env["PATH"] = [options.venv.bin, env["PATH"]].filter(Boolean).join(sep11);
+    env = prependPath(env, { dir: options.venv.bin, facts: options.platform ?? POSIX });
   }
   return env;
 }
@@ -77818,7 +78110,7 @@ function summarise(versions) {
   return sorted.length <= 12 ? sorted.join(", ") : `${sorted.slice(0, 3).join(", ")}, ..., ${sorted.slice(-6).join(", ")}`;
 }
 function resolveVersion(catalog, options) {
-  const { version: version3, platform: platform2 } = options;
+  const { version: version3, platform: platform3 } = options;
   const minor = version3.split(".").slice(0, 2).join(".");
   const ofMinor = catalog.builds.filter((b) => b.version.startsWith(`${minor}.`));
   if (ofMinor.length === 0) {
@@ -77837,22 +78129,22 @@ function resolveVersion(catalog, options) {
       error: `CPython ${version3} is not in ${catalog.source} (the newest ${minor} it knows is ${newestFirst(ofMinor.map((b) => b.version))[0]}; it knows ${summarise(ofMinor.map((b) => b.version))})`
     };
   }
-  const here2 = ofMinor.filter((b) => onPlatform(b, platform2));
+  const here2 = ofMinor.filter((b) => onPlatform(b, platform3));
   const candidates2 = newestFirst((here2.length > 0 ? here2 : ofMinor).map((b) => b.version));
   const newest = candidates2.find((v) => !isPreRelease(v)) ?? candidates2[0];
   return { ok: true, value: newest };
 }
 function findBuild(catalog, options) {
-  const { version: version3, variant: variant2, platform: platform2 } = options;
+  const { version: version3, variant: variant2, platform: platform3 } = options;
   const flavour = flavourOf(variant2);
   const ofVersion = catalog.builds.filter((b) => b.version === version3);
-  const here2 = ofVersion.filter((b) => onPlatform(b, platform2));
+  const here2 = ofVersion.filter((b) => onPlatform(b, platform3));
   const match3 = here2.find((b) => b.flavour === flavour && (!variant2.jit || b.jit));
   if (match3) return { ok: true, value: match3 };
-  const where4 = platformLabel(platform2);
+  const where4 = platformLabel(platform3);
   const fitting2 = (b) => b.flavour === flavour && (!variant2.jit || b.jit);
   const elsewhere = unique(ofVersion.filter(fitting2).map(platformLabel)).sort();
-  const otherVersions = catalog.builds.filter((b) => onPlatform(b, platform2) && fitting2(b)).map((b) => b.version);
+  const otherVersions = catalog.builds.filter((b) => onPlatform(b, platform3) && fitting2(b)).map((b) => b.version);
   const kind = `${flavour}${variant2.jit ? " JIT" : ""} build`;
   const parts = [`${catalog.source} has no ${kind} of CPython ${version3} for ${where4} (for ${variant2.name})`];
   if (here2.length > 0) {
@@ -78022,6 +78314,25 @@ function mismatches(variant2, f) {
   if (!variant2.debug && f.debug)
     problems.push(`it is a debug build, so it should be labelled ${variant2.name}+debug`);
   return problems;
+}
+
+// src/domain/jit-platforms.ts
+var JIT_BUILDS = "python-build-standalone builds the JIT only for Linux and macOS arm64";
+function jitUnavailable(options) {
+  const where4 = platformLabel(options.platform);
+  if (options.platform.os === "windows")
+    return `${JIT_BUILDS}, and CPython is not built from source on Windows, so ${where4} has no JIT build`;
+  if (options.platform.os === "darwin" && options.platform.arch === "x86_64" && options.pythonSource !== "build")
+    return `${JIT_BUILDS} (macos-14 and later runners), not for ${where4}; python-source: build would build it from source, with LLVM`;
+  return null;
+}
+function refusedJit(options) {
+  const why = jitUnavailable(options);
+  if (why === null) return [];
+  return options.variants.filter((v) => v.jit).map((variant2) => ({
+    variant: variant2,
+    reason: `${why}. Allowed here: the variants without +jit, such as ${variant2.name.replace("+jit", "")}; run +jit on a Linux or macOS arm64 runner`
+  }));
 }
 
 // src/domain/version-check.ts
@@ -84462,8 +84773,8 @@ import { existsSync as existsSync9, readFileSync as readFileSync5 } from "node:f
 import { release } from "node:os";
 var UnsupportedHostError = class extends Error {
 };
-function osName(platform2) {
-  switch (platform2) {
+function osName(platform3) {
+  switch (platform3) {
     case "linux":
       return "linux";
     case "darwin":
@@ -84472,7 +84783,7 @@ function osName(platform2) {
       return "windows";
     default:
       throw new UnsupportedHostError(
-        `CPython variants are installed on Linux, macOS and Windows, not on ${platform2}`
+        `CPython variants are installed on Linux, macOS and Windows, not on ${platform3}`
       );
   }
 }
@@ -84955,11 +85266,11 @@ async function step(ctx, options) {
       }
     });
     if (result.exitCode !== 0) {
-      const tail3 = `${result.stdout}
+      const tail4 = `${result.stdout}
 ${result.stderr}`.trim().split("\n").slice(-30).join("\n");
       const why = result.spawnError ?? (result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`);
       throw new BuildError(`${options.name} failed (${why}); the last lines of its output:
-${tail3}`);
+${tail4}`);
     }
     ctx.toolkit.info(`  ${options.name}: done in ${elapsed(Date.now() - started)}`);
   } finally {
@@ -85260,16 +85571,16 @@ async function fromInterpretersInput(ctx, variant2, path12) {
   };
 }
 async function fromToolCache(ctx, options) {
-  const { variant: variant2, catalog, platform: platform2 } = options;
+  const { variant: variant2, catalog, platform: platform3 } = options;
   const toolCache = ctx.toolCache ?? ctx.env["RUNNER_TOOL_CACHE"] ?? "";
   if (toolCache === "" || ctx.settings.pythonSource === "build") return void 0;
   let version3 = variant2.version;
   if (variant2.version === variant2.minor) {
-    const resolved = catalog ? resolveVersion(catalog, { version: variant2.version, platform: platform2 }) : void 0;
+    const resolved = catalog ? resolveVersion(catalog, { version: variant2.version, platform: platform3 }) : void 0;
     if (!resolved?.ok) return void 0;
     version3 = resolved.value;
   }
-  const executable2 = findInToolCache({ toolCache, version: version3, variant: variant2, os: platform2.os, arch: platform2.arch });
+  const executable2 = findInToolCache({ toolCache, version: version3, variant: variant2, os: platform3.os, arch: platform3.arch });
   if (executable2 === void 0) return void 0;
   const started = Date.now();
   const probed = await probeAs(ctx, { variant: variant2, executable: executable2 });
@@ -85287,10 +85598,10 @@ async function fromToolCache(ctx, options) {
   };
 }
 function serialiser() {
-  let tail3 = Promise.resolve();
+  let tail4 = Promise.resolve();
   return (fn) => {
-    const run2 = tail3.then(fn, fn);
-    tail3 = run2.catch(() => void 0);
+    const run2 = tail4.then(fn, fn);
+    tail4 = run2.catch(() => void 0);
     return run2;
   };
 }
@@ -85307,9 +85618,9 @@ async function installVariants(ctx, variants) {
     for (const v of rest) outcomes.set(v.name, { ok: false, error: error2, fatal });
     return outcomes;
   };
-  let platform2;
+  let platform3;
   try {
-    platform2 = ctx.platform ?? detectHost();
+    platform3 = ctx.platform ?? detectHost();
   } catch (error2) {
     return failAll(message3(error2), false);
   }
@@ -85329,13 +85640,18 @@ async function installVariants(ctx, variants) {
     catalogError = message3(error2);
   }
   let installable = rest;
-  if (catalog !== null) {
-    const refused2 = refusedVersions({
+  const jitRefused = refusedJit({ variants: rest, platform: platform3, pythonSource: ctx.settings.pythonSource });
+  if (catalog !== null || jitRefused.length > 0) {
+    const versionRefused = catalog === null ? [] : refusedVersions({
       variants: rest,
       catalog,
       pythonSource: ctx.settings.pythonSource,
       cpythonSource: ctx.settings.cpythonSource
     });
+    const refused2 = [
+      ...jitRefused,
+      ...versionRefused.filter((r) => !jitRefused.some((j) => j.variant === r.variant))
+    ];
     const required = refused2.filter((r) => !r.variant.optional);
     if (required.length > 0) {
       const names = required.map((r) => r.variant.name).join(", ");
@@ -85352,7 +85668,7 @@ async function installVariants(ctx, variants) {
   }
   const remaining = [];
   for (const variant2 of installable) {
-    const found = await fromToolCache(ctx, { variant: variant2, catalog, platform: platform2 });
+    const found = await fromToolCache(ctx, { variant: variant2, catalog, platform: platform3 });
     if (found) outcomes.set(variant2.name, found);
     else remaining.push(variant2);
   }
@@ -85361,7 +85677,7 @@ async function installVariants(ctx, variants) {
     pythonSource: ctx.settings.pythonSource,
     catalog,
     ...catalogError !== void 0 ? { catalogError } : {},
-    platform: platform2,
+    platform: platform3,
     cpythonSource: ctx.settings.cpythonSource
   });
   for (const [name2, error2] of plan.failures) outcomes.set(name2, { ok: false, error: error2, fatal: false });
@@ -85370,7 +85686,7 @@ async function installVariants(ctx, variants) {
     cache: ctx.settings.cache ? ctx.cache : null,
     toolkit: ctx.toolkit,
     env: ctx.env,
-    platform: platform2,
+    platform: platform3,
     installRoot: ctx.installRoot,
     mirror: ctx.settings.prebuiltMirror,
     cpythonSource: ctx.settings.cpythonSource,
@@ -85527,8 +85843,8 @@ ${s.body(k)}${more}
 }
 function excerpt(text3) {
   const lines = text3.split("\n");
-  const tail3 = lines.slice(-40).join("\n");
-  return tail3.length > 3e3 ? `\u2026${tail3.slice(-3e3)}` : tail3;
+  const tail4 = lines.slice(-40).join("\n");
+  return tail4.length > 3e3 ? `\u2026${tail4.slice(-3e3)}` : tail4;
 }
 
 // src/domain/comment/adoption.ts
@@ -85914,8 +86230,8 @@ function describeThreadFinding(f) {
   return `\u{1F9F5} ${test} fails only under threads, on ${codeSpan(f.variant, { where: "prose", maxLength: 60 })}${detail}`;
 }
 function excerpt2(text3) {
-  const tail3 = text3.split("\n").slice(-EXCERPT_LINES).join("\n");
-  return tail3.length > EXCERPT_CHARS ? `\u2026${tail3.slice(-EXCERPT_CHARS)}` : tail3;
+  const tail4 = text3.split("\n").slice(-EXCERPT_LINES).join("\n");
+  return tail4.length > EXCERPT_CHARS ? `\u2026${tail4.slice(-EXCERPT_CHARS)}` : tail4;
 }
 function item(v, s, t) {
   const gil2 = gilVerdict(t);
@@ -86100,7 +86416,8 @@ function undecidedFix(open2) {
 function statisticsFootnote(report) {
   const s = report.statistics;
   if (!s) return "";
-  return ` Significance is corrected over all ${plural(s.family, "comparison")} of the run (Holm, family-wise error rate ${Math.round(s.alpha * 1e3) / 10}%), so a same-code pull request fails by chance at most that often.`;
+  const split = s.splitSuites !== void 0 && s.splitSuites > 0 ? ` Where a suite has ${MIN_BENCHMARKS_TO_SPLIT} or more benchmarks, one process runs them all, so its luck (a slow core, a busy moment) is measured from all of them and taken out: the suite's overall change is one test, each benchmark's change beyond it another.` : "";
+  return ` Significance is corrected over all ${plural(s.family, "comparison")} of the run (Holm, family-wise error rate ${Math.round(s.alpha * 1e3) / 10}%), so a same-code pull request fails by chance at most that often.${split}`;
 }
 
 // src/domain/comment/head.ts
@@ -86239,18 +86556,28 @@ function timesText(values) {
 function changeText(ratio) {
   return ratio >= 1 ? `${ratio.toPrecision(2)}x slower` : `${(1 / ratio).toPrecision(2)}x faster`;
 }
+function rerunsText(options) {
+  const [agreed2, runs] = options.agreed.split("/");
+  return `${agreed2} of ${runs} reruns agree: ${timesText(options.baseline)} vs ${timesText(options.candidate)}`;
+}
+var testName = (id) => codeSpan(id, { where: "prose", maxLength: 200 });
+var variantName = (name2) => codeSpan(name2, { where: "prose", maxLength: 60 });
 function item2(options) {
   const { test } = options;
-  const [agreed2, runs] = test.agreed.split("/");
-  return `- ${codeSpan(test.id, { where: "prose", maxLength: 200 })}: ${secondsText2(test.referenceSeconds)} under ${options.against}, ${secondsText2(test.seconds)} under ${options.variant} (${changeText(test.ratio)}; ${agreed2} of ${runs} reruns agree: ${timesText(test.reruns.reference)} vs ${timesText(test.reruns.variant)})`;
+  const reruns = rerunsText({
+    agreed: test.agreed,
+    baseline: test.reruns.reference,
+    candidate: test.reruns.variant
+  });
+  return `- ${testName(test.id)}: ${secondsText2(test.referenceSeconds)} under ${options.against}, ${secondsText2(test.seconds)} under ${options.variant} (${changeText(test.ratio)}; ${reruns})`;
 }
 function slowTestsSection(report) {
   const items = report.variants.flatMap(
     (v) => (v.slowTests ?? []).map(
       (test) => item2({
         test,
-        variant: codeSpan(v.name, { where: "prose", maxLength: 60 }),
-        against: codeSpan(v.adoption?.against || report.reference, { where: "prose", maxLength: 60 })
+        variant: variantName(v.name),
+        against: variantName(v.adoption?.against || report.reference)
       })
     )
   );
@@ -86259,6 +86586,25 @@ function slowTestsSection(report) {
     summary: `\u{1F422} Test durations that differ between builds (${items.length})`,
     count: items.length,
     body: (k) => `Tests that took at least twice as long (or half as long) under a build as under the reference, and at least 0.5 s apart, in the normal runs; each rerun alone under both, side by side, and listed where most reruns agree. For information: they never fail the check.
+
+${items.slice(0, k).join("\n")}`
+  };
+}
+function baseItem(options) {
+  const { test } = options;
+  const reruns = rerunsText({ agreed: test.agreed, baseline: test.reruns.base, candidate: test.reruns.head });
+  return `- ${testName(test.id)}: ${secondsText2(test.baseSeconds)} on base, ${secondsText2(test.seconds)} on ${options.noun} under ${options.variant} (${changeText(test.ratio)}; ${reruns})`;
+}
+function slowerThanBaseSection(report) {
+  const noun = changeNoun(report);
+  const items = report.variants.flatMap(
+    (v) => (v.slowTestsVsBase ?? []).map((test) => baseItem({ test, variant: variantName(v.name), noun }))
+  );
+  if (items.length === 0) return null;
+  return {
+    summary: `\u{1F422} Tests ${noun} makes slower (${items.length})`,
+    count: items.length,
+    body: (k) => `Tests that took at least twice as long on ${noun} as on the base commit under the same build, and at least 0.5 s longer, in the normal runs; each rerun alone on both, side by side, and listed where most reruns agree. For information: they never fail the check.
 
 ${items.slice(0, k).join("\n")}`
   };
@@ -86535,6 +86881,7 @@ function sections(report) {
     threadStressSection(report),
     installSection(report),
     timingFindingsSection(report),
+    slowerThanBaseSection(report),
     slowTestsSection(report),
     startupSection(report, shape),
     benchmarkSection(report, shape),
@@ -87003,20 +87350,27 @@ function checkAdoption(c, value, path12) {
   const threads = figure2("threads", ["ratio"], ["threads", "referenceThreads"]);
   if (threads) c.string(threads["workload"], `${p}.threads.workload`);
 }
-function checkSlowTests(c, value, path12) {
+function checkSlowTestList(c, value, options) {
+  const { path: path12 } = options;
   c.array(value, path12).forEach((x, i) => {
     const p = `${path12}[${i}]`;
     const t = c.object(x, p);
     c.string(t["id"], `${p}.id`);
-    for (const k of ["referenceSeconds", "seconds", "ratio"]) c.number(t[k], `${p}.${k}`);
+    for (const k of [options.baselineSeconds, "seconds", "ratio"]) c.number(t[k], `${p}.${k}`);
     c.nullableString(t["agreed"], `${p}.agreed`, /^\d+\/\d+$/);
     if (t["agreed"] === null) c.fail(`${p}.agreed`, "a string like k/N", null);
     const reruns = c.object(t["reruns"], `${p}.reruns`);
-    for (const side of ["reference", "variant"])
+    for (const side of options.sides)
       c.array(reruns[side], `${p}.reruns.${side}`).forEach(
         (v, j) => c.nullableNumber(v, `${p}.reruns.${side}[${j}]`)
       );
   });
+}
+function checkSlowTests(c, value, path12) {
+  checkSlowTestList(c, value, { path: path12, baselineSeconds: "referenceSeconds", sides: ["reference", "variant"] });
+}
+function checkSlowTestsVsBase(c, value, path12) {
+  checkSlowTestList(c, value, { path: path12, baselineSeconds: "baseSeconds", sides: ["base", "head"] });
 }
 
 // src/domain/test-counts.ts
@@ -87244,7 +87598,8 @@ function checkRatio(c, v, path12) {
     c.fail(`${path12}.ratio`, "above 1 for a regression", r["ratio"]);
   if (r["verdict"] === "improvement" && !(r["ratio"] < 1))
     c.fail(`${path12}.ratio`, "below 1 for an improvement", r["ratio"]);
-  if (r["method"] !== void 0) c.oneOf(r["method"], `${path12}.method`, ["paired", "independent"]);
+  if (r["method"] !== void 0)
+    c.oneOf(r["method"], `${path12}.method`, ["paired", "independent", "normalized"]);
   if (r["n"] !== void 0) c.count(r["n"], `${path12}.n`);
 }
 function checkTiming(c, v, path12) {
@@ -87359,6 +87714,8 @@ function checkVariant(c, v, path12) {
     checkThreadStress(c, variant2["threadStress"], `${path12}.threadStress`);
   if (variant2["adoption"] !== void 0) checkAdoption(c, variant2["adoption"], `${path12}.adoption`);
   if (variant2["slowTests"] !== void 0) checkSlowTests(c, variant2["slowTests"], `${path12}.slowTests`);
+  if (variant2["slowTestsVsBase"] !== void 0)
+    checkSlowTestsVsBase(c, variant2["slowTestsVsBase"], `${path12}.slowTestsVsBase`);
   return name2;
 }
 function checkThreadStress(c, value, path12) {
@@ -87439,6 +87796,7 @@ function parseReport(value, source) {
     c.oneOf(s["method"], "$.statistics.method", ["holm"]);
     c.within(s["alpha"], "$.statistics.alpha", { min: 0, max: 1, above: true });
     c.number(s["family"], "$.statistics.family");
+    if (s["splitSuites"] !== void 0) c.number(s["splitSuites"], "$.statistics.splitSuites");
     c.array(s["groups"], "$.statistics.groups").forEach((x, i) => {
       const g = c.object(x, `$.statistics.groups[${i}]`);
       c.oneOf(g["against"], `$.statistics.groups[${i}].against`, ["reference", "base"]);
@@ -87584,11 +87942,13 @@ function mergedStatistics(all) {
       } : g
     );
   }
+  const splitSuites = present.reduce((sum, s) => sum + (s.splitSuites ?? 0), 0);
   return {
     method: "holm",
     alpha: present[0].alpha,
     family: present.reduce((sum, s) => sum + s.family, 0),
-    groups: [...groups2.values()]
+    groups: [...groups2.values()],
+    ...splitSuites > 0 ? { splitSuites } : {}
   };
 }
 function isBaseline(value) {
@@ -87744,11 +88104,11 @@ async function runReportMode(options) {
 
 // src/suite/base.ts
 import { existsSync as existsSync20, rmSync as rmSync9 } from "node:fs";
-import { join as join22, resolve as resolve8 } from "node:path";
+import { join as join21, resolve as resolve8 } from "node:path";
 
 // src/suite/prepare.ts
 import { existsSync as existsSync19, readdirSync as readdirSync4, readFileSync as readFileSync10, statSync as statSync5 } from "node:fs";
-import { join as join21 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/domain/project.ts
 var REQUIREMENTS = [
@@ -87792,10 +88152,8 @@ function pytestPythonpath(pyproject) {
 
 // src/python/venv.ts
 import { existsSync as existsSync18, rmSync as rmSync8 } from "node:fs";
-import { join as join20 } from "node:path";
-function venvPaths(dir, platform2 = process.platform) {
-  const bin = join20(dir, platform2 === "win32" ? "Scripts" : "bin");
-  return { dir, bin, python: join20(bin, platform2 === "win32" ? "python.exe" : "python") };
+function venvPaths(dir, platform3 = hostFacts()) {
+  return { dir, ...venvLayout(dir, platform3) };
 }
 var VenvError = class extends Error {
 };
@@ -87806,7 +88164,7 @@ async function createVenv(runner2, options) {
     env: options.env,
     timeoutMs: 5 * 6e4
   });
-  const venv = venvPaths(options.dir);
+  const venv = venvPaths(options.dir, options.platform);
   if (result.exitCode !== 0 || !existsSync18(venv.python)) {
     const why = result.spawnError ?? result.stderr.trim().slice(-800);
     throw new VenvError(
@@ -87819,15 +88177,15 @@ async function createVenv(runner2, options) {
 // src/suite/prepare.ts
 function readProjectFiles(dir) {
   const list2 = (d) => existsSync19(d) ? readdirSync4(d) : [];
-  const isPackage = (d) => existsSync19(join21(d, "__init__.py"));
+  const isPackage = (d) => existsSync19(join20(d, "__init__.py"));
   const isDir = (d) => existsSync19(d) && statSync5(d).isDirectory();
   const topLevel = list2(dir);
-  const srcFolders = list2(join21(dir, "src")).filter((n) => isDir(join21(dir, "src", n)));
+  const srcFolders = list2(join20(dir, "src")).filter((n) => isDir(join20(dir, "src", n)));
   const packages = [
-    ...topLevel.filter((n) => isDir(join21(dir, n)) && isPackage(join21(dir, n))),
-    ...srcFolders.filter((n) => isPackage(join21(dir, "src", n))).map((n) => `src/${n}`)
+    ...topLevel.filter((n) => isDir(join20(dir, n)) && isPackage(join20(dir, n))),
+    ...srcFolders.filter((n) => isPackage(join20(dir, "src", n))).map((n) => `src/${n}`)
   ];
-  const pyprojectPath = join21(dir, "pyproject.toml");
+  const pyprojectPath = join20(dir, "pyproject.toml");
   return {
     topLevel,
     srcFolders,
@@ -87842,7 +88200,8 @@ async function prepareVariant(options) {
     venv = await createVenv(options.runner, {
       python: options.python,
       dir: options.venvDir,
-      env: options.envFor(null)
+      env: options.envFor(null),
+      ...options.platform ? { platform: options.platform } : {}
     });
   } catch (error2) {
     return { ok: false, error: error2 instanceof Error ? error2.message : String(error2) };
@@ -87858,10 +88217,10 @@ async function prepareVariant(options) {
     });
     if (result.exitCode !== 0) {
       const how = result.timedOut ? "timed out" : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
-      const tail3 = `${result.stdout}
+      const tail4 = `${result.stdout}
 ${result.stderr}`.trim().split("\n").slice(-15).join("\n");
       return { ok: false, error: `install-command \`${command2}\` ${how}:
-${tail3}` };
+${tail4}` };
     }
   }
   return { ok: true, venv, installCommand: command2, durationMs: Date.now() - started };
@@ -87899,7 +88258,7 @@ async function checkoutBase(options) {
     };
   }
   const warnings = [];
-  if (existsSync20(join22(options.dir, ".gitmodules"))) {
+  if (existsSync20(join21(options.dir, ".gitmodules"))) {
     const updated = await git(["submodule", "update", "--init", "--recursive", "--depth", "1"], options.dir);
     if (updated.exitCode !== 0) {
       warnings.push(
@@ -87930,7 +88289,7 @@ async function prepareBase(options) {
     runner: options.runner,
     projectDir: options.projectDir,
     sha: options.sha,
-    dir: join22(options.workDir, "worktree"),
+    dir: join21(options.workDir, "worktree"),
     env: options.env
   });
   if (!checked.ok) return checked;
@@ -87943,7 +88302,7 @@ async function prepareBase(options) {
     const prepared = await prepareVariant({
       runner: options.runner,
       python: input.interpreter,
-      venvDir: join22(options.workDir, "venvs", name2.replace(/[^A-Za-z0-9.]+/g, "_")),
+      venvDir: join21(options.workDir, "venvs", name2.replace(/[^A-Za-z0-9.]+/g, "_")),
       projectDir: checkout.projectDir,
       installCommand: options.installCommand,
       envFor: input.envFor,
@@ -88086,11 +88445,11 @@ async function chooseBaseline(options) {
 }
 
 // src/suite/performance.ts
-import { join as join25 } from "node:path";
+import { join as join24 } from "node:path";
 
 // src/suite/benchmarks.ts
 import { existsSync as existsSync21, mkdirSync as mkdirSync7, readFileSync as readFileSync11, rmSync as rmSync10 } from "node:fs";
-import { join as join23 } from "node:path";
+import { join as join22 } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 // src/domain/benchmark-formats.ts
@@ -88246,9 +88605,38 @@ var CRASH_SIGNALS = {
   linux: { 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 11: "SIGSEGV" },
   darwin: { 4: "SIGILL", 6: "SIGABRT", 8: "SIGFPE", 10: "SIGBUS", 11: "SIGSEGV" }
 };
-function signalFromExitCode(exitCode, platform2 = "linux") {
+var CRASH_STATUSES = {
+  2147483650: "STATUS_DATATYPE_MISALIGNMENT",
+  2147483651: "STATUS_BREAKPOINT",
+  3221225477: "STATUS_ACCESS_VIOLATION",
+  3221225478: "STATUS_IN_PAGE_ERROR",
+  3221225501: "STATUS_ILLEGAL_INSTRUCTION",
+  3221225612: "STATUS_ARRAY_BOUNDS_EXCEEDED",
+  3221225614: "STATUS_FLOAT_DIVIDE_BY_ZERO",
+  3221225620: "STATUS_INTEGER_DIVIDE_BY_ZERO",
+  3221225622: "STATUS_PRIVILEGED_INSTRUCTION",
+  3221225725: "STATUS_STACK_OVERFLOW",
+  3221226356: "STATUS_HEAP_CORRUPTION",
+  // __fastfail, which the CRT's stack cookie check and abort-on-invalid-parameter use.
+  3221226505: "STATUS_STACK_BUFFER_OVERRUN",
+  3221226528: "STATUS_ASSERTION_FAILURE",
+  3221227010: "STATUS_FAIL_FAST_EXCEPTION"
+};
+var WINDOWS_ABORT_EXIT = 3;
+var isWindows = (platform3) => platform3 === "windows" || platform3 === "win32";
+function crashStatusName(exitCode) {
+  if (exitCode === null || !Number.isInteger(exitCode)) return null;
+  return CRASH_STATUSES[exitCode >>> 0] ?? null;
+}
+function describeExitCode(exitCode, platform3) {
+  const name2 = isWindows(platform3) ? crashStatusName(exitCode) : null;
+  if (name2 === null || exitCode === null) return `exited with ${exitCode}`;
+  return `exited with 0x${(exitCode >>> 0).toString(16).toUpperCase().padStart(8, "0")} (${name2})`;
+}
+function signalFromExitCode(exitCode, platform3 = "linux") {
+  if (isWindows(platform3)) return crashStatusName(exitCode);
   if (exitCode === null || exitCode <= 128 || exitCode > 128 + 64) return null;
-  const table = platform2 === "darwin" ? CRASH_SIGNALS.darwin : CRASH_SIGNALS.linux;
+  const table = platform3 === "darwin" ? CRASH_SIGNALS.darwin : CRASH_SIGNALS.linux;
   return table[exitCode - 128] ?? null;
 }
 var FATAL_ERROR = /^Fatal Python error: (.*)$/m;
@@ -88263,6 +88651,8 @@ function classifyProcessEnd(input) {
   if (input.signal !== null) return { kind: "crashed", signal: input.signal, fatalError };
   const shellSignal = signalFromExitCode(input.exitCode, input.platform);
   if (shellSignal !== null) return { kind: "crashed", signal: shellSignal, fatalError };
+  if (isWindows(input.platform ?? "linux") && input.exitCode === WINDOWS_ABORT_EXIT && fatalError !== null)
+    return { kind: "crashed", signal: "SIGABRT", fatalError };
   return input.exitCode === 0 ? { kind: "passed" } : { kind: "failed", exitCode: input.exitCode };
 }
 
@@ -88386,8 +88776,9 @@ function underpowered(options) {
 var MAX_PAD = 4096;
 async function runOnce(context5) {
   const { options, subject } = context5;
+  const os8 = (options.platform ?? hostFacts()).os;
   const salt = "x".repeat(Math.floor(context5.random() * 64));
-  const path12 = join23(
+  const path12 = join22(
     options.workDir,
     `${subject.key.replace(/[^A-Za-z0-9.]+/g, "_")}-${context5.run}${salt ? `-${salt}` : ""}.json`
   );
@@ -88400,14 +88791,15 @@ async function runOnce(context5) {
     outputLimitBytes: 256 * 1024
   });
   const written = [path12, `${path12}.gz`].find((p) => existsSync21(p));
-  const how = result.timedOut ? "timed out" : result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
+  const how = result.timedOut ? "timed out" : result.signal ? `was killed by ${result.signal}` : describeExitCode(result.exitCode, os8);
   const output = `${result.stdout}
 ${result.stderr}`;
   const end = classifyProcessEnd({
     exitCode: result.exitCode,
     signal: result.signal,
     timedOut: result.timedOut,
-    output
+    output,
+    platform: os8
   });
   const crash = end.kind === "crashed" ? { crash: { signal: end.signal, fatalError: end.fatalError, excerpt: tail(output) } } : {};
   if (!written) {
@@ -88449,7 +88841,7 @@ function tail(text3) {
 
 // src/suite/startup.ts
 import { existsSync as existsSync22, mkdirSync as mkdirSync8 } from "node:fs";
-import { join as join24, resolve as resolve9 } from "node:path";
+import { join as join23, resolve as resolve9 } from "node:path";
 
 // src/domain/importtime.ts
 var ROW = /^import time:\s*(\d+) \|\s*(\d+) \| ( *)(\S+)\s*$/;
@@ -88468,6 +88860,140 @@ function parseImportTime(stderr) {
   }
   const totalUs = modules.filter((row) => row.depth === 0).reduce((sum, row) => sum + row.cumulativeUs, 0);
   return { modules, totalUs };
+}
+
+// src/suite/startup-driver.ts
+var DRIVER = String.raw`
+import json, os, sys, time
+plan = json.load(sys.stdin)
+tree_kill = plan["treeKill"]
+def read_stderr(cmd, code):
+    with open(cmd["stderr"], encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    return text if code == 0 else text[-4000:]
+def finish(cmd, start, end, code):
+    result = {"ms": (end - start) / 1e6, "exit": code}
+    if cmd["returnStderr"] or code != 0:
+        result["stderr"] = read_stderr(cmd, code)
+    return result
+def failed(cmd, e):
+    return {"ms": 0, "exit": None, "error": "%s: %s" % (cmd["argv"][0], e.strerror or e)}
+if plan["spawn"] == "posix_spawn":
+    import signal
+    child = 0
+    def on_alarm(signum, frame):
+        if child:
+            try:
+                os.killpg(child, signal.SIGKILL)
+            except OSError:
+                pass
+    signal.signal(signal.SIGALRM, on_alarm)
+    def run(cmd):
+        global child
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 2, cmd["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+        ]
+        try:
+            os.chdir(cmd["cwd"])
+            start = time.perf_counter_ns()
+            child = os.posix_spawnp(cmd["argv"][0], cmd["argv"], cmd["env"], file_actions=actions, setpgroup=0)
+            signal.setitimer(signal.ITIMER_REAL, cmd["timeout"])
+            _, status = os.waitpid(child, 0)
+            end = time.perf_counter_ns()
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            child = 0
+            return finish(cmd, start, end, os.waitstatus_to_exitcode(status))
+        except OSError as e:
+            return failed(cmd, e)
+else:
+    import shutil, subprocess
+    # CreateProcess looks in System32 before PATH, where bash.exe is WSL's launcher, not the Git
+    # Bash the runner means: a bare name is looked up on the command's own PATH first.
+    def executable(cmd):
+        exe = cmd["argv"][0]
+        if os.path.dirname(exe):
+            return exe
+        path = next((v for k, v in cmd["env"].items() if k.upper() == "PATH"), None)
+        return shutil.which(exe, path=path) or exe
+    # Where there is no taskkill (this branch run on POSIX by the tests), a session of its own
+    # lets the whole group be killed.
+    group = {} if os.name == "nt" else {"start_new_session": True}
+    def end_tree(child):
+        if tree_kill:
+            try:
+                subprocess.run(tree_kill + [str(child.pid)], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+            except (OSError, subprocess.SubprocessError):
+                pass
+        if child.poll() is None:
+            try:
+                if group:
+                    os.killpg(child.pid, 9)
+                else:
+                    child.kill()
+            except OSError:
+                pass
+    def run(cmd):
+        try:
+            exe = executable(cmd)
+            with open(cmd["stderr"], "wb") as err:
+                start = time.perf_counter_ns()
+                child = subprocess.Popen(cmd["argv"], executable=exe, cwd=cmd["cwd"], env=cmd["env"],
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, **group)
+                try:
+                    code = child.wait(timeout=cmd["timeout"])
+                    end = time.perf_counter_ns()
+                except subprocess.TimeoutExpired:
+                    end_tree(child)
+                    code = child.wait()
+                    end = time.perf_counter_ns()
+            return finish(cmd, start, end, code)
+        except OSError as e:
+            return failed(cmd, e)
+for cmd in plan["commands"]:
+    print(json.dumps(run(cmd)), flush=True)
+`;
+var DRIVER_SLACK_MS = 6e4;
+function tail2(text3) {
+  return text3.trim().split("\n").slice(-3).join(" | ").slice(-400);
+}
+async function runTimed(options) {
+  const plan = {
+    spawn: options.platform.startupSpawn,
+    treeKill: treeKillCommand(options.platform),
+    commands: options.commands.map((c) => ({
+      argv: c.argv,
+      env: c.env,
+      cwd: c.cwd,
+      timeout: c.timeoutMs / 1e3,
+      stderr: c.stderrPath,
+      returnStderr: c.returnStderr
+    }))
+  };
+  const result = await options.runner.run({
+    // -I -S: the driver ignores the tested environment and imports nothing it does not need.
+    argv: [options.python, "-I", "-S", "-c", DRIVER],
+    stdin: JSON.stringify(plan),
+    timeoutMs: options.commands.reduce((sum, c) => sum + c.timeoutMs, DRIVER_SLACK_MS),
+    outputLimitBytes: 64 * 1024 * 1024
+  });
+  const lines = result.stdout.split("\n").filter((l) => l.startsWith("{"));
+  const parsed = lines.map(
+    (l) => JSON.parse(l)
+  );
+  const failure = `the timing driver (${options.python}) failed: ${result.spawnError ?? tail2(result.stderr) ?? result.exitCode}`;
+  return options.commands.map((_, i) => {
+    const r = parsed[i];
+    if (!r) return { ms: 0, exitCode: null, error: failure };
+    return {
+      ms: r.ms,
+      exitCode: r.exit,
+      ...r.stderr !== void 0 ? { stderr: r.stderr } : {},
+      ...r.error ? { error: r.error } : {}
+    };
+  });
 }
 
 // src/suite/startup.ts
@@ -88506,6 +89032,7 @@ async function measureStartup(options) {
 async function sample(context5) {
   const { options, series, shell } = context5;
   const random = mulberry32(options.seed ?? 358951);
+  const platform3 = options.platform ?? hostFacts();
   const started = Date.now();
   let rounds = 0;
   for (let round = 0; round < options.warmups + options.maxSamples; round++) {
@@ -88523,13 +89050,20 @@ async function sample(context5) {
     const commands = ordered.map(
       (s, i) => command({
         series: s,
-        stderrPath: join24(options.workDir, `stderr-${i}.txt`),
+        stderrPath: join23(options.workDir, `stderr-${i}.txt`),
         timeoutMs: options.timeoutMs
       })
     );
-    const results = await runTimed({ runner: options.runner, python: options.driverPython, commands });
+    const results = await runTimed({
+      runner: options.runner,
+      python: options.driverPython,
+      commands,
+      platform: platform3
+    });
     rounds++;
-    ordered.forEach((s, i) => record({ series: s, result: results[i], round: round - options.warmups }));
+    ordered.forEach(
+      (s, i) => record({ series: s, result: results[i], round: round - options.warmups, os: platform3.os })
+    );
     if (round + 1 - options.warmups >= options.minSamples && live.every((s) => s.error !== void 0 || medianHalfWidth(s.values) <= options.precision))
       break;
   }
@@ -88558,8 +89092,8 @@ function command(options) {
 function record(options) {
   const { series, result } = options;
   if (!result || result.error !== void 0 || result.exitCode !== 0) {
-    const why = !result ? "the timing driver gave no result" : result.error ?? (result.exitCode !== null && result.exitCode < 0 ? `killed by signal ${-result.exitCode}` : `exited with ${result.exitCode}`);
-    series.error = `${series.probe.name} failed: ${why}${result?.stderr ? `: ${tail2(result.stderr)}` : ""}`;
+    const why = !result ? "the timing driver gave no result" : result.error ?? (result.exitCode !== null && result.exitCode < 0 ? `killed by signal ${-result.exitCode}` : describeExitCode(result.exitCode, options.os));
+    series.error = `${series.probe.name} failed: ${why}${result?.stderr ? `: ${tail3(result.stderr)}` : ""}`;
     return;
   }
   if (options.round < 0) return;
@@ -88592,13 +89126,16 @@ async function importEnvironment(options) {
   if (extra.length > 0) {
     const env = {
       ...subject.env,
-      PYTHONPATH: [...extra, subject.env["PYTHONPATH"]].filter(Boolean).join(":")
+      PYTHONPATH: joinSearchPath(
+        [...extra, subject.env["PYTHONPATH"]],
+        options.options.platform ?? hostFacts()
+      )
     };
     const withPath = await attempt2(env);
     if (withPath.exitCode === 0) return { env };
-    return { env, error: `import ${module2} fails: ${tail2(withPath.stderr)}` };
+    return { env, error: `import ${module2} fails: ${tail3(withPath.stderr)}` };
   }
-  return { env: subject.env, error: `import ${module2} fails: ${tail2(plain.stderr)}` };
+  return { env: subject.env, error: `import ${module2} fails: ${tail3(plain.stderr)}` };
 }
 function emptyShellSeries(subject) {
   if (!subject) return null;
@@ -88645,77 +89182,8 @@ function shuffle(items, random) {
     [items[i], items[j]] = [items[j], items[i]];
   }
 }
-function tail2(text3) {
+function tail3(text3) {
   return text3.trim().split("\n").slice(-3).join(" | ").slice(-400);
-}
-var DRIVER = String.raw`
-import json, os, signal, sys, time
-plan = json.load(sys.stdin)
-child = 0
-def on_alarm(signum, frame):
-    if child:
-        try:
-            os.killpg(child, signal.SIGKILL)
-        except OSError:
-            pass
-signal.signal(signal.SIGALRM, on_alarm)
-for cmd in plan:
-    actions = [
-        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 2, cmd["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
-    ]
-    try:
-        os.chdir(cmd["cwd"])
-        start = time.perf_counter_ns()
-        child = os.posix_spawnp(cmd["argv"][0], cmd["argv"], cmd["env"], file_actions=actions, setpgroup=0)
-        signal.setitimer(signal.ITIMER_REAL, cmd["timeout"])
-        _, status = os.waitpid(child, 0)
-        end = time.perf_counter_ns()
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        child = 0
-        code = os.waitstatus_to_exitcode(status)
-        result = {"ms": (end - start) / 1e6, "exit": code}
-        if cmd["returnStderr"] or code != 0:
-            with open(cmd["stderr"], encoding="utf-8", errors="replace") as f:
-                text = f.read()
-            result["stderr"] = text if code == 0 else text[-4000:]
-    except OSError as e:
-        result = {"ms": 0, "exit": None, "error": "%s: %s" % (cmd["argv"][0], e.strerror or e)}
-    print(json.dumps(result), flush=True)
-`;
-var DRIVER_SLACK_MS = 6e4;
-async function runTimed(options) {
-  const plan = options.commands.map((c) => ({
-    argv: c.argv,
-    env: c.env,
-    cwd: c.cwd,
-    timeout: c.timeoutMs / 1e3,
-    stderr: c.stderrPath,
-    returnStderr: c.returnStderr
-  }));
-  const result = await options.runner.run({
-    // -I -S: the driver ignores the tested environment and imports nothing it does not need.
-    argv: [options.python, "-I", "-S", "-c", DRIVER],
-    stdin: JSON.stringify(plan),
-    timeoutMs: options.commands.reduce((sum, c) => sum + c.timeoutMs, DRIVER_SLACK_MS),
-    outputLimitBytes: 64 * 1024 * 1024
-  });
-  const lines = result.stdout.split("\n").filter((l) => l.startsWith("{"));
-  const parsed = lines.map(
-    (l) => JSON.parse(l)
-  );
-  const failure = `the timing driver (${options.python}) failed: ${result.spawnError ?? tail2(result.stderr) ?? result.exitCode}`;
-  return options.commands.map((_, i) => {
-    const r = parsed[i];
-    if (!r) return { ms: 0, exitCode: null, error: failure };
-    return {
-      ms: r.ms,
-      exitCode: r.exit,
-      ...r.stderr !== void 0 ? { stderr: r.stderr } : {},
-      ...r.error ? { error: r.error } : {}
-    };
-  });
 }
 
 // src/suite/performance.ts
@@ -88771,12 +89239,14 @@ async function measurePerformance(options) {
       warmups: plan.benchmarkWarmups,
       deadline: started + budgetMs * (1 - plan.startupReserve),
       timeoutMs,
-      workDir: join25(options.workDir, "benchmarks"),
+      workDir: join24(options.workDir, "benchmarks"),
       log: (line) => toolkit.info(line),
       warn: (line) => toolkit.warning(line),
+      ...options.platform ? { platform: options.platform } : {},
       runsWanted: (count3) => {
         benchmarkCount = count3;
-        return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count3) }));
+        const method = count3 >= MIN_BENCHMARKS_TO_SPLIT ? "split" : "paired";
+        return Math.min(plan.benchmarkMaxRuns * 2, runsNeeded({ family: familyFor(count3), method }));
       }
     });
     toolkit.info(`${outcome.runs} run(s) per subject, ${outcome.format ?? "no"} results`);
@@ -88811,7 +89281,8 @@ async function measurePerformance(options) {
       deadline: started + budgetMs,
       timeoutMs,
       driverPython: first.python,
-      workDir: join25(options.workDir, "startup"),
+      ...options.platform ? { platform: options.platform } : {},
+      workDir: join24(options.workDir, "startup"),
       log: (line) => toolkit.info(line)
     });
     for (const [key, metrics] of measured2) {
@@ -88945,7 +89416,7 @@ var SLOW_TEST_RULES = {
   minRatio: 2,
   /** And at least this far apart, so that tiny tests with a 2x jitter are not reported. */
   minDeltaMs: 500,
-  /** Distinct tests rerun, all variants together. */
+  /** Distinct tests rerun, all variants and both kinds together. */
   maxTests: 5,
   /** Lone reruns of each on each side. */
   reruns: 3,
@@ -88954,10 +89425,26 @@ var SLOW_TEST_RULES = {
   /** Share of measure-minutes the reruns may take. */
   budgetShare: 0.1,
   /** A pytest process's own cost, added to a test's time when the budget is planned. */
-  processOverheadMs: 1e3
+  processOverheadMs: 1e3,
+  /**
+   * The base commit's suite runs once more, under the reference, for its durations alone, where
+   * nothing else runs it there: when head's suite under the reference took at most this share of
+   * measure-minutes, and one of its tests took long enough to be a candidate. It is then stopped
+   * at measure-minutes (or the command timeout, the sooner).
+   */
+  baseSuiteShare: 0.5
 };
-function differs(options) {
-  const { referenceMs: a, variantMs: b } = options;
+function baseSuiteForDurations(options) {
+  const budgetMs = options.measureMinutes * 6e4;
+  if (options.head.durationMs > budgetMs * SLOW_TEST_RULES.baseSuiteShare) return null;
+  const long = [...passedDurations(options.head.cases).values()].some(
+    (ms) => ms > SLOW_TEST_RULES.minDeltaMs
+  );
+  if (!long) return null;
+  return { timeoutMs: Math.min(options.commandTimeoutMs, budgetMs) };
+}
+function differs(pair) {
+  const { baselineMs: a, candidateMs: b } = pair;
   if (a === null || b === null || !(a > 0 && b > 0)) return false;
   const ratio = Math.max(a / b, b / a);
   return ratio >= SLOW_TEST_RULES.minRatio && Math.abs(a - b) >= SLOW_TEST_RULES.minDeltaMs;
@@ -88970,24 +89457,40 @@ function passedDurations(cases) {
   return out;
 }
 function strikingFirst(a, b) {
-  const size = (c) => Math.abs(Math.log(c.variantMs / c.referenceMs));
-  return size(b) - size(a) || Math.abs(b.variantMs - b.referenceMs) - Math.abs(a.variantMs - a.referenceMs);
+  const size = (c) => Math.abs(Math.log(c.candidateMs / c.baselineMs));
+  const moved = (c) => Math.abs(c.candidateMs - c.baselineMs);
+  return size(b) - size(a) || moved(b) - moved(a);
 }
 function durationCandidates(options) {
   const reference = passedDurations(options.reference);
   const found = [];
   for (const v of options.variants) {
-    for (const [id, variantMs] of passedDurations(v.cases)) {
-      const referenceMs = reference.get(id);
-      if (referenceMs !== void 0 && differs({ referenceMs, variantMs }))
-        found.push({ id, variant: v.name, referenceMs, variantMs });
+    for (const [id, candidateMs] of passedDurations(v.cases)) {
+      const baselineMs = reference.get(id);
+      if (baselineMs !== void 0 && differs({ baselineMs, candidateMs }))
+        found.push({ id, variant: v.name, against: "reference", baselineMs, candidateMs });
     }
   }
   return found.sort(strikingFirst);
 }
+function baseCandidates(variants) {
+  const found = [];
+  for (const v of variants) {
+    const base = passedDurations(v.base);
+    for (const [id, candidateMs] of passedDurations(v.head)) {
+      const baselineMs = base.get(id);
+      if (baselineMs !== void 0 && candidateMs > baselineMs && differs({ baselineMs, candidateMs }))
+        found.push({ id, variant: v.name, against: "base", baselineMs, candidateMs });
+    }
+  }
+  return found.sort(strikingFirst);
+}
+function allCandidates(...lists) {
+  return lists.flat().sort(strikingFirst);
+}
 function roundCostMs(candidates2) {
   const overhead = SLOW_TEST_RULES.processOverheadMs;
-  return candidates2.reduce((sum, c) => sum + c.referenceMs + c.variantMs + 2 * overhead, 0);
+  return candidates2.reduce((sum, c) => sum + c.baselineMs + c.candidateMs + 2 * overhead, 0);
 }
 function planReruns(options) {
   const chosen = [];
@@ -89004,19 +89507,38 @@ function planReruns(options) {
   }
   return { chosen, skipped };
 }
+function agreeing(candidate, reruns) {
+  const slower = candidate.candidateMs > candidate.baselineMs;
+  return reruns.filter((r) => differs(r) && r.candidateMs > r.baselineMs === slower).length;
+}
 function confirmCandidate(options) {
   const { candidate, reruns } = options;
-  const slower = candidate.variantMs > candidate.referenceMs;
-  const agree = reruns.filter((r) => differs(r) && r.variantMs > r.referenceMs === slower).length;
+  const agree = agreeing(candidate, reruns);
   if (agree < SLOW_TEST_RULES.agreeing) return null;
   return {
     id: candidate.id,
-    referenceSeconds: candidate.referenceMs / 1e3,
-    seconds: candidate.variantMs / 1e3,
-    ratio: candidate.variantMs / candidate.referenceMs,
+    referenceSeconds: candidate.baselineMs / 1e3,
+    seconds: candidate.candidateMs / 1e3,
+    ratio: candidate.candidateMs / candidate.baselineMs,
     reruns: {
-      reference: reruns.map((r) => seconds2(r.referenceMs)),
-      variant: reruns.map((r) => seconds2(r.variantMs))
+      reference: reruns.map((r) => seconds2(r.baselineMs)),
+      variant: reruns.map((r) => seconds2(r.candidateMs))
+    },
+    agreed: `${agree}/${reruns.length}`
+  };
+}
+function confirmBaseCandidate(options) {
+  const { candidate, reruns } = options;
+  const agree = agreeing(candidate, reruns);
+  if (agree < SLOW_TEST_RULES.agreeing) return null;
+  return {
+    id: candidate.id,
+    baseSeconds: candidate.baselineMs / 1e3,
+    seconds: candidate.candidateMs / 1e3,
+    ratio: candidate.candidateMs / candidate.baselineMs,
+    reruns: {
+      base: reruns.map((r) => seconds2(r.baselineMs)),
+      head: reruns.map((r) => seconds2(r.candidateMs))
     },
     agreed: `${agree}/${reruns.length}`
   };
@@ -89026,14 +89548,14 @@ function seconds2(ms) {
 }
 
 // src/suite/slow-tests.ts
-import { join as join27 } from "node:path";
+import { join as join26 } from "node:path";
 
 // src/suite/test-attempt.ts
 import { copyFileSync, existsSync as existsSync23, mkdirSync as mkdirSync9, readFileSync as readFileSync12, writeFileSync as writeFileSync5 } from "node:fs";
-import { delimiter as delimiter5, join as join26 } from "node:path";
+import { join as join25 } from "node:path";
 
 // src/domain/faulthandler.ts
-var HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!))$/;
+var HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!)|(Windows fatal exception: .*))$/;
 var THREAD = /^(Current thread|Thread) (0x[0-9a-fA-F]+).*\(most recent call first\):$/;
 var STACK = /^Stack \(most recent call first\):$/;
 var FRAME = /^ {2}File "(.*)", line (\d+) in (.*)$/;
@@ -89063,7 +89585,7 @@ function parseFaulthandlerDumps(output) {
     if (header) {
       finish();
       current = {
-        error: header[1] ?? header[2] ?? "",
+        error: header[1] ?? header[2] ?? header[3] ?? "",
         threads: [],
         extensionModules: [],
         start: index,
@@ -89114,12 +89636,15 @@ function testFrame(dump, options = {}) {
   }
   return null;
 }
+function dumpHeadline(dump) {
+  return /^(?:Timeout|Windows fatal exception)/.test(dump.error) ? dump.error : `Fatal Python error: ${dump.error}`;
+}
 function dumpExcerpt(dump, options = {}) {
   const maxChars = options.maxChars ?? 3e3;
   const framesPerThread = options.framesPerThread ?? 12;
-  const base = options.relativeTo?.replace(/\/$/, "");
-  const show = (file) => base && file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
-  const parts = [dump.error.startsWith("Timeout") ? dump.error : `Fatal Python error: ${dump.error}`];
+  const base = options.relativeTo;
+  const show = (file) => (base ? relativeInside(file, base) : null) ?? file;
+  const parts = [dumpHeadline(dump)];
   for (const thread of dump.threads) {
     const own = thread.frames.filter((frame) => !isRunnerFrame(frame));
     const shown = own.slice(0, framesPerThread);
@@ -89200,9 +89725,9 @@ function parseLine(line) {
 }
 function locate(file, options) {
   const root = options.rootdir;
-  const absolute = root && !file.startsWith("/") ? `${root.endsWith("/") ? root.slice(0, -1) : root}/${file}` : file;
-  const base = options.relativeTo?.endsWith("/") ? options.relativeTo.slice(0, -1) : options.relativeTo;
-  return base && absolute.startsWith(`${base}/`) ? absolute.slice(base.length + 1) : absolute;
+  const absolute = root && !isAbsolutePath(file) ? `${root.endsWith("/") || root.endsWith("\\") ? root.slice(0, -1) : root}/${file}` : file;
+  const base = options.relativeTo;
+  return (base ? relativeInside(absolute, base) : null) ?? absolute;
 }
 function parseTestRecords(text3, options = {}) {
   const started = /* @__PURE__ */ new Map();
@@ -89221,8 +89746,17 @@ function parseTestRecords(text3, options = {}) {
   const interpreters = /* @__PURE__ */ new Map();
   const fixtures = /* @__PURE__ */ new Map();
   let runParallel = null;
+  const located = /* @__PURE__ */ new Map();
+  const locateOnce = (file) => {
+    let at = located.get(file);
+    if (at === void 0) {
+      at = locate(file, { rootdir, relativeTo: options.relativeTo });
+      located.set(file, at);
+    }
+    return at;
+  };
   for (const line of text3.split("\n")) {
-    if (line.trim() === "") continue;
+    if (line.charCodeAt(0) !== 123 && line.trim() === "") continue;
     const record2 = parseLine(line);
     const event = record2 && str(record2, "event");
     if (!record2 || !event) {
@@ -89234,7 +89768,10 @@ function parseTestRecords(text3, options = {}) {
       case "load": {
         atLoad ??= bool(record2, "gil");
         jitEnabled ??= bool(record2, "jit");
-        rootdir ??= str(record2, "rootdir") || void 0;
+        if (rootdir === void 0) {
+          rootdir = str(record2, "rootdir") || void 0;
+          located.clear();
+        }
         const loaded = loadedInterpreter(record2);
         if (loaded) interpreters.set(JSON.stringify(loaded), loaded);
         break;
@@ -89286,7 +89823,7 @@ function parseTestRecords(text3, options = {}) {
           fixtures.delete(pid);
           const test = { id, pid };
           const file = str(record2, "file") ?? id.slice(0, id.includes("::") ? id.indexOf("::") : id.length);
-          if (file) test.file = locate(file, { rootdir, relativeTo: options.relativeTo });
+          if (file) test.file = locateOnce(file);
           const lineNo = num(record2, "line");
           if (lineNo !== void 0) test.line = lineNo;
           started.set(id, test);
@@ -89421,10 +89958,10 @@ var LOG_LIMIT_BYTES = 256 * 1024;
 var KILL_GRACE_MS = 5e3;
 var attemptCounter = 0;
 function installPlugin(workDir) {
-  const dir = join26(workDir, "pytest-plugin");
+  const dir = join25(workDir, "pytest-plugin");
   mkdirSync9(dir, { recursive: true });
   try {
-    copyFileSync(assetPath(`${PLUGIN_MODULE}.py`), join26(dir, `${PLUGIN_MODULE}.py`));
+    copyFileSync(assetPath(`${PLUGIN_MODULE}.py`), join25(dir, `${PLUGIN_MODULE}.py`));
     return dir;
   } catch {
     return null;
@@ -89434,8 +89971,7 @@ function attemptEnv(context5, files) {
   const env = { ...context5.env, PYTHONFAULTHANDLER: "1" };
   delete env["CPV_RECORD_OWNER"];
   if (context5.pluginDir === null) return env;
-  const path12 = env["PYTHONPATH"];
-  env["PYTHONPATH"] = path12 ? `${context5.pluginDir}${delimiter5}${path12}` : context5.pluginDir;
+  env["PYTHONPATH"] = joinSearchPath([context5.pluginDir, env["PYTHONPATH"]], context5.platform ?? hostFacts());
   const addopts = env["PYTEST_ADDOPTS"];
   env["PYTEST_ADDOPTS"] = `${addopts ? `${addopts} ` : ""}-p ${PLUGIN_MODULE}`;
   env["CPV_RECORD_FILE"] = files.records;
@@ -89468,7 +90004,7 @@ function lineForwarder(log2, label) {
 }
 async function runAttempt(context5, options) {
   attemptCounter += 1;
-  const stem = join26(context5.workDir, `attempt-${process.pid}-${attemptCounter}`);
+  const stem = join25(context5.workDir, `attempt-${process.pid}-${attemptCounter}`);
   const files = { records: `${stem}.records.jsonl` };
   if (options.deselect && options.deselect.length > 0) {
     files.deselect = `${stem}.deselect.txt`;
@@ -89503,7 +90039,7 @@ ${result.stdout}`;
     signal: result.signal,
     timedOut: result.timedOut,
     output: result.stderr,
-    platform: process.platform,
+    platform: (context5.platform ?? hostFacts()).os,
     sessionFinished: records2.finished && records2.unfinished.length === 0,
     ...result.spawnError !== void 0 ? { spawnError: result.spawnError } : {}
   });
@@ -89529,26 +90065,43 @@ var MIN_RERUN_TIMEOUT_MS = 6e4;
 function fileName(name2) {
   return name2.replace(/[^A-Za-z0-9.]+/g, "_");
 }
+function described(c) {
+  return `${c.id} under ${c.variant}${c.against === "base" ? ", head against the base commit" : ""}`;
+}
+function add(map, key, value) {
+  map.set(key, [...map.get(key) ?? [], value]);
+}
 async function confirmSlowTests(options) {
-  const { toolkit } = options;
-  const reference = options.subjects.find((s) => s.name === options.reference);
-  const confirmed = /* @__PURE__ */ new Map();
-  if (!reference) return confirmed;
-  const others = options.subjects.filter((s) => s !== reference);
-  const candidates2 = durationCandidates({ reference: reference.cases, variants: others });
+  const { toolkit, budgetMs } = options;
+  const confirmed = { vsReference: /* @__PURE__ */ new Map(), vsBase: /* @__PURE__ */ new Map() };
+  const head = new Map(options.subjects.map((s) => [s.name, s]));
+  const base = new Map(options.base.map((s) => [s.name, s]));
+  const reference = head.get(options.reference);
+  const builds = reference ? durationCandidates({
+    reference: reference.cases,
+    variants: options.subjects.filter((s) => s !== reference)
+  }) : [];
+  const commits = baseCandidates(
+    options.base.flatMap((b) => {
+      const h = head.get(b.name);
+      return h ? [{ name: b.name, head: h.cases, base: b.cases }] : [];
+    })
+  );
+  const candidates2 = allCandidates(builds, commits);
   if (candidates2.length === 0) return confirmed;
-  const budgetMs = options.measureMinutes * 6e4 * SLOW_TEST_RULES.budgetShare;
   const { chosen, skipped } = planReruns({ candidates: candidates2, budgetMs });
   for (const c of skipped)
     toolkit.info(
-      `${c.id} under ${c.variant}: not rerun (at most ${SLOW_TEST_RULES.maxTests} tests, ${Math.round(budgetMs / 1e3)} s)`
+      `${described(c)}: not rerun (at most ${SLOW_TEST_RULES.maxTests} tests, ${Math.round(budgetMs / 1e3)} s)`
     );
   if (chosen.length === 0) return confirmed;
+  const sides = (c) => c.against === "base" ? { baseline: base.get(c.variant), candidate: head.get(c.variant) } : { baseline: reference, candidate: head.get(c.variant) };
   const contexts = /* @__PURE__ */ new Map();
   const contextOf = (subject) => {
-    const known = contexts.get(subject.name);
+    const known = contexts.get(subject);
     if (known) return known;
-    const workDir = join27(options.workRoot, "durations", fileName(subject.name));
+    const onBase = base.get(subject.name) === subject;
+    const workDir = join26(options.workRoot, onBase ? "durations-base" : "durations", fileName(subject.name));
     const context5 = {
       runner: options.runner,
       command: options.command,
@@ -89558,40 +90111,58 @@ async function confirmSlowTests(options) {
       log: (line) => toolkit.info(line),
       pluginDir: installPlugin(workDir)
     };
-    contexts.set(subject.name, context5);
+    contexts.set(subject, context5);
     return context5;
   };
-  const lone = async (subject, c, round) => {
+  const lone = async (rerun) => {
+    const { subject, c } = rerun;
     const context5 = contextOf(subject);
     if (context5.pluginDir === null) return null;
-    const slower = Math.max(c.referenceMs, c.variantMs);
+    const slower = Math.max(c.baselineMs, c.candidateMs);
     const timeoutMs = Math.min(
       options.timeoutMs,
       Math.max(MIN_RERUN_TIMEOUT_MS, slower * RERUN_TIMEOUT_FACTOR)
     );
-    const label = `duration rerun ${round}/${SLOW_TEST_RULES.reruns} of ${c.id} alone under ${subject.name}`;
+    const label = `duration rerun ${rerun.round}/${SLOW_TEST_RULES.reruns} of ${c.id} alone ${rerun.where}`;
     const attempt2 = await runAttempt(context5, { label, timeoutMs, only: [c.id] });
     const record2 = attempt2.records.cases.find((x) => x.id === c.id);
     return record2?.outcome === "passed" && record2.durationMs !== void 0 ? record2.durationMs : null;
   };
-  return toolkit.group(`tests whose duration differs between builds: ${chosen.length} rerun`, async () => {
-    const pairs = new Map(
-      chosen.map((c) => [c, []])
-    );
+  return toolkit.group(`tests whose duration differs: ${chosen.length} rerun`, async () => {
+    const pairs = new Map(chosen.map((c) => [c, []]));
     for (let round = 1; round <= SLOW_TEST_RULES.reruns; round += 1) {
       for (const c of chosen) {
-        const subject = others.find((s) => s.name === c.variant);
-        const referenceMs = await lone(reference, c, round);
-        const variantMs = await lone(subject, c, round);
-        pairs.get(c).push({ referenceMs, variantMs });
+        const { baseline, candidate } = sides(c);
+        const onBase = c.against === "base";
+        const baselineMs = await lone({
+          subject: baseline,
+          where: onBase ? `on the base commit under ${baseline.name}` : `under ${baseline.name}`,
+          c,
+          round
+        });
+        const candidateMs = await lone({
+          subject: candidate,
+          where: onBase ? `on head under ${candidate.name}` : `under ${candidate.name}`,
+          c,
+          round
+        });
+        pairs.get(c).push({ baselineMs, candidateMs });
       }
     }
+    const said = (c, agreed2) => toolkit.info(
+      `${described(c)}: ${agreed2 ? `confirmed, ${agreed2} reruns agree` : "not confirmed by its reruns"}`
+    );
     for (const c of chosen) {
-      const slow = confirmCandidate({ candidate: c, reruns: pairs.get(c) });
-      toolkit.info(
-        `${c.id} under ${c.variant}: ${slow ? `confirmed, ${slow.agreed} reruns agree` : "not confirmed by its reruns"}`
-      );
-      if (slow) confirmed.set(c.variant, [...confirmed.get(c.variant) ?? [], slow]);
+      const reruns = pairs.get(c);
+      if (c.against === "base") {
+        const found = confirmBaseCandidate({ candidate: c, reruns });
+        said(c, found?.agreed);
+        if (found) add(confirmed.vsBase, c.variant, found);
+      } else {
+        const found = confirmCandidate({ candidate: c, reruns });
+        said(c, found?.agreed);
+        if (found) add(confirmed.vsReference, c.variant, found);
+      }
     }
     return confirmed;
   });
@@ -89599,7 +90170,7 @@ async function confirmSlowTests(options) {
 
 // src/suite/tests.ts
 import { existsSync as existsSync24, mkdirSync as mkdirSync10, readFileSync as readFileSync13, statSync as statSync6 } from "node:fs";
-import { isAbsolute as isAbsolute5, join as join28 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join27 } from "node:path";
 
 // src/domain/gil.ts
 var GIL_WARNING = /The global interpreter lock \(GIL\) has been enabled to load module '([^'\s]+)'/g;
@@ -89777,7 +90348,7 @@ function crashCase(crash) {
   if (crash.test === null) return null;
   const dump = crashDump(crash);
   const cause = crash.kind === "timeout" ? "hung past the timeout" : crash.signal ?? "fatal error";
-  const message7 = dump && crash.kind !== "timeout" ? `${cause}: Fatal Python error: ${dump.error}` : cause;
+  const message7 = dump && crash.kind !== "timeout" ? `${cause}: ${dumpHeadline(dump)}` : cause;
   return {
     id: blamedOn(crash.test),
     outcome: crash.kind === "timeout" ? "timedOut" : "crashed",
@@ -89791,7 +90362,7 @@ function crashRecord(crash, options) {
   const dump = crashDump(crash);
   const place = crash.test ? where3(crash.test) : {};
   const frame = dump ? testFrame(dump, place.file ? { testFile: place.file } : {}) : null;
-  const tail3 = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
+  const tail4 = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
   const file = frame ? relative6(frame.file, cwd) : place.file;
   const line = frame ? frame.line : place.line;
   const afterSession = crash.test === null && crash.attempt.records.finished;
@@ -89803,7 +90374,7 @@ function crashRecord(crash, options) {
     ...crash.test && blamed !== crash.test.id ? { during: crash.test.id } : {},
     reproduced: rerun?.reproduced ?? null,
     kind: crash.kind,
-    excerpt: (afterSession ? "After the test session had finished (at interpreter exit):\n" : "") + (dump ? dumpExcerpt(dump, { maxChars: EXCERPT_CHARS2, relativeTo: cwd }) : tail3.slice(-EXCERPT_CHARS2)),
+    excerpt: (afterSession ? "After the test session had finished (at interpreter exit):\n" : "") + (dump ? dumpExcerpt(dump, { maxChars: EXCERPT_CHARS2, relativeTo: cwd }) : tail4.slice(-EXCERPT_CHARS2)),
     ...file ? { file } : {},
     ...line !== void 0 ? { line } : {},
     ...rerun ? { flaky: rerun.flaky } : {},
@@ -89824,8 +90395,7 @@ function placeOf(test) {
   };
 }
 function relative6(file, cwd) {
-  const base = cwd.replace(/\/$/, "");
-  return file.startsWith(`${base}/`) ? file.slice(base.length + 1) : file;
+  return relativeInside(file, cwd) ?? file;
 }
 
 // src/domain/failure-kinds.ts
@@ -89934,7 +90504,7 @@ async function runSuite(context5, options) {
 }
 function junitCases(attempt2, options) {
   for (const path12 of junitPathsIn({ command: options.command, output: attempt2.output })) {
-    const full = isAbsolute5(path12) ? path12 : join28(options.cwd, path12);
+    const full = isAbsolute5(path12) ? path12 : join27(options.cwd, path12);
     if (!existsSync24(full) || statSync6(full).mtimeMs < attempt2.startedAt - 1e3) continue;
     try {
       return parseJunit(readFileSync13(full, "utf8"));
@@ -90138,7 +90708,7 @@ function fenceCommands(inner, options = {}) {
 // src/tested-environment.ts
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join29 } from "node:path";
+import { join as join28 } from "node:path";
 
 // src/domain/environment.ts
 var EXACT = /* @__PURE__ */ new Set([
@@ -90178,7 +90748,7 @@ function testedEnvironment(env) {
   const clean2 = scrubEnvironment(env);
   const parent = env["RUNNER_TEMP"] || tmpdir();
   try {
-    clean2["RUNNER_TEMP"] = mkdtempSync(join29(parent, "cpv-tested-"));
+    clean2["RUNNER_TEMP"] = mkdtempSync(join28(parent, "cpv-tested-"));
   } catch (error2) {
     const chosenBy = env["RUNNER_TEMP"] ? "the environment variable RUNNER_TEMP" : "the system's temporary folder";
     throw new Error(`could not make the tested code's own RUNNER_TEMP in ${parent} (${chosenBy})`, {
@@ -90189,10 +90759,10 @@ function testedEnvironment(env) {
 }
 
 // src/suite/stress-variants.ts
-import { join as join31 } from "node:path";
+import { join as join30 } from "node:path";
 
 // src/suite/thread-stress.ts
-import { join as join30 } from "node:path";
+import { join as join29 } from "node:path";
 var REPEAT_TIMEOUT_MS = 5 * 6e4;
 var BROKEN2 = /* @__PURE__ */ new Set(["failed", "error", "crashed", "timedOut"]);
 var MAX_REPEATED = 20;
@@ -90309,7 +90879,7 @@ async function stressVariant(options) {
     cwd: place.cwd,
     env: stressEnvironment(place.env, settings2),
     timeoutMs: settings2.timeoutMs,
-    workDir: join30(options.workDir, "run"),
+    workDir: join29(options.workDir, "run"),
     reruns: STRESS_REPEATS,
     freeThreaded: true,
     rerunFailures: false,
@@ -90329,7 +90899,7 @@ async function stressVariant(options) {
   const crashes = new Map(run2.summary.crashes.flatMap((c) => c.test === null ? [] : [[c.test, c]]));
   const toRepeat = unsafe.filter((t) => !crashes.get(t.id)?.reproduced).slice(0, MAX_REPEATED).map((t) => t.id);
   const head = toRepeat.length > 0 ? await repeatUnderStress(
-    await stressContext({ settings: settings2, place, workDir: join30(options.workDir, "repeat") }),
+    await stressContext({ settings: settings2, place, workDir: join29(options.workDir, "repeat") }),
     {
       ids: toRepeat,
       runs: STRESS_REPEATS,
@@ -90372,7 +90942,7 @@ async function onGilBuild(options) {
     );
     return null;
   }
-  const context5 = await stressContext({ settings: settings2, place: gil2, workDir: join30(options.workDir, "gil") });
+  const context5 = await stressContext({ settings: settings2, place: gil2, workDir: join29(options.workDir, "gil") });
   return repeatUnderStress(context5, {
     ids: options.ids,
     runs: STRESS_REPEATS,
@@ -90448,7 +91018,7 @@ async function stressVariants(options) {
         place,
         normal,
         gil: gil2,
-        workDir: join31(options.workRoot, "stress", fileName2(name2)),
+        workDir: join30(options.workRoot, "stress", fileName2(name2)),
         notice: (m) => toolkit.notice(`${name2}: ${m}`)
       })
     );
@@ -90470,7 +91040,7 @@ async function stressVariantsOnBase(options) {
         settings: options.settings,
         stress,
         place,
-        workDir: join31(options.workRoot, "stress-base", fileName2(name2)),
+        workDir: join30(options.workRoot, "stress-base", fileName2(name2)),
         notice: (m) => options.toolkit.notice(`${name2}: ${m}`)
       })
     );
@@ -90528,9 +91098,11 @@ function variantReport(state3, options) {
     startup: state3.startup,
     benchmarks: state3.benchmarks,
     ...state3.threadScaling ? { threadScaling: state3.threadScaling } : {},
+    ...state3.benchmarkSuite ? { benchmarkSuite: state3.benchmarkSuite } : {},
     ...state3.benchmarkCrashes ? { benchmarkCrashes: state3.benchmarkCrashes } : {},
     ...state3.threadStress ? { threadStress: state3.threadStress } : {},
     ...state3.slowTests ? { slowTests: state3.slowTests } : {},
+    ...state3.slowTestsVsBase ? { slowTestsVsBase: state3.slowTestsVsBase } : {},
     ...(state3.base || state3.baseTests) && options.baseSha ? {
       base: {
         sha: options.baseSha,
@@ -90594,7 +91166,7 @@ function buildReport(options) {
 async function measure(world, inputs, states, sink) {
   const { errors, timingFindings: timingFindings2, notes } = sink;
   const { runner: runner2, toolkit } = world;
-  const workRoot = join32(inputs.outputDirectory, "work");
+  const workRoot = join31(inputs.outputDirectory, "work");
   try {
     mkdirSync11(workRoot, { recursive: true });
   } catch (error2) {
@@ -90602,6 +91174,7 @@ async function measure(world, inputs, states, sink) {
     throw new Error(`could not make the work folder in ${where4}`, { cause: error2 });
   }
   const cleanEnv = testedEnvironment(world.env);
+  const platform3 = world.platform ?? hostFacts();
   const timeoutMs = inputs.commandTimeoutMinutes * 6e4;
   const outcomes = await toolkit.group(
     "Interpreters",
@@ -90620,7 +91193,7 @@ async function measure(world, inputs, states, sink) {
         cache: world.cache,
         toolkit,
         env: cleanEnv,
-        installRoot: join32(workRoot, "python"),
+        installRoot: join31(workRoot, "python"),
         catalogApi: { apiUrl: readRunContext(world.env).apiUrl, token: inputs.githubToken }
       },
       inputs.variants
@@ -90640,7 +91213,7 @@ async function measure(world, inputs, states, sink) {
     }
   }
   if (errors.length > 0) return;
-  const envFor = (state3, venv) => variantEnvironment({ base: cleanEnv, variant: state3.variant, ...venv ? { venv } : {} });
+  const envFor = (state3, venv) => variantEnvironment({ base: cleanEnv, variant: state3.variant, ...venv ? { venv } : {}, platform: platform3 });
   for (const state3 of states) {
     const install2 = state3.install;
     if (!install2?.ok) continue;
@@ -90651,11 +91224,12 @@ async function measure(world, inputs, states, sink) {
         python: install2.executable,
         // The same length as the base commit's `base/venvs/NAME`: a path that differs in length
         // between the two sides shifts every process of one side alike (see benchmarks.ts).
-        venvDir: join32(workRoot, "head", "venvs", safeName(name2)),
+        venvDir: join31(workRoot, "head", "venvs", safeName(name2)),
         projectDir: inputs.workingDirectory,
         installCommand: inputs.installCommand,
         envFor: (venv) => envFor(state3, venv),
-        timeoutMs
+        timeoutMs,
+        platform: platform3
       });
       if (prepared.ok) {
         state3.venv = prepared.venv;
@@ -90679,11 +91253,12 @@ async function measure(world, inputs, states, sink) {
         cwd: inputs.workingDirectory,
         env: envFor(state3, venv),
         timeoutMs,
-        workDir: join32(workRoot, "tests", safeName(name2)),
+        workDir: join31(workRoot, "tests", safeName(name2)),
         reruns: 3,
         freeThreaded: state3.variant.freeThreaded,
         jit: state3.variant.jit,
-        log: (line) => toolkit.info(line)
+        log: (line) => toolkit.info(line),
+        platform: platform3
       })
     );
     const s = state3.tests.summary;
@@ -90719,34 +91294,6 @@ async function measure(world, inputs, states, sink) {
   }
   const ready = states.filter((s) => s.venv);
   if (ready.length === 0) return;
-  const slowStarted = Date.now();
-  const slow = await confirmSlowTests({
-    runner: runner2,
-    toolkit,
-    command: inputs.testCommand,
-    reference: inputs.reference,
-    subjects: ready.flatMap(
-      (s) => s.tests && s.venv ? [
-        {
-          name: s.variant.name,
-          env: envFor(s, s.venv),
-          cwd: inputs.workingDirectory,
-          cases: s.tests.summary.cases
-        }
-      ] : []
-    ),
-    measureMinutes: inputs.measureMinutes,
-    timeoutMs,
-    workRoot
-  });
-  for (const state3 of ready) {
-    const found = slow.get(state3.variant.name);
-    if (found) state3.slowTests = found;
-  }
-  const measureMinutes = Math.max(
-    inputs.measureMinutes * (1 - SLOW_TEST_RULES.budgetShare),
-    inputs.measureMinutes - (Date.now() - slowStarted) / 6e4
-  );
   const chosen = await chooseBaseline({
     runner: runner2,
     toolkit,
@@ -90768,7 +91315,7 @@ async function measure(world, inputs, states, sink) {
       toolkit,
       sha: baseSha,
       projectDir: inputs.workingDirectory,
-      workDir: join32(workRoot, "base"),
+      workDir: join31(workRoot, "base"),
       variants: ready.flatMap(
         (s) => s.install?.ok ? [
           {
@@ -90804,6 +91351,20 @@ async function measure(world, inputs, states, sink) {
         timeoutMs
       });
     }
+    const slowStarted = Date.now();
+    await confirmDurations({
+      world,
+      inputs,
+      states: ready,
+      envFor,
+      baseSubjects: base?.ok ? base.base.subjects : [],
+      workRoot,
+      timeoutMs
+    });
+    const measureMinutes = Math.max(
+      inputs.measureMinutes * (1 - SLOW_TEST_RULES.budgetShare),
+      inputs.measureMinutes - (Date.now() - slowStarted) / 6e4
+    );
     const performance3 = await measurePerformance({
       runner: runner2,
       toolkit,
@@ -90821,8 +91382,9 @@ async function measure(world, inputs, states, sink) {
       startupCommand: inputs.startupCommand,
       benchmarkCommand: inputs.benchmarkCommand,
       measureMinutes,
-      workDir: join32(workRoot, "performance"),
-      timeoutMs
+      workDir: join31(workRoot, "performance"),
+      timeoutMs,
+      platform: platform3
     });
     for (const state3 of ready) {
       const measured = performance3.variants.get(state3.variant.name);
@@ -90831,6 +91393,7 @@ async function measure(world, inputs, states, sink) {
       state3.benchmarks.push(...measured.benchmarks);
       if (measured.base) state3.base = measured.base;
       if (measured.threadScaling) state3.threadScaling = measured.threadScaling;
+      if (measured.throughput?.suite) state3.benchmarkSuite = measured.throughput.suite;
       const command2 = inputs.benchmarkCommand ?? "";
       if (measured.benchmarkCrashes)
         state3.benchmarkCrashes = crashReport({ command: command2, crashes: measured.benchmarkCrashes });
@@ -90842,6 +91405,38 @@ async function measure(world, inputs, states, sink) {
     sink.statistics = performance3.statistics;
   } finally {
     if (base?.ok) await base.base.checkout.remove();
+  }
+}
+async function confirmDurations(options) {
+  const { inputs, states } = options;
+  const slow = await confirmSlowTests({
+    runner: options.world.runner,
+    toolkit: options.world.toolkit,
+    command: inputs.testCommand,
+    reference: inputs.reference,
+    subjects: states.flatMap(
+      (s) => s.tests && s.venv ? [
+        {
+          name: s.variant.name,
+          env: options.envFor(s, s.venv),
+          cwd: inputs.workingDirectory,
+          cases: s.tests.summary.cases
+        }
+      ] : []
+    ),
+    base: states.flatMap((s) => {
+      const subject = options.baseSubjects.find((b) => b.variant.name === s.variant.name);
+      return subject && s.baseTests ? [{ name: s.variant.name, env: subject.env, cwd: subject.cwd, cases: s.baseTests.cases }] : [];
+    }),
+    budgetMs: inputs.measureMinutes * 6e4 * SLOW_TEST_RULES.budgetShare,
+    timeoutMs: options.timeoutMs,
+    workRoot: options.workRoot
+  });
+  for (const state3 of states) {
+    const found = slow.vsReference.get(state3.variant.name);
+    if (found) state3.slowTests = found;
+    const vsBase = slow.vsBase.get(state3.variant.name);
+    if (vsBase) state3.slowTestsVsBase = vsBase;
   }
 }
 function crashReport(options) {
@@ -90858,18 +91453,25 @@ async function testOnBase(options) {
   for (const state3 of options.states) {
     const status = state3.tests?.summary.status;
     const failed = status === "failed" || status === "crashed" || status === "timedOut";
-    if (!failed && !state3.variant.freeThreaded) continue;
     const subject = options.subjects.find((s) => s.variant.name === state3.variant.name);
     if (!subject) continue;
+    const needed = failed || state3.variant.freeThreaded;
+    const forDurations = !needed && state3.variant.name === options.inputs.reference && state3.tests ? baseSuiteForDurations({
+      head: state3.tests.summary,
+      measureMinutes: options.inputs.measureMinutes,
+      commandTimeoutMs: options.timeoutMs
+    }) : null;
+    if (!needed && forDurations === null) continue;
+    const title = forDurations ? "tests on the base commit, for their durations" : "tests on the base commit";
     const result = await options.toolkit.group(
-      `${state3.variant.name}: tests on the base commit`,
+      `${state3.variant.name}: ${title}`,
       () => runTestSuite({
         runner: options.runner,
         command: options.inputs.testCommand,
         cwd: subject.cwd,
         env: subject.env,
-        timeoutMs: options.timeoutMs,
-        workDir: join32(options.workRoot, "tests-base", safeName(state3.variant.name)),
+        timeoutMs: forDurations?.timeoutMs ?? options.timeoutMs,
+        workDir: join31(options.workRoot, "tests-base", safeName(state3.variant.name)),
         reruns: 1,
         freeThreaded: state3.variant.freeThreaded,
         log: (line) => options.toolkit.info(line)
@@ -90975,7 +91577,8 @@ var cancel3 = cancelOnSignals({
     process.exit(exitCodeFor(signal));
   }
 });
-var runner = new SpawnRunner({ cancel: cancel3 });
+var platform2 = hostFacts();
+var runner = new SpawnRunner({ cancel: cancel3, platform: platform2 });
 process.on("unhandledRejection", (reason2) => {
   if (!cancel3.aborted) throw reason2;
 });
@@ -90989,14 +91592,15 @@ try {
       env,
       runner,
       // Where there is no cache service (a local run), this folder plays the cache's part.
-      localDirectory: join33(
-        env["CPV_CACHE"] ?? join33(env["XDG_CACHE_HOME"] ?? join33(homedir2(), ".cache"), "cpython-variants"),
+      localDirectory: join32(
+        env["CPV_CACHE"] ?? join32(env["XDG_CACHE_HOME"] ?? join32(homedir2(), ".cache"), "cpython-variants"),
         "actions-cache"
       ),
       tempDirectory: env["RUNNER_TEMP"] ?? tmpdir2()
     }),
     comments: ({ token, apiUrl }) => new GitHubCommentClient({ token, baseUrl: apiUrl }),
     env,
+    platform: platform2,
     cwd: process.cwd(),
     read: (name2) => getInput(name2),
     print: (text3) => process.stdout.write(`${text3}
