@@ -47,9 +47,9 @@ describe('pValueFloor and runsNeeded', () => {
   });
 
   it.each([
-    { family: 1, runs: 10 },
-    { family: 600, runs: 17 },
-    { family: 1200, runs: 19 },
+    { family: 1, runs: 21 },
+    { family: 600, runs: 49 },
+    { family: 1200, runs: 52 },
   ])('a family of $family split by process speed needs $runs runs a side', ({ family, runs }) => {
     expect(runsNeeded({ family, method: 'split' })).toBe(runs);
   });
