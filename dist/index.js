@@ -76318,6 +76318,7 @@ function upperNormalTail(z) {
 }
 
 // src/domain/multiplicity.ts
+var SPLIT_POWER_Z = 1.645;
 var FAMILY_ALPHA = 0.05;
 function holmAdjust(pValues) {
   const m = pValues.length;
@@ -76347,7 +76348,7 @@ function runsNeeded(options) {
   if (options.method === "split") {
     const level = alpha / family;
     for (let n = 10; n < 200; n++) {
-      const z = (0.4 * n * n - 0.5) / Math.sqrt(n * n * (2 * n + 1) / 12);
+      const z = (0.33 * n * n - 0.5) / Math.sqrt(n * n * (2 * n + 1) / 12) - SPLIT_POWER_Z;
       if (2 * upperNormalTail(z) <= level) return n;
     }
     return 200;
