@@ -34,10 +34,14 @@ beforeAll(() => {
       '#!/bin/bash',
       `echo "$*" >> '${log}'`,
       'pid="${@: -1}"',
-      'end() { for c in $(pgrep -P "$1"); do end "$c"; done; kill -KILL "$1" 2>/dev/null; }',
+      // The whole tree first, then one kill of all of it, the root first, as Windows ends them
+      // together: killing the children first would let the root see them go and exit on its own.
+      'tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }',
       // taskkill exits 128 when there is no such process.
       'kill -0 "$pid" 2>/dev/null || exit 128',
-      'end "$pid"',
+      'kill -STOP "$pid" 2>/dev/null',
+      'kill -KILL $(tree "$pid") 2>/dev/null',
+      'exit 0',
     ].join('\n'),
   );
   chmodSync(join(dir, 'taskkill'), 0o755);
