@@ -76202,8 +76202,24 @@ function rankSum(a, b) {
   }
   return { rankSumA, tieTerm };
 }
+var nullCounts = /* @__PURE__ */ new Map();
 function exactUpperTail(options) {
   const { n1, n2, k } = options;
+  const key = `${n1},${n2}`;
+  let counts = nullCounts.get(key);
+  if (counts === void 0) {
+    counts = arrangementsByU(n1, n2);
+    nullCounts.set(key, counts);
+  }
+  let total = 0;
+  let tail4 = 0;
+  for (let u = 0; u < counts.length; u++) {
+    total += counts[u];
+    if (u >= k) tail4 += counts[u];
+  }
+  return tail4 / total;
+}
+function arrangementsByU(n1, n2) {
   let previous = Array.from({ length: n2 + 1 }, () => Float64Array.of(1));
   for (let i = 1; i <= n1; i++) {
     const current = [Float64Array.of(1)];
@@ -76217,14 +76233,7 @@ function exactUpperTail(options) {
     }
     previous = current;
   }
-  const counts = previous[n2];
-  let total = 0;
-  let tail4 = 0;
-  for (let u = 0; u < counts.length; u++) {
-    total += counts[u];
-    if (u >= k) tail4 += counts[u];
-  }
-  return tail4 / total;
+  return previous[n2];
 }
 var ERFC_COEFFICIENTS = [
   -1.26551223,
