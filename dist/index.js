@@ -88535,10 +88535,13 @@ function parsePytestBenchmark(doc, origin) {
     const data = list(stats.data);
     const params = scalars(entry2.params);
     const iterations = typeof stats.iterations === "number" && stats.iterations >= 1 ? { iterations: stats.iterations } : {};
-    if (data)
-      return { ...benchmark({ name: name2, rounds: timings(data, { origin, name: name2 }) }), ...params, ...iterations };
+    if (data) {
+      const rounds = timings(data, { origin, name: name2 });
+      return { ...benchmark({ name: name2, rounds }), figure: Math.min(...rounds), ...params, ...iterations };
+    }
     const only = timings([stats.median], { origin, name: name2 });
-    return { name: name2, rounds: only, median: only[0], ...params, ...iterations };
+    const [fastest2] = typeof stats.min === "number" ? timings([stats.min], { origin, name: name2 }) : only;
+    return { name: name2, rounds: only, median: only[0], figure: fastest2, ...params, ...iterations };
   });
 }
 var SECONDS_PER_UNIT = { second: 1 };
@@ -88573,11 +88576,12 @@ function parseHyperfine(doc, origin) {
     const params = scalars(entry2.parameters);
     if (times) return { ...benchmark({ name: name2, rounds: timings(times, { origin, name: name2 }) }), ...params };
     const only = timings([entry2.median], { origin, name: name2 });
-    return { name: name2, rounds: only, median: only[0], ...params };
+    return { name: name2, rounds: only, median: only[0], figure: only[0], ...params };
   });
 }
 function benchmark(options) {
-  return { ...options, median: median(options.rounds) };
+  const middle = median(options.rounds);
+  return { ...options, median: middle, figure: middle };
 }
 function timings(values, where4) {
   if (values.length === 0) throw new Error(`${where4.origin}: benchmark "${where4.name}" has no timings`);
@@ -88726,7 +88730,7 @@ async function measureBenchmarks(options) {
       }
       if (round < options.warmups) continue;
       for (const b of outcome.results.benchmarks) {
-        state3.samples.set(b.name, [...state3.samples.get(b.name) ?? [], b.median]);
+        state3.samples.set(b.name, [...state3.samples.get(b.name) ?? [], b.figure]);
         state3.rounds.set(b.name, [...state3.rounds.get(b.name) ?? [], round - options.warmups]);
         if (b.params) state3.params.set(b.name, b.params);
         if (b.iterations !== void 0) state3.iterations.set(b.name, b.iterations);

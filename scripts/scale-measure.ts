@@ -36,6 +36,59 @@ export interface MeasureOptions {
 
 const safeName = (name: string): string => name.replace(/[^A-Za-z0-9.]+/g, '_');
 
+// measureBenchmarks names a run's file `${safeName(key)}-${round}` and, most of the time, a
+// random-length salt: `-xxx`.
+const RESULT_FILE = /^(.+)-(\d+)(?:-x+)?\.json$/;
+
+interface ResultFile {
+  readonly subject: string;
+  readonly round: number;
+  readonly benchmarks: {
+    fullname?: string;
+    stats?: { median?: number; iterations?: number; data?: number[] };
+  }[];
+}
+
+function resultFiles(workDir: string): ResultFile[] {
+  const out: ResultFile[] = [];
+  for (const file of readdirSync(workDir)) {
+    const match = RESULT_FILE.exec(file);
+    if (!match) continue;
+    try {
+      const doc = JSON.parse(readFileSync(join(workDir, file), 'utf8'));
+      out.push({ subject: match[1]!, round: Number(match[2]), benchmarks: doc.benchmarks ?? [] });
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
+/**
+ * Every kept process's rounds (seconds per iteration), per subject and benchmark, indexed by the
+ * kept round: what lets the simulation try another per-process figure than the median.
+ */
+function roundData(options: {
+  workDir: string;
+  keys: readonly string[];
+  warmups: number;
+}): Record<string, Record<string, number[][]>> {
+  const bySafeName = new Map(options.keys.map((k) => [safeName(k), k]));
+  const out: Record<string, Record<string, number[][]>> = {};
+  for (const file of resultFiles(options.workDir)) {
+    const key = bySafeName.get(file.subject);
+    const round = file.round - options.warmups;
+    if (!key || round < 0) continue;
+    const subject = (out[key] ??= {});
+    for (const b of file.benchmarks) {
+      const data = b.stats?.data;
+      if (!b.fullname || !Array.isArray(data)) continue;
+      (subject[b.fullname] ??= [])[round] = data;
+    }
+  }
+  return out;
+}
+
 export async function measureScale(options: MeasureOptions): Promise<ScaleSamples> {
   const runner = new SpawnRunner();
   const cleanEnv = scrubEnvironment(process.env);
@@ -119,6 +172,11 @@ export async function measureScale(options: MeasureOptions): Promise<ScaleSample
       secondsPerProcess: seconds / processes,
       subjects: samples,
       roundSeconds: roundTimes({ workDir, variants: options.variants }),
+      roundData: roundData({
+        workDir,
+        keys: subjects.map((s) => s.key),
+        warmups: DEFAULT_SAMPLING.benchmarkWarmups,
+      }),
       timerResolution: await timerResolutions({ runner, interpreters: options.interpreters, variants }),
     };
   } finally {
@@ -140,22 +198,19 @@ function roundTimes(options: {
   workDir: string;
   variants: readonly string[];
 }): Record<string, Record<string, number>> {
-  const { workDir } = options;
-  // measureBenchmarks names a run's file after its subject key, made safe for a file name.
-  const bySafeName = new Map(options.variants.map((v) => [safeName(v), v]));
+  const variantOf = new Map(
+    options.variants.flatMap((v) => [
+      [safeName(`${v}@head`), v],
+      [safeName(`${v}@base`), v],
+    ]),
+  );
   const perVariant = new Map<string, Map<string, number[]>>();
-  for (const file of readdirSync(workDir).filter((f) => f.endsWith('.json'))) {
-    const variant = bySafeName.get(/^(.+)_(head|base)-\d+\.json$/.exec(file)?.[1] ?? '');
+  for (const file of resultFiles(options.workDir)) {
+    const variant = variantOf.get(file.subject);
     if (!variant) continue;
-    let doc: { benchmarks?: { fullname?: string; stats?: { median?: number; iterations?: number } }[] };
-    try {
-      doc = JSON.parse(readFileSync(join(workDir, file), 'utf8'));
-    } catch {
-      continue;
-    }
     const times = perVariant.get(variant) ?? new Map<string, number[]>();
     perVariant.set(variant, times);
-    for (const b of doc.benchmarks ?? []) {
+    for (const b of file.benchmarks) {
       const { median: m, iterations } = b.stats ?? {};
       if (!b.fullname || typeof m !== 'number' || typeof iterations !== 'number') continue;
       times.set(b.fullname, [...(times.get(b.fullname) ?? []), m * iterations]);

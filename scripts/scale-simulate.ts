@@ -29,7 +29,33 @@ export interface ScaleSamples {
   /** Per variant and benchmark: the median time of one round, seconds. */
   readonly roundSeconds: Record<string, Record<string, number>>;
   readonly timerResolution: Record<string, { declared: number; smallestStep: number }>;
+  /** Per subject and benchmark, each kept process's rounds (by kept round), where saved. */
+  readonly roundData?: Record<string, Record<string, number[][]>>;
 }
+
+/** A per-process figure computed from its rounds, to try against the median the action keeps. */
+export type ProcessStatistic = (rounds: readonly number[]) => number;
+
+const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
+const quantile = (xs: readonly number[], q: number): number => {
+  const s = sorted(xs);
+  const at = q * (s.length - 1);
+  const lo = Math.floor(at);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
+};
+
+/** The per-process figures the bench can compare (CPV_SCALE_STATISTICS). */
+export const PROCESS_STATISTICS: Readonly<Record<string, ProcessStatistic>> = {
+  median: (xs) => median([...xs]),
+  min: (xs) => Math.min(...xs),
+  q10: (xs) => quantile(xs, 0.1),
+  q25: (xs) => quantile(xs, 0.25),
+  lowhalf: (xs) => {
+    const s = sorted(xs).slice(0, Math.max(1, Math.ceil(xs.length / 2)));
+    return s.reduce((a, b) => a + b, 0) / s.length;
+  },
+  mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
+};
 
 export type DrawMode = 'with-replacement' | 'without-replacement';
 
@@ -43,6 +69,8 @@ export interface SimulationOptions {
   readonly draw: DrawMode;
   /** Slow down `count` benchmarks (drawn afresh per pull request) by `factor` on head. */
   readonly inject?: { readonly count: number; readonly factor: number };
+  /** The per-process figure, from the saved rounds; without it, the median the action kept. */
+  readonly statistic?: ProcessStatistic;
 }
 
 export interface SimulationResult {
@@ -72,7 +100,9 @@ export function commonBenchmarks(data: ScaleSamples): string[] {
 function byRound(
   data: ScaleSamples,
   names: readonly string[],
+  statistic?: ProcessStatistic,
 ): { rounds: number; table: Map<string, Float64Array[]> } {
+  if (statistic && !data.roundData) throw new Error('these samples were saved without their rounds');
   const all = new Set<number>();
   for (const subject of Object.values(data.subjects)) {
     for (const { rounds } of Object.values(subject)) for (const r of rounds) all.add(r);
@@ -86,7 +116,15 @@ function byRound(
       names.map((name) => {
         const values = new Float64Array(order.length).fill(Number.NaN);
         const { samples, rounds } = subject[name] ?? { samples: [], rounds: [] };
-        rounds.forEach((r, i) => (values[position.get(r)!] = samples[i]!));
+        const raw = data.roundData?.[subjectKey]?.[name];
+        rounds.forEach((r, i) => {
+          const own = statistic ? raw?.[r] : undefined;
+          values[position.get(r)!] = statistic
+            ? own && own.length > 0
+              ? statistic(own)
+              : Number.NaN
+            : samples[i]!;
+        });
         return values;
       }),
     );
@@ -138,7 +176,7 @@ function sideMetrics(options: {
 export function simulatePullRequests(options: SimulationOptions): SimulationResult {
   const { data } = options;
   const names = commonBenchmarks(data);
-  const { rounds, table } = byRound(data, names);
+  const { rounds, table } = byRound(data, names, options.statistic);
   const random = mulberry32(options.seed);
   const failOn = new Set(['regression'] as const);
   let failedGate = 0;
@@ -290,4 +328,48 @@ export function timerReport(data: ScaleSamples): { rows: TimerRow[]; resolution:
   }
   rows.sort((a, b) => a.ticks - b.ticks);
   return { rows, resolution };
+}
+
+/**
+ * How far apart a change of `factor` sets the two sides, on this noise: per variant, each
+ * process's speed (its median offset from every benchmark's centre, in logs) taken out, the share
+ * of (head, base) pairs of one benchmark in which head slowed by `factor` still comes out the
+ * larger: the Mann-Whitney AUC that runsNeeded assumes. Averaged over benchmarks and variants.
+ */
+export function shiftAuc(options: {
+  data: ScaleSamples;
+  factor: number;
+  statistic?: ProcessStatistic;
+}): number {
+  const { data } = options;
+  const names = commonBenchmarks(data);
+  const { table } = byRound(data, names, options.statistic);
+  const shift = Math.log(options.factor);
+  let total = 0;
+  let count = 0;
+  for (const variant of data.variants) {
+    const sides = [key(variant, 'head'), key(variant, 'base')].map((k) =>
+      table.get(k)!.map((column) => Array.from(column, (v) => Math.log(v))),
+    );
+    const centre = names.map((_, b) =>
+      median(sides.flatMap((side) => side[b]!.filter((v) => Number.isFinite(v)))),
+    );
+    const residuals = sides.map((side) => {
+      const processes = side[0]!.length;
+      const speed = Array.from({ length: processes }, (_, p) =>
+        median(names.map((_, b) => side[b]![p]! - centre[b]!).filter((v) => Number.isFinite(v))),
+      );
+      return names.map((_, b) => side[b]!.map((v, p) => v - speed[p]!).filter((v) => Number.isFinite(v)));
+    });
+    for (let b = 0; b < names.length; b++) {
+      const head = residuals[0]![b]!;
+      const base = residuals[1]![b]!;
+      let above = 0;
+      for (const h of head) for (const x of base) above += h + shift > x ? 1 : h + shift === x ? 0.5 : 0;
+      if (head.length * base.length === 0) continue;
+      total += above / (head.length * base.length);
+      count++;
+    }
+  }
+  return count === 0 ? Number.NaN : total / count;
 }

@@ -130,6 +130,27 @@ describe('parseBenchmarkResults on real files', () => {
     ).toEqual(expected);
   });
 
+  // The figure a run gives its comparisons: pytest-benchmark's rounds share one process, so its
+  // fastest round (what the file's stats.min says too); pyperf and hyperfine: the median.
+  it.each([
+    { file: 'parse-3.13.json', figures: [0.0003643609998107422] },
+    { file: 'parse-3.13t.json', figures: [0.0006763249994037324] },
+    {
+      file: 'parallel-threads-3.13t.json',
+      figures: [0.008426853000855772, 0.006253420000575716, 0.007692253000641358],
+    },
+  ])('$file gives its fastest rounds as figures', ({ file, figures }) => {
+    const { benchmarks } = parseBenchmarkResults(fixture(file), file);
+    expect(benchmarks.map((b) => b.figure)).toEqual(figures);
+    for (const b of benchmarks) expect(b.figure).toBe(Math.min(...b.rounds));
+  });
+
+  it.each(['telco.json', 'startup.json'])('%s gives its medians as figures', (file) => {
+    const { benchmarks } = parseBenchmarkResults(fixture(file), file);
+    expect(benchmarks.length).toBeGreaterThan(0);
+    for (const b of benchmarks) expect(b.figure).toBe(b.median);
+  });
+
   it('tells the format by the content, not the name', () => {
     expect(parseBenchmarkResults(fixture('telco.json'), 'hyperfine.json').format).toBe('pyperf');
     expect(parseBenchmarkResults(fixture('startup.json'), 'benchmark.json').format).toBe('hyperfine');
@@ -154,13 +175,22 @@ describe('parseBenchmarkResults on edge cases', () => {
         ],
       }),
       format: 'pytest-benchmark',
-      benchmarks: [{ name: 'tests/test_a.py::test_x', rounds: [0.25], median: 0.25 }],
+      benchmarks: [{ name: 'tests/test_a.py::test_x', rounds: [0.25], median: 0.25, figure: 0.25 }],
+    },
+    {
+      name: 'pytest-benchmark without stats.data: stats.min is the figure',
+      text: JSON.stringify({
+        machine_info: {},
+        benchmarks: [{ name: 'test_x', fullname: 'a.py::test_x', stats: { median: 0.25, min: 0.2 } }],
+      }),
+      format: 'pytest-benchmark',
+      benchmarks: [{ name: 'a.py::test_x', rounds: [0.25], median: 0.25, figure: 0.2 }],
     },
     {
       name: 'pytest-benchmark without fullname',
       text: JSON.stringify({ benchmarks: [{ name: 'test_y', stats: { data: [3, 1, 2] } }] }),
       format: 'pytest-benchmark',
-      benchmarks: [{ name: 'test_y', rounds: [3, 1, 2], median: 2 }],
+      benchmarks: [{ name: 'test_y', rounds: [3, 1, 2], median: 2, figure: 1 }],
     },
     {
       name: 'pytest-benchmark where every benchmark was skipped',
@@ -191,25 +221,25 @@ describe('parseBenchmarkResults on edge cases', () => {
         ],
       }),
       format: 'pyperf',
-      benchmarks: [{ name: 'bench-name', rounds: [1, 2, 4], median: 2 }],
+      benchmarks: [{ name: 'bench-name', rounds: [1, 2, 4], median: 2, figure: 2 }],
     },
     {
       name: 'pyperf: the name from the run metadata when nothing is hoisted',
       text: pyperf({ suite: {}, runs: [{ metadata: { name: 'from-run', unit: 'second' }, values: [0.5] }] }),
       format: 'pyperf',
-      benchmarks: [{ name: 'from-run', rounds: [0.5], median: 0.5 }],
+      benchmarks: [{ name: 'from-run', rounds: [0.5], median: 0.5, figure: 0.5 }],
     },
     {
       name: 'pyperf format version 6 (pyperf 0.9.6)',
       text: pyperf({ version: 6, runs: [{ values: [0.5, 1.5] }] }),
       format: 'pyperf',
-      benchmarks: [{ name: 'suite-name', rounds: [0.5, 1.5], median: 1 }],
+      benchmarks: [{ name: 'suite-name', rounds: [0.5, 1.5], median: 1, figure: 1 }],
     },
     {
       name: 'hyperfine without times: the median alone',
       text: JSON.stringify({ results: [{ command: 'sleep 0.1', mean: 0.11, median: 0.105 }] }),
       format: 'hyperfine',
-      benchmarks: [{ name: 'sleep 0.1', rounds: [0.105], median: 0.105 }],
+      benchmarks: [{ name: 'sleep 0.1', rounds: [0.105], median: 0.105, figure: 0.105 }],
     },
   ])('$name', ({ text, format, benchmarks }) => {
     expect(parseBenchmarkResults(text, 'out.json')).toEqual({ format, benchmarks });

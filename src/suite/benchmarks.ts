@@ -1,8 +1,9 @@
 // Throughput: the benchmark command run again and again for every subject (variant x head/base),
 // the subjects in ABBA order (forward, then backward, round after round) so that drift of the
-// machine falls on both sides of every comparison alike. One process gives one sample, its median
-// round: rounds inside a process share its luck (its core, its memory layout, its neighbours), so
-// they are not independent samples; the same code run twice here gave medians of 260 and 519 µs.
+// machine falls on both sides of every comparison alike. One process gives one sample, its figure
+// (pytest-benchmark: its fastest round; see ParsedBenchmark.figure): rounds inside a process share
+// its luck (its core, its memory layout, its neighbours), so they are not independent samples; the
+// same code run twice here gave medians of 260 and 519 µs.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -158,7 +159,7 @@ export async function measureBenchmarks(options: BenchmarkOptions): Promise<Benc
       }
       if (round < options.warmups) continue;
       for (const b of outcome.results.benchmarks) {
-        state.samples.set(b.name, [...(state.samples.get(b.name) ?? []), b.median]);
+        state.samples.set(b.name, [...(state.samples.get(b.name) ?? []), b.figure]);
         state.rounds.set(b.name, [...(state.rounds.get(b.name) ?? []), round - options.warmups]);
         if (b.params) state.params.set(b.name, b.params);
         if (b.iterations !== undefined) state.iterations.set(b.name, b.iterations);
