@@ -86546,7 +86546,7 @@ function legsSection(report) {
     codeSpan(l.reference, { maxLength: 60 }),
     l.commit.head ? codeSpan(l.commit.head.slice(0, 12)) : "\u2014",
     escapeInline(l.generatedAt, { maxLength: 40 }),
-    l.verdict
+    l.cancelled ? `${l.verdict} (cancelled by ${l.cancelled.signal})` : l.verdict
   ]);
   const header = ["Report", "Variants", "Reference", "Commit", "Generated", "Its own verdict"];
   return {
@@ -87791,6 +87791,11 @@ function parseReport(value, source) {
   c.oneOf(r["verdict"], "$.verdict", ["pass", "fail"]);
   c.strings(r["verdictReasons"], "$.verdictReasons");
   c.strings(r["errors"], "$.errors");
+  if (r["cancelled"] !== void 0) {
+    const k = c.object(r["cancelled"], "$.cancelled");
+    c.oneOf(k["signal"], "$.cancelled.signal", ["SIGTERM", "SIGINT"]);
+    c.nullableString(k["during"], "$.cancelled.during");
+  }
   if (r["notes"] !== void 0) {
     r["notes"] = c.array(r["notes"], "$.notes").map((x, i) => {
       if (typeof x === "string") return { kind: "merge", message: x };
@@ -87881,7 +87886,9 @@ function mergeReports(options) {
       variants: mine.map((v) => v.name),
       generatedAt: report.generatedAt,
       commit: report.commit,
-      verdict: report.verdict
+      verdict: report.verdict,
+      // Its errors say so too, but a reader of report.json looks for the field a single run has.
+      ...report.cancelled ? { cancelled: report.cancelled } : {}
     });
   }
   if (legs.length === 0 && errors.length === 0) errors.push("there was no report to merge");

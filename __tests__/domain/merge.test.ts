@@ -239,6 +239,32 @@ describe('mergeReports', () => {
     expect(merged.verdictReasons).toEqual(['the report is incomplete: 2 errors']);
   });
 
+  it("keeps a cancelled leg's cancellation, and refuses one no run writes", () => {
+    const cancelled = report({
+      variants: [variant('3.13t')],
+      errors: ['cancelled by SIGTERM during `3.13t: tests`: this report holds what had finished before'],
+    });
+    const fromLeg = fromFile({ ...cancelled, cancelled: { signal: 'SIGTERM', during: '3.13t: tests' } });
+    const merged = mergeReports({
+      reports: [
+        { label: 'x64', report: jit },
+        { label: 'ft', report: parseReport(fromLeg, 'ft/report.json') },
+      ],
+      failOn: new Set(),
+      generatedAt: GENERATED_AT,
+      threshold: 0.1,
+    });
+    expect(merged.legs?.map((l) => l.cancelled ?? null)).toEqual([
+      null,
+      { signal: 'SIGTERM', during: '3.13t: tests' },
+    ]);
+    expect(merged.verdict).toBe('fail');
+    expect(merged.errors[0]).toMatch(/^ft: cancelled by SIGTERM/);
+    expect(parseReport(fromFile(merged), 'merged')).toEqual(merged);
+    const odd = { ...(fromFile(cancelled) as object), cancelled: { signal: 'SIGKILL', during: null } };
+    expect(() => parseReport(odd, 'ft/report.json')).toThrow(/\$\.cancelled\.signal/);
+  });
+
   it('says so when the legs disagree on the threshold or the commit', () => {
     const other: Report = { ...jit, threshold: 0.05, commit: { head: 'f'.repeat(40), base: null } };
     const merged = mergeReports({

@@ -355,6 +355,11 @@ export function parseReport(value: unknown, source: string): Report {
   c.oneOf(r['verdict'], '$.verdict', ['pass', 'fail']);
   c.strings(r['verdictReasons'], '$.verdictReasons');
   c.strings(r['errors'], '$.errors');
+  if (r['cancelled'] !== undefined) {
+    const k = c.object(r['cancelled'], '$.cancelled');
+    c.oneOf(k['signal'], '$.cancelled.signal', ['SIGTERM', 'SIGINT']);
+    c.nullableString(k['during'], '$.cancelled.during');
+  }
   if (r['notes'] !== undefined) {
     // Reports before typed notes wrote plain strings: read as they were meant.
     r['notes'] = c.array(r['notes'], '$.notes').map((x, i) => {
@@ -468,6 +473,8 @@ export function mergeReports(options: {
       generatedAt: report.generatedAt,
       commit: report.commit,
       verdict: report.verdict,
+      // Its errors say so too, but a reader of report.json looks for the field a single run has.
+      ...(report.cancelled ? { cancelled: report.cancelled } : {}),
     });
   }
   if (legs.length === 0 && errors.length === 0) errors.push('there was no report to merge');

@@ -60,7 +60,10 @@ export function pValueFloor(options: {
  *    benchmarks of tens of µs on a shared 2-core machine (npm run bench:scale): with each process's
  *    speed taken out, a 20% slower benchmark's figure still came out below a figure of the
  *    unchanged side in 17% of pairs (per-process modes of 1.3-1.8x that no correction removes).
- *    So the expected Mann-Whitney z must clear the level's z by 1.645.
+ *    So the expected Mann-Whitney z must clear the level's z by 1.645. A quiet day on the same
+ *    kind of machine did far better (6% of pairs with the median round, 4% with the fastest, the
+ *    figure pytest-benchmark runs give now): the plan is for the noisy day, which shared runners
+ *    have.
  */
 export function runsNeeded(options: { family: number; alpha?: number; method?: 'paired' | 'split' }): number {
   const alpha = options.alpha ?? FAMILY_ALPHA;

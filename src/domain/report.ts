@@ -156,7 +156,10 @@ export interface StartupMetric {
 
 export interface BenchmarkMetric {
   readonly name: string;
-  /** Seconds per iteration, one value per process run (its median round). */
+  /**
+   * Seconds per iteration, one value per process run: its fastest round for pytest-benchmark,
+   * its median for pyperf and hyperfine (see ParsedBenchmark.figure).
+   */
   readonly samples: readonly number[];
   /** The ABBA round of each run (see StartupMetric.rounds). */
   readonly rounds?: readonly number[];
@@ -453,6 +456,8 @@ export interface ReportLeg {
   readonly generatedAt: string;
   readonly commit: { readonly head: string | null; readonly base: string | null };
   readonly verdict: 'pass' | 'fail';
+  /** The leg's own `cancelled`: SIGTERM or SIGINT stopped it, and it holds what had finished. */
+  readonly cancelled?: Cancellation;
 }
 
 export type FindingKind =

@@ -13,7 +13,7 @@ export function legsSection(report: Report): Section | null {
     codeSpan(l.reference, { maxLength: 60 }),
     l.commit.head ? codeSpan(l.commit.head.slice(0, 12)) : '—',
     escapeInline(l.generatedAt, { maxLength: 40 }),
-    l.verdict,
+    l.cancelled ? `${l.verdict} (cancelled by ${l.cancelled.signal})` : l.verdict,
   ]);
   const header = ['Report', 'Variants', 'Reference', 'Commit', 'Generated', 'Its own verdict'];
   return {
