@@ -33214,8 +33214,8 @@ var Path = class {
         let remaining = itemPath;
         let dir = dirname4(remaining);
         while (dir !== remaining) {
-          const basename9 = path6.basename(remaining);
-          this.segments.unshift(basename9);
+          const basename10 = path6.basename(remaining);
+          this.segments.unshift(basename10);
           remaining = dir;
           dir = dirname4(remaining);
         }
@@ -88120,8 +88120,8 @@ async function runReportMode(options) {
 }
 
 // src/suite/base.ts
-import { existsSync as existsSync20, rmSync as rmSync9 } from "node:fs";
-import { join as join21, resolve as resolve8 } from "node:path";
+import { existsSync as existsSync20, readFileSync as readFileSync11, rmSync as rmSync9 } from "node:fs";
+import { basename as basename9, dirname as dirname10, join as join21, resolve as resolve8 } from "node:path";
 
 // src/suite/prepare.ts
 import { existsSync as existsSync19, readdirSync as readdirSync4, readFileSync as readFileSync10, statSync as statSync5 } from "node:fs";
@@ -88284,11 +88284,12 @@ async function checkoutBase(options) {
     }
   }
   const remove = async () => {
-    const removed = await git(["worktree", "remove", "--force", options.dir], root);
-    if (removed.exitCode !== 0 || existsSync20(options.dir)) {
-      rmSync9(options.dir, { recursive: true, force: true });
-      await git(["worktree", "prune"], root);
+    try {
+      const removed = await git(["worktree", "remove", "--force", options.dir], root);
+      if (removed.exitCode === 0 && !existsSync20(options.dir)) return;
+    } catch {
     }
+    removeByHand(options.dir);
   };
   return {
     ok: true,
@@ -88300,6 +88301,16 @@ async function checkoutBase(options) {
       warnings
     }
   };
+}
+function removeByHand(dir) {
+  let admin = null;
+  try {
+    const pointer = /^gitdir: (.+)$/m.exec(readFileSync11(join21(dir, ".git"), "utf8"));
+    if (pointer && basename9(dirname10(pointer[1].trim())) === "worktrees") admin = pointer[1].trim();
+  } catch {
+  }
+  rmSync9(dir, { recursive: true, force: true });
+  if (admin) rmSync9(admin, { recursive: true, force: true });
 }
 async function prepareBase(options) {
   const checked = await checkoutBase({
@@ -88465,7 +88476,7 @@ async function chooseBaseline(options) {
 import { join as join24 } from "node:path";
 
 // src/suite/benchmarks.ts
-import { existsSync as existsSync21, mkdirSync as mkdirSync7, readFileSync as readFileSync11, rmSync as rmSync10 } from "node:fs";
+import { existsSync as existsSync21, mkdirSync as mkdirSync7, readFileSync as readFileSync12, rmSync as rmSync10 } from "node:fs";
 import { join as join22 } from "node:path";
 import { gunzipSync } from "node:zlib";
 
@@ -88828,7 +88839,7 @@ ${result.stderr}`;
     return { error: `the benchmark command ${why}: ${tail(output)}`, ...crash };
   }
   try {
-    const raw = readFileSync11(written);
+    const raw = readFileSync12(written);
     const text3 = raw[0] === 31 && raw[1] === 139 ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
     const results = parseBenchmarkResults(text3, "the {json} file");
     const ranOn = results.interpreter;
@@ -89572,7 +89583,7 @@ function seconds2(ms) {
 import { join as join26 } from "node:path";
 
 // src/suite/test-attempt.ts
-import { copyFileSync, existsSync as existsSync23, mkdirSync as mkdirSync9, readFileSync as readFileSync12, writeFileSync as writeFileSync5 } from "node:fs";
+import { copyFileSync, existsSync as existsSync23, mkdirSync as mkdirSync9, readFileSync as readFileSync13, writeFileSync as writeFileSync5 } from "node:fs";
 import { join as join25 } from "node:path";
 
 // src/domain/faulthandler.ts
@@ -90050,7 +90061,7 @@ async function runAttempt(context5, options) {
     onOutput: (chunk, stream2) => forward.onOutput(chunk, stream2)
   });
   forward.flush();
-  const records2 = parseTestRecords(existsSync23(files.records) ? readFileSync12(files.records, "utf8") : "", {
+  const records2 = parseTestRecords(existsSync23(files.records) ? readFileSync13(files.records, "utf8") : "", {
     relativeTo: context5.cwd
   });
   const output = `${result.stderr}
@@ -90190,7 +90201,7 @@ async function confirmSlowTests(options) {
 }
 
 // src/suite/tests.ts
-import { existsSync as existsSync24, mkdirSync as mkdirSync10, readFileSync as readFileSync13, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync24, mkdirSync as mkdirSync10, readFileSync as readFileSync14, statSync as statSync6 } from "node:fs";
 import { isAbsolute as isAbsolute5, join as join27 } from "node:path";
 
 // src/domain/gil.ts
@@ -90528,7 +90539,7 @@ function junitCases(attempt2, options) {
     const full = isAbsolute5(path12) ? path12 : join27(options.cwd, path12);
     if (!existsSync24(full) || statSync6(full).mtimeMs < attempt2.startedAt - 1e3) continue;
     try {
-      return parseJunit(readFileSync13(full, "utf8"));
+      return parseJunit(readFileSync14(full, "utf8"));
     } catch (error2) {
       options.warnings.push(
         `Could not read the JUnit file ${path12}: ${error2 instanceof Error ? error2.message : String(error2)}`

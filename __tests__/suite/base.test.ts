@@ -60,6 +60,31 @@ describe('checkoutBase', () => {
     expect(git(repo.dir, 'worktree', 'list')).not.toContain(dir);
   });
 
+  it('removes the worktree when the run was cancelled and no git can be started', async () => {
+    const repo = repository();
+    const dir = join(root, 'wt-cancelled');
+    const cancel = new AbortController();
+    const cancellable = new SpawnRunner({ cancel: cancel.signal });
+    const outcome = await checkoutBase({
+      runner: cancellable,
+      projectDir: repo.dir,
+      sha: repo.base,
+      dir,
+      env,
+    });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(git(repo.dir, 'worktree', 'list')).toContain(dir);
+    cancel.abort(new Error('cancelled by SIGTERM'));
+    await expect(cancellable.run({ argv: ['true'], timeoutMs: 5_000 })).rejects.toThrow(/SIGTERM/);
+    await outcome.checkout.remove();
+    expect(existsSync(dir)).toBe(false);
+    // git itself sees no worktree left, not even a prunable one.
+    expect(git(repo.dir, 'worktree', 'list', '--porcelain')).not.toContain(dir);
+    expect(git(repo.dir, 'worktree', 'prune', '--dry-run', '-v')).toBe('');
+    expect(existsSync(join(repo.dir, '.git'))).toBe(true);
+  });
+
   it('a second run over a leftover worktree starts clean', async () => {
     const repo = repository();
     const dir = join(root, 'wt-2');

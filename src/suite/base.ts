@@ -1,8 +1,8 @@
 // The base commit (baseline.ts decides which one), measured on the same runner with the same
 // interpreters: a git worktree of it (the checkout itself stays untouched, submodules included)
 // and a fresh venv per variant, made the way head's were.
-import { existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Variant } from '../domain/variants.js';
 import type { ProcessRunner, Toolkit } from '../ports.js';
 import type { Venv } from '../python/venv.js';
@@ -15,7 +15,7 @@ export interface BaseCheckout {
   readonly root: string;
   /** working-directory's counterpart inside the worktree. */
   readonly projectDir: string;
-  /** Removes the worktree; never throws. */
+  /** Removes the worktree, by hand where git cannot run (a cancelled run); never throws. */
   remove(): Promise<void>;
   /** What went wrong without stopping the checkout (submodules that could not be fetched). */
   readonly warnings: readonly string[];
@@ -77,11 +77,13 @@ export async function checkoutBase(options: {
     }
   }
   const remove = async (): Promise<void> => {
-    const removed = await git(['worktree', 'remove', '--force', options.dir], root);
-    if (removed.exitCode !== 0 || existsSync(options.dir)) {
-      rmSync(options.dir, { recursive: true, force: true });
-      await git(['worktree', 'prune'], root);
+    try {
+      const removed = await git(['worktree', 'remove', '--force', options.dir], root);
+      if (removed.exitCode === 0 && !existsSync(options.dir)) return;
+    } catch {
+      // Cancelled: the runner starts no more processes, and this runs on the way out.
     }
+    removeByHand(options.dir);
   };
   return {
     ok: true,
@@ -93,6 +95,24 @@ export async function checkoutBase(options: {
       warnings,
     },
   };
+}
+
+/**
+ * What `git worktree remove` and `prune` do, without git: the worktree's files, then its entry in
+ * the repository (`.git/worktrees/<id>`, named in the worktree's `.git` file), so a self-hosted
+ * runner's next `git worktree list` does not show a cancelled run's leftover.
+ */
+function removeByHand(dir: string): void {
+  let admin: string | null = null;
+  try {
+    const pointer = /^gitdir: (.+)$/m.exec(readFileSync(join(dir, '.git'), 'utf8'));
+    // Only an entry under a `worktrees` folder: never the main repository's .git.
+    if (pointer && basename(dirname(pointer[1]!.trim())) === 'worktrees') admin = pointer[1]!.trim();
+  } catch {
+    // No .git file: nothing of it was registered, or it is gone already.
+  }
+  rmSync(dir, { recursive: true, force: true });
+  if (admin) rmSync(admin, { recursive: true, force: true });
 }
 
 export interface BaseVariantInput {
