@@ -1,9 +1,15 @@
 // On a pull request, a crash on head is new only if the base commit does not crash too.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyProject, interpretersInput, pytoolsInstallCommand, ROOT, runAction } from '../helpers/action.js';
+import {
+  copyProject,
+  interpretersInput,
+  pullRequestEnv,
+  pytoolsInstallCommand,
+  ROOT,
+  runAction,
+} from '../helpers/action.js';
 import { gitWith } from '../helpers/git.js';
 import { interpretersSkipReason, pytoolsPath, realInterpreters } from '../helpers/interpreters.js';
 
@@ -35,12 +41,6 @@ function repository(options: { crashOnBase: 'yes' | 'no' }): { dir: string; base
 }
 
 async function runOnPullRequest(repo: { dir: string; base: string; head: string }) {
-  const events = mkdtempSync(join(tmpdir(), 'cpv-event-'));
-  const event = join(events, 'event.json');
-  writeFileSync(
-    event,
-    JSON.stringify({ pull_request: { number: 1, base: { sha: repo.base }, head: { sha: repo.head } } }),
-  );
   return runAction({
     cwd: repo.dir,
     inputs: {
@@ -51,12 +51,7 @@ async function runOnPullRequest(repo: { dir: string; base: string; head: string 
       'measure-minutes': '0.2',
       comment: 'off',
     },
-    env: {
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_REPOSITORY: 'o/r',
-      GITHUB_SHA: repo.head,
-    },
+    env: pullRequestEnv(repo),
   });
 }
 

@@ -5,7 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyProject, interpretersInput, pytoolsInstallCommand, ROOT, runAction } from '../helpers/action.js';
+import {
+  copyProject,
+  interpretersInput,
+  pullRequestEnv,
+  pytoolsInstallCommand,
+  ROOT,
+  runAction,
+} from '../helpers/action.js';
 import { gitWith } from '../helpers/git.js';
 import { interpretersSkipReason, pytoolsPath, realInterpreters } from '../helpers/interpreters.js';
 
@@ -35,20 +42,7 @@ function pullRequest(options: { files: Record<string, string>; head: Record<stri
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'head');
   const head = git(dir, 'rev-parse', 'HEAD');
-  const event = join(mkdtempSync(join(tmpdir(), 'cpv-event-')), 'event.json');
-  writeFileSync(
-    event,
-    JSON.stringify({ pull_request: { number: 1, base: { sha: base }, head: { sha: head } } }),
-  );
-  return {
-    dir,
-    env: {
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_REPOSITORY: 'o/r',
-      GITHUB_SHA: head,
-    },
-  };
+  return { dir, env: pullRequestEnv({ base, head }) };
 }
 
 const freeThreaded = interpretersSkipReason(['3.13t']);

@@ -2,11 +2,17 @@
 // nothing fails, so only the base run for durations under the reference runs the base commit's
 // tests; the test head slows down is listed, confirmed by lone reruns interleaved base/head. A
 // head that only edits the README (A/A) lists nothing.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyProject, interpretersInput, pytoolsInstallCommand, ROOT, runAction } from '../helpers/action.js';
+import {
+  copyProject,
+  interpretersInput,
+  pullRequestEnv,
+  pytoolsInstallCommand,
+  ROOT,
+  runAction,
+} from '../helpers/action.js';
 import { gitWith } from '../helpers/git.js';
 import { interpretersSkipReason, pytoolsPath, realInterpreters } from '../helpers/interpreters.js';
 
@@ -35,11 +41,6 @@ function repository(change: 'slower' | 'readme'): { dir: string; base: string; h
 }
 
 async function runOnPullRequest(repo: { dir: string; base: string; head: string }) {
-  const event = join(mkdtempSync(join(tmpdir(), 'cpv-event-')), 'event.json');
-  writeFileSync(
-    event,
-    JSON.stringify({ pull_request: { number: 1, base: { sha: repo.base }, head: { sha: repo.head } } }),
-  );
   return runAction({
     cwd: repo.dir,
     inputs: {
@@ -52,12 +53,7 @@ async function runOnPullRequest(repo: { dir: string; base: string; head: string 
       'measure-minutes': '2',
       comment: 'off',
     },
-    env: {
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_REPOSITORY: 'o/r',
-      GITHUB_SHA: repo.head,
-    },
+    env: pullRequestEnv(repo),
   });
 }
 

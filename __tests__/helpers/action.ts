@@ -1,6 +1,6 @@
 // Runs the action as users run it: `node dist/index.js` with inputs as INPUT_* variables.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Report } from '../../src/domain/report.js';
@@ -22,6 +22,24 @@ function inputEnv(inputs: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]),
   );
+}
+
+/**
+ * The variables a `pull_request` run of `base`..`head` has (the event file as the runner writes
+ * it, pull request 1 of o/r), for runAction's env.
+ */
+export function pullRequestEnv(commits: { base: string; head: string }): Record<string, string> {
+  const event = join(mkdtempSync(join(tmpdir(), 'cpv-event-')), 'event.json');
+  writeFileSync(
+    event,
+    JSON.stringify({ pull_request: { number: 1, base: { sha: commits.base }, head: { sha: commits.head } } }),
+  );
+  return {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_SHA: commits.head,
+  };
 }
 
 export function runAction(options: {
