@@ -75678,6 +75678,7 @@ function errorMessage(error2) {
 
 // src/adapters/process.ts
 import { spawn as spawn3 } from "node:child_process";
+import { randomBytes } from "node:crypto";
 
 // src/domain/platform.ts
 function platformFacts(options) {
@@ -75761,6 +75762,31 @@ function hostFacts() {
 import { spawn as spawn2, spawnSync } from "node:child_process";
 import { existsSync as existsSync6, readdirSync, readFileSync as readFileSync2 } from "node:fs";
 var POLL_MS = 25;
+var TAG_VARIABLE = "CPV_PROCESS_TAG";
+function taggedProcesses(tag) {
+  if (!existsSync6("/proc/self/environ")) return [];
+  const entry2 = `${TAG_VARIABLE}=${tag}`;
+  const found = [];
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      if (!readFileSync2(`/proc/${pid}/environ`, "latin1").split("\0").includes(entry2)) continue;
+    } catch {
+      continue;
+    }
+    const stat2 = procStat(pid);
+    if (stat2 !== null && stat2.state !== "Z" && stat2.state !== "X") found.push(Number(pid));
+  }
+  return found;
+}
+function signalTagged(pids, signal) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+    }
+  }
+}
 function procStat(pid) {
   try {
     const stat2 = readFileSync2(`/proc/${pid}/stat`, "utf8");
@@ -75791,21 +75817,29 @@ function signalGroup(pgid, signal) {
 }
 var sleep3 = (ms) => new Promise((done) => setTimeout(done, ms));
 async function endGroup2(pgid, options) {
-  if (!groupAlive(pgid)) return;
+  const { tag } = options;
+  const tagged = () => tag === void 0 ? [] : taggedProcesses(tag);
+  const alive = () => groupAlive(pgid) || tagged().length > 0;
+  if (!alive()) return;
   signalGroup(pgid, "SIGTERM");
+  signalTagged(tagged(), "SIGTERM");
   const deadline = Date.now() + options.graceMs;
   while (Date.now() < deadline) {
     await sleep3(POLL_MS);
-    if (!groupAlive(pgid)) return;
+    if (!alive()) return;
   }
   signalGroup(pgid, "SIGKILL");
-  for (let i = 0; i < 40 && groupAlive(pgid); i++) await sleep3(POLL_MS);
+  signalTagged(tagged(), "SIGKILL");
+  for (let i = 0; i < 40 && alive(); i++) await sleep3(POLL_MS);
 }
 var groupEnding = {
   leftovers: endGroup2,
   signal: signalGroup,
   end: endGroup2,
-  kill: (pgid) => signalGroup(pgid, "SIGKILL")
+  kill: (pgid, tag) => {
+    signalGroup(pgid, "SIGKILL");
+    if (tag !== void 0) signalTagged(taggedProcesses(tag), "SIGKILL");
+  }
 };
 function commandEnding(argvOf) {
   const run2 = (pid, graceMs) => new Promise((done) => {
@@ -75836,20 +75870,25 @@ var ProcessGroups = class {
     this.ending = ending;
   }
   ending;
-  live = /* @__PURE__ */ new Set();
-  add(pgid) {
-    this.live.add(pgid);
+  /** Each running group and its command's tag, if it has one. */
+  live = /* @__PURE__ */ new Map();
+  add(pgid, tag) {
+    this.live.set(pgid, tag);
   }
   delete(pgid) {
     this.live.delete(pgid);
   }
   /** Ends every running group at once (a cancel has seconds, not a grace per group). */
   async endAll(options) {
-    await Promise.all([...this.live].map((pgid) => this.ending.end(pgid, options)));
+    await Promise.all(
+      [...this.live].map(
+        ([pgid, tag]) => this.ending.end(pgid, { ...options, ...tag !== void 0 ? { tag } : {} })
+      )
+    );
   }
   /** The last resort before exiting: SIGKILL, no waiting. */
   killAll() {
-    for (const pgid of this.live) this.ending.kill(pgid);
+    for (const [pgid, tag] of this.live) this.ending.kill(pgid, tag);
   }
 };
 
@@ -75948,10 +75987,12 @@ var SpawnRunner = class {
     const stdout = new BoundedBuffer(limit);
     const stderr = new BoundedBuffer(limit);
     const started = process.hrtime.bigint();
+    const tag = this.detached ? randomBytes(8).toString("hex") : void 0;
+    const env = command2.env ?? process.env;
     return new Promise((resolve10, reject) => {
       const child2 = spawn3(file, args, {
         cwd: command2.cwd,
-        env: command2.env ?? process.env,
+        env: tag === void 0 ? env : { ...env, [TAG_VARIABLE]: tag },
         detached: this.detached,
         windowsHide: true,
         // A piped stdin is a socket, and bash then takes itself for a remote shell and sources
@@ -75964,7 +76005,7 @@ var SpawnRunner = class {
       let settled = false;
       const timers = [];
       const pid = child2.pid;
-      if (pid !== void 0) groups2.add(pid);
+      if (pid !== void 0) groups2.add(pid, tag);
       let groupEnded = Promise.resolve();
       const finish = () => {
         if (settled) return;
@@ -76006,7 +76047,12 @@ var SpawnRunner = class {
       });
       child2.on("exit", (code, signal) => {
         exited = { code, signal, at: process.hrtime.bigint() };
-        if (pid !== void 0) groupEnded = ending.leftovers(pid, { graceMs: LEFTOVER_GRACE_MS });
+        if (pid !== void 0) {
+          groupEnded = ending.leftovers(pid, {
+            graceMs: LEFTOVER_GRACE_MS,
+            ...tag !== void 0 ? { tag } : {}
+          });
+        }
         timers.push(setTimeout(finish, STREAM_DRAIN_MS));
       });
       child2.on("close", finish);
@@ -86972,7 +87018,7 @@ function renderComment(report, options) {
 import { join as join18 } from "node:path";
 
 // src/adapters/files.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { closeSync as closeSync3, fsyncSync, mkdirSync as mkdirSync6, openSync as openSync3, renameSync as renameSync4, rmSync as rmSync7, writeSync } from "node:fs";
 import { basename as basename7, dirname as dirname8, join as join17 } from "node:path";
 var realFileSystem = {
@@ -86993,7 +87039,7 @@ var realFileSystem = {
 function writeFileAtomic(path12, data, fs8 = realFileSystem) {
   const temporary = join17(
     dirname8(path12),
-    `.${basename7(path12)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`
+    `.${basename7(path12)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`
   );
   try {
     fs8.write(temporary, data);
@@ -90678,9 +90724,9 @@ function runParallelOf(attempts) {
 }
 
 // src/adapters/command-fence.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 function fenceCommands(inner, options = {}) {
-  const token = options.token ?? (() => randomBytes2(16).toString("hex"));
+  const token = options.token ?? (() => randomBytes3(16).toString("hex"));
   const defer = options.defer ?? ((fn) => void setImmediate(fn));
   let open2 = null;
   const close = () => {

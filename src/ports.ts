@@ -5,7 +5,10 @@
 export interface Command {
   readonly argv: readonly string[];
   readonly cwd?: string;
-  /** The complete environment of the child (not merged with ours: the caller scrubs and builds it). */
+  /**
+   * The complete environment of the child (not merged with ours: the caller scrubs and builds it),
+   * plus, where process trees end by group, the runner's tag (CPV_PROCESS_TAG, process-groups.ts).
+   */
   readonly env?: Readonly<Record<string, string>>;
   /** Past this the process group gets `timeoutSignal`, then SIGKILL after `killGraceMs`. */
   readonly timeoutMs?: number;

@@ -24,6 +24,43 @@ describe('SpawnRunner and the process groups it starts', () => {
     expect(running(pid)).toBe(false);
   });
 
+  it('ends a child that left the group (setsid) too, by the tag in its environment', async () => {
+    const r = await new SpawnRunner().run({
+      // Once it leads a session of its own (its session id is its pid), the group cannot reach it.
+      argv: [
+        'bash',
+        '-c',
+        'setsid sleep 60 >/dev/null 2>&1 < /dev/null & p=$!; until [ "$(ps -o sid= -p $p | tr -d " ")" = "$p" ]; do sleep 0.01; done; echo $p',
+      ],
+    });
+    const pid = Number(r.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    await waitFor(() => !running(pid), 3_000);
+    expect(running(pid)).toBe(false);
+  });
+
+  it('ends a daemon (double fork, new session) the command started, and spares one started without the tag', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpv-daemon-'));
+    const daemon = (pidFile: string) =>
+      `import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        open('${pidFile}', 'w').write(str(os.getpid()))\n        time.sleep(60)\n    os._exit(0)\nos.wait()`;
+    const tagged = join(dir, 'tagged');
+    const untagged = join(dir, 'untagged');
+    await new SpawnRunner().run({
+      argv: [
+        'bash',
+        '-c',
+        `python3 -c "${daemon(tagged)}" && env -u CPV_PROCESS_TAG python3 -c "${daemon(untagged)}"; until [ -s ${tagged} ] && [ -s ${untagged} ]; do sleep 0.02; done`,
+      ],
+    });
+    const spared = Number(readFileSync(untagged, 'utf8'));
+    try {
+      expect(running(Number(readFileSync(tagged, 'utf8')))).toBe(false);
+      expect(running(spared)).toBe(true);
+    } finally {
+      process.kill(spared, 'SIGKILL');
+    }
+  });
+
   it('ends one that ignores SIGTERM too, with SIGKILL, within a couple of seconds', async () => {
     const ready = join(mkdtempSync(join(tmpdir(), 'cpv-ignore-')), 'ready');
     const ignoring = `import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open('${ready}', 'w').write('1'); time.sleep(60)`;

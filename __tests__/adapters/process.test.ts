@@ -18,9 +18,12 @@ describe('SpawnRunner', () => {
     expect(r.signal).toBe('SIGSEGV');
   });
 
-  it('passes exactly the environment it is given', async () => {
+  it('passes exactly the environment it is given, and the tag that finds its processes', async () => {
     const r = await runner.run({ argv: ['/usr/bin/env'], env: { ONLY: 'this' } });
-    expect(r.stdout.trim().split('\n')).toEqual(['ONLY=this']);
+    const lines = r.stdout.trim().split('\n').sort();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^CPV_PROCESS_TAG=[0-9a-f]{16}$/);
+    expect(lines[1]).toBe('ONLY=this');
   });
 
   it('kills the whole process group on timeout, grandchildren included', async () => {

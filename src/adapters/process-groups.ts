@@ -3,6 +3,12 @@
 // in its group: it would run on into the next measurement, so a group is ended when its command
 // exits, and every group is ended when the action is cancelled.
 //
+// A process that leaves its group (setsid, a daemon's double fork) is out of the group's reach,
+// so each command's processes also carry a tag in their environment (TAG_VARIABLE, as Jenkins'
+// process tree killer does): on Linux, whatever still holds a finished command's tag in
+// /proc/PID/environ is ended with its group. Only a process that empties its own environment
+// before exec escapes that.
+//
 // Windows has neither groups nor signals (process.kill(-pid) does nothing there): a tree is ended
 // with `taskkill /T /F`, which follows the parent links from a process that is still running.
 
@@ -10,6 +16,40 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const POLL_MS = 25;
+
+/** The environment variable that tags every process a command starts (see above). */
+export const TAG_VARIABLE = 'CPV_PROCESS_TAG';
+
+/**
+ * The processes (Linux) whose environment holds `TAG_VARIABLE=tag`, this one left out; none where
+ * /proc cannot tell (macOS) or a process is not ours to read.
+ */
+export function taggedProcesses(tag: string): number[] {
+  if (!existsSync('/proc/self/environ')) return [];
+  const entry = `${TAG_VARIABLE}=${tag}`;
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry)) continue;
+    } catch {
+      continue;
+    }
+    const stat = procStat(pid);
+    if (stat !== null && stat.state !== 'Z' && stat.state !== 'X') found.push(Number(pid));
+  }
+  return found;
+}
+
+function signalTagged(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+}
 
 /** A process's state and process group from /proc/PID/stat (Linux), or null where it cannot be read. */
 function procStat(pid: string): { state: string; pgrp: number } | null {
@@ -57,36 +97,44 @@ const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(do
  * SIGTERM to what is left of the group, SIGKILL after `graceMs` to whatever ignored it.
  * Resolves once the group is gone, or at the latest shortly after the SIGKILL.
  */
-export async function endGroup(pgid: number, options: { graceMs: number }): Promise<void> {
-  if (!groupAlive(pgid)) return;
+export async function endGroup(pgid: number, options: { graceMs: number; tag?: string }): Promise<void> {
+  const { tag } = options;
+  const tagged = (): number[] => (tag === undefined ? [] : taggedProcesses(tag));
+  const alive = (): boolean => groupAlive(pgid) || tagged().length > 0;
+  if (!alive()) return;
   signalGroup(pgid, 'SIGTERM');
+  signalTagged(tagged(), 'SIGTERM');
   const deadline = Date.now() + options.graceMs;
   while (Date.now() < deadline) {
     await sleep(POLL_MS);
-    if (!groupAlive(pgid)) return;
+    if (!alive()) return;
   }
   signalGroup(pgid, 'SIGKILL');
+  signalTagged(tagged(), 'SIGKILL');
   // SIGKILL cannot be caught; what remains is the kernel tearing down and the parent reaping.
-  for (let i = 0; i < 40 && groupAlive(pgid); i++) await sleep(POLL_MS);
+  for (let i = 0; i < 40 && alive(); i++) await sleep(POLL_MS);
 }
 
 /** How the processes a command started are ended: by process group, or by taskkill's tree. */
 export interface TreeEnding {
-  /** What a finished command left running is ended, where it can be found. */
-  leftovers(pid: number, options: { graceMs: number }): Promise<void>;
+  /** What a finished command left running is ended, where it can be found (`tag`: see above). */
+  leftovers(pid: number, options: { graceMs: number; tag?: string }): Promise<void>;
   /** A timeout's signal (Windows: the tree ends at once, whatever the signal). */
   signal(pid: number, signal: NodeJS.Signals): void;
   /** Ends the tree and resolves once it is gone or `graceMs` has passed (a cancel). */
-  end(pid: number, options: { graceMs: number }): Promise<void>;
+  end(pid: number, options: { graceMs: number; tag?: string }): Promise<void>;
   /** The last resort before exiting: no waiting on anything that could hang. */
-  kill(pid: number): void;
+  kill(pid: number, tag?: string): void;
 }
 
 export const groupEnding: TreeEnding = {
   leftovers: endGroup,
   signal: signalGroup,
   end: endGroup,
-  kill: (pgid) => signalGroup(pgid, 'SIGKILL'),
+  kill: (pgid, tag) => {
+    signalGroup(pgid, 'SIGKILL');
+    if (tag !== undefined) signalTagged(taggedProcesses(tag), 'SIGKILL');
+  },
 };
 
 /** Ending by a command such as `taskkill /T /F /PID N` (argvOf gives it for a pid). */
@@ -119,12 +167,13 @@ export function commandEnding(argvOf: (pid: number) => readonly string[]): TreeE
 
 /** The groups of the commands that are running now. */
 export class ProcessGroups {
-  private readonly live = new Set<number>();
+  /** Each running group and its command's tag, if it has one. */
+  private readonly live = new Map<number, string | undefined>();
 
   constructor(private readonly ending: TreeEnding = groupEnding) {}
 
-  add(pgid: number): void {
-    this.live.add(pgid);
+  add(pgid: number, tag?: string): void {
+    this.live.set(pgid, tag);
   }
 
   delete(pgid: number): void {
@@ -133,11 +182,15 @@ export class ProcessGroups {
 
   /** Ends every running group at once (a cancel has seconds, not a grace per group). */
   async endAll(options: { graceMs: number }): Promise<void> {
-    await Promise.all([...this.live].map((pgid) => this.ending.end(pgid, options)));
+    await Promise.all(
+      [...this.live].map(([pgid, tag]) =>
+        this.ending.end(pgid, { ...options, ...(tag !== undefined ? { tag } : {}) }),
+      ),
+    );
   }
 
   /** The last resort before exiting: SIGKILL, no waiting. */
   killAll(): void {
-    for (const pgid of this.live) this.ending.kill(pgid);
+    for (const [pgid, tag] of this.live) this.ending.kill(pgid, tag);
   }
 }

@@ -1,8 +1,15 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { treeKillArgv, type PlatformFacts } from '../domain/platform.js';
 import { hostFacts } from '../host-facts.js';
 import type { Command, ProcessResult, ProcessRunner } from '../ports.js';
-import { commandEnding, groupEnding, ProcessGroups, type TreeEnding } from './process-groups.js';
+import {
+  commandEnding,
+  groupEnding,
+  ProcessGroups,
+  TAG_VARIABLE,
+  type TreeEnding,
+} from './process-groups.js';
 
 const DEFAULT_OUTPUT_LIMIT = 1024 * 1024;
 const DEFAULT_KILL_GRACE_MS = 5_000;
@@ -115,10 +122,14 @@ export class SpawnRunner implements ProcessRunner {
     const stderr = new BoundedBuffer(limit);
     const started = process.hrtime.bigint();
 
+    // Where trees end by group, a tag finds what left the group (process-groups.ts).
+    const tag = this.detached ? randomBytes(8).toString('hex') : undefined;
+    const env = command.env ?? process.env;
+
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, {
         cwd: command.cwd,
-        env: command.env ?? process.env,
+        env: tag === undefined ? env : { ...env, [TAG_VARIABLE]: tag },
         detached: this.detached,
         windowsHide: true,
         // A piped stdin is a socket, and bash then takes itself for a remote shell and sources
@@ -131,7 +142,7 @@ export class SpawnRunner implements ProcessRunner {
       let settled = false;
       const timers: NodeJS.Timeout[] = [];
       const pid = child.pid;
-      if (pid !== undefined) groups.add(pid);
+      if (pid !== undefined) groups.add(pid, tag);
       // Whatever the command left in its group is ended before the next command starts.
       let groupEnded: Promise<void> = Promise.resolve();
 
@@ -179,7 +190,12 @@ export class SpawnRunner implements ProcessRunner {
       });
       child.on('exit', (code, signal) => {
         exited = { code, signal, at: process.hrtime.bigint() };
-        if (pid !== undefined) groupEnded = ending.leftovers(pid, { graceMs: LEFTOVER_GRACE_MS });
+        if (pid !== undefined) {
+          groupEnded = ending.leftovers(pid, {
+            graceMs: LEFTOVER_GRACE_MS,
+            ...(tag !== undefined ? { tag } : {}),
+          });
+        }
         timers.push(setTimeout(finish, STREAM_DRAIN_MS));
       });
       child.on('close', finish);
