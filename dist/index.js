@@ -75754,8 +75754,11 @@ function treeKillArgv(pid, facts) {
 }
 
 // src/host-facts.ts
+function hostIdentity() {
+  return { platform: process.platform, arch: process.arch };
+}
 function hostFacts() {
-  return platformFacts({ platform: process.platform, arch: process.arch });
+  return platformFacts(hostIdentity());
 }
 
 // src/adapters/process-groups.ts
@@ -84856,9 +84859,9 @@ function libc() {
   const header = process.report?.getReport()?.header;
   return header?.glibcVersionRuntime ? "gnu" : "musl";
 }
-function detectHost() {
-  const os8 = osName(process.platform);
-  const arch2 = archName(process.arch);
+function detectHost(identity = hostIdentity()) {
+  const os8 = osName(identity.platform);
+  const arch2 = archName(identity.arch);
   if (os8 === "linux") {
     const file = ["/etc/os-release", "/usr/lib/os-release"].find((f) => existsSync9(f));
     const osVersion2 = file ? linuxRelease(readFileSync5(file, "utf8")) : `linux-${release()}`;

@@ -2,6 +2,16 @@
 // the edge takes them as data (domain/platform.ts).
 import { platformFacts, type PlatformFacts } from './domain/platform.js';
 
+/** Node's names for this machine's system and processor, as read once here. */
+export interface HostIdentity {
+  readonly platform: string;
+  readonly arch: string;
+}
+
+export function hostIdentity(): HostIdentity {
+  return { platform: process.platform, arch: process.arch };
+}
+
 export function hostFacts(): PlatformFacts {
-  return platformFacts({ platform: process.platform, arch: process.arch });
+  return platformFacts(hostIdentity());
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import type { ArchName, Libc, OsName, Platform } from '../domain/catalog.js';
+import { hostIdentity, type HostIdentity } from '../host-facts.js';
 
 export interface HostPlatform extends Platform {
   /** 'debian-12', 'ubuntu-24.04', 'darwin-24', 'windows-10.0.26100'. */
@@ -11,7 +12,7 @@ export interface HostPlatform extends Platform {
 
 export class UnsupportedHostError extends Error {}
 
-function osName(platform: NodeJS.Platform): OsName {
+function osName(platform: string): OsName {
   switch (platform) {
     case 'linux':
       return 'linux';
@@ -46,9 +47,10 @@ function libc(): Libc {
   return header?.glibcVersionRuntime ? 'gnu' : 'musl';
 }
 
-export function detectHost(): HostPlatform {
-  const os = osName(process.platform);
-  const arch = archName(process.arch);
+/** The install platform of this machine, or of `identity` (Node's platform and arch names). */
+export function detectHost(identity: HostIdentity = hostIdentity()): HostPlatform {
+  const os = osName(identity.platform);
+  const arch = archName(identity.arch);
   if (os === 'linux') {
     const file = ['/etc/os-release', '/usr/lib/os-release'].find((f) => existsSync(f));
     const osVersion = file ? linuxRelease(readFileSync(file, 'utf8')) : `linux-${release()}`;
