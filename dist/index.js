@@ -89636,7 +89636,7 @@ import { copyFileSync, existsSync as existsSync23, mkdirSync as mkdirSync9, read
 import { join as join25 } from "node:path";
 
 // src/domain/faulthandler.ts
-var HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!)|(Windows fatal exception: .*))$/;
+var HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d(?:\.\d+)?\)!)|(Windows fatal exception: .*))$/;
 var THREAD = /^(Current thread|Thread) (0x[0-9a-fA-F]+).*\(most recent call first\):$/;
 var STACK = /^Stack \(most recent call first\):$/;
 var FRAME = /^ {2}File "(.*)", line (\d+) in (.*)$/;
@@ -90048,7 +90048,10 @@ function installPlugin(workDir) {
     return null;
   }
 }
-function attemptEnv(context5, files) {
+function hangDumpLeadMs(timeoutMs) {
+  return Math.min(5e3, timeoutMs / 10);
+}
+function attemptEnv(context5, files, timeoutMs) {
   const env = { ...context5.env, PYTHONFAULTHANDLER: "1" };
   delete env["CPV_RECORD_OWNER"];
   if (context5.pluginDir === null) return env;
@@ -90058,6 +90061,9 @@ function attemptEnv(context5, files) {
   env["CPV_RECORD_FILE"] = files.records;
   if (files.deselect) env["CPV_DESELECT_FILE"] = files.deselect;
   if (files.only) env["CPV_ONLY_FILE"] = files.only;
+  if ((context5.platform ?? hostFacts()).os === "windows") {
+    env["CPV_HANG_DUMP_AT"] = ((Date.now() + timeoutMs - hangDumpLeadMs(timeoutMs)) / 1e3).toFixed(3);
+  }
   return env;
 }
 function lineForwarder(log2, label) {
@@ -90103,7 +90109,7 @@ async function runAttempt(context5, options) {
   const result = await context5.runner.run({
     argv: ["bash", "-c", context5.command],
     cwd: context5.cwd,
-    env: attemptEnv(context5, files),
+    env: attemptEnv(context5, files, options.timeoutMs),
     timeoutMs: options.timeoutMs,
     timeoutSignal: "SIGABRT",
     killGraceMs: KILL_GRACE_MS,

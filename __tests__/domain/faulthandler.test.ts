@@ -110,6 +110,22 @@ describe('parseFaulthandlerDumps on other shapes', () => {
         },
       ],
     ],
+    [
+      'dump_traceback_later of a fraction of a second: the header has its microseconds',
+      [
+        'Timeout (0:00:02.500000)!',
+        'Thread 0x00007f0000000003 (most recent call first):',
+        '  File "/w/tests/test_c.py", line 4 in test_c',
+      ].join('\n'),
+      [
+        {
+          error: 'Timeout (0:00:02.500000)!',
+          threads: 1,
+          extensionModules: [],
+          lastLine: '  File "/w/tests/test_c.py", line 4 in test_c',
+        },
+      ],
+    ],
   ])('%s', (_name, output, expected) => {
     const dumps = parseFaulthandlerDumps(output).map((d) => ({
       error: d.error,

@@ -30,7 +30,9 @@ export interface FaulthandlerDump {
 
 // On Windows an access violation or a stack overflow is an exception, not a signal, and
 // faulthandler heads its dump `Windows fatal exception: access violation`.
-const HEADER = /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d\)!)|(Windows fatal exception: .*))$/;
+// A timeout of a fraction of a second is printed with its microseconds: `Timeout (0:00:02.500000)!`.
+const HEADER =
+  /^(?:Fatal Python error: (.*)|(Timeout \(\d+:\d\d:\d\d(?:\.\d+)?\)!)|(Windows fatal exception: .*))$/;
 const THREAD = /^(Current thread|Thread) (0x[0-9a-fA-F]+).*\(most recent call first\):$/;
 const STACK = /^Stack \(most recent call first\):$/;
 const FRAME = /^ {2}File "(.*)", line (\d+) in (.*)$/;

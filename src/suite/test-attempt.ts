@@ -58,9 +58,18 @@ export function installPlugin(workDir: string): string | null {
   }
 }
 
+/**
+ * How long before a Windows attempt's timeout its stacks are dumped (the plugin's
+ * CPV_HANG_DUMP_AT): enough for the dump to be written, a tenth of the timeout at most.
+ */
+export function hangDumpLeadMs(timeoutMs: number): number {
+  return Math.min(5_000, timeoutMs / 10);
+}
+
 function attemptEnv(
   context: AttemptContext,
   files: { records: string; deselect?: string; only?: string },
+  timeoutMs: number,
 ): Record<string, string> {
   const env: Record<string, string> = { ...context.env, PYTHONFAULTHANDLER: '1' };
   // Left by an outer run of the plugin, it would make this session think it is nested.
@@ -72,6 +81,10 @@ function attemptEnv(
   env['CPV_RECORD_FILE'] = files.records;
   if (files.deselect) env['CPV_DESELECT_FILE'] = files.deselect;
   if (files.only) env['CPV_ONLY_FILE'] = files.only;
+  // Windows ends a timed-out tree with taskkill /F, no signal: the plugin dumps the stacks first.
+  if ((context.platform ?? hostFacts()).os === 'windows') {
+    env['CPV_HANG_DUMP_AT'] = ((Date.now() + timeoutMs - hangDumpLeadMs(timeoutMs)) / 1000).toFixed(3);
+  }
   return env;
 }
 
@@ -120,7 +133,7 @@ export async function runAttempt(
   const result = await context.runner.run({
     argv: ['bash', '-c', context.command],
     cwd: context.cwd,
-    env: attemptEnv(context, files),
+    env: attemptEnv(context, files, options.timeoutMs),
     timeoutMs: options.timeoutMs,
     timeoutSignal: 'SIGABRT',
     killGraceMs: KILL_GRACE_MS,

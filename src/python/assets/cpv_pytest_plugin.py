@@ -11,8 +11,12 @@ syntax, because it runs inside the tested project's interpreter.
 
 CPV_DESELECT_FILE / CPV_ONLY_FILE (one node id a line) deselect tests already done, or all but
 the ones to rerun alone: how the action continues a suite after a crash and reruns a crash.
+
+CPV_HANG_DUMP_AT (epoch seconds; set on Windows) is when to dump every thread's stack, a moment
+before the action ends a hung attempt: see _arm_hang_dump.
 """
 
+import faulthandler
 import inspect
 import json
 import os
@@ -30,6 +34,7 @@ except ImportError:  # imported outside pytest: the hooks are then plain functio
 
 
 _RECORD_FILE = os.environ.get("CPV_RECORD_FILE") or None
+_HANG_DUMP_VARIABLE = "CPV_HANG_DUMP_AT"
 _OWNER_VARIABLE = "CPV_RECORD_OWNER"
 _MAX_WARNINGS = 1000
 _MAX_MESSAGE = 500
@@ -111,10 +116,27 @@ def _is_nested(config):
     return False
 
 
+def _arm_hang_dump():
+    # On Windows the action ends a hung attempt with `taskkill /F`, which no process can catch:
+    # no SIGABRT makes faulthandler dump the stacks there. So the action says when it will end
+    # the attempt, and the stacks are dumped a moment before, to a copy of stderr made now (pytest
+    # does not capture during configure; it does during a test). The process is not ended: the
+    # action's kill follows, as anywhere. Whole seconds: faulthandler heads the dump with them.
+    at = os.environ.get(_HANG_DUMP_VARIABLE)
+    if not at:
+        return
+    try:
+        seconds = max(1, int(float(at) - time.time()))
+        faulthandler.dump_traceback_later(seconds, repeat=False, file=os.dup(2), exit=False)
+    except (OSError, ValueError, RuntimeError) as error:
+        sys.stderr.write("cpv_pytest_plugin: no stack dump before the timeout: %s\n" % error)
+
+
 def pytest_configure(config):
     global _recorder
     if _RECORD_FILE is None or _recorder is not None or _is_nested(config):
         return
+    _arm_hang_dump()
     try:
         _recorder = _Recorder(_RECORD_FILE)
     except OSError as error:
