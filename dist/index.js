@@ -75769,18 +75769,14 @@ var TAG_VARIABLE = "CPV_PROCESS_TAG";
 function taggedProcesses(tag) {
   if (!existsSync6("/proc/self/environ")) return [];
   const entry2 = `${TAG_VARIABLE}=${tag}`;
-  const found = [];
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+  return livePids((pid) => {
+    if (Number(pid) === process.pid) return false;
     try {
-      if (!readFileSync2(`/proc/${pid}/environ`, "latin1").split("\0").includes(entry2)) continue;
+      return readFileSync2(`/proc/${pid}/environ`, "latin1").split("\0").includes(entry2);
     } catch {
-      continue;
+      return false;
     }
-    const stat2 = procStat(pid);
-    if (stat2 !== null && stat2.state !== "Z" && stat2.state !== "X") found.push(Number(pid));
-  }
-  return found;
+  });
 }
 function signalTagged(pids, signal) {
   for (const pid of pids) {
@@ -75799,6 +75795,17 @@ function procStat(pid) {
     return null;
   }
 }
+function livePids(wanted) {
+  const found = [];
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat2 = procStat(pid);
+    if (stat2 !== null && stat2.state !== "Z" && stat2.state !== "X" && wanted(pid, stat2.pgrp)) {
+      found.push(Number(pid));
+    }
+  }
+  return found;
+}
 function groupAlive(pgid) {
   try {
     process.kill(-pgid, 0);
@@ -75806,11 +75813,7 @@ function groupAlive(pgid) {
     return error2.code === "EPERM";
   }
   if (!existsSync6("/proc/self/stat")) return true;
-  return readdirSync("/proc").some((pid) => {
-    if (!/^\d+$/.test(pid)) return false;
-    const stat2 = procStat(pid);
-    return stat2 !== null && stat2.pgrp === pgid && stat2.state !== "Z" && stat2.state !== "X";
-  });
+  return livePids((_, pgrp) => pgrp === pgid).length > 0;
 }
 function signalGroup(pgid, signal) {
   try {
@@ -75821,18 +75824,21 @@ function signalGroup(pgid, signal) {
 var sleep3 = (ms) => new Promise((done) => setTimeout(done, ms));
 async function endGroup2(pgid, options) {
   const { tag } = options;
-  const tagged = () => tag === void 0 ? [] : taggedProcesses(tag);
-  const alive = () => groupAlive(pgid) || tagged().length > 0;
+  let tagged = [];
+  const alive = () => {
+    tagged = tag === void 0 ? [] : taggedProcesses(tag);
+    return tagged.length > 0 || groupAlive(pgid);
+  };
   if (!alive()) return;
   signalGroup(pgid, "SIGTERM");
-  signalTagged(tagged(), "SIGTERM");
+  signalTagged(tagged, "SIGTERM");
   const deadline = Date.now() + options.graceMs;
   while (Date.now() < deadline) {
     await sleep3(POLL_MS);
     if (!alive()) return;
   }
   signalGroup(pgid, "SIGKILL");
-  signalTagged(tagged(), "SIGKILL");
+  signalTagged(tagged, "SIGKILL");
   for (let i = 0; i < 40 && alive(); i++) await sleep3(POLL_MS);
 }
 var groupEnding = {
@@ -76430,7 +76436,7 @@ function figures(candidate, baseline) {
     m: Math.max(candidate.length, baseline.length)
   };
 }
-function splitByProcessSpeed(options) {
+function normalizeByProcessSpeed(options) {
   const baseline = new Map(options.baseline.filter(usable).map((b) => [b.name, b]));
   const pairs = options.candidate.filter(usable).flatMap((c) => baseline.has(c.name) ? [{ candidate: c, baseline: baseline.get(c.name) }] : []);
   if (pairs.length < MIN_BENCHMARKS_TO_SPLIT) return null;
@@ -76453,7 +76459,6 @@ function splitByProcessSpeed(options) {
   );
   const speeds = { candidate: speedsOf(deviations.candidate), baseline: speedsOf(deviations.baseline) };
   if (speeds.candidate.size < 3 || speeds.baseline.size < 3) return null;
-  const suite = figures([...speeds.candidate.values()], [...speeds.baseline.values()]);
   const benchmarks = /* @__PURE__ */ new Map();
   pairs.forEach(({ candidate, baseline: base }, i) => {
     const corrected = (values, rounds, from) => values.flatMap((log2, j) => {
@@ -76462,9 +76467,21 @@ function splitByProcessSpeed(options) {
     });
     const c = corrected(logs[i].c, candidate.rounds, speeds.candidate);
     const b = corrected(logs[i].b, base.rounds, speeds.baseline);
-    if (c.length > 0 && b.length > 0) benchmarks.set(candidate.name, figures(c, b));
+    if (c.length > 0 && b.length > 0) benchmarks.set(candidate.name, { candidate: c, baseline: b });
   });
-  return { suite, benchmarks };
+  return {
+    suite: { candidate: [...speeds.candidate.values()], baseline: [...speeds.baseline.values()] },
+    benchmarks
+  };
+}
+function splitByProcessSpeed(options) {
+  const sides = normalizeByProcessSpeed(options);
+  if (!sides) return null;
+  const benchmarks = /* @__PURE__ */ new Map();
+  for (const [name2, { candidate, baseline }] of sides.benchmarks) {
+    benchmarks.set(name2, figures(candidate, baseline));
+  }
+  return { suite: figures(sides.suite.candidate, sides.suite.baseline), benchmarks };
 }
 
 // src/domain/compare.ts
@@ -88604,11 +88621,11 @@ function parsePytestBenchmark(doc, origin) {
     const iterations = typeof stats.iterations === "number" && stats.iterations >= 1 ? { iterations: stats.iterations } : {};
     if (data) {
       const rounds = timings(data, { origin, name: name2 });
-      return { ...benchmark({ name: name2, rounds }), figure: Math.min(...rounds), ...params, ...iterations };
+      return { ...benchmark({ name: name2, rounds }), figure: fastest2(rounds), ...params, ...iterations };
     }
     const only = timings([stats.median], { origin, name: name2 });
-    const [fastest2] = typeof stats.min === "number" ? timings([stats.min], { origin, name: name2 }) : only;
-    return { name: name2, rounds: only, median: only[0], figure: fastest2, ...params, ...iterations };
+    const [min] = typeof stats.min === "number" ? timings([stats.min], { origin, name: name2 }) : only;
+    return { name: name2, rounds: only, median: only[0], figure: min, ...params, ...iterations };
   });
 }
 var SECONDS_PER_UNIT = { second: 1 };
@@ -88645,6 +88662,11 @@ function parseHyperfine(doc, origin) {
     const only = timings([entry2.median], { origin, name: name2 });
     return { name: name2, rounds: only, median: only[0], figure: only[0], ...params };
   });
+}
+function fastest2(rounds) {
+  let best = Number.POSITIVE_INFINITY;
+  for (const r of rounds) if (r < best) best = r;
+  return best;
 }
 function benchmark(options) {
   const middle = median(options.rounds);

@@ -9,8 +9,9 @@
 // the machine as the paired test expects, and the benchmarks of one process share its luck.
 import { comparePerformance, type MeasuredVariant } from '../src/domain/compare.js';
 import { verdict } from '../src/domain/findings.js';
+import { normalizeByProcessSpeed, type ProcessTimings } from '../src/domain/process-speed.js';
 import type { BenchmarkMetric, Finding } from '../src/domain/report.js';
-import { median, mulberry32 } from '../src/domain/stats.js';
+import { median, mulberry32, quantile } from '../src/domain/stats.js';
 
 /** Per benchmark: one value per process (its median, seconds per iteration) and its ABBA round. */
 export type SubjectSamples = Record<string, { samples: number[]; rounds: number[] }>;
@@ -36,23 +37,15 @@ export interface ScaleSamples {
 /** A per-process figure computed from its rounds, to try against the median the action keeps. */
 export type ProcessStatistic = (rounds: readonly number[]) => number;
 
-const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
-const quantile = (xs: readonly number[], q: number): number => {
-  const s = sorted(xs);
-  const at = q * (s.length - 1);
-  const lo = Math.floor(at);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
-};
-
 /** The per-process figures the bench can compare (CPV_SCALE_STATISTICS). */
 export const PROCESS_STATISTICS: Readonly<Record<string, ProcessStatistic>> = {
-  median: (xs) => median([...xs]),
-  min: (xs) => Math.min(...xs),
+  median: (xs) => median(xs),
+  min: (xs) => quantile(xs, 0),
   q10: (xs) => quantile(xs, 0.1),
   q25: (xs) => quantile(xs, 0.25),
   lowhalf: (xs) => {
-    const s = sorted(xs).slice(0, Math.max(1, Math.ceil(xs.length / 2)));
-    return s.reduce((a, b) => a + b, 0) / s.length;
+    const low = [...xs].sort((a, b) => a - b).slice(0, Math.max(1, Math.ceil(xs.length / 2)));
+    return low.reduce((a, b) => a + b, 0) / low.length;
   },
   mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
 };
@@ -331,10 +324,10 @@ export function timerReport(data: ScaleSamples): { rows: TimerRow[]; resolution:
 }
 
 /**
- * How far apart a change of `factor` sets the two sides, on this noise: per variant, each
- * process's speed (its median offset from every benchmark's centre, in logs) taken out, the share
- * of (head, base) pairs of one benchmark in which head slowed by `factor` still comes out the
- * larger: the Mann-Whitney AUC that runsNeeded assumes. Averaged over benchmarks and variants.
+ * How far apart a change of `factor` sets the two sides, on this noise: per variant, the figures
+ * with each process's speed taken out as the action takes it out (normalizeByProcessSpeed), the
+ * share of (head, base) pairs of one benchmark in which head slowed by `factor` still comes out
+ * the larger: the Mann-Whitney AUC that runsNeeded assumes. Averaged over benchmarks and variants.
  */
 export function shiftAuc(options: {
   data: ScaleSamples;
@@ -344,30 +337,31 @@ export function shiftAuc(options: {
   const { data } = options;
   const names = commonBenchmarks(data);
   const { table } = byRound(data, names, options.statistic);
+  // Every real run as one process of its side, its NaNs (no figure) left out.
+  const timings = (subject: string): ProcessTimings[] =>
+    names.map((name, b) => {
+      const samples: number[] = [];
+      const rounds: number[] = [];
+      table.get(subject)![b]!.forEach((value, round) => {
+        if (Number.isNaN(value)) return;
+        samples.push(value);
+        rounds.push(round);
+      });
+      return { name, samples, rounds };
+    });
   const shift = Math.log(options.factor);
   let total = 0;
   let count = 0;
   for (const variant of data.variants) {
-    const sides = [key(variant, 'head'), key(variant, 'base')].map((k) =>
-      table.get(k)!.map((column) => Array.from(column, (v) => Math.log(v))),
-    );
-    const centre = names.map((_, b) =>
-      median(sides.flatMap((side) => side[b]!.filter((v) => Number.isFinite(v)))),
-    );
-    const residuals = sides.map((side) => {
-      const processes = side[0]!.length;
-      const speed = Array.from({ length: processes }, (_, p) =>
-        median(names.map((_, b) => side[b]![p]! - centre[b]!).filter((v) => Number.isFinite(v))),
-      );
-      return names.map((_, b) => side[b]!.map((v, p) => v - speed[p]!).filter((v) => Number.isFinite(v)));
+    const sides = normalizeByProcessSpeed({
+      candidate: timings(key(variant, 'head')),
+      baseline: timings(key(variant, 'base')),
     });
-    for (let b = 0; b < names.length; b++) {
-      const head = residuals[0]![b]!;
-      const base = residuals[1]![b]!;
+    for (const { candidate, baseline } of sides?.benchmarks.values() ?? []) {
       let above = 0;
-      for (const h of head) for (const x of base) above += h + shift > x ? 1 : h + shift === x ? 0.5 : 0;
-      if (head.length * base.length === 0) continue;
-      total += above / (head.length * base.length);
+      for (const h of candidate)
+        for (const x of baseline) above += h + shift > x ? 1 : h + shift === x ? 0.5 : 0;
+      total += above / (candidate.length * baseline.length);
       count++;
     }
   }

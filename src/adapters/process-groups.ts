@@ -27,18 +27,14 @@ export const TAG_VARIABLE = 'CPV_PROCESS_TAG';
 export function taggedProcesses(tag: string): number[] {
   if (!existsSync('/proc/self/environ')) return [];
   const entry = `${TAG_VARIABLE}=${tag}`;
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+  return livePids((pid) => {
+    if (Number(pid) === process.pid) return false;
     try {
-      if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry)) continue;
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry);
     } catch {
-      continue;
+      return false;
     }
-    const stat = procStat(pid);
-    if (stat !== null && stat.state !== 'Z' && stat.state !== 'X') found.push(Number(pid));
-  }
-  return found;
+  });
 }
 
 function signalTagged(pids: readonly number[], signal: NodeJS.Signals): void {
@@ -64,9 +60,22 @@ function procStat(pid: string): { state: string; pgrp: number } | null {
 }
 
 /**
- * True while a process of the group is left. A zombie does not count: it runs nothing, and where
- * PID 1 does not reap orphans (many containers) it would never leave.
+ * The processes in /proc that still run and that `wanted` picks (by pid and process group): a
+ * zombie runs nothing, and where PID 1 does not reap orphans (many containers) it would never leave.
  */
+function livePids(wanted: (pid: string, pgrp: number) => boolean): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = procStat(pid);
+    if (stat !== null && stat.state !== 'Z' && stat.state !== 'X' && wanted(pid, stat.pgrp)) {
+      found.push(Number(pid));
+    }
+  }
+  return found;
+}
+
+/** True while a process of the group is left, zombies not counted (livePids). */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
@@ -75,11 +84,7 @@ export function groupAlive(pgid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   if (!existsSync('/proc/self/stat')) return true;
-  return readdirSync('/proc').some((pid) => {
-    if (!/^\d+$/.test(pid)) return false;
-    const stat = procStat(pid);
-    return stat !== null && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
-  });
+  return livePids((_, pgrp) => pgrp === pgid).length > 0;
 }
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -99,18 +104,22 @@ const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(do
  */
 export async function endGroup(pgid: number, options: { graceMs: number; tag?: string }): Promise<void> {
   const { tag } = options;
-  const tagged = (): number[] => (tag === undefined ? [] : taggedProcesses(tag));
-  const alive = (): boolean => groupAlive(pgid) || tagged().length > 0;
+  // What is left: the group, and the tagged processes outside it (one scan of /proc each time).
+  let tagged: number[] = [];
+  const alive = (): boolean => {
+    tagged = tag === undefined ? [] : taggedProcesses(tag);
+    return tagged.length > 0 || groupAlive(pgid);
+  };
   if (!alive()) return;
   signalGroup(pgid, 'SIGTERM');
-  signalTagged(tagged(), 'SIGTERM');
+  signalTagged(tagged, 'SIGTERM');
   const deadline = Date.now() + options.graceMs;
   while (Date.now() < deadline) {
     await sleep(POLL_MS);
     if (!alive()) return;
   }
   signalGroup(pgid, 'SIGKILL');
-  signalTagged(tagged(), 'SIGKILL');
+  signalTagged(tagged, 'SIGKILL');
   // SIGKILL cannot be caught; what remains is the kernel tearing down and the parent reaping.
   for (let i = 0; i < 40 && alive(); i++) await sleep(POLL_MS);
 }

@@ -70,15 +70,23 @@ function figures(candidate: readonly number[], baseline: readonly number[]): Spl
   };
 }
 
+/** Log figures of the two sides of a split: process speeds, and each benchmark's beyond them. */
+export interface NormalizedSides {
+  /** Each process's speed: the median log distance of its benchmarks from their centres. */
+  readonly suite: { readonly candidate: readonly number[]; readonly baseline: readonly number[] };
+  /** Per benchmark, its log figures less their process's speed. */
+  readonly benchmarks: ReadonlyMap<string, { readonly candidate: number[]; readonly baseline: number[] }>;
+}
+
 /**
- * The comparison of two sides split into the suite's change and each benchmark's change beyond
- * it; null when fewer than MIN_BENCHMARKS_TO_SPLIT benchmarks have figures and rounds on both
- * sides, or a side has fewer than 3 processes that ran enough of them.
+ * The two sides' figures in logs with each process's speed taken out (the centres pooled over
+ * both sides); null when fewer than MIN_BENCHMARKS_TO_SPLIT benchmarks have figures and rounds on
+ * both sides, or a side has fewer than 3 processes that ran enough of them.
  */
-export function splitByProcessSpeed(options: {
+export function normalizeByProcessSpeed(options: {
   candidate: readonly ProcessTimings[];
   baseline: readonly ProcessTimings[];
-}): SuiteSplit | null {
+}): NormalizedSides | null {
   const baseline = new Map(options.baseline.filter(usable).map((b) => [b.name, b]));
   const pairs = options.candidate
     .filter(usable)
@@ -108,8 +116,7 @@ export function splitByProcessSpeed(options: {
     );
   const speeds = { candidate: speedsOf(deviations.candidate), baseline: speedsOf(deviations.baseline) };
   if (speeds.candidate.size < 3 || speeds.baseline.size < 3) return null;
-  const suite = figures([...speeds.candidate.values()], [...speeds.baseline.values()]);
-  const benchmarks = new Map<string, SplitFigures>();
+  const benchmarks = new Map<string, { candidate: number[]; baseline: number[] }>();
   pairs.forEach(({ candidate, baseline: base }, i) => {
     // A figure from a process whose speed is unknown (it ran too few benchmarks) is left out.
     const corrected = (values: readonly number[], rounds: readonly number[], from: Map<number, number>) =>
@@ -119,7 +126,27 @@ export function splitByProcessSpeed(options: {
       });
     const c = corrected(logs[i]!.c, candidate.rounds!, speeds.candidate);
     const b = corrected(logs[i]!.b, base.rounds!, speeds.baseline);
-    if (c.length > 0 && b.length > 0) benchmarks.set(candidate.name, figures(c, b));
+    if (c.length > 0 && b.length > 0) benchmarks.set(candidate.name, { candidate: c, baseline: b });
   });
-  return { suite, benchmarks };
+  return {
+    suite: { candidate: [...speeds.candidate.values()], baseline: [...speeds.baseline.values()] },
+    benchmarks,
+  };
+}
+
+/**
+ * The comparison of two sides split into the suite's change and each benchmark's change beyond
+ * it (normalizeByProcessSpeed's figures compared); null where they cannot be split.
+ */
+export function splitByProcessSpeed(options: {
+  candidate: readonly ProcessTimings[];
+  baseline: readonly ProcessTimings[];
+}): SuiteSplit | null {
+  const sides = normalizeByProcessSpeed(options);
+  if (!sides) return null;
+  const benchmarks = new Map<string, SplitFigures>();
+  for (const [name, { candidate, baseline }] of sides.benchmarks) {
+    benchmarks.set(name, figures(candidate, baseline));
+  }
+  return { suite: figures(sides.suite.candidate, sides.suite.baseline), benchmarks };
 }
