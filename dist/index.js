@@ -76417,7 +76417,7 @@ function runsNeeded(options) {
     }
     return 200;
   }
-  return Math.max(10, Math.ceil(Math.log2(10 * family / alpha)));
+  return Math.max(10, Math.ceil(Math.log2(20 * family / alpha)));
 }
 
 // src/domain/process-speed.ts
@@ -76640,26 +76640,34 @@ function measureChange(options) {
   if (candidate.samples.length === 0 || baseline.samples.length === 0) return void 0;
   const pairs = pairByRound(candidate, baseline);
   try {
-    if (pairs.length >= MIN_PAIRS) {
-      return {
-        ...pairedChange(pairs),
-        method: "paired",
-        n: pairs.length,
-        floor: pValueFloor({ method: "paired", n: pairs.length })
-      };
-    }
-    const { ratio, low, high, pValue } = compareSamples({
-      candidate: candidate.samples,
-      baseline: baseline.samples,
-      // The verdict is decided later, over the family; these figures do not depend on it.
-      threshold: 1
-    });
-    const n = Math.min(candidate.samples.length, baseline.samples.length);
-    const floor = n < MIN_SAMPLES2 ? 1 : pValueFloor({ method: "independent", n: candidate.samples.length, m: baseline.samples.length });
-    return { ratio, low, high, pValue, method: "independent", n, floor };
+    const independent = independentChange(candidate, baseline);
+    if (pairs.length < MIN_PAIRS) return independent;
+    const paired = {
+      ...pairedChange(pairs),
+      method: "paired",
+      n: pairs.length,
+      floor: pValueFloor({ method: "paired", n: pairs.length })
+    };
+    const best = independent.pValue < paired.pValue ? independent : paired;
+    return {
+      ...best,
+      pValue: Math.min(1, 2 * best.pValue),
+      floor: Math.min(1, 2 * Math.min(paired.floor, independent.floor))
+    };
   } catch {
     return void 0;
   }
+}
+function independentChange(candidate, baseline) {
+  const { ratio, low, high, pValue } = compareSamples({
+    candidate: candidate.samples,
+    baseline: baseline.samples,
+    // The verdict is decided later, over the family; these figures do not depend on it.
+    threshold: 1
+  });
+  const n = Math.min(candidate.samples.length, baseline.samples.length);
+  const floor = n < MIN_SAMPLES2 ? 1 : pValueFloor({ method: "independent", n: candidate.samples.length, m: baseline.samples.length });
+  return { ratio, low, high, pValue, method: "independent", n, floor };
 }
 function splitChange(figures2) {
   return {

@@ -3,6 +3,7 @@ import {
   comparePairs,
   comparePerformance,
   medianHalfWidth,
+  measureChange,
   medianInterval,
   signedRankTest,
   type MeasuredSide,
@@ -311,11 +312,13 @@ describe('paired by round', () => {
       threshold: 0.1,
     });
     // Unpaired, the same runs carry far less evidence: a family of a few dozen comparisons would
-    // leave it undecided.
-    const pairedP = paired.variants.get('3.13')!.benchmarks[0]!.vsBase!.pValue;
+    // leave it undecided. Paired, the signed-rank test gave the figures, its p doubled for the two
+    // tests measureChange ran.
+    const pairedSummary = paired.variants.get('3.13')!.benchmarks[0]!.vsBase!;
     const unpairedP = unpaired.variants.get('3.13')!.benchmarks[0]!.vsBase!.pValue;
+    expect(pairedSummary).toMatchObject({ method: 'paired' });
     expect(unpaired.variants.get('3.13')!.benchmarks[0]!.vsBase).toMatchObject({ method: 'independent' });
-    expect(pairedP * 10).toBeLessThan(unpairedP);
+    expect((pairedSummary.pValue / 2) * 10).toBeLessThan(unpairedP);
   });
 
   it.each([
@@ -361,6 +364,67 @@ describe('paired by round', () => {
       if (verdict === 'regression' || verdict === 'improvement') flagged++;
     }
     expect(flagged).toBe(0);
+  });
+
+  // CI's own figures (3.13, head 35% slower than base, 16 rounds): 3 processes a side ran 2x slow
+  // on a contended core, each on its own, so their pairs pointed the wrong way.
+  const contendedHead = [
+    2.181, 2.071, 1.159, 2.048, 1.141, 1.141, 1.154, 2.101, 1.142, 1.142, 1.144, 1.161, 1.14, 1.145, 1.145,
+    1.147,
+  ].map((ms) => ms * 1e-3);
+  const contendedBase = [
+    0.821, 0.831, 1.639, 0.837, 1.538, 0.852, 0.82, 0.823, 1.598, 0.819, 0.93, 0.816, 0.889, 0.823, 0.824,
+    0.826,
+  ].map((ms) => ms * 1e-3);
+
+  it('whole processes 2x slow on their own: Mann-Whitney decides where pairing turned against the test', () => {
+    const rounds = contendedHead.map((_, i) => i);
+    const pairedAlone = signedRankTest(contendedHead.map((h, i) => Math.log(h / contendedBase[i]!)));
+    expect(pairedAlone).toBeGreaterThan(0.01);
+    const result = comparePerformance({
+      variants: [
+        {
+          variant: '3.13',
+          head: side({ benchmarks: [{ ...bench('b', contendedHead), rounds }] }),
+          base: side({ benchmarks: [{ ...bench('b', contendedBase), rounds }] }),
+        },
+      ],
+      reference: '3.13',
+      threshold: 0.1,
+    });
+    const summary = result.variants.get('3.13')!.benchmarks[0]!.vsBase!;
+    expect(summary).toMatchObject({ verdict: 'regression', method: 'independent', n: 16 });
+    // Doubled for the two tests, and still ten times below what pairing alone gave.
+    expect(summary.pValue * 10).toBeLessThan(pairedAlone);
+    expect(summary.ratio).toBeGreaterThan(1.3);
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        kind: 'regression',
+        detail: expect.stringContaining('at least 16 runs a side'),
+      }),
+    ]);
+  });
+
+  it.each([
+    { noise: 'drift shared by a round', slow: 0, drift: 0.25 },
+    { noise: 'a fifth of processes 2x slow, each on its own', slow: 0.2, drift: 0 },
+  ])('A/A, $noise: the better of the two tests, doubled, stays within its level', ({ slow, drift }) => {
+    const random = mulberry32(77);
+    const normal = () =>
+      Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+    const process = (machine: number) => machine * (random() < slow ? 2 : 1) * Math.exp(0.05 * normal());
+    const rounds = Array.from({ length: 16 }, (_, i) => i);
+    let below = 0;
+    const draws = 1000;
+    for (let d = 0; d < draws; d++) {
+      const machine = rounds.map(() => Math.exp(drift * normal()));
+      const change = measureChange({
+        candidate: { samples: machine.map(process), rounds },
+        baseline: { samples: machine.map(process), rounds },
+      })!;
+      if (change.pValue < 0.05) below++;
+    }
+    expect(below / draws).toBeLessThanOrEqual(0.05);
   });
 
   it('fewer than 10 rounds in common: the independent test decides', () => {

@@ -54,7 +54,8 @@ export function pValueFloor(options: {
  * Runs a side needed to see a real change at the corrected level.
  *  - 'paired' (startup, and suites too small to split by process speed): with that many pairs the
  *    signed-rank test reaches alpha / family even when the two smallest pairs point the wrong way
- *    (a run landing on a busy core), which a change of twice the threshold gives now and then.
+ *    (a run landing on a busy core), which a change of twice the threshold gives now and then,
+ *    and its p is doubled (measureChange runs Mann-Whitney beside it and takes the better).
  *  - 'split' (a suite split by process speed, Mann-Whitney): enough runs a side that a change of
  *    twice the threshold reaches alpha / family 95 times in 100, on the noise measured on 200 real
  *    benchmarks of tens of µs on a shared 2-core machine (npm run bench:scale): with each process's
@@ -78,6 +79,7 @@ export function runsNeeded(options: { family: number; alpha?: number; method?: '
     }
     return 200;
   }
-  // Two wrong-signed pairs of the smallest ranks leave 5 sign patterns as extreme: p = 10 / 2^n.
-  return Math.max(10, Math.ceil(Math.log2((10 * family) / alpha)));
+  // Two wrong-signed pairs of the smallest ranks leave 5 sign patterns as extreme: p = 10 / 2^n,
+  // doubled for the two tests.
+  return Math.max(10, Math.ceil(Math.log2((20 * family) / alpha)));
 }

@@ -124,7 +124,8 @@ export interface RatioSummary {
   readonly undecided?: 'too-few-runs' | 'noisy';
   /**
    * 'paired': samples of the same round side by side (Wilcoxon signed-rank); 'independent':
-   * Mann-Whitney U; 'normalized': Mann-Whitney U on figures with each benchmark process's overall
+   * Mann-Whitney U. Where rounds pair, both run and the one with the smaller p gives the figures,
+   * its p doubled; 'normalized': Mann-Whitney U on figures with each benchmark process's overall
    * speed taken out (suites of at least 8 benchmarks, domain/process-speed.ts).
    */
   readonly method: 'paired' | 'independent' | 'normalized';
