@@ -4380,9 +4380,9 @@ var require_util2 = __commonJS({
       }
       const strongest = getStrongestMetadata(parsedMetadata);
       const metadata2 = filterMetadataListByAlgorithm(parsedMetadata, strongest);
-      for (const item3 of metadata2) {
-        const algorithm = item3.algo;
-        const expectedValue = item3.hash;
+      for (const item2 of metadata2) {
+        const algorithm = item2.algo;
+        const expectedValue = item2.hash;
         let actualValue = crypto4.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
@@ -8242,12 +8242,12 @@ var require_pool_base = __commonJS({
           const queue = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
-            const item3 = queue.shift();
-            if (!item3) {
+            const item2 = queue.shift();
+            if (!item2) {
               break;
             }
             pool[kQueued]--;
-            needDrain = !this.dispatch(item3.opts, item3.handler);
+            needDrain = !this.dispatch(item2.opts, item2.handler);
           }
           this[kNeedDrain] = needDrain;
           if (!this[kNeedDrain] && pool[kNeedDrain]) {
@@ -8313,11 +8313,11 @@ var require_pool_base = __commonJS({
       }
       async [kDestroy](err) {
         while (true) {
-          const item3 = this[kQueue].shift();
-          if (!item3) {
+          const item2 = this[kQueue].shift();
+          if (!item2) {
             break;
           }
-          item3.handler.onError(err);
+          item2.handler.onError(err);
         }
         await Promise.all(this[kClients].map((c) => c.destroy(err)));
       }
@@ -17829,9 +17829,9 @@ var require_sender = __commonJS({
       constructor(socket) {
         this.#socket = socket;
       }
-      add(item3, cb, hint) {
+      add(item2, cb, hint) {
         if (hint !== sendHints.blob) {
-          const frame = createFrame(item3, hint);
+          const frame = createFrame(item2, hint);
           if (!this.#running) {
             this.#socket.write(frame, cb);
           } else {
@@ -17845,7 +17845,7 @@ var require_sender = __commonJS({
           return;
         }
         const node = {
-          promise: item3.arrayBuffer().then((ab) => {
+          promise: item2.arrayBuffer().then((ab) => {
             node.promise = null;
             node.frame = createFrame(ab, hint);
           }),
@@ -18345,12 +18345,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
+    function isFieldName(line2, length, field) {
       if (length !== field.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line2[i] !== field[i]) {
           return false;
         }
       }
@@ -18496,31 +18496,31 @@ var require_eventsource_stream = __commonJS({
        * @param {Buffer} line
        * @param {EventSourceStreamEvent} event
        */
-      parseLine(line, event) {
-        if (line.length === 0) {
+      parseLine(line2, event) {
+        if (line2.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line2.indexOf(COLON);
         if (colonPosition === 0) {
           return;
         }
-        let fieldLength = line.length;
-        let valueStart = line.length;
+        let fieldLength = line2.length;
+        let valueStart = line2.length;
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line2[valueStart] === SPACE) {
             ++valueStart;
           }
         }
-        if (isFieldName(line, fieldLength, DATA)) {
+        if (isFieldName(line2, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
-          const valueBytes = line.length - valueStart;
+          const valueBytes = line2.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value = line2.toString("utf8", valueStart);
           if (event.data === void 0) {
             event.data = value;
           } else {
@@ -18530,24 +18530,24 @@ ${value}`;
           this.dataLineCount++;
           return;
         }
-        if (isFieldName(line, fieldLength, RETRY)) {
-          if (isASCIINumberBytes(line, valueStart)) {
-            this.setEventFieldSize("retry", line.length - valueStart);
-            event.retry = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, RETRY)) {
+          if (isASCIINumberBytes(line2, valueStart)) {
+            this.setEventFieldSize("retry", line2.length - valueStart);
+            event.retry = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID2)) {
-          if (isValidLastEventIdBytes(line, valueStart)) {
-            this.setEventFieldSize("id", line.length - valueStart);
-            event.id = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, ID2)) {
+          if (isValidLastEventIdBytes(line2, valueStart)) {
+            this.setEventFieldSize("id", line2.length - valueStart);
+            event.id = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, EVENT)) {
-          if (valueStart < line.length) {
-            this.setEventFieldSize("event", line.length - valueStart);
-            event.event = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, EVENT)) {
+          if (valueStart < line2.length) {
+            this.setEventFieldSize("event", line2.length - valueStart);
+            event.event = line2.toString("utf8", valueStart);
           }
         }
       }
@@ -25006,8 +25006,8 @@ var require_reflection_binary_writer = __commonJS({
                 if (repeated == reflection_info_1.RepeatType.PACKED)
                   this.packed(writer, T, field.no, value);
                 else
-                  for (const item3 of value)
-                    this.scalar(writer, T, field.no, item3, true);
+                  for (const item2 of value)
+                    this.scalar(writer, T, field.no, item2, true);
               } else if (value === void 0)
                 assert_1.assert(field.opt);
               else
@@ -25016,8 +25016,8 @@ var require_reflection_binary_writer = __commonJS({
             case "message":
               if (repeated) {
                 assert_1.assert(Array.isArray(value));
-                for (const item3 of value)
-                  this.message(writer, options, field.T(), field.no, item3);
+                for (const item2 of value)
+                  this.message(writer, options, field.T(), field.no, item2);
               } else {
                 this.message(writer, options, field.T(), field.no, value);
               }
@@ -30069,9 +30069,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
+  addList(items2, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item3) => this.wrap("li", item3)).join("");
+    const listItems = items2.map((item2) => this.wrap("li", item2)).join("");
     const element = this.wrap(tag, listItems);
     return this.addRaw(element).addEOL();
   }
@@ -30522,8 +30522,8 @@ var ToolRunner = class extends events.EventEmitter {
       let s = strBuffer + data.toString();
       let n = s.indexOf(os3.EOL);
       while (n > -1) {
-        const line = s.substring(0, n);
-        onLine(line);
+        const line2 = s.substring(0, n);
+        onLine(line2);
         s = s.substring(n + os3.EOL.length);
         n = s.indexOf(os3.EOL);
       }
@@ -30714,9 +30714,9 @@ var ToolRunner = class extends events.EventEmitter {
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
               optionsNonNull.outStream.write(data);
             }
-            stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+            stdbuffer = this._processLineBuffer(data, stdbuffer, (line2) => {
               if (this.options.listeners && this.options.listeners.stdline) {
-                this.options.listeners.stdline(line);
+                this.options.listeners.stdline(line2);
               }
             });
           });
@@ -30732,9 +30732,9 @@ var ToolRunner = class extends events.EventEmitter {
               const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
               s.write(data);
             }
-            errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+            errbuffer = this._processLineBuffer(data, errbuffer, (line2) => {
               if (this.options.listeners && this.options.listeners.errline) {
-                this.options.listeners.errline(line);
+                this.options.listeners.errline(line2);
               }
             });
           });
@@ -31298,9 +31298,9 @@ function escapeBraces(str2) {
 function unescapeBraces(str2) {
   return str2.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
 }
-function pushAll(target, items) {
-  for (let i = 0; i < items.length; i++) {
-    target.push(items[i]);
+function pushAll(target, items2) {
+  for (let i = 0; i < items2.length; i++) {
+    target.push(items2[i]);
   }
 }
 function balancedWithBudget(str2, masked, budget) {
@@ -33573,33 +33573,33 @@ var DefaultGlobber = class _DefaultGlobber {
       }
       const traversalChain = [];
       while (stack.length) {
-        const item3 = stack.pop();
-        const match3 = match(patterns, item3.path);
-        const partialMatch2 = !!match3 || partialMatch(patterns, item3.path);
+        const item2 = stack.pop();
+        const match3 = match(patterns, item2.path);
+        const partialMatch2 = !!match3 || partialMatch(patterns, item2.path);
         if (!match3 && !partialMatch2) {
           continue;
         }
         const stats = yield __await(
-          _DefaultGlobber.stat(item3, options, traversalChain)
+          _DefaultGlobber.stat(item2, options, traversalChain)
           // Broken symlink, or symlink cycle detected, or no longer exists
         );
         if (!stats) {
           continue;
         }
-        if (options.excludeHiddenFiles && path8.basename(item3.path).match(/^\./)) {
+        if (options.excludeHiddenFiles && path8.basename(item2.path).match(/^\./)) {
           continue;
         }
         if (stats.isDirectory()) {
           if (match3 & MatchKind.Directory && options.matchDirectories) {
-            yield yield __await(item3.path);
+            yield yield __await(item2.path);
           } else if (!partialMatch2) {
             continue;
           }
-          const childLevel = item3.level + 1;
-          const childItems = (yield __await(fs3.promises.readdir(item3.path))).map((x) => new SearchState(path8.join(item3.path, x), childLevel));
+          const childLevel = item2.level + 1;
+          const childItems = (yield __await(fs3.promises.readdir(item2.path))).map((x) => new SearchState(path8.join(item2.path, x), childLevel));
           stack.push(...childItems.reverse());
         } else if (match3 & MatchKind.File) {
-          yield yield __await(item3.path);
+          yield yield __await(item2.path);
         }
       }
     });
@@ -33615,43 +33615,43 @@ var DefaultGlobber = class _DefaultGlobber {
         patterns = patterns.replace(/\r/g, "\n");
       }
       const lines = patterns.split("\n").map((x) => x.trim());
-      for (const line of lines) {
-        if (!line || line.startsWith("#")) {
+      for (const line2 of lines) {
+        if (!line2 || line2.startsWith("#")) {
           continue;
         } else {
-          result.patterns.push(new Pattern(line));
+          result.patterns.push(new Pattern(line2));
         }
       }
       result.searchPaths.push(...getSearchPaths(result.patterns));
       return result;
     });
   }
-  static stat(item3, options, traversalChain) {
+  static stat(item2, options, traversalChain) {
     return __awaiter9(this, void 0, void 0, function* () {
       let stats;
       if (options.followSymbolicLinks) {
         try {
-          stats = yield fs3.promises.stat(item3.path);
+          stats = yield fs3.promises.stat(item2.path);
         } catch (err) {
           if (err.code === "ENOENT") {
             if (options.omitBrokenSymbolicLinks) {
-              debug(`Broken symlink '${item3.path}'`);
+              debug(`Broken symlink '${item2.path}'`);
               return void 0;
             }
-            throw new Error(`No information found for the path '${item3.path}'. This may indicate a broken symbolic link.`);
+            throw new Error(`No information found for the path '${item2.path}'. This may indicate a broken symbolic link.`);
           }
           throw err;
         }
       } else {
-        stats = yield fs3.promises.lstat(item3.path);
+        stats = yield fs3.promises.lstat(item2.path);
       }
       if (stats.isDirectory() && options.followSymbolicLinks) {
-        const realPath = yield fs3.promises.realpath(item3.path);
-        while (traversalChain.length >= item3.level) {
+        const realPath = yield fs3.promises.realpath(item2.path);
+        while (traversalChain.length >= item2.level) {
           traversalChain.pop();
         }
         if (traversalChain.some((x) => x === realPath)) {
-          debug(`Symlink cycle detected for path '${item3.path}' and realpath '${realPath}'`);
+          debug(`Symlink cycle detected for path '${item2.path}' and realpath '${realPath}'`);
           return void 0;
         }
         traversalChain.push(realPath);
@@ -35490,7 +35490,7 @@ function loadNoProxy() {
   const noProxy = getEnvironmentValue(NO_PROXY);
   noProxyListLoaded = true;
   if (noProxy) {
-    return noProxy.split(",").map((item3) => item3.trim()).filter((item3) => item3.length);
+    return noProxy.split(",").map((item2) => item2.trim()).filter((item2) => item2.length);
   }
   return [];
 }
@@ -36812,7 +36812,7 @@ var SerializerImpl = class {
           failValidation("Pattern", Pattern2);
         }
       }
-      if (UniqueItems && value.some((item3, i, ar) => ar.indexOf(item3) !== i)) {
+      if (UniqueItems && value.some((item2, i, ar) => ar.indexOf(item2) !== i)) {
         failValidation("UniqueItems", UniqueItems);
       }
     }
@@ -37000,11 +37000,11 @@ function splitSerializeName(prop) {
   let partialclass = "";
   if (prop) {
     const subwords = prop.split(".");
-    for (const item3 of subwords) {
-      if (item3.charAt(item3.length - 1) === "\\") {
-        partialclass += item3.substr(0, item3.length - 1) + ".";
+    for (const item2 of subwords) {
+      if (item2.charAt(item2.length - 1) === "\\") {
+        partialclass += item2.substr(0, item2.length - 1) + ".";
       } else {
-        partialclass += item3;
+        partialclass += item2;
         classes.push(partialclass);
         partialclass = "";
       }
@@ -37061,11 +37061,11 @@ function serializeEnumType(objectName, allowedValues, value) {
   if (!allowedValues) {
     throw new Error(`Please provide a set of allowedValues to validate ${objectName} as an Enum Type.`);
   }
-  const isPresent = allowedValues.some((item3) => {
-    if (typeof item3.valueOf() === "string") {
-      return item3.toLowerCase() === value.toLowerCase();
+  const isPresent = allowedValues.some((item2) => {
+    if (typeof item2.valueOf() === "string") {
+      return item2.toLowerCase() === value.toLowerCase();
     }
-    return item3 === value;
+    return item2 === value;
   });
   if (!isPresent) {
     throw new Error(`${value} is not a valid value for ${objectName}. The valid values are: ${JSON.stringify(allowedValues)}.`);
@@ -37359,11 +37359,11 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
       let propertyInstance;
       let res = responseBody;
       let steps = 0;
-      for (const item3 of paths) {
+      for (const item2 of paths) {
         if (!res)
           break;
         steps++;
-        res = res[item3];
+        res = res[item2];
       }
       if (res === null && steps < paths.length) {
         res = void 0;
@@ -38049,11 +38049,11 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
         queryParameterValue = operationSpec.serializer.serialize(queryParameter.mapper, queryParameterValue, getPathStringFromParameter(queryParameter));
         const delimiter5 = queryParameter.collectionFormat ? CollectionFormatToDelimiterMap[queryParameter.collectionFormat] : "";
         if (Array.isArray(queryParameterValue)) {
-          queryParameterValue = queryParameterValue.map((item3) => {
-            if (item3 === null || item3 === void 0) {
+          queryParameterValue = queryParameterValue.map((item2) => {
+            if (item2 === null || item2 === void 0) {
               return "";
             }
-            return item3;
+            return item2;
           });
         }
         if (queryParameter.collectionFormat === "Multi" && queryParameterValue.length === 0) {
@@ -38063,8 +38063,8 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
         }
         if (!queryParameter.skipEncoding) {
           if (Array.isArray(queryParameterValue)) {
-            queryParameterValue = queryParameterValue.map((item3) => {
-              return encodeURIComponent(item3);
+            queryParameterValue = queryParameterValue.map((item2) => {
+              return encodeURIComponent(item2);
             });
           } else {
             queryParameterValue = encodeURIComponent(queryParameterValue);
@@ -43144,19 +43144,19 @@ function getRawContent2(arr, options, depth = 0) {
   }
   let content = "";
   for (let i = 0; i < arr.length; i++) {
-    const item3 = arr[i];
-    const tagName = propName2(item3);
+    const item2 = arr[i];
+    const tagName = propName2(item2);
     if (tagName === options.textNodeName) {
-      content += valToStr(item3[tagName]);
+      content += valToStr(item2[tagName]);
     } else if (tagName === options.cdataPropName) {
-      content += item3[tagName][0][options.textNodeName];
+      content += item2[tagName][0][options.textNodeName];
     } else if (tagName === options.commentPropName) {
-      content += item3[tagName][0][options.textNodeName];
+      content += item2[tagName][0][options.textNodeName];
     } else if (tagName && tagName[0] === "?") {
       continue;
     } else if (tagName) {
-      const attStr = attr_to_str_raw(item3[":@"], options);
-      const nestedContent = getRawContent2(item3[tagName], options, depth + 1);
+      const attStr = attr_to_str_raw(item2[":@"], options);
+      const nestedContent = getRawContent2(item2[tagName], options, depth + 1);
       if (!nestedContent || nestedContent.length === 0) {
         content += `<${tagName}${attStr}/>`;
       } else {
@@ -43422,26 +43422,26 @@ Builder.prototype.j2x = function(jObj, level, matcher, qNameValidator) {
       let listTagVal = "";
       let listTagAttr = "";
       for (let j = 0; j < arrLen; j++) {
-        const item3 = jObj[key][j];
-        if (typeof item3 === "undefined") {
-        } else if (item3 === null) {
+        const item2 = jObj[key][j];
+        if (typeof item2 === "undefined") {
+        } else if (item2 === null) {
           if (resolvedKey[0] === "?") val += this.indentate(level) + "<" + resolvedKey + "?" + this.tagEndChar;
           else val += this.indentate(level) + "<" + resolvedKey + "/" + this.tagEndChar;
-        } else if (typeof item3 === "object") {
+        } else if (typeof item2 === "object") {
           if (this.options.oneListGroup) {
             matcher.push(resolvedKey);
-            const result = this.j2x(item3, level + 1, matcher, qNameValidator);
+            const result = this.j2x(item2, level + 1, matcher, qNameValidator);
             matcher.pop();
             listTagVal += result.val;
-            if (this.options.attributesGroupName && item3.hasOwnProperty(this.options.attributesGroupName)) {
+            if (this.options.attributesGroupName && item2.hasOwnProperty(this.options.attributesGroupName)) {
               listTagAttr += result.attrStr;
             }
           } else {
-            listTagVal += this.processTextOrObjNode(item3, resolvedKey, level, matcher, qNameValidator);
+            listTagVal += this.processTextOrObjNode(item2, resolvedKey, level, matcher, qNameValidator);
           }
         } else {
           if (this.options.oneListGroup) {
-            let textValue = this.options.tagValueProcessor(resolvedKey, item3);
+            let textValue = this.options.tagValueProcessor(resolvedKey, item2);
             textValue = this.replaceEntitiesValue(textValue);
             textValue = valToStr(textValue);
             listTagVal += textValue;
@@ -43450,14 +43450,14 @@ Builder.prototype.j2x = function(jObj, level, matcher, qNameValidator) {
             const isStopNode = this.checkStopNode(matcher);
             matcher.pop();
             if (isStopNode) {
-              const textValue = valToStr(item3);
+              const textValue = valToStr(item2);
               if (textValue === "") {
                 listTagVal += this.indentate(level) + "<" + resolvedKey + this.closeTag(resolvedKey) + this.tagEndChar;
               } else {
                 listTagVal += this.indentate(level) + "<" + resolvedKey + ">" + textValue + "</" + resolvedKey + this.tagEndChar;
               }
             } else {
-              listTagVal += this.buildTextValNode(item3, resolvedKey, "", level, matcher);
+              listTagVal += this.buildTextValNode(item2, resolvedKey, "", level, matcher);
             }
           }
         }
@@ -43556,12 +43556,12 @@ Builder.prototype.buildRawContent = function(obj, depth = 0) {
     if (key === this.options.textNodeName) {
       content += value;
     } else if (Array.isArray(value)) {
-      for (let item3 of value) {
-        if (typeof item3 === "string" || typeof item3 === "number") {
-          content += `<${key}>${item3}</${key}>`;
-        } else if (typeof item3 === "object" && item3 !== null) {
-          const nestedContent = this.buildRawContent(item3, depth + 1);
-          const nestedAttrs = this.buildAttributesForStopNode(item3);
+      for (let item2 of value) {
+        if (typeof item2 === "string" || typeof item2 === "number") {
+          content += `<${key}>${item2}</${key}>`;
+        } else if (typeof item2 === "object" && item2 !== null) {
+          const nestedContent = this.buildRawContent(item2, depth + 1);
+          const nestedAttrs = this.buildAttributesForStopNode(item2);
           if (nestedContent === "") {
             content += `<${key}${nestedAttrs}/>`;
           } else {
@@ -64207,18 +64207,18 @@ var AvroParser = class _AvroParser {
     return dict;
   }
   static async readArray(stream2, readItemMethod, options = {}) {
-    const items = [];
+    const items2 = [];
     for (let count3 = await _AvroParser.readLong(stream2, options); count3 !== 0; count3 = await _AvroParser.readLong(stream2, options)) {
       if (count3 < 0) {
         await _AvroParser.readLong(stream2, options);
         count3 = -count3;
       }
       while (count3--) {
-        const item3 = await readItemMethod(stream2, options);
-        items.push(item3);
+        const item2 = await readItemMethod(stream2, options);
+        items2.push(item2);
       }
     }
-    return items;
+    return items2;
   }
 };
 var AvroComplex;
@@ -77598,7 +77598,7 @@ function planBaseline(options) {
 }
 function commitParents(rawCommit) {
   const header = rawCommit.split("\n\n")[0] ?? "";
-  return header.split("\n").map((line) => /^parent ([0-9a-f]{40,64})$/.exec(line)?.[1]).filter((sha) => sha !== void 0);
+  return header.split("\n").map((line2) => /^parent ([0-9a-f]{40,64})$/.exec(line2)?.[1]).filter((sha) => sha !== void 0);
 }
 function mergeCommitBaseline(options) {
   const [first, second] = options.parents;
@@ -77886,8 +77886,8 @@ function parseInterpreters(raw, variants) {
   const map = /* @__PURE__ */ new Map();
   const ignored = [];
   const names = variants.map((v) => v.name);
-  for (const line of raw.split(/\r?\n/)) {
-    const text3 = line.trim();
+  for (const line2 of raw.split(/\r?\n/)) {
+    const text3 = line2.trim();
     if (text3 === "" || text3.startsWith("#")) continue;
     const eq = text3.indexOf("=");
     const name2 = eq > 0 ? text3.slice(0, eq).trim() : "";
@@ -84659,10 +84659,10 @@ var ChecksumsError = class extends Error {
 };
 function parseSha256Sums(text3) {
   const sums = /* @__PURE__ */ new Map();
-  for (const line of text3.split(/\r?\n/)) {
-    if (line.trim() === "") continue;
-    const m = /^([0-9a-fA-F]{64}) [ *](\S.*?)\s*$/.exec(line);
-    if (!m) throw new ChecksumsError(`not a SHA256SUMS line: ${JSON.stringify(line.slice(0, 120))}`);
+  for (const line2 of text3.split(/\r?\n/)) {
+    if (line2.trim() === "") continue;
+    const m = /^([0-9a-fA-F]{64}) [ *](\S.*?)\s*$/.exec(line2);
+    if (!m) throw new ChecksumsError(`not a SHA256SUMS line: ${JSON.stringify(line2.slice(0, 120))}`);
     sums.set(m[2], m[1].toLowerCase());
   }
   if (sums.size === 0) throw new ChecksumsError("SHA256SUMS lists no files");
@@ -85825,10 +85825,10 @@ var UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 var BLOCK_UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 var LONE_SURROGATE2 = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function escapeInline(text3, options = {}) {
-  let line = oneLine(text3, options.maxLength ?? DEFAULT_MAX_LENGTH);
-  for (const [pattern, replacement] of LINK_BREAKERS) line = line.replace(pattern, replacement);
+  let line2 = oneLine(text3, options.maxLength ?? DEFAULT_MAX_LENGTH);
+  for (const [pattern, replacement] of LINK_BREAKERS) line2 = line2.replace(pattern, replacement);
   let escaped = "";
-  for (const ch of line) escaped += HTML_ENTITIES[ch] ?? (MARKDOWN_PUNCTUATION.has(ch) ? `\\${ch}` : ch);
+  for (const ch of line2) escaped += HTML_ENTITIES[ch] ?? (MARKDOWN_PUNCTUATION.has(ch) ? `\\${ch}` : ch);
   return escaped;
 }
 function codeSpan(text3, options = {}) {
@@ -85952,8 +85952,8 @@ function adoptionLine(v, adoption) {
   const groups2 = [performance2(adoption.inputs, counts), health(adoption), gil(adoption.inputs)].map((parts) => parts.join(", ")).filter((text3) => text3 !== "");
   return `- ${name2}: ${words}${missing}${groups2.length > 0 ? `: ${groups2.join("; ")}` : ""}.`;
 }
-function inWords(items) {
-  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+function inWords(items2) {
+  return items2.length < 2 ? items2.join("") : `${items2.slice(0, -1).join(", ")} and ${items2.at(-1)}`;
 }
 function figure(ratio, reading) {
   if (reading === "unchanged") return "\u2248 unchanged";
@@ -86093,7 +86093,7 @@ function markdownTable(table, options) {
     const sizes2 = sizeMatrix[rowIndex];
     const cellsInRow = settings2.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
     columnIndex = -1;
-    const line = [];
+    const line2 = [];
     while (++columnIndex < cellsInRow) {
       const cell = row2[columnIndex] || "";
       let before = "";
@@ -86117,29 +86117,29 @@ function markdownTable(table, options) {
         }
       }
       if (settings2.delimiterStart !== false && !columnIndex) {
-        line.push("|");
+        line2.push("|");
       }
       if (settings2.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
       // empty: there will be a closing space.
       !(settings2.alignDelimiters === false && cell === "") && (settings2.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
+        line2.push(" ");
       }
       if (settings2.alignDelimiters !== false) {
-        line.push(before);
+        line2.push(before);
       }
-      line.push(cell);
+      line2.push(cell);
       if (settings2.alignDelimiters !== false) {
-        line.push(after);
+        line2.push(after);
       }
       if (settings2.padding !== false) {
-        line.push(" ");
+        line2.push(" ");
       }
       if (settings2.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
+        line2.push("|");
       }
     }
     lines.push(
-      settings2.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+      settings2.delimiterEnd === false ? line2.join("").replace(/ +$/, "") : line2.join("")
     );
   }
   return lines.join("\n");
@@ -86197,12 +86197,12 @@ function crashItem(v, c) {
 ${codeBlock(excerpt(c.excerpt), "text")}`;
 }
 function crashSection(report) {
-  const items = report.variants.flatMap((v) => v.tests.crashes.map((c) => crashItem(v, c)));
-  if (items.length === 0) return null;
+  const items2 = report.variants.flatMap((v) => v.tests.crashes.map((c) => crashItem(v, c)));
+  if (items2.length === 0) return null;
   return {
-    summary: `\u{1F4A5} Crashes (${items.length})`,
-    count: items.length,
-    body: (k) => items.slice(0, k).join("\n\n")
+    summary: `\u{1F4A5} Crashes (${items2.length})`,
+    count: items2.length,
+    body: (k) => items2.slice(0, k).join("\n\n")
   };
 }
 
@@ -86333,19 +86333,19 @@ function item(v, s, t) {
 ${codeBlock(excerpt2(t.reason), "text")}`;
 }
 function threadStressSection(report) {
-  const items = report.variants.flatMap((v) => {
+  const items2 = report.variants.flatMap((v) => {
     const s = v.threadStress;
     if (!s) return [];
     return s.tests.filter((t) => t.kind === "thread-unsafe").map((t) => item(v, s, t));
   });
-  if (items.length === 0) return null;
+  if (items2.length === 0) return null;
   const intro = "Each of these passed in the normal run and failed, crashed or hung with pytest-run-parallel running it in several threads at once. Repeated runs of the test alone under the same settings decide whether it is new: at least 2 of 3 failing on head, none of 3 on the base commit.";
   return {
-    summary: `\u{1F9F5} Thread-unsafe tests (${items.length})`,
-    count: items.length,
+    summary: `\u{1F9F5} Thread-unsafe tests (${items2.length})`,
+    count: items2.length,
     body: (k) => `${intro}
 
-${items.slice(0, k).join("\n\n")}`
+${items2.slice(0, k).join("\n\n")}`
   };
 }
 
@@ -86438,7 +86438,7 @@ function failureSection(report, shape) {
     }
     return id === null ? void 0 : byId.get(id);
   };
-  const items = findings.map((f) => {
+  const items2 = findings.map((f) => {
     const variant2 = report.variants.find((v) => v.name === f.variant);
     const baseline = variant2 ? shape.baselineOf(variant2) : void 0;
     const message7 = variant2 ? messageOf(variant2, f.name) : void 0;
@@ -86453,8 +86453,8 @@ function failureSection(report, shape) {
   const fresh = findings.filter((f) => f.kind === "new-failure").length;
   return {
     summary: `\u274C Failing tests (${findings.length}${fresh > 0 && fresh < findings.length ? `, ${fresh} new` : ""})`,
-    count: items.length,
-    body: (k) => items.slice(0, k).join("\n")
+    count: items2.length,
+    body: (k) => items2.slice(0, k).join("\n")
   };
 }
 
@@ -86462,16 +86462,16 @@ function failureSection(report, shape) {
 function gilSection(report) {
   const affected = report.variants.filter((v) => v.gil.reenabledBy.length > 0);
   if (affected.length === 0) return null;
-  const items = affected.map(
+  const items2 = affected.map(
     (v) => `- ${codeSpan(v.name, { where: "prose", maxLength: 60 })}: ${v.gil.reenabledBy.map((m) => codeSpan(m, { where: "prose", maxLength: 120 })).join(", ")}`
   );
   const intro = "Importing these extension modules turned the GIL back on for the whole process, so these runs had a GIL. A module declares that it runs without the GIL with `Py_mod_gil` (PEP 703); until then, `PYTHON_GIL=0` forces it off at your own risk.";
   return {
     summary: `\u{1F512} GIL re-enabled (${plural(affected.length, "variant")})`,
-    count: items.length,
+    count: items2.length,
     body: (k) => `${intro}
 
-${items.slice(0, k).join("\n")}`
+${items2.slice(0, k).join("\n")}`
   };
 }
 
@@ -86598,15 +86598,15 @@ function importsSection(report) {
 function installSection(report) {
   const failed = report.variants.filter((v) => !v.install.ok);
   if (failed.length === 0) return null;
-  const items = failed.map(
+  const items2 = failed.map(
     (v) => `**${codeSpan(v.name, { where: "prose", maxLength: 60 })}**${v.optional ? " (marked with `?`: allowed to fail)" : ""}
 
 ${codeBlock(excerpt(v.install.error ?? "install failed"), "text")}`
   );
   return {
     summary: `\u26D4 Not installed (${failed.length})`,
-    count: items.length,
-    body: (k) => items.slice(0, k).join("\n\n")
+    count: items2.length,
+    body: (k) => items2.slice(0, k).join("\n\n")
   };
 }
 
@@ -86646,51 +86646,68 @@ function rerunsText(options) {
 }
 var testName = (id) => codeSpan(id, { where: "prose", maxLength: 200 });
 var variantName = (name2) => codeSpan(name2, { where: "prose", maxLength: 60 });
-function item2(options) {
+function items(lines) {
+  const byTest = /* @__PURE__ */ new Map();
+  for (const line2 of lines) byTest.set(line2.id, [...byTest.get(line2.id) ?? [], line2.text]);
+  return [...byTest].map(
+    ([id, texts]) => texts.length === 1 ? `- ${testName(id)}: ${texts[0]}` : `- ${testName(id)}, under ${texts.length} builds:
+${texts.map((t) => `  - ${t}`).join("\n")}`
+  );
+}
+function line(options) {
   const { test } = options;
   const reruns = rerunsText({
     agreed: test.agreed,
     baseline: test.reruns.reference,
     candidate: test.reruns.variant
   });
-  return `- ${testName(test.id)}: ${secondsText2(test.referenceSeconds)} under ${options.against}, ${secondsText2(test.seconds)} under ${options.variant} (${changeText(test.ratio)}; ${reruns})`;
+  return {
+    id: test.id,
+    text: `${secondsText2(test.referenceSeconds)} under ${options.against}, ${secondsText2(test.seconds)} under ${options.variant} (${changeText(test.ratio)}; ${reruns})`
+  };
 }
 function slowTestsSection(report) {
-  const items = report.variants.flatMap(
+  const lines = report.variants.flatMap(
     (v) => (v.slowTests ?? []).map(
-      (test) => item2({
+      (test) => line({
         test,
         variant: variantName(v.name),
         against: variantName(v.adoption?.against || report.reference)
       })
     )
   );
-  if (items.length === 0) return null;
+  const list2 = items(lines);
+  if (list2.length === 0) return null;
   return {
-    summary: `\u{1F422} Test durations that differ between builds (${items.length})`,
-    count: items.length,
+    summary: `\u{1F422} Test durations that differ between builds (${list2.length})`,
+    count: list2.length,
     body: (k) => `Tests that took at least twice as long (or half as long) under a build as under the reference, and at least 0.5 s apart, in the normal runs; each rerun alone under both, side by side, and listed where most reruns agree. For information: they never fail the check.
 
-${items.slice(0, k).join("\n")}`
+${list2.slice(0, k).join("\n")}`
   };
 }
-function baseItem(options) {
+function baseLine(options) {
   const { test } = options;
   const reruns = rerunsText({ agreed: test.agreed, baseline: test.reruns.base, candidate: test.reruns.head });
-  return `- ${testName(test.id)}: ${secondsText2(test.baseSeconds)} on base, ${secondsText2(test.seconds)} on ${options.noun} under ${options.variant} (${changeText(test.ratio)}; ${reruns})`;
+  return {
+    id: test.id,
+    text: `${secondsText2(test.baseSeconds)} on base, ${secondsText2(test.seconds)} on ${options.noun} under ${options.variant} (${changeText(test.ratio)}; ${reruns})`
+  };
 }
 function slowerThanBaseSection(report) {
   const noun = changeNoun(report);
-  const items = report.variants.flatMap(
-    (v) => (v.slowTestsVsBase ?? []).map((test) => baseItem({ test, variant: variantName(v.name), noun }))
+  const list2 = items(
+    report.variants.flatMap(
+      (v) => (v.slowTestsVsBase ?? []).map((test) => baseLine({ test, variant: variantName(v.name), noun }))
+    )
   );
-  if (items.length === 0) return null;
+  if (list2.length === 0) return null;
   return {
-    summary: `\u{1F422} Tests ${noun} makes slower (${items.length})`,
-    count: items.length,
+    summary: `\u{1F422} Tests ${noun} makes slower (${list2.length})`,
+    count: list2.length,
     body: (k) => `Tests that took at least twice as long on ${noun} as on the base commit under the same build, and at least 0.5 s longer, in the normal runs; each rerun alone on both, side by side, and listed where most reruns agree. For information: they never fail the check.
 
-${items.slice(0, k).join("\n")}`
+${list2.slice(0, k).join("\n")}`
   };
 }
 
@@ -86944,11 +86961,11 @@ function timingFindingsSection(report) {
     (f) => !FAILING_KINDS.has(f.kind) && f.metric !== "gil" && f.kind !== "gil-reenabled" && f.kind !== "install-failure" && f.metric !== "threads"
   );
   if (findings.length === 0) return null;
-  const items = findings.map((f) => `- ${describeFinding(f)}`);
+  const items2 = findings.map((f) => `- ${describeFinding(f)}`);
   return {
     summary: `\u{1F4C8} Timing changes (${findings.length})`,
-    count: items.length,
-    body: (k) => items.slice(0, k).join("\n")
+    count: items2.length,
+    body: (k) => items2.slice(0, k).join("\n")
   };
 }
 
@@ -87006,8 +87023,8 @@ function renderComment(report, options) {
     ...why.length > 0 ? [...why, ""] : [],
     report.variants.length > 0 ? summaryTable(report, options.failOn ? { failOn: options.failOn } : {}) : "_No variant was reported._",
     "",
-    ...[...threadStressLines(report), ...scalingLines(report)].flatMap((line) => [line, ""]),
-    ...gilChangeLines(report).flatMap((line) => [line, ""]),
+    ...[...threadStressLines(report), ...scalingLines(report)].flatMap((line2) => [line2, ""]),
+    ...gilChangeLines(report).flatMap((line2) => [line2, ""]),
     legend(report),
     // A blank `>` line between them, or a blockquote would run them into one paragraph.
     ...errors.length + notes.length > 0 ? ["", [...errors, ...notes].join("\n>\n")] : []
@@ -87159,8 +87176,8 @@ function crashLocation(options) {
   const { crash, variant: variant2 } = options;
   const testCase = variant2.tests.cases.find((c) => c.id === crash.test);
   const file = crash.file ?? testCase?.file ?? crash.test?.split("::")[0];
-  const line = crash.line ?? testCase?.line;
-  const located = line !== void 0 ? { startLine: line } : {};
+  const line2 = crash.line ?? testCase?.line;
+  const located = line2 !== void 0 ? { startLine: line2 } : {};
   if (!file) return located;
   const absolute = isAbsolute4(file) ? file : join19(options.workingDirectory, file);
   const root = options.workspace ?? options.workingDirectory;
@@ -88234,11 +88251,11 @@ function projectPackages(files) {
 function pytestPythonpath(pyproject) {
   if (!pyproject) return [];
   const section2 = /^\[tool\.pytest\.ini_options\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(pyproject);
-  const line = section2?.[1] ? /^\s*pythonpath\s*=\s*(.+)$/m.exec(section2[1]) : null;
-  if (!line?.[1]) return [];
-  const value = line[1].trim();
-  const items = value.startsWith("[") ? [...value.matchAll(/["']([^"']+)["']/g)].map((m) => m[1]) : [value.replace(/["']/g, "")];
-  return items.flatMap((i) => i.split(/\s+/)).filter(Boolean);
+  const line2 = section2?.[1] ? /^\s*pythonpath\s*=\s*(.+)$/m.exec(section2[1]) : null;
+  if (!line2?.[1]) return [];
+  const value = line2[1].trim();
+  const items2 = value.startsWith("[") ? [...value.matchAll(/["']([^"']+)["']/g)].map((m) => m[1]) : [value.replace(/["']/g, "")];
+  return items2.flatMap((i) => i.split(/\s+/)).filter(Boolean);
 }
 
 // src/python/venv.ts
@@ -88427,7 +88444,7 @@ async function prepareBase(options) {
   return { ok: true, base: { checkout, subjects, venvs } };
 }
 function firstErrors(text3) {
-  const errors = (text3 ?? "").split("\n").filter((line) => /^(fatal|error):/.test(line.trim()));
+  const errors = (text3 ?? "").split("\n").filter((line2) => /^(fatal|error):/.test(line2.trim()));
   return errors.length > 0 ? errors.slice(0, 2).join(" ").slice(0, 400) : oneLine2(text3);
 }
 function oneLine2(text3) {
@@ -88958,8 +88975,8 @@ import { join as join23, resolve as resolve9 } from "node:path";
 var ROW = /^import time:\s*(\d+) \|\s*(\d+) \| ( *)(\S+)\s*$/;
 function parseImportTime(stderr) {
   const modules = [];
-  for (const line of stderr.split(/\r?\n/)) {
-    const match3 = ROW.exec(line);
+  for (const line2 of stderr.split(/\r?\n/)) {
+    const match3 = ROW.exec(line2);
     if (!match3) continue;
     const [, self2 = "0", cumulative = "0", indent = "", module2 = ""] = match3;
     modules.push({
@@ -89287,10 +89304,10 @@ function roundOrder(options) {
   shuffle(shuffled, options.random);
   return shuffled.flatMap((group2) => options.round % 2 === 0 ? group2 : [...group2].reverse());
 }
-function shuffle(items, random) {
-  for (let i = items.length - 1; i > 0; i--) {
+function shuffle(items2, random) {
+  for (let i = items2.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
+    [items2[i], items2[j]] = [items2[j], items2[i]];
   }
 }
 function tail3(text3) {
@@ -89351,8 +89368,8 @@ async function measurePerformance(options) {
       deadline: started + budgetMs * (1 - plan.startupReserve),
       timeoutMs,
       workDir: join24(options.workDir, "benchmarks"),
-      log: (line) => toolkit.info(line),
-      warn: (line) => toolkit.warning(line),
+      log: (line2) => toolkit.info(line2),
+      warn: (line2) => toolkit.warning(line2),
       ...options.platform ? { platform: options.platform } : {},
       runsWanted: (count3) => {
         benchmarkCount = count3;
@@ -89394,7 +89411,7 @@ async function measurePerformance(options) {
       driverPython: first.python,
       ...options.platform ? { platform: options.platform } : {},
       workDir: join24(options.workDir, "startup"),
-      log: (line) => toolkit.info(line)
+      log: (line2) => toolkit.info(line2)
     });
     for (const [key, metrics] of measured2) {
       for (const m of metrics) {
@@ -89691,8 +89708,8 @@ function parseFaulthandlerDumps(output) {
     });
     current = void 0;
   };
-  lines.forEach((line, index) => {
-    const header = HEADER.exec(line);
+  lines.forEach((line2, index) => {
+    const header = HEADER.exec(line2);
     if (header) {
       finish();
       current = {
@@ -89705,10 +89722,10 @@ function parseFaulthandlerDumps(output) {
       return;
     }
     if (!current) return;
-    const thread = THREAD.exec(line);
-    const frame = FRAME.exec(line);
-    const extensions = EXTENSIONS.exec(line);
-    if (thread || STACK.test(line)) {
+    const thread = THREAD.exec(line2);
+    const frame = FRAME.exec(line2);
+    const extensions = EXTENSIONS.exec(line2);
+    if (thread || STACK.test(line2)) {
       closeThread(current);
       current.thread = {
         id: thread?.[2] ?? "",
@@ -89719,11 +89736,11 @@ function parseFaulthandlerDumps(output) {
       current.thread.frames.push({ file: frame[1] ?? "", line: Number(frame[2]), function: frame[3] ?? "" });
     } else if (extensions) {
       current.extensionModules = (extensions[1] ?? "").split(",").map((name2) => name2.trim()).filter((name2) => name2 !== "");
-    } else if (!FILLER.test(line)) {
+    } else if (!FILLER.test(line2)) {
       if (current.threads.length > 0 || current.thread) finish();
       return;
     }
-    if (current) current.end = line === "" ? current.end : index;
+    if (current) current.end = line2 === "" ? current.end : index;
   });
   finish();
   return dumps;
@@ -89826,9 +89843,9 @@ var OUTCOMES2 = /* @__PURE__ */ new Set(["passed", "failed", "error", "skipped",
 var str = (record2, key) => typeof record2[key] === "string" ? record2[key] : void 0;
 var num = (record2, key) => typeof record2[key] === "number" && Number.isFinite(record2[key]) ? record2[key] : void 0;
 var bool = (record2, key) => typeof record2[key] === "boolean" ? record2[key] : null;
-function parseLine(line) {
+function parseLine(line2) {
   try {
-    const value = JSON.parse(line);
+    const value = JSON.parse(line2);
     return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
   } catch {
     return null;
@@ -89866,9 +89883,9 @@ function parseTestRecords(text3, options = {}) {
     }
     return at;
   };
-  for (const line of text3.split("\n")) {
-    if (line.charCodeAt(0) !== 123 && line.trim() === "") continue;
-    const record2 = parseLine(line);
+  for (const line2 of text3.split("\n")) {
+    if (line2.charCodeAt(0) !== 123 && line2.trim() === "") continue;
+    const record2 = parseLine(line2);
     const event = record2 && str(record2, "event");
     if (!record2 || !event) {
       malformedLines += 1;
@@ -90100,9 +90117,9 @@ function lineForwarder(log2, label) {
   const pending = { stdout: "", stderr: "" };
   let bytes = 0;
   let cut = false;
-  const emit = (line) => {
-    bytes += line.length + 1;
-    if (bytes <= LOG_LIMIT_BYTES) log2(line);
+  const emit = (line2) => {
+    bytes += line2.length + 1;
+    if (bytes <= LOG_LIMIT_BYTES) log2(line2);
     else if (!cut) {
       cut = true;
       log2(`[${label}: more output than ${LOG_LIMIT_BYTES / 1024} KiB; the rest is not shown live]`);
@@ -90112,7 +90129,7 @@ function lineForwarder(log2, label) {
     onOutput(chunk, stream2) {
       const lines = (pending[stream2] + chunk).split("\n");
       pending[stream2] = lines.pop() ?? "";
-      for (const line of lines) emit(line);
+      for (const line2 of lines) emit(line2);
     },
     flush() {
       for (const stream2 of ["stdout", "stderr"]) if (pending[stream2] !== "") emit(pending[stream2]);
@@ -90225,7 +90242,7 @@ async function confirmSlowTests(options) {
       cwd: subject.cwd,
       env: subject.env,
       workDir,
-      log: (line) => toolkit.info(line),
+      log: (line2) => toolkit.info(line2),
       pluginDir: installPlugin(workDir)
     };
     contexts.set(subject, context5);
@@ -90481,7 +90498,7 @@ function crashRecord(crash, options) {
   const frame = dump ? testFrame(dump, place.file ? { testFile: place.file } : {}) : null;
   const tail4 = crash.attempt.result.stderr.trim() || crash.attempt.result.stdout.trim();
   const file = frame ? relative6(frame.file, cwd) : place.file;
-  const line = frame ? frame.line : place.line;
+  const line2 = frame ? frame.line : place.line;
   const afterSession = crash.test === null && crash.attempt.records.finished;
   const blamed = crash.test ? blamedOn(crash.test) : null;
   return {
@@ -90493,7 +90510,7 @@ function crashRecord(crash, options) {
     kind: crash.kind,
     excerpt: (afterSession ? "After the test session had finished (at interpreter exit):\n" : "") + (dump ? dumpExcerpt(dump, { maxChars: EXCERPT_CHARS2, relativeTo: cwd }) : tail4.slice(-EXCERPT_CHARS2)),
     ...file ? { file } : {},
-    ...line !== void 0 ? { line } : {},
+    ...line2 !== void 0 ? { line: line2 } : {},
     ...rerun ? { flaky: rerun.flaky } : {},
     ...dump && dump.extensionModules.length > 0 ? { extensionModules: dump.extensionModules } : {}
   };
@@ -91113,7 +91130,7 @@ function stressSettings(options) {
     threads,
     iterations: options.inputs.threadStressIterations,
     timeoutMs: options.timeoutMs,
-    log: (line) => options.toolkit.info(line)
+    log: (line2) => options.toolkit.info(line2)
   };
 }
 function fileName2(name2) {
@@ -91374,7 +91391,7 @@ async function measure(world, inputs, states, sink) {
         reruns: 3,
         freeThreaded: state3.variant.freeThreaded,
         jit: state3.variant.jit,
-        log: (line) => toolkit.info(line),
+        log: (line2) => toolkit.info(line2),
         platform: platform3
       })
     );
@@ -91591,7 +91608,7 @@ async function testOnBase(options) {
         workDir: join31(options.workRoot, "tests-base", safeName(state3.variant.name)),
         reruns: 1,
         freeThreaded: state3.variant.freeThreaded,
-        log: (line) => options.toolkit.info(line)
+        log: (line2) => options.toolkit.info(line2)
       })
     );
     state3.baseTests = result.summary;

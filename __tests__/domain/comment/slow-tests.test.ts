@@ -62,9 +62,14 @@ describe('the duration sections', () => {
 
   it('lists head against base apart from the builds, each line with its reruns, collapsed', () => {
     const markdown = renderComment(withSlowTests(), { fullReportHint: 'see the run' });
-    expect(markdown).toContain('<details><summary>🐢 Tests this PR makes slower (2)</summary>');
+    // One test, slower under two builds: counted once, named once, a line per build.
+    expect(markdown).toContain('<details><summary>🐢 Tests this PR makes slower (1)</summary>');
     expect(markdown).toContain(
-      '- `tests/test_x.py::test_y`: 0.31 s on base, 4.2 s on this PR under `3.13` (14x slower; 2 of 3 reruns agree: 0.30 s, 0.32 s, 2.9 s vs 4.1 s, 4.3 s, did not pass)',
+      [
+        '- `tests/test_x.py::test_y`, under 2 builds:',
+        '  - 0.31 s on base, 4.2 s on this PR under `3.13` (14x slower; 2 of 3 reruns agree: 0.30 s, 0.32 s, 2.9 s vs 4.1 s, 4.3 s, did not pass)',
+        '  - 0.40 s on base, 4.4 s on this PR under `3.13t` (11x slower;',
+      ].join('\n'),
     );
     expect(markdown).toContain(
       '<details><summary>🐢 Test durations that differ between builds (1)</summary>',
@@ -75,8 +80,29 @@ describe('the duration sections', () => {
 
   it('names the change as the baseline does: a push is not a PR', () => {
     const markdown = sections(withSlowTests({ reason: 'push-before' }));
-    expect(markdown).toContain('🐢 Tests this push makes slower (2)');
+    expect(markdown).toContain('🐢 Tests this push makes slower (1)');
     expect(markdown).toContain('4.2 s on this push under `3.13`');
+  });
+
+  it('a test alone under one build keeps its one line; two tests are two items', () => {
+    const other = { ...sleeps, id: 'tests/test_x.py::test_z' };
+    const r = { ...withSlowTests(), variants: [variant('3.13', { slowTestsVsBase: [sleeps, other] })] };
+    const section = slowerThanBaseSection(r)!;
+    expect(section.count).toBe(2);
+    expect(section.body(2).split('\n').slice(-2)).toEqual([
+      expect.stringMatching(
+        /^- `tests\/test_x\.py::test_y`: 0\.31 s on base, 4\.2 s on this PR under `3\.13` \(/,
+      ),
+      expect.stringMatching(/^- `tests\/test_x\.py::test_z`: 0\.31 s on base/),
+    ]);
+    // Fitting the comment's size keeps whole tests: the first item, with all its builds.
+    const grouped = slowerThanBaseSection(withSlowTests())!.body(1);
+    expect(
+      grouped
+        .split('\n')
+        .slice(-3)
+        .map((l) => l.slice(0, 4)),
+    ).toEqual(['- `t', '  - ', '  - ']);
   });
 
   it('is informational: no finding, and the check passes', () => {
