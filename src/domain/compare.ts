@@ -7,8 +7,9 @@
 // runs in, which a pair shares (simulated with that noise, drift sigma 0.25, own sigma 0.08, 10
 // rounds: a 35% slowdown caught 94% of the time paired, 11% unpaired); and unpaired too, because
 // the rest is a process's own luck, which pairing turns against the test (measureChange). With
-// fewer pairs compareSamples decides (Mann-Whitney, bootstrap). Either way a change is reported only when it is at least the threshold AND the
-// evidence says so; anything else is "unchanged" or "inconclusive", never a finding.
+// fewer pairs compareSamples decides (Mann-Whitney, bootstrap). Either way a change is reported
+// only when it is at least the threshold AND the evidence says so; anything else is "unchanged"
+// or "inconclusive", never a finding.
 import { FAMILY_ALPHA, holmAdjust, pValueFloor } from './multiplicity.js';
 import { splitByProcessSpeed, type SplitFigures } from './process-speed.js';
 import type {
@@ -298,16 +299,17 @@ export interface MeasuredChange {
 }
 
 /**
- * One timing against its baseline. Where MIN_PAIRS rounds have both sides, two tests see it: paired
- * by round (signed-rank), which cancels the noise of the moment (a busy runner slows both of a
- * round's processes), and Mann-Whitney on all samples, which is not thrown by a process's own luck
- * (a whole process on a contended core: seen in CI, 3 of 16 processes a side ran 2x slow, and each
- * made its pair point the wrong way, so a 35% slowdown came out p = 0.013 and 0.021 paired,
- * 0.0012 and 0.0003 unpaired: undecided, where it had to be a regression). The smaller p, doubled (Bonferroni over the two tests, so the family's error holds
- * under either noise), decides, with that test's ratio and interval. Simulated at 16 rounds, a
- * 35% slowdown at 0.05 / 6: round noise (drift sigma 0.25, own 0.08) caught 100% paired, 73%
- * unpaired, 100% by the two; a fifth of processes 2x slow, 27% paired, 80% unpaired, 74% by the
- * two; same code, at most 0.6% of comparisons significant under either. Fewer pairs: Mann-Whitney
+ * One timing against its baseline. Where MIN_PAIRS rounds have both sides, two tests see it:
+ * paired by round (signed-rank), which cancels the noise of the moment (a busy runner slows both
+ * of a round's processes), and Mann-Whitney on all samples, which a process's own luck does not
+ * throw (a whole process on a contended core: in CI, 3 of 16 processes a side ran 2x slow, each
+ * made its pair point the wrong way, and a 35% slowdown came out p = 0.013 and 0.021 paired,
+ * 0.0012 and 0.0003 unpaired: undecided, where it had to be a regression). The smaller p,
+ * doubled (Bonferroni over the two tests, so the family's error holds under either noise),
+ * decides, with that test's ratio and interval. Simulated at 16 rounds, a 35% slowdown at
+ * 0.05 / 6: round noise (drift sigma 0.25, own 0.08) caught 100% paired, 73% unpaired, 100% by
+ * the two; a fifth of processes 2x slow, 27% paired, 80% unpaired, 74% by the two; same code, at
+ * most 0.7% of comparisons significant by the two (the level: 0.83%). Fewer pairs: Mann-Whitney
  * and a bootstrap interval alone. undefined where a side has no samples or no ratio.
  */
 export function measureChange(options: { candidate: Timed; baseline: Timed }): MeasuredChange | undefined {
