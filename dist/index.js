@@ -86648,7 +86648,11 @@ var testName = (id) => codeSpan(id, { where: "prose", maxLength: 200 });
 var variantName = (name2) => codeSpan(name2, { where: "prose", maxLength: 60 });
 function items(lines) {
   const byTest = /* @__PURE__ */ new Map();
-  for (const line2 of lines) byTest.set(line2.id, [...byTest.get(line2.id) ?? [], line2.text]);
+  for (const line2 of lines) {
+    const texts = byTest.get(line2.id);
+    if (texts) texts.push(line2.text);
+    else byTest.set(line2.id, [line2.text]);
+  }
   return [...byTest].map(
     ([id, texts]) => texts.length === 1 ? `- ${testName(id)}: ${texts[0]}` : `- ${testName(id)}, under ${texts.length} builds:
 ${texts.map((t) => `  - ${t}`).join("\n")}`

@@ -69,13 +69,13 @@ function resultFiles(workDir: string): ResultFile[] {
  * kept round: what lets the simulation try another per-process figure than the median.
  */
 function roundData(options: {
-  workDir: string;
+  files: readonly ResultFile[];
   keys: readonly string[];
   warmups: number;
 }): Record<string, Record<string, number[][]>> {
   const bySafeName = new Map(options.keys.map((k) => [safeName(k), k]));
   const out: Record<string, Record<string, number[][]>> = {};
-  for (const file of resultFiles(options.workDir)) {
+  for (const file of options.files) {
     const key = bySafeName.get(file.subject);
     const round = file.round - options.warmups;
     if (!key || round < 0) continue;
@@ -162,6 +162,8 @@ export async function measureScale(options: MeasureOptions): Promise<ScaleSample
       );
     }
     const processes = subjects.length * (outcome.runs + DEFAULT_SAMPLING.benchmarkWarmups);
+    // Hundreds of files of 200 benchmarks' rounds each: read and parsed once for both tables.
+    const files = resultFiles(workDir);
     return {
       schema: 'cpv-bench-scale/1',
       measuredAt: new Date().toISOString(),
@@ -171,9 +173,9 @@ export async function measureScale(options: MeasureOptions): Promise<ScaleSample
       runs: outcome.runs,
       secondsPerProcess: seconds / processes,
       subjects: samples,
-      roundSeconds: roundTimes({ workDir, variants: options.variants }),
+      roundSeconds: roundTimes({ files, variants: options.variants }),
       roundData: roundData({
-        workDir,
+        files,
         keys: subjects.map((s) => s.key),
         warmups: DEFAULT_SAMPLING.benchmarkWarmups,
       }),
@@ -195,7 +197,7 @@ function interpreterOf(interpreters: Readonly<Record<string, string>>, name: str
  * median times the iterations a round ran): what the timer had to resolve.
  */
 function roundTimes(options: {
-  workDir: string;
+  files: readonly ResultFile[];
   variants: readonly string[];
 }): Record<string, Record<string, number>> {
   const variantOf = new Map(
@@ -205,7 +207,7 @@ function roundTimes(options: {
     ]),
   );
   const perVariant = new Map<string, Map<string, number[]>>();
-  for (const file of resultFiles(options.workDir)) {
+  for (const file of options.files) {
     const variant = variantOf.get(file.subject);
     if (!variant) continue;
     const times = perVariant.get(variant) ?? new Map<string, number[]>();

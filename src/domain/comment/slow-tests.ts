@@ -43,7 +43,11 @@ interface Line {
  */
 function items(lines: readonly Line[]): string[] {
   const byTest = new Map<string, string[]>();
-  for (const line of lines) byTest.set(line.id, [...(byTest.get(line.id) ?? []), line.text]);
+  for (const line of lines) {
+    const texts = byTest.get(line.id);
+    if (texts) texts.push(line.text);
+    else byTest.set(line.id, [line.text]);
+  }
   return [...byTest].map(([id, texts]) =>
     texts.length === 1
       ? `- ${testName(id)}: ${texts[0]}`
