@@ -76761,36 +76761,66 @@ function pairByRound(candidate, baseline) {
   return pairs;
 }
 function pairedChange(pairs) {
-  const ratios = pairs.map((p) => {
+  const logs = pairs.map((p) => {
     const r = p.candidate / p.baseline;
     if (!(p.candidate > 0 && p.baseline > 0) || !Number.isFinite(r)) {
       throw new RangeError(`timings must be positive and finite, got ${p.candidate} and ${p.baseline}`);
     }
-    return r;
+    return Math.log(r);
   });
-  if (ratios.length === 0) throw new RangeError("nothing to compare: no pairs");
-  const { low, high } = medianInterval(ratios, DEFAULT_CONFIDENCE);
-  return { ratio: median(ratios), low, high, pValue: signedRankTest(ratios.map((r) => Math.log(r))) };
+  if (logs.length === 0) throw new RangeError("nothing to compare: no pairs");
+  const { estimate, low, high } = signedRankInterval(logs, DEFAULT_CONFIDENCE);
+  return {
+    ratio: Math.exp(estimate),
+    low: Math.exp(low),
+    high: Math.exp(high),
+    pValue: signedRankTest(logs)
+  };
 }
-function medianInterval(xs, confidence) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const n = sorted.length;
-  let k = 0;
-  let below = 0;
-  for (let j = 0; j < n; j++) {
-    below += binomialHalf(n, j);
-    if (2 * below > 1 - confidence) break;
-    k = j + 1;
+function signedRankInterval(xs, confidence) {
+  const n = xs.length;
+  if (n === 0) throw new RangeError("no values");
+  const walsh = [];
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) walsh.push((xs[i] + xs[j]) / 2);
+  walsh.sort((a, b) => a - b);
+  const tail4 = (1 - confidence) / 2;
+  const total = walsh.length;
+  let critical = -1;
+  if (n <= EXACT_MAX_PAIRS) {
+    const counts = signedRankCounts(n);
+    let cumulative = 0;
+    for (let c = 0; c <= total; c++) {
+      cumulative += counts[c] / 2 ** n;
+      if (cumulative > tail4) break;
+      critical = c;
+    }
+  } else {
+    const sd = Math.sqrt(n * (n + 1) * (2 * n + 1) / 24);
+    critical = Math.floor(total / 2 - normalQuantile(1 - tail4) * sd - 0.5);
   }
-  const index = Math.max(0, k - 1);
-  return { low: sorted[index], high: sorted[n - 1 - index] };
+  const k = Math.max(1, critical + 1);
+  return { estimate: median(walsh), low: walsh[k - 1], high: walsh[total - k] };
 }
-function binomialHalf(n, j) {
-  let log2 = -n * Math.LN2;
-  for (let i = 1; i <= j; i++) log2 += Math.log((n - j + i) / i);
-  return Math.exp(log2);
+function normalQuantile(p) {
+  let lo = -10;
+  let hi = 10;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (1 - upperNormalTail(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
 var EXACT_MAX_PAIRS = 50;
+function signedRankCounts(n) {
+  const total = n * (n + 1) / 2;
+  const counts = new Float64Array(total + 1);
+  counts[0] = 1;
+  for (let rank = 1; rank <= n; rank++) {
+    for (let s = total; s >= rank; s--) counts[s] = counts[s] + counts[s - rank];
+  }
+  return counts;
+}
 function signedRankTest(differences) {
   const nonzero = differences.filter((d) => d !== 0);
   const n = nonzero.length;
@@ -76810,11 +76840,7 @@ function signedRankTest(differences) {
   const total = n * (n + 1) / 2;
   const extreme = Math.max(wPlus, total - wPlus);
   if (tieTerm === 0 && n <= EXACT_MAX_PAIRS) {
-    const counts = new Float64Array(total + 1);
-    counts[0] = 1;
-    for (let rank = 1; rank <= n; rank++) {
-      for (let s = total; s >= rank; s--) counts[s] = counts[s] + counts[s - rank];
-    }
+    const counts = signedRankCounts(n);
     let upperTail = 0;
     for (let s = Math.ceil(extreme); s <= total; s++) upperTail += counts[s];
     return Math.min(1, 2 * upperTail / 2 ** n);
